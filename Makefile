@@ -1,0 +1,45 @@
+# The README's two commands: `make run` and `make test`. Both need only Python 3.11+.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+export PILLARS_DB ?= data/pillars.duckdb
+
+.PHONY: run test test-core test-app test-e2e bench contract clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## make run: install, create the demo workspace on first run, start the app on http://localhost:$(PORT)
+run: $(VENV)/.runtime
+	@test -f "$(PILLARS_DB)" || $(PY) -m pm_core init --demo
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+## make test: install test dependencies and run every tier (core, app, e2e)
+test: $(VENV)/.dev
+	$(PY) -m pytest tests
+
+test-core: $(VENV)/.dev
+	$(PY) -m pytest tests/core
+
+test-app: $(VENV)/.dev
+	$(PY) -m pytest tests/app
+
+test-e2e: $(VENV)/.dev
+	$(PY) -m pytest tests/e2e
+
+bench: $(VENV)/.dev
+	for f in bench/bench_*.py; do $(PY) $$f || exit 1; done
+
+contract: $(VENV)/.runtime
+	$(PY) ../shared/contract/check_cli.py
+
+clean:
+	rm -rf $(VENV) data test-artifacts

@@ -1,0 +1,140 @@
+"""The one glue module between Streamlit and pm_core: connection, caching, current actor, shared widgets.
+
+Pages import from here and from pm_core; nothing else in the UI touches the store or Streamlit's
+caches directly.
+"""
+from __future__ import annotations
+
+import html
+import importlib
+import os
+from typing import Any, Callable
+
+import streamlit as st
+
+from pm_core.auth import Actor, resolve_role
+from pm_core.store import Store, StoreError, default_db_path, open_store
+
+DATA_PAGE = "pages/data.py"
+
+
+# -- configuration ---------------------------------------------------------------------------
+def app_mode() -> str:
+    """Return 'intranet' when PILLARS_MODE says so, else 'local' (any other value counts as local)."""
+    return "intranet" if os.environ.get("PILLARS_MODE", "local").strip().lower() == "intranet" else "local"
+
+
+def editor_emails() -> list[str]:
+    """Return the editors' emails from PILLARS_EDITORS (comma separated); empty means nobody edits in intranet mode."""
+    return [e.strip() for e in os.environ.get("PILLARS_EDITORS", "").split(",") if e.strip()]
+
+
+# -- the workspace ---------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _open(path: str, demo: bool) -> Store:
+    store = open_store(path)
+    if demo and store.data_version() == 0:
+        from pm_core.demo import load_demo
+        from pm_core.auth import CLI_ACTOR
+
+        with st.spinner("Setting up the demo workspace (first start only)…"):
+            load_demo(store, CLI_ACTOR)
+    return store
+
+
+def get_store() -> Store:
+    """Return the process-wide store; on a workspace problem, show it in words and stop the page."""
+    path = str(default_db_path().resolve())
+    demo = os.environ.get("PILLARS_DEMO", "1") != "0"
+    try:
+        return _open(path, demo)
+    except StoreError as exc:
+        st.error(f"Pillars cannot open its workspace. {exc}")
+        st.stop()
+        raise  # unreachable; st.stop raises
+
+
+def data_version() -> int:
+    """Return the workspace's data version (cheap: one tiny query per script run)."""
+    return get_store().data_version()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(module: str, name: str, version: int, args: tuple, kwargs: tuple) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(get_store(), *args, **dict(kwargs))
+
+
+def cached(fn: Callable, *args, **kwargs) -> Any:
+    """Call fn(store, *args, **kwargs) through a cache keyed on the data version and the (small) arguments."""
+    return _cached(fn.__module__, fn.__name__, data_version(), tuple(args), tuple(sorted(kwargs.items())))
+
+
+def clear_caches() -> None:
+    """Drop cached results (tests call this between runs; writes bump the data version instead)."""
+    _cached.clear()
+
+
+# -- who is looking --------------------------------------------------------------------------
+def _identity_email() -> str | None:
+    try:
+        info = st.user.to_dict()
+    except Exception:  # st.user is unavailable outside a server context
+        return None
+    email = info.get("email")
+    return str(email) if email else None
+
+
+def current_actor() -> Actor:
+    """Return the acting user: an editor locally; in intranet mode an editor only if listed, else a viewer."""
+    mode = app_mode()
+    return resolve_role(_identity_email() if mode == "intranet" else None, mode, editor_emails())
+
+
+# -- shared widgets --------------------------------------------------------------------------
+def page_header(title: str, question: str) -> None:
+    """Render a page title and the one line saying what the page answers."""
+    st.title(title)
+    st.caption(question)
+
+
+def empty_state(what: str, kind_hint: str) -> None:
+    """Render an empty state that says what to import and where (the Data page, for editors)."""
+    actor = current_actor()
+    where = "Import it on the **Data** page." if actor.can_edit else "Ask an editor to import it on the Data page."
+    st.info(f"**{what}** {kind_hint} {where}", icon=":material/upload_file:")
+    if actor.can_edit:
+        st.page_link(DATA_PAGE, label="Go to Data", icon=":material/upload_file:")
+
+
+def esc(text: Any) -> str:
+    """Return user-written text escaped for HTML (None -> empty string)."""
+    return html.escape("" if text is None else str(text))
+
+
+def sidebar_identity() -> None:
+    """Show who is looking and whether they can edit, in the sidebar."""
+    actor = current_actor()
+    with st.sidebar:
+        role = "Editor" if actor.can_edit else "Viewer (read-only)"
+        st.caption(f"Signed in as **{esc(actor.email)}** · {role}")
+        if app_mode() == "intranet" and not actor.can_edit and _login_configured():
+            if st.button("Sign in", key="_pillars_login"):
+                st.login()
+
+
+def _login_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:
+        return False
+
+
+def query_param(name: str, allowed: list[str] | None = None, default: str | None = None) -> tuple[str | None, str | None]:
+    """Return (value, notice) for a URL parameter; an invalid value falls back to the default with a notice."""
+    raw = st.query_params.get(name)
+    if raw is None or raw == "":
+        return default, None
+    if allowed is not None and raw not in allowed:
+        return default, f"The link asked for {name} '{raw}', which does not exist here; showing {default or 'the default'} instead."
+    return raw, None

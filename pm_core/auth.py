@@ -1,0 +1,49 @@
+"""Who is acting, and the one check every write path makes."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Role = Literal["viewer", "editor"]
+
+
+class PermissionDenied(Exception):
+    """Raised when a viewer (or nobody) attempts a write."""
+
+
+class Actor(BaseModel):
+    """The person behind a call: an email (or a local name) and a role."""
+
+    model_config = ConfigDict(frozen=True)
+    email: str
+    role: Role
+
+    @property
+    def can_edit(self) -> bool:
+        """Return True for editors only."""
+        return self.role == "editor"
+
+
+def require_editor(actor: Actor | None) -> Actor:
+    """Return the actor if it may write; raise PermissionDenied for a viewer or a missing actor."""
+    if actor is None or not isinstance(actor, Actor) or actor.role != "editor":
+        who = getattr(actor, "email", None) or "anonymous"
+        raise PermissionDenied(f"{who} is a viewer in this workspace and cannot change anything. Ask an editor.")
+    return actor
+
+
+def resolve_role(email: str | None, mode: str, editors: list[str] | tuple[str, ...]) -> Actor:
+    """Return the Actor for an identity: local mode makes everyone an editor; intranet mode only listed emails.
+
+    In intranet mode an unknown or missing identity is a viewer (never an editor by default).
+    """
+    if mode == "local":
+        return Actor(email=email or "local user", role="editor")
+    normalised = {e.strip().lower() for e in editors if e and e.strip()}
+    if email and email.strip().lower() in normalised:
+        return Actor(email=email.strip(), role="editor")
+    return Actor(email=email or "anonymous", role="viewer")
+
+
+CLI_ACTOR = Actor(email="cli", role="editor")

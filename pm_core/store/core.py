@@ -1,0 +1,232 @@
+"""The workspace store: one DuckDB file, opened once per process, migrated on open.
+
+Every other module reaches the database through a `Store` (or a cursor it hands out); SQL text
+lives only in the `pm_core.store` package.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import os
+import pkgutil
+import threading
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from .schema import CORE_DDL, MIGRATIONS, SCHEMA_VERSION
+
+DEFAULT_DB = Path("data") / "pillars.duckdb"
+# DuckDB's single-file format starts with an 8-byte checksum, then the magic "DUCK".
+_DUCKDB_MAGIC = b"DUCK"
+
+
+class StoreError(Exception):
+    """A problem with the workspace file that a person can act on (path named in the message)."""
+
+
+def default_db_path() -> Path:
+    """Return the workspace path: $PILLARS_DB if set, else data/pillars.duckdb (relative to cwd)."""
+    return Path(os.environ.get("PILLARS_DB") or DEFAULT_DB)
+
+
+def new_id(prefix: str = "") -> str:
+    """Return a short random id, e.g. 'imp_3f9a1c2b7d4e'; prefix may be empty."""
+    return f"{prefix}{uuid.uuid4().hex[:12]}"
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time as a naive UTC datetime (the store keeps naive UTC everywhere)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a Pillars workspace file. Point PILLARS_DB or --db at a .duckdb file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise StoreError(f"{path} is an empty file, not a Pillars workspace. Remove it or choose another path; Pillars will not overwrite it.")
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if _DUCKDB_MAGIC not in head:
+        raise StoreError(f"{path} is not a DuckDB database (it may be another kind of file or corrupt). Pillars left it untouched; choose another path with PILLARS_DB or --db.")
+
+
+def _area_modules() -> list:
+    """Import every pm_core.store submodule that declares DDL (tables owned by one area)."""
+    import pm_core.store as pkg
+
+    mods = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if info.name in {"core", "schema"}:
+            continue
+        mod = importlib.import_module(f"pm_core.store.{info.name}")
+        if getattr(mod, "DDL", None):
+            mods.append(mod)
+    return mods
+
+
+class Store:
+    """A workspace: the process-wide DuckDB connection plus helpers for cursors and transactions."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path):
+        self.con = con
+        self.path = path
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+
+    # -- connections -------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Return a new cursor on the shared connection (one per thread or script run)."""
+        cur = self.con.cursor()
+        cur.execute("SET TimeZone = 'UTC'")
+        return cur
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Yield a cursor inside BEGIN ... COMMIT; any exception rolls everything back.
+
+        Successful commits bump the data version so that caches keyed on it refresh.
+        """
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+                cur.execute("UPDATE data_version SET n = n + 1, changed_at = ?", [utcnow()])
+                cur.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
+
+    def data_version(self) -> int:
+        """Return the counter that every committed write increments (0 on a new workspace)."""
+        cur = self.cursor()
+        try:
+            return int(cur.execute("SELECT n FROM data_version").fetchone()[0])
+        finally:
+            cur.close()
+
+    def schema_version(self) -> int:
+        """Return the schema version recorded in the file."""
+        cur = self.cursor()
+        try:
+            return int(cur.execute("SELECT max(version) FROM schema_version").fetchone()[0])
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with contextlib.suppress(Exception):
+            self.con.close()
+
+    # -- generic reads used by several areas ------------------------------------------------
+    def query_df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """Return the result of a parametrised read query as a DataFrame (store-internal use)."""
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def table_counts(self) -> dict[str, int]:
+        """Return {table: row count} for every base table in the main schema, sorted by name."""
+        cur = self.cursor()
+        try:
+            names = [r[0] for r in cur.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name").fetchall()]
+            # Table names come from the catalogue, not from users, so quoting them is safe.
+            return {n: int(cur.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names}
+        finally:
+            cur.close()
+
+    def append_df(self, cur: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:
+        """Append a DataFrame's columns (by name) to a known table inside the caller's transaction; returns rows."""
+        if table not in self.table_counts_names(cur):
+            raise StoreError(f"unknown table {table!r}")
+        if df.empty:
+            return 0
+        cols = ", ".join(f'"{c}"' for c in df.columns)
+        name = f"_append_{uuid.uuid4().hex[:8]}"
+        cur.register(name, df)
+        try:
+            cur.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM {name}')
+        finally:
+            cur.unregister(name)
+        return len(df)
+
+    @staticmethod
+    def table_counts_names(cur: duckdb.DuckDBPyConnection) -> set[str]:
+        """Return the set of base table names in the main schema."""
+        return {r[0] for r in cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    found = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    if found is not None and found > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer Pillars (schema {found}; this one knows up to {SCHEMA_VERSION}). "
+            "Upgrade Pillars to open it; the file was not changed.")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for ddl in CORE_DDL:
+            con.execute(ddl)
+        for mod in _area_modules():
+            for ddl in mod.DDL:
+                con.execute(ddl)
+        current = found or 0
+        for version, steps in sorted(MIGRATIONS.items()):
+            if version <= current:
+                continue
+            for step in steps:
+                con.execute(step)
+            con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
+        if con.execute("SELECT count(*) FROM data_version").fetchone()[0] == 0:
+            con.execute("INSERT INTO data_version VALUES (0, ?)", [utcnow()])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def open_store(path: str | Path | None = None, read_only: bool = False) -> Store:
+    """Open (creating and migrating if needed) the workspace at path; raises StoreError in words.
+
+    A missing file is created; a non-DuckDB or newer-schema file is refused untouched; a file locked
+    by another process is reported as such.
+    """
+    p = Path(path) if path is not None else default_db_path()
+    _check_file(p)
+    if not p.exists():
+        p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(p), read_only=read_only)
+    except duckdb.IOException as exc:
+        msg = str(exc)
+        if "lock" in msg.lower():
+            raise StoreError(
+                f"{p} is in use by another process (DuckDB allows one writer). Stop the other Pillars "
+                f"(app or CLI) using it, or point PILLARS_DB / --db at another file. Detail: {msg.splitlines()[0]}") from None
+        raise StoreError(f"{p} could not be opened: {msg.splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        raise StoreError(f"{p} is not a usable DuckDB workspace: {str(exc).splitlines()[0]}") from None
+    con.execute("SET TimeZone = 'UTC'")
+    if not read_only:
+        try:
+            _migrate(con, p)
+        except StoreError:
+            con.close()
+            raise
+    return Store(con, p)
