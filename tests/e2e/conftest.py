@@ -1,0 +1,152 @@
+"""Real-browser tests: one Streamlit server per role and session, driven by headless Chromium via Playwright.
+
+Chromium comes from Debian (/usr/bin/chromium); Playwright's own browser download is never used.
+Where Chromium is missing these tests skip with the reason, except under CI (CI set), where they fail.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = os.environ.get("PILLARS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _need_chromium() -> None:
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = f"no Chromium at {CHROMIUM} (install Debian's 'chromium' package; .ci/run does)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "the playwright Python package is not installed (make test installs it)"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests must run in CI: {missing}")
+        pytest.skip(missing)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A `streamlit run app.py` subprocess on a free loopback port."""
+
+    def __init__(self, db: Path, env: dict[str, str], log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = {**os.environ, "PILLARS_DB": str(db), "PILLARS_DEMO": "0", **env}
+        self.log = log.open("w")
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.ready_after = self._wait_healthy()
+
+    def _wait_healthy(self, timeout: float = 60) -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited early; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        return time.perf_counter() - self.started
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout}s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def e2e_db(demo_db_template, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
+    shutil.copy(demo_db_template, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def editor_server(e2e_db):
+    _need_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    s = Server(e2e_db, {"PILLARS_MODE": "local"}, ARTIFACTS / "server-editor.log")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def viewer_server(demo_db_template, tmp_path_factory):
+    _need_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = tmp_path_factory.mktemp("e2e-viewer") / "viewer.duckdb"
+    shutil.copy(demo_db_template, path)
+    s = Server(path, {"PILLARS_MODE": "intranet", "PILLARS_EDITORS": "pm@example.com"}, ARTIFACTS / "server-viewer.log")
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    ctx.close()
+
+
+def wait_idle(pg, timeout: float = 45_000) -> None:
+    """Wait until Streamlit has drawn the page and finished running the script."""
+    pg.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    pg.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=timeout)
+    deadline = time.perf_counter() + timeout / 1000
+    while time.perf_counter() < deadline:
+        running = pg.locator('[data-testid="stStatusWidget"]').count()
+        if not running:
+            pg.wait_for_timeout(300)
+            if not pg.locator('[data-testid="stStatusWidget"]').count():
+                return
+        pg.wait_for_timeout(200)
+    raise AssertionError("the app was still running after the timeout")
+
+
+def shot(pg, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    out = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(out), full_page=True)
+    return out
