@@ -48,16 +48,16 @@ def free_port() -> int:
 class Server:
     """A `streamlit run app.py` subprocess on a free loopback port."""
 
-    def __init__(self, db: Path, env: dict[str, str], log: Path):
+    def __init__(self, db: Path, env: dict[str, str], log: Path, script: Path = ROOT / "app.py"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, "PILLARS_DB": str(db), "PILLARS_DEMO": "0", **env}
         self.log = log.open("w")
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=script.parent, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
         self.ready_after = self._wait_healthy()
 
     def _wait_healthy(self, timeout: float = 60) -> float:

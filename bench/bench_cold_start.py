@@ -1,0 +1,76 @@
+"""Cold start to first rendered page in headless Chromium: Pillars on the demo workspace vs a bare Streamlit app.
+
+Run by hand: .venv/bin/python bench/bench_cold_start.py [--runs 3]
+Prints, per run, seconds from process start to /_stcore/health 'ok' and to the first page drawn and
+idle in Chromium, for Pillars and for a one-line Streamlit app (the baseline), and the ratio.
+Target (issue 2): Pillars' first rendered page under 3 s on the 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+
+BARE_APP = 'import streamlit as st\nst.title("Hello")\nst.write("baseline")\n'
+
+
+def measure(browser, script: Path, db: Path, log: Path) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    server = Server(db, {"PILLARS_MODE": "local"}, log, script=script)
+    try:
+        ctx = browser.new_context()
+        pg = ctx.new_page()
+        pg.goto(server.url)
+        pg.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=60_000)
+        while pg.locator('[data-testid="stStatusWidget"]').count():
+            pg.wait_for_timeout(50)
+        total = time.perf_counter() - t0
+        ctx.close()
+        return server.ready_after, total
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from pm_core.auth import CLI_ACTOR
+    from pm_core.demo import load_demo
+    from pm_core.store import open_store
+
+    tmp = Path(tempfile.mkdtemp(prefix="pillars-cold-"))
+    db = tmp / "demo.duckdb"
+    s = open_store(db)
+    load_demo(s, CLI_ACTOR)
+    s.close()
+    bare = tmp / "bare" / "bare_app.py"
+    bare.parent.mkdir()
+    bare.write_text(BARE_APP)
+    rows = {"pillars": [], "bare": []}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for i in range(args.runs):
+            rows["bare"].append(measure(browser, bare, db, tmp / f"bare{i}.log"))
+            rows["pillars"].append(measure(browser, ROOT / "app.py", db, tmp / f"pillars{i}.log"))
+        browser.close()
+    for name, vals in rows.items():
+        for health, first in vals:
+            print(f"{name:8s} healthy {health:5.2f}s  first page rendered {first:5.2f}s")
+    p = statistics.median(v[1] for v in rows["pillars"])
+    b = statistics.median(v[1] for v in rows["bare"])
+    print(f"median first page: pillars {p:.2f}s, bare streamlit {b:.2f}s, ratio {p / b:.2f}x (target: pillars < 3 s)")
+
+
+if __name__ == "__main__":
+    main()
