@@ -1,0 +1,253 @@
+"""Growth analysis over imported events: active users and stickiness, retention cohorts, funnels.
+
+Definitions (issue 4; the defaults must match exactly): time is UTC, weeks start on Monday, a user
+is active in a period if they have any event in it. Segments restrict the events used to those
+whose properties match (e.g. {"platform": "iOS"}), as Amplitude's "where" filter does.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from pydantic import BaseModel
+
+from .periods import parse_period
+from .store import Store
+from .store import growth_store as gs
+from .store.growth_store import SegmentError, normalise_segment  # noqa: F401  (re-exported for callers)
+
+MODES = ("on", "on_or_after")
+
+
+class GrowthError(ValueError):
+    """Input that growth analysis cannot use (the message names the field)."""
+
+
+class Cohort(BaseModel):
+    cohort: dt.date
+    size: int
+    retained: dict[int, int]  # k -> users retained k periods later; only k whose period is observable
+
+
+class RetentionResult(BaseModel):
+    unit: str
+    first_time: bool
+    mode: str
+    weighted: dict[int, float | None]
+    cohorts: list[Cohort]
+    last_period: dt.date | None
+
+    def rate(self, cohort: Cohort, k: int) -> float | None:
+        """Return one cohort's k-period retention as a fraction (None when not observable or empty)."""
+        n = cohort.retained.get(k)
+        return None if n is None or cohort.size == 0 else n / cohort.size
+
+
+class FunnelStep(BaseModel):
+    event: str
+    users: int
+    conversion_from_previous: float | None
+    conversion_from_start: float | None
+    median_seconds_to_convert: float | None
+
+
+class FunnelResult(BaseModel):
+    steps: list[FunnelStep]
+    conversion: float | None
+    window_days: int
+    period: str = "all"
+
+
+def _date(v) -> dt.date:
+    return pd.Timestamp(v).date()
+
+
+def _add(unit: str, d: dt.date, k: int) -> dt.date:
+    if unit == "day":
+        return d + dt.timedelta(days=k)
+    if unit == "week":
+        return d + dt.timedelta(weeks=k)
+    m = d.month - 1 + k
+    return dt.date(d.year + m // 12, m % 12 + 1, 1)
+
+
+def _periods_between(unit: str, a: dt.date, b: dt.date) -> int:
+    if unit == "day":
+        return (b - a).days
+    if unit == "week":
+        return (b - a).days // 7
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def retention_table(store: Store, unit: str = "week", first_time: bool = True, mode: str = "on",
+                    segment: dict | None = None, cohort_start: dt.date | None = None,
+                    cohort_end: dt.date | None = None, max_k: int = 12) -> RetentionResult:
+    """Return retention cohorts and the weighted mean per k; a cohort lists only k it could be observed for.
+
+    first_time: a user's cohort is the period of their first event; otherwise (recurring) a user
+    belongs to every period they were active in. mode 'on' counts users active in period c+k;
+    'on_or_after' counts users active in c+k or any later period. weighted[k] = sum retained /
+    sum sizes over cohorts with c+k no later than the period of the last event in the workspace
+    (None when no cohort qualifies). cohort_start/cohort_end (inclusive) select cohorts by their
+    period start; the counting itself still uses every event.
+    """
+    if unit not in gs.UNITS:
+        raise GrowthError(f"retention unit must be one of {', '.join(gs.UNITS)}, got {unit!r}")
+    if mode not in MODES:
+        raise GrowthError(f"retention mode must be 'on' or 'on_or_after', got {mode!r}")
+    if not 1 <= int(max_k) <= 400:
+        raise GrowthError(f"max_k must be between 1 and 400, got {max_k}")
+    max_k = int(max_k)
+    last = gs.last_event_period(store, unit)
+    sizes, counts = gs.retention_counts(store, unit, first_time, mode, segment, max_k)
+    if last is None or sizes.empty:
+        return RetentionResult(unit=unit, first_time=first_time, mode=mode,
+                               weighted={k: None for k in range(1, max_k + 1)}, cohorts=[], last_period=last)
+    lookup: dict[tuple[dt.date, int], int] = {
+        (_date(c), int(k)): int(n) for c, k, n in counts[["cohort", "k", "users"]].itertuples(index=False)}
+    cohorts: list[Cohort] = []
+    num = {k: 0 for k in range(1, max_k + 1)}
+    den = {k: 0 for k in range(1, max_k + 1)}
+    for c_raw, size in sizes[["cohort", "size"]].itertuples(index=False):
+        c = _date(c_raw)
+        if cohort_start is not None and c < cohort_start:
+            continue
+        if cohort_end is not None and c > cohort_end:
+            continue
+        observable = min(max_k, _periods_between(unit, c, last))
+        retained: dict[int, int] = {}
+        for k in range(1, observable + 1):
+            if mode == "on":
+                n = lookup.get((c, k), 0)
+            else:  # counts hold users by how far their last active period is; retained at k = those at k or beyond
+                n = sum(lookup.get((c, j), 0) for j in range(k, max_k + 1))
+            retained[k] = n
+            num[k] += n
+            den[k] += int(size)
+        cohorts.append(Cohort(cohort=c, size=int(size), retained=retained))
+    weighted = {k: (num[k] / den[k] if den[k] else None) for k in range(1, max_k + 1)}
+    return RetentionResult(unit=unit, first_time=first_time, mode=mode, weighted=weighted,
+                           cohorts=cohorts, last_period=last)
+
+
+def retention_trend(result: RetentionResult, k: int) -> pd.DataFrame:
+    """Return cohort, size, retained, rate of k-period retention per cohort; cohorts not yet observable at k are left out."""
+    rows = [{"cohort": c.cohort, "size": c.size, "retained": c.retained[k],
+             "rate": c.retained[k] / c.size if c.size else None}
+            for c in result.cohorts if k in c.retained]
+    return pd.DataFrame(rows, columns=["cohort", "size", "retained", "rate"])
+
+
+def retention_matrix(result: RetentionResult) -> pd.DataFrame:
+    """Return long rows cohort, size, k, retained, rate for every observable cell (k=0 is the cohort itself, 100%)."""
+    rows = []
+    for c in result.cohorts:
+        rows.append({"cohort": c.cohort, "size": c.size, "k": 0, "retained": c.size, "rate": 1.0 if c.size else None})
+        for k, n in c.retained.items():
+            rows.append({"cohort": c.cohort, "size": c.size, "k": k, "retained": n, "rate": n / c.size if c.size else None})
+    return pd.DataFrame(rows, columns=["cohort", "size", "k", "retained", "rate"])
+
+
+def funnel(store: Store, steps: list[str], window_days: int = 30, period: str | None = None,
+           segment: dict | None = None) -> FunnelResult:
+    """Return users per ordered step, conversions and median time between steps; empty steps give 0 users, not an error.
+
+    A user enters at their first step-1 event; step i counts when its event happens at or after
+    the user's step i-1 (strictly after if it is the same event) and within window_days of that
+    first step-1 event (exactly window_days later still counts). period ('2026-05', '2026-Q3',
+    'all') keeps users whose first step-1 event falls in it. Conversion = last step / first step,
+    None when nobody started.
+    """
+    steps = [str(s).strip() for s in steps]
+    if not 2 <= len(steps) <= 5:
+        raise GrowthError(f"a funnel needs 2 to 5 steps, got {len(steps)}")
+    if any(not s for s in steps):
+        raise GrowthError("funnel steps cannot be empty event names")
+    try:
+        window_days = int(window_days)
+    except (TypeError, ValueError):
+        raise GrowthError(f"window_days must be a whole number of days, got {window_days!r}") from None
+    if window_days < 0 or window_days > 3660:
+        raise GrowthError(f"window_days must be between 0 and 3660, got {window_days}")
+    p = parse_period(period or "all")
+    df = gs.funnel_counts(store, steps, window_days, p.start, p.end, segment)
+    users = [int(u) for u in df["users"]]
+    med = [None if pd.isna(m) else float(m) for m in df["median_seconds"]]
+    out: list[FunnelStep] = []
+    for i, ev in enumerate(steps):
+        prev = users[i - 1] if i else None
+        out.append(FunnelStep(
+            event=ev, users=users[i],
+            conversion_from_previous=None if i == 0 or not prev else users[i] / prev,
+            conversion_from_start=(users[i] / users[0]) if users[0] else None,
+            median_seconds_to_convert=None if i == 0 else med[i]))
+    return FunnelResult(steps=out, conversion=(users[-1] / users[0]) if users[0] else None,
+                        window_days=window_days, period=p.label)
+
+
+def active_users_series(store: Store, freq: str = "day", segment: dict | None = None) -> pd.DataFrame:
+    """Return period_start, active_users, complete per day/week/month from the first to the last event period (0 for silent periods).
+
+    complete is False for the first and last periods when the data starts or ends inside them, so
+    a half-observed month is not read as a drop.
+    """
+    if freq not in gs.UNITS:
+        raise GrowthError(f"freq must be one of {', '.join(gs.UNITS)}, got {freq!r}")
+    df = gs.active_users(store, freq, segment)
+    first, last = gs.event_bounds(store)
+    if df.empty or first is None:
+        return pd.DataFrame({"period_start": pd.Series(dtype="object"), "active_users": pd.Series(dtype="int64"),
+                             "complete": pd.Series(dtype="bool")})
+    df["period_start"] = [_date(v) for v in df["period_start"]]
+    df["active_users"] = df["active_users"].astype("int64")
+    first_day, last_day = first.date(), last.date()
+    df["complete"] = [ps >= first_day and _add(freq, ps, 1) - dt.timedelta(days=1) <= last_day
+                      for ps in df["period_start"]]
+    return df
+
+
+def stickiness_series(store: Store, segment: dict | None = None) -> pd.DataFrame:
+    """Return month, mau, mean_dau, stickiness (mean DAU over days with any event / MAU), days_with_events per month."""
+    df = gs.monthly_stickiness(store, segment)
+    if df.empty:
+        return pd.DataFrame(columns=["month", "mau", "mean_dau", "stickiness", "days_with_events"])
+    df["month"] = [_date(v) for v in df["month"]]
+    df["mau"] = df["mau"].astype("int64")
+    df["mean_dau"] = df["mean_dau"].astype(float)
+    df["stickiness"] = df["mean_dau"] / df["mau"]
+    return df[["month", "mau", "mean_dau", "stickiness", "days_with_events"]]
+
+
+def event_names(store: Store) -> list[str]:
+    """Return the distinct event names in the workspace, most frequent first (empty without events)."""
+    return [str(e) for e in gs.event_counts(store)["event"]]
+
+
+def event_span(store: Store) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Return (first, last) event time in UTC; (None, None) when no events are imported."""
+    return gs.event_bounds(store)
+
+
+def segment_properties(store: Store) -> list[str]:
+    """Return event property keys usable as segment filters (from a sample of events), sorted."""
+    return gs.property_keys(store)
+
+
+def segment_values(store: Store, key: str) -> list[str]:
+    """Return up to 50 values of an event property, most frequent first (empty for an unknown key)."""
+    return gs.property_values(store, key)
+
+
+def parse_segment(texts: list[str] | None) -> dict[str, str]:
+    """Return {key: value} from 'key=value' strings; raises GrowthError naming a malformed one."""
+    out: dict[str, str] = {}
+    for t in texts or []:
+        if "=" not in t:
+            raise GrowthError(f"segment must look like key=value (e.g. platform=iOS), got {t!r}")
+        k, v = t.split("=", 1)
+        out[k.strip()] = v.strip()
+    try:
+        normalise_segment(out)
+    except SegmentError as exc:
+        raise GrowthError(str(exc)) from None
+    return out

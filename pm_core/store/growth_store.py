@@ -1,0 +1,243 @@
+"""SQL for growth analysis (active users, retention, funnels) and experiments.
+
+Every user value reaches DuckDB as a bound parameter. The only text assembled in Python is the
+structure of a query (how many funnel steps, how many segment conditions, which date unit from a
+fixed list), never a value a person typed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import pandas as pd
+
+from .core import Store
+
+UNITS = ("day", "week", "month")
+_KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .\-]{0,63}$")
+
+
+class SegmentError(ValueError):
+    """A segment filter that cannot be applied (the message names the property key)."""
+
+
+def normalise_segment(segment) -> tuple[tuple[str, str], ...]:
+    """Return a segment as sorted (key, value) pairs; accepts a dict, pairs or None (None/empty = everyone)."""
+    if not segment:
+        return ()
+    items = segment.items() if isinstance(segment, dict) else segment
+    out = []
+    for k, v in items:
+        k = str(k).strip()
+        if not _KEY_RE.match(k):
+            raise SegmentError(f"segment property {k!r} is not a usable property name (letters, digits, _ . - and spaces)")
+        out.append((k, str(v)))
+    return tuple(sorted(out))
+
+
+def _segment_sql(segment, alias: str = "") -> tuple[str, list]:
+    """Return (' AND ...', params) restricting events to those whose properties match every pair."""
+    pairs = normalise_segment(segment)
+    col = f"{alias}.properties" if alias else "properties"
+    sql = "".join(f" AND json_extract_string({col}, ?) = ?" for _ in pairs)
+    params: list = []
+    for k, v in pairs:
+        params += [f'$."{k}"', v]
+    return sql, params
+
+
+def _unit(unit: str) -> str:
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    return unit
+
+
+def _k_expr(unit: str, a: str, b: str) -> str:
+    """SQL for the number of whole periods from period start a to period start b."""
+    if unit == "week":
+        return f"(datediff('day', {a}, {b}) // 7)"
+    return f"datediff('{unit}', {a}, {b})"
+
+
+# -- simple reads ------------------------------------------------------------------------------
+def event_bounds(store: Store) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Return (first, last) event timestamps in the workspace; (None, None) without events."""
+    row = store.query_df("SELECT min(ts) AS a, max(ts) AS b FROM events").iloc[0]
+    a, b = row["a"], row["b"]
+    return (None if pd.isna(a) else pd.Timestamp(a).to_pydatetime(),
+            None if pd.isna(b) else pd.Timestamp(b).to_pydatetime())
+
+
+def event_counts(store: Store) -> pd.DataFrame:
+    """Return event name and row count per event name, most frequent first."""
+    return store.query_df("SELECT event, count(*) AS n FROM events GROUP BY event ORDER BY n DESC, event")
+
+
+def property_keys(store: Store, sample_rows: int = 20000) -> list[str]:
+    """Return property keys seen in the first sample_rows events with JSON-object properties, sorted (a cheap sample)."""
+    df = store.query_df(
+        "SELECT DISTINCT unnest(json_keys(properties)) AS k FROM "
+        "(SELECT properties FROM events WHERE json_type(properties) = 'OBJECT' LIMIT ?)",
+        [int(sample_rows)])
+    return sorted(str(k) for k in df["k"].dropna())
+
+
+def property_values(store: Store, key: str, limit: int = 50) -> list[str]:
+    """Return the most frequent values of one property key (strings), most frequent first."""
+    (k, _), = normalise_segment({key: ""})
+    df = store.query_df(
+        "SELECT json_extract_string(properties, ?) AS v, count(*) AS n FROM events "
+        "WHERE json_extract_string(properties, ?) IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT ?",
+        [f'$."{k}"', f'$."{k}"', int(limit)])
+    return [str(v) for v in df["v"]]
+
+
+# -- active users ------------------------------------------------------------------------------
+def active_users(store: Store, unit: str, segment=None) -> pd.DataFrame:
+    """Return period_start (date) and active_users for every period between the first and last event (0 where none)."""
+    u = _unit(unit)
+    seg, params = _segment_sql(segment)
+    sql = f"""
+        WITH a AS (
+            SELECT date_trunc('{u}', ts)::DATE AS period_start, count(DISTINCT user_id) AS active_users
+            FROM events WHERE TRUE {seg} GROUP BY 1),
+        b AS (SELECT min(date_trunc('{u}', ts))::DATE AS lo, max(date_trunc('{u}', ts))::DATE AS hi FROM events),
+        s AS (SELECT unnest(generate_series(b.lo, b.hi, INTERVAL 1 {u}))::DATE AS period_start FROM b WHERE b.lo IS NOT NULL)
+        SELECT s.period_start, coalesce(a.active_users, 0)::BIGINT AS active_users
+        FROM s LEFT JOIN a USING (period_start) ORDER BY s.period_start"""
+    return store.query_df(sql, params)
+
+
+def monthly_stickiness(store: Store, segment=None) -> pd.DataFrame:
+    """Return month, mau, mean_dau (over days of the month with any event) per month with events."""
+    seg, params = _segment_sql(segment)
+    sql = f"""
+        WITH d AS (
+            SELECT ts::DATE AS day, user_id FROM events WHERE TRUE {seg} GROUP BY ALL),
+        dau AS (SELECT day, count(*) AS dau FROM d GROUP BY day),
+        m AS (SELECT date_trunc('month', day)::DATE AS month, count(DISTINCT user_id) AS mau FROM d GROUP BY 1),
+        md AS (SELECT date_trunc('month', day)::DATE AS month, avg(dau) AS mean_dau, count(*) AS days_with_events
+               FROM dau GROUP BY 1)
+        SELECT m.month, m.mau, md.mean_dau, md.days_with_events
+        FROM m JOIN md USING (month) ORDER BY m.month"""
+    return store.query_df(sql, params)
+
+
+# -- retention ---------------------------------------------------------------------------------
+def last_event_period(store: Store, unit: str) -> dt.date | None:
+    """Return the start of the period holding the last event in the whole workspace (None without events)."""
+    u = _unit(unit)
+    v = store.query_df(f"SELECT date_trunc('{u}', max(ts))::DATE AS p FROM events").iloc[0]["p"]
+    return None if pd.isna(v) else pd.Timestamp(v).date()
+
+
+def retention_counts(store: Store, unit: str, first_time: bool, mode: str, segment=None,
+                     max_k: int = 12) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (sizes[cohort, size], counts[cohort, k, users]) for k in 1..max_k.
+
+    mode 'on': users active exactly k periods after the cohort period. mode 'on_or_after': counts
+    are per (cohort, k = periods to the user's last active period), to be summed from k upwards.
+    """
+    u = _unit(unit)
+    seg, params = _segment_sql(segment)
+    base = f"""
+        WITH up AS (SELECT DISTINCT user_id, date_trunc('{u}', ts)::DATE AS p FROM events WHERE TRUE {seg}),
+        lim AS (SELECT user_id, min(p) AS first_p, max(p) AS last_p FROM up GROUP BY user_id),
+        mem AS ({"SELECT user_id, first_p AS c, last_p FROM lim" if first_time else
+                 "SELECT up.user_id, up.p AS c, lim.last_p FROM up JOIN lim USING (user_id)"})"""
+    cur = store.cursor()
+    try:
+        sizes = cur.execute(base + " SELECT c AS cohort, count(*) AS size FROM mem GROUP BY c ORDER BY c",
+                            params).df()
+        if mode == "on":
+            sql = base + f"""
+                SELECT mem.c AS cohort, {_k_expr(u, 'mem.c', 'up.p')} AS k, count(*) AS users
+                FROM mem JOIN up ON up.user_id = mem.user_id AND up.p > mem.c
+                WHERE {_k_expr(u, 'mem.c', 'up.p')} <= ?
+                GROUP BY ALL"""
+        elif mode == "on_or_after":
+            sql = base + f"""
+                SELECT c AS cohort, least({_k_expr(u, 'c', 'last_p')}, ?) AS k, count(*) AS users
+                FROM mem WHERE last_p > c GROUP BY ALL"""
+        else:
+            raise ValueError(f"mode must be 'on' or 'on_or_after', got {mode!r}")
+        counts = cur.execute(sql, params + [int(max_k)]).df()
+    finally:
+        cur.close()
+    return sizes, counts
+
+
+# -- funnels -----------------------------------------------------------------------------------
+def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.date | None,
+                  end: dt.date | None, segment=None) -> pd.DataFrame:
+    """Return step (1-based), users and median_seconds (from the previous step) for an ordered funnel.
+
+    Step 1 anchors at each user's first start event (restricted to [start, end) when given); step i
+    is the earliest step-i event at or after step i-1 (strictly after when it is the same event name)
+    and no later than the anchor plus window_days.
+    """
+    seg, seg_params = _segment_sql(segment)
+    seg_e, _ = _segment_sql(segment, "e")
+    params: list = [steps[0], *seg_params]
+    period_sql = ""
+    if start is not None:
+        period_sql += " AND t1 >= ?"
+        params.append(dt.datetime.combine(start, dt.time()))
+    if end is not None:
+        period_sql += " AND t1 < ?"
+        params.append(dt.datetime.combine(end, dt.time()))
+    ctes = [f"s1 AS (SELECT user_id, t1, t1 AS t, NULL::DOUBLE AS dt FROM "
+            f"(SELECT user_id, min(ts) AS t1 FROM events WHERE event = ? {seg} GROUP BY user_id) WHERE TRUE {period_sql})"]
+    for i in range(2, len(steps) + 1):
+        cmp = ">" if steps[i - 1] == steps[i - 2] else ">="
+        ctes.append(
+            f"s{i} AS (SELECT p.user_id, p.t1, min(e.ts) AS t, epoch(min(e.ts)) - epoch(p.t) AS dt "
+            f"FROM s{i - 1} p JOIN events e ON e.user_id = p.user_id "
+            f"WHERE e.event = ? AND e.ts {cmp} p.t AND e.ts <= p.t1 + to_days(CAST(? AS INTEGER)) {seg_e} "
+            f"GROUP BY p.user_id, p.t1, p.t)")
+        params += [steps[i - 1], int(window_days), *seg_params]
+    selects = " UNION ALL ".join(
+        f"SELECT {i} AS step, count(*) AS users, median(dt) AS median_seconds FROM s{i}"
+        for i in range(1, len(steps) + 1))
+    sql = "WITH " + ", ".join(ctes) + f" SELECT * FROM ({selects}) ORDER BY step"
+    return store.query_df(sql, params)
+
+
+# -- experiments -------------------------------------------------------------------------------
+def experiment_recency(store: Store) -> pd.DataFrame:
+    """Return experiment, last_import (time its newest rows were imported) and last_exposure, newest first."""
+    return store.query_df("""
+        WITH x AS (
+            SELECT experiment, import_id, max(exposed_at) AS last_exposure FROM experiment_exposures GROUP BY ALL
+            UNION ALL
+            SELECT experiment, import_id, NULL::TIMESTAMP FROM experiment_aggregates GROUP BY ALL)
+        SELECT x.experiment, max(i.imported_at) AS last_import, max(x.last_exposure) AS last_exposure
+        FROM x LEFT JOIN imports i ON i.id = x.import_id
+        GROUP BY x.experiment
+        ORDER BY last_import DESC NULLS LAST, last_exposure DESC NULLS LAST, x.experiment""")
+
+
+def experiment_variants(store: Store, name: str) -> tuple[pd.DataFrame, int, str]:
+    """Return (variant, users, conversions per variant; users seen in more than one variant; source).
+
+    From exposures each user counts once, in the variant of their earliest exposure (ties and
+    missing times broken by variant name), converted if any of their rows converted; without
+    exposures the experiment's aggregate rows are summed per variant. source is 'exposures',
+    'aggregates' or 'none'.
+    """
+    df = store.query_df("""
+        WITH u AS (
+            SELECT user_id,
+                   arg_min(variant, (exposed_at IS NULL, exposed_at, variant)) AS variant,
+                   bool_or(converted) AS converted,
+                   count(DISTINCT variant) AS n_variants
+            FROM experiment_exposures WHERE experiment = ? GROUP BY user_id)
+        SELECT variant, count(*) AS users, count(*) FILTER (WHERE converted) AS conversions,
+               count(*) FILTER (WHERE n_variants > 1) AS both
+        FROM u GROUP BY variant ORDER BY variant""", [name])
+    if not df.empty:
+        both = int(df["both"].sum())
+        return df[["variant", "users", "conversions"]], both, "exposures"
+    agg = store.query_df("""
+        SELECT variant, sum(users)::BIGINT AS users, sum(conversions)::BIGINT AS conversions
+        FROM experiment_aggregates WHERE experiment = ? GROUP BY variant ORDER BY variant""", [name])
+    return agg, 0, "aggregates" if not agg.empty else "none"
