@@ -1,0 +1,126 @@
+"""CLI: `retention`, `funnel` and `experiment` (JSON with --json, a short table otherwise)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..cli import CliError, emit
+from ..experiments import ExperimentError, analyse
+from ..formatting import fmt_days, fmt_int, fmt_pct, fmt_pp
+from ..growth import GrowthError, event_names, funnel, parse_segment, retention_table
+from ..periods import PeriodError
+from ..settings import get_setting
+from ..store import Store
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("retention", help="retention cohorts and the weighted mean per period")
+    p.add_argument("--unit", choices=["day", "week", "month"], default="week", help="cohort period (weeks start Monday, UTC)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--first-time", dest="first_time", action="store_true", default=True,
+                   help="cohort = period of a user's first event (default)")
+    g.add_argument("--recurring", dest="first_time", action="store_false",
+                   help="a user belongs to every period they were active in")
+    p.add_argument("--mode", choices=["on", "on_or_after"], default="on",
+                   help="'on': active in period k exactly; 'on_or_after': in period k or later")
+    p.add_argument("--max-k", type=int, default=12, help="how many periods after the cohort to report (default 12)")
+    p.add_argument("--segment", action="append", metavar="KEY=VALUE", help="keep events whose property KEY equals VALUE (repeatable)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_retention)
+
+    p = sub.add_parser("funnel", help="ordered funnel of 2-5 events with a conversion window")
+    p.add_argument("--steps", required=True, help="comma-separated event names, e.g. search,booking_completed")
+    p.add_argument("--window-days", type=int, default=None,
+                   help="days after a user's first start event within which later steps count (default: setting conversion_window_days)")
+    p.add_argument("--period", default="all", help="keep users whose first start event is in this period (2026-05, 2026-Q3, 2026, all)")
+    p.add_argument("--segment", action="append", metavar="KEY=VALUE", help="keep events whose property KEY equals VALUE (repeatable)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_funnel)
+
+    p = sub.add_parser("experiment", help="A/B test result: rates, lift, CI, p-value, sample-ratio check, verdict")
+    p.add_argument("--name", default=None, help="experiment name (default: the most recently imported)")
+    p.add_argument("--split", default=None, help="expected split per variant, control first, e.g. 50,50 (default: setting experiment_split, else equal)")
+    p.add_argument("--control", default=None, help="variant to treat as control (default: 'control'/'A'/..., else the first alphabetically)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_experiment)
+
+
+def _retention(args, store: Store) -> int:
+    try:
+        res = retention_table(store, unit=args.unit, first_time=args.first_time, mode=args.mode,
+                              segment=parse_segment(args.segment), max_k=args.max_k)
+    except (GrowthError, ValueError) as exc:
+        raise CliError(f"retention: {exc}") from None
+    out = {
+        "unit": res.unit, "first_time": res.first_time, "mode": res.mode,
+        "last_period": res.last_period.isoformat() if res.last_period else None,
+        "weighted": {str(k): v for k, v in res.weighted.items()},
+        "cohorts": [{"cohort": c.cohort.isoformat(), "size": c.size,
+                     "retained": {str(k): n for k, n in c.retained.items()}} for c in res.cohorts],
+    }
+    if args.json:
+        emit(out)
+        return 0
+    if not res.cohorts:
+        print("No events imported yet: nothing to compute retention from.")
+        return 0
+    kind = "first-time" if res.first_time else "recurring"
+    print(f"Retention by {res.unit} ({kind} users, returned {res.mode.replace('_', ' ')}); last {res.unit} in data starts {res.last_period}")
+    ks = [k for k, v in res.weighted.items() if v is not None]
+    print(f"{'cohort':<12}{'users':>8}" + "".join(f"{res.unit[0] + str(k):>6}" for k in ks))
+    for c in res.cohorts:
+        cells = "".join(f"{fmt_pct(c.retained[k] / c.size, 0) if k in c.retained and c.size else '':>6}" for k in ks)
+        print(f"{c.cohort.isoformat():<12}{c.size:>8}{cells}")
+    print(f"{'weighted':<12}{'':>8}" + "".join(f"{fmt_pct(res.weighted[k], 0):>6}" for k in ks))
+    return 0
+
+
+def _funnel(args, store: Store) -> int:
+    steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+    window = args.window_days if args.window_days is not None else int(get_setting(store, "conversion_window_days"))
+    try:
+        res = funnel(store, steps, window_days=window, period=args.period, segment=parse_segment(args.segment))
+    except (GrowthError, PeriodError, ValueError) as exc:
+        raise CliError(f"funnel: {exc}") from None
+    known = set(event_names(store))
+    missing = [s for s in steps if s not in known]
+    if missing:
+        print(f"note: no events named {', '.join(repr(m) for m in missing)} in this workspace", file=sys.stderr)
+    if args.json:
+        emit({"steps": [s.model_dump() for s in res.steps], "conversion": res.conversion,
+              "window_days": res.window_days, "period": res.period})
+        return 0
+    print(f"Funnel, {res.window_days}-day window, users whose first '{steps[0]}' is in: {res.period}")
+    for i, s in enumerate(res.steps, 1):
+        t = fmt_days(s.median_seconds_to_convert / 86400) if s.median_seconds_to_convert is not None else ""
+        print(f"{i}. {s.event:<28}{fmt_int(s.users):>10}  {fmt_pct(s.conversion_from_start):>7} of start"
+              + (f"  median {t} from previous step" if t else ""))
+    print(f"Conversion: {fmt_pct(res.conversion)}")
+    return 0
+
+
+def _experiment(args, store: Store) -> int:
+    split = None
+    if args.split:
+        try:
+            split = [float(v) for v in args.split.split(",") if v.strip()]
+        except ValueError:
+            raise CliError(f"experiment: --split must be numbers separated by commas, got {args.split!r}") from None
+    try:
+        r = analyse(store, args.name, split=split, control=args.control)
+    except ExperimentError as exc:
+        raise CliError(f"experiment: {exc}") from None
+    if args.json:
+        d = r.model_dump()
+        d["ci95"] = list(r.ci95)
+        emit(d)
+        return 0
+    print(f"Experiment {r.experiment} ({r.source})")
+    for v in r.variants:
+        print(f"  {v.name:<20}{fmt_int(v.users):>10} users{fmt_int(v.conversions):>10} conversions  {fmt_pct(v.rate, 2):>8}")
+    print(f"Lift {r.treatment} vs {r.control}: {fmt_pp(r.abs_lift, 2)}"
+          + (f" ({r.rel_lift * 100:+.1f}% relative)" if r.rel_lift is not None else "")
+          + f", 95% CI {fmt_pp(r.ci95[0], 2)} to {fmt_pp(r.ci95[1], 2)}, p = {r.p_value:.3g}")
+    print(f"Sample ratio check: p = {r.srm_p_value:.3g} ({'ok' if r.srm_ok else 'MISMATCH'})")
+    print(r.verdict)
+    return 0
