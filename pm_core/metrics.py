@@ -1,0 +1,688 @@
+"""The sixteen KPIs of the four pillars (plus DAU and stickiness), computed from the canonical tables.
+
+Words (labels, units, definitions, sources) come from `pm_core.kpi_defs`; the heavy lifting is SQL in
+`pm_core.store.metrics_store`; retention and conversion come from `pm_core.growth` so every page
+shows the same figure. A KPI the data cannot support is `value=None` with a note saying why.
+
+Periods: a month or a quarter (or year). Monthly KPIs (mau, dau, stickiness, churn,
+feature_adoption and CLV, which uses monthly churn) refer to one calendar month: the month itself,
+the latest month with events inside a quarter or year, and for 'all' the latest month in the data.
+Every other KPI covers the period's rows; 'all' covers every row, including rows without a date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import math
+from typing import Any, Callable
+
+import pandas as pd
+from pydantic import BaseModel
+
+from .kpi_defs import KPI_BY_KEY, KPI_DEFS, PILLARS
+from .periods import Period, month, month_of, parse_period, quarter_of
+from .settings import get_settings
+from .store import Store
+from .store import metrics_store as ms
+
+MONTHLY_KEYS = ("mau", "dau", "stickiness", "churn", "feature_adoption", "clv")
+RETENTION_WEEK = 4
+SERIES_FREQS = ("month", "quarter")
+
+
+class KpiResult(BaseModel):
+    """One KPI for one period: value (None when the data cannot support it), previous value, words and why."""
+
+    key: str
+    pillar: str
+    label: str
+    value: float | None
+    previous: float | None
+    unit: str
+    definition: str
+    source: str
+    note: str | None
+    period: str
+    extra: dict = {}
+
+    def as_contract(self) -> dict:
+        """Return the CLI contract's view of the result (value, previous, unit, definition, note)."""
+        return {"value": self.value, "previous": self.previous, "unit": self.unit,
+                "definition": self.definition, "note": self.note}
+
+
+def _dt(d: dt.date | None) -> dt.datetime | None:
+    return None if d is None else dt.datetime(d.year, d.month, d.day)
+
+
+def _add_months(d: dt.date, n: int) -> dt.date:
+    k = d.year * 12 + d.month - 1 + n
+    return dt.date(k // 12, k % 12 + 1, 1)
+
+
+def _num(v: Any) -> float | None:
+    """Return v as a plain float, None for None/NaN/inf (so JSON never sees NaN)."""
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) or math.isinf(f) else f
+
+
+def _ratio(num: float | None, den: float | None) -> float | None:
+    if num is None or den is None or den == 0:
+        return None
+    return float(num) / float(den)
+
+
+def _where(p: Period | None) -> str:
+    if p is None or p.is_all:
+        return "in the data"
+    return f"in {p.describe()}"
+
+
+def _join(*parts: str | None) -> str | None:
+    kept = [p for p in parts if p]
+    return " ".join(kept) if kept else None
+
+
+class _Context:
+    """Everything one compute_kpis call needs, fetched lazily and at most once."""
+
+    def __init__(self, store: Store, period: Period, segment: dict[str, str] | None, today: dt.date):
+        self.store = store
+        self.period = period
+        self.segment = dict(segment) if segment else None
+        self.today = today
+        self.settings = get_settings(store)
+        self.prev_period = period.previous()
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, name: str, fn: Callable[[], Any]) -> Any:
+        if name not in self._memo:
+            self._memo[name] = fn()
+        return self._memo[name]
+
+    # -- ranges ---------------------------------------------------------------------------
+    def rng(self, p: Period | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+        if p is None or p.is_all:
+            return None, None
+        return _dt(p.start), _dt(p.end)
+
+    @property
+    def bounds(self):
+        return self.memo("bounds", lambda: ms.event_bounds(self.store, self.segment))
+
+    # -- monthly activity -------------------------------------------------------------------
+    def _activity(self) -> dict:
+        """Return {'ref': month Period|None, 'prev': Period|None, 'rows': {month start: row dict}, 'why': str}."""
+        first, last = self.bounds
+        p = self.period
+        if last is None:
+            return {"ref": None, "prev": None, "rows": {}, "why": "no events" + (" in this segment" if self.segment else "") + " in the data."}
+        if p.is_all:
+            lo = _add_months(last.date().replace(day=1), -2)
+            hi = _add_months(last.date().replace(day=1), 1)
+        else:
+            prev = self.prev_period or p
+            lo, hi = _add_months(prev.start, -1), p.end
+        df = ms.monthly_activity(self.store, _dt(lo), _dt(hi), self.settings["feature_event"], self.segment)
+        rows = {r["month"]: r for r in df.to_dict("records")}
+        if p.is_all:
+            ref = month_of(last.date())
+            prev = ref.previous()
+        elif p.kind == "month":
+            ref, prev = p, p.previous()
+        else:
+            ref = self._latest_month_in(p, rows) or month_of(p.end - dt.timedelta(days=1))
+            prev = self._latest_month_in(self.prev_period, rows) if self.prev_period else None
+            prev = prev or (month_of(self.prev_period.end - dt.timedelta(days=1)) if self.prev_period else None)
+        return {"ref": ref, "prev": prev, "rows": rows, "why": None}
+
+    @staticmethod
+    def _latest_month_in(p: Period | None, rows: dict) -> Period | None:
+        if p is None:
+            return None
+        inside = [m for m in rows if p.start <= m < p.end]
+        return month_of(max(inside)) if inside else None
+
+    @property
+    def activity(self) -> dict:
+        return self.memo("activity", self._activity)
+
+    def month_note(self, ref: Period) -> str | None:
+        """Say which month a monthly KPI covers when that is not obvious, and whether it is partial."""
+        parts = []
+        if self.period.is_all:
+            parts.append(f"{ref.describe()}, the latest month in the data.")
+        elif self.period.kind != "month":
+            parts.append(f"{ref.describe()}, the latest month of {self.period.label} with events.")
+        last = self.bounds[1]
+        if last is not None and ref.start <= last.date() < ref.end - dt.timedelta(days=1):
+            parts.append(f"Partial month: events end {last.date():%d %b %Y}.")
+        return " ".join(parts) or None
+
+    # -- events-wide facts --------------------------------------------------------------------
+    def event_totals(self) -> dict[str, int]:
+        names = sorted({self.settings[k] for k in ("feature_event", "task_attempt_event", "task_success_event",
+                                                      "funnel_start_event", "funnel_goal_event")})
+        return self.memo("event_totals", lambda: ms.event_counts(self.store, names, None, None, self.segment))
+
+    def missing_event(self, setting: str) -> str | None:
+        """Return a note when the configured event never occurs at all (a setting problem, not a zero)."""
+        name = self.settings[setting]
+        if self.event_totals().get(name, 0) == 0:
+            return f"no '{name}' events in the data{' for this segment' if self.segment else ''}; check the '{setting}' setting."
+        return None
+
+    # -- metric series --------------------------------------------------------------------------
+    def series(self, setting: str) -> tuple[pd.DataFrame, str | None]:
+        """Return (date, value) totals of a metric series named by a setting, and a note about segments."""
+        name = self.settings[setting]
+        return self.memo(f"series:{name}", lambda: _series_totals(ms.metric_series(self.store, name), self.segment))
+
+
+def _series_totals(df: pd.DataFrame, segment: dict[str, str] | None) -> tuple[pd.DataFrame, str | None]:
+    """Return one value per date: the segment's rows when the series is split by it, else the totals."""
+    if df.empty:
+        return pd.DataFrame({"date": [], "value": []}), None
+    seg = df["segment"].fillna("").astype(str).str.strip()
+    note = None
+    if segment:
+        wanted = {str(v) for v in segment.values()} | {f"{k}={v}" for k, v in segment.items()}
+        hit = seg.isin(wanted)
+        if hit.any():
+            return df[hit].groupby("date", as_index=False)["value"].sum(), None
+        note = f"metric series are not split by {', '.join(sorted(segment))}: totals shown."
+    total = seg.eq("")
+    use = df[total] if total.any() else df
+    return use.groupby("date", as_index=False)["value"].sum(), note
+
+
+def _in(df: pd.DataFrame, p: Period | None) -> pd.DataFrame:
+    if p is None or p.is_all:
+        return df
+    return df[(df["date"] >= p.start) & (df["date"] < p.end)]
+
+
+# -- one function per KPI: (ctx, period) -> (value, note, extra) -------------------------------
+Computed = tuple[float | None, str | None, dict]
+
+
+def _monthly(ctx: _Context, which: str) -> tuple[Period | None, Period | None, dict]:
+    a = ctx.activity
+    return a["ref"], a["prev"], a["rows"]
+
+
+def _month_value(ctx: _Context, key: str, m: Period | None) -> Computed:
+    a = ctx.activity
+    if m is None:
+        return None, a["why"] or "no month to report on", {}
+    row = a["rows"].get(m.start)
+    if not row or not row.get("mau"):
+        return None, f"no events{' in this segment' if ctx.segment else ''} in {m.describe()}.", {}
+    mau, dau = float(row["mau"]), _num(row["dau"])
+    if key == "mau":
+        return mau, None, {"days_with_events": int(row["days"])}
+    if key == "dau":
+        return dau, None, {"days_with_events": int(row["days"])}
+    if key == "stickiness":
+        return _ratio(dau, mau), None, {"dau": dau, "mau": mau}
+    if key == "feature_adoption":
+        missing = ctx.missing_event("feature_event")
+        if missing:
+            return None, missing, {}
+        return _ratio(row["feature_users"], mau), None, {"users": int(row["feature_users"]), "active": int(mau)}
+    if key == "churn":
+        prev_active = _num(row.get("prev_active"))
+        if not prev_active:
+            return None, f"no users active in {m.previous().describe()} to measure churn against.", {}
+        return float(row["churned"]) / prev_active, None, {"churned": int(row["churned"]), "previous_active": int(prev_active)}
+    raise KeyError(key)
+
+
+def _clv(ctx: _Context, m: Period | None) -> Computed:
+    churn, why, _ = _month_value(ctx, "churn", m)
+    if churn is None:
+        return None, why, {}
+    mau, _, _ = _month_value(ctx, "mau", m)
+    rev, seg_note = ctx.series("revenue_metric")
+    rev_m = _in(rev, m)
+    if rev_m.empty:
+        return None, f"no '{ctx.settings['revenue_metric']}' metric points for {m.describe()}.", {}
+    if churn == 0:
+        return None, f"no churn in {m.describe()}, so lifetime value is unbounded.", {}
+    arpu = float(rev_m["value"].sum()) / mau
+    gm = float(ctx.settings["gross_margin"])
+    return arpu * gm / churn, seg_note, {"arpu": arpu, "gross_margin": gm, "churn": churn}
+
+
+def _survey(ctx: _Context, scale: str, p: Period | None) -> Computed:
+    s, e = ctx.rng(p)
+    c = ms.survey_summary(ctx.store, scale, s, e)
+    label = "CSAT" if scale == "csat" else "NPS"
+    if c["scored"] == 0:
+        if c["rows"]:
+            return None, f"{c['rows']} {label} responses {_where(p)} but none has a score.", {}
+        if p is not None and not p.is_all and ms.survey_summary(ctx.store, scale, None, None)["undated"]:
+            return None, f"no dated {label} survey responses {_where(p)}; undated responses count under 'all'.", {}
+        return None, f"no {label} survey responses {_where(p)}.", {}
+    n = c["scored"]
+    extra = {"n": n}
+    if scale == "csat":
+        return c["hi"] / n, None, extra | {"satisfied": c["hi"]}
+    return (c["promoters"] - c["detractors"]) / n * 100.0, None, extra | {"promoters": c["promoters"], "detractors": c["detractors"]}
+
+
+def _task_success(ctx: _Context, p: Period | None) -> Computed:
+    missing = ctx.missing_event("task_attempt_event")
+    if missing:
+        return None, missing, {}
+    a, s_ = ctx.settings["task_attempt_event"], ctx.settings["task_success_event"]
+    s, e = ctx.rng(p)
+    c = ms.event_counts(ctx.store, [a, s_], s, e, ctx.segment)
+    if c[a] == 0:
+        return None, f"no '{a}' task attempts {_where(p)}.", {}
+    note = f"more '{s_}' than '{a}' events; check the task settings." if c[s_] > c[a] else None
+    return c[s_] / c[a], note, {"attempts": c[a], "successes": c[s_]}
+
+
+def _cycle(ctx: _Context, p: Period | None) -> Computed:
+    s, e = ctx.rng(p)
+    c = ms.cycle_time(ctx.store, s, e)
+    left = []
+    if c["negative"]:
+        left.append(f"{c['negative']} items resolved before they were created were left out.")
+    if c["no_created"]:
+        left.append(f"{c['no_created']} resolved items without a Created date were left out.")
+    if c["n"] == 0:
+        return None, _join(f"no resolved items {_where(p)}.", *left), {}
+    return _num(c["median"]), _join(*left), {"p85": _num(c["p85"]), "n": c["n"]}
+
+
+def _on_time(ctx: _Context, p: Period | None) -> Computed:
+    s, e = ctx.rng(p)
+    c = ms.on_time(ctx.store, s, e)
+    if c["due"] == 0:
+        why = f"no resolved items {_where(p)}." if c["resolved"] == 0 else f"none of the {c['resolved']} items resolved {_where(p)} had a due date."
+        return None, why, {}
+    return c["on_time"] / c["due"], None, {"n": c["due"], "on_time": c["on_time"]}
+
+
+def _bug_rate(ctx: _Context, p: Period | None) -> Computed:
+    s, e = ctx.rng(p)
+    c = ms.bug_share(ctx.store, s, e)
+    if c["items"] == 0:
+        return None, f"no work items created {_where(p)}.", {}
+    return c["bugs"] / c["items"], None, {"n": c["items"], "bugs": c["bugs"]}
+
+
+def _revenue_growth(ctx: _Context, p: Period | None) -> Computed:
+    rev, seg_note = ctx.series("revenue_metric")
+    name = ctx.settings["revenue_metric"]
+    if rev.empty:
+        return None, f"no '{name}' metric series imported.", {}
+    if p is None:
+        return None, "no earlier period to compare with.", {}
+    if p.is_all:
+        p = month_of(max(rev["date"]))
+        lead = f"{p.describe()} (latest month of revenue) vs the month before."
+    else:
+        lead = None
+    prev = p.previous()
+    cur_df, prev_df = _in(rev, p), _in(rev, prev)
+    if cur_df.empty:
+        return None, f"no '{name}' metric points {_where(p)}.", {}
+    if prev_df.empty:
+        return None, f"no '{name}' metric points in {prev.describe()} to compare with.", {}
+    before = float(prev_df["value"].sum())
+    if before == 0:
+        return None, f"revenue in {prev.describe()} was zero, so growth is undefined.", {}
+    cover = None
+    if p.kind != "month" and cur_df["date"].nunique() < prev_df["date"].nunique():
+        cover = f"{p.label} has {cur_df['date'].nunique()} data points vs {prev_df['date'].nunique()} in {prev.label}."
+    return float(cur_df["value"].sum()) / before - 1, _join(lead, cover, seg_note), {"revenue": float(cur_df["value"].sum()), "previous_revenue": before, "covers": p.label}
+
+
+def _market_share(ctx: _Context, p: Period | None) -> Computed:
+    rev, n1 = ctx.series("revenue_metric")
+    size, _ = ctx.series("market_size_metric")
+    rn, sn = ctx.settings["revenue_metric"], ctx.settings["market_size_metric"]
+    if size.empty:
+        return None, f"no '{sn}' metric series imported.", {}
+    if rev.empty:
+        return None, f"no '{rn}' metric series imported.", {}
+    both = _in(rev, p).merge(_in(size, p), on="date", suffixes=("_rev", "_size"))
+    if both.empty:
+        return None, f"no dates {_where(p)} with both '{rn}' and '{sn}' points.", {}
+    total = float(both["value_size"].sum())
+    if total <= 0:
+        return None, f"market size {_where(p)} is zero.", {}
+    return float(both["value_rev"].sum()) / total, n1, {"points": len(both)}
+
+
+def _stakeholder(ctx: _Context, p: Period | None) -> Computed:
+    df, seg_note = ctx.series("stakeholder_metric")
+    name = ctx.settings["stakeholder_metric"]
+    cur = _in(df, p)
+    if cur.empty:
+        return None, f"no '{name}' metric points {_where(p)}.", {}
+    return float(cur["value"].mean()), seg_note, {"n": len(cur)}
+
+
+def _roi(ctx: _Context, p: Period | None) -> Computed:
+    try:
+        roadmap = importlib.import_module("pm_core.roadmap")
+        cost_gain = roadmap.cost_gain
+    except (ImportError, AttributeError):
+        return None, "the roadmap (cost and gain per initiative) is not available in this version.", {}
+    pairs = [(c, g) for c, g in ctx.memo("cost_gain", lambda: cost_gain(ctx.store)) if c is not None and g is not None]
+    if not pairs:
+        return None, "no initiative has both a cost and a gain; set them on the Roadmap page.", {}
+    cost = sum(float(c) for c, _ in pairs)
+    if cost <= 0:
+        return None, "the initiatives' total cost is zero, so ROI is undefined.", {}
+    gain = sum(float(g) for _, g in pairs)
+    return (gain - cost) / cost, "not tied to a period: all initiatives with a cost and a gain.", {"initiatives": len(pairs), "cost": cost, "gain": gain}
+
+
+class _NoGrowth(Exception):
+    pass
+
+
+def _growth():
+    try:
+        return importlib.import_module("pm_core.growth")
+    except ModuleNotFoundError as exc:
+        if exc.name != "pm_core.growth":
+            raise
+        raise _NoGrowth("growth analysis (pm_core.growth) is not available in this version.") from None
+
+
+def _conversion(ctx: _Context, p: Period | None) -> Computed:
+    missing = ctx.missing_event("funnel_start_event")
+    if missing:
+        return None, missing, {}
+    st, goal = ctx.settings["funnel_start_event"], ctx.settings["funnel_goal_event"]
+    w = int(ctx.settings["conversion_window_days"])
+    res = _growth().funnel(ctx.store, [st, goal], window_days=w,
+                           period=None if p is None or p.is_all else p.label, segment=ctx.segment)
+    users = res.steps[0].users if res.steps else 0
+    if not users:
+        return None, f"no users with a '{st}' event {_where(p)}.", {}
+    return _num(res.conversion), None, {"n": int(users), "converted": int(res.steps[-1].users), "window_days": w}
+
+
+def _retention_result(ctx: _Context):
+    return ctx.memo("retention", lambda: _growth().retention_table(ctx.store, unit="week", first_time=True,
+                                                                   mode="on", segment=ctx.segment))
+
+
+def _cohort_fields(c) -> tuple[dt.date, int, dict]:
+    get = c.get if isinstance(c, dict) else (lambda k: getattr(c, k))
+    start = get("cohort")
+    if isinstance(start, str):
+        start = dt.date.fromisoformat(start[:10])
+    elif isinstance(start, dt.datetime):
+        start = start.date()
+    retained = {int(k): v for k, v in (get("retained") or {}).items()}
+    return start, int(get("size")), retained
+
+
+def _retention(ctx: _Context, p: Period | None) -> Computed:
+    res = _retention_result(ctx)
+    k = RETENTION_WEEK
+    rows = [_cohort_fields(c) for c in res.cohorts]
+    if p is not None and not p.is_all:
+        rows = [r for r in rows if p.start <= r[0] < p.end]
+    eligible = [(size, ret[k]) for _, size, ret in rows if ret.get(k) is not None]
+    if not eligible:
+        if not rows:
+            return None, f"no weekly cohorts starting {_where(p)}.", {}
+        return None, f"no cohort starting {_where(p)} is {k} weeks old yet.", {}
+    size = sum(s for s, _ in eligible)
+    kept = sum(r for _, r in eligible)
+    if p is None or p.is_all:
+        value = _num(res.weighted.get(k))
+        note = f"weighted over all {len(eligible)} weekly cohorts old enough to measure."
+    else:
+        value = kept / size if size else None
+        note = f"weekly cohorts starting {_where(p)} ({len(eligible)} old enough to measure)."
+    return value, note, {"cohorts": len(eligible), "users": size, "retained": kept}
+
+
+PERIOD_FUNCS: dict[str, Callable[[_Context, Period | None], Computed]] = {
+    "market_share": _market_share, "revenue_growth": _revenue_growth, "roi": _roi,
+    "csat": lambda c, p: _survey(c, "csat", p), "nps": lambda c, p: _survey(c, "nps", p),
+    "conversion_rate": _conversion, "task_success_rate": _task_success,
+    "cycle_time_days": _cycle, "on_time_rate": _on_time, "bug_rate": _bug_rate,
+    "retention": _retention, "stakeholder_alignment": _stakeholder,
+}
+
+
+def _compute(ctx: _Context, key: str) -> KpiResult:
+    d = KPI_BY_KEY[key]
+    extra: dict = {}
+    if key in MONTHLY_KEYS:
+        ref, prev, _ = _monthly(ctx, key)
+        fn = _clv if key == "clv" else (lambda c, m: _month_value(c, key, m))
+        value, note, extra = fn(ctx, ref)
+        previous = fn(ctx, prev)[0] if prev is not None else None
+        covers = ref.label if ref else ctx.period.label
+        if value is not None and ref is not None:
+            note = _join(ctx.month_note(ref), note)
+        if prev is not None:
+            extra = extra | {"previous_period": prev.label}
+    else:
+        try:
+            value, note, extra = PERIOD_FUNCS[key](ctx, ctx.period)
+        except _NoGrowth as exc:
+            value, note, extra = None, str(exc), {}
+        covers = extra.pop("covers", ctx.period.label)
+        previous = None
+        if value is None and note and note.startswith("growth analysis"):
+            pass
+        elif ctx.prev_period is not None and key != "roi":
+            previous = PERIOD_FUNCS[key](ctx, ctx.prev_period)[0]
+            extra = extra | {"previous_period": ctx.prev_period.label}
+        elif ctx.period.is_all and key == "revenue_growth" and value is not None:
+            m = parse_period(covers).previous()
+            previous = PERIOD_FUNCS[key](ctx, m)[0]
+            extra = extra | {"previous_period": m.label}
+    value, previous = _num(value), _num(previous)
+    if value is None and not note:
+        note = "not enough data."
+    return KpiResult(key=key, pillar=d.pillar, label=d.label, value=value, previous=previous, unit=d.unit,
+                     definition=d.definition, source=d.source, note=note, period=covers,
+                     extra={k: (_num(v) if isinstance(v, float) else v) for k, v in extra.items()})
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.datetime.now(dt.timezone.utc).date()
+
+
+def compute_kpis(store: Store, period: str = "all", segment: dict[str, str] | None = None,
+                 today: dt.date | None = None) -> dict[str, dict[str, KpiResult]]:
+    """Return pillar -> key -> KpiResult for all sixteen KPIs plus dau and stickiness (under growth).
+
+    Raises PeriodError for a period string it cannot read; a KPI without data is None with a note.
+    """
+    ctx = _Context(store, parse_period(period), _clean_segment(segment), _today(today))
+    out: dict[str, dict[str, KpiResult]] = {p: {} for p in PILLARS}
+    for d in KPI_DEFS:
+        out[d.pillar][d.key] = _compute(ctx, d.key)
+    return out
+
+
+def compute_kpi(store: Store, key: str, period: str = "all", segment: dict[str, str] | None = None) -> KpiResult:
+    """Return one KPI for one period (what an OKR key result links to); unknown keys raise KeyError."""
+    if key not in KPI_BY_KEY:
+        raise KeyError(f"unknown KPI {key!r}; known: {', '.join(KPI_BY_KEY)}")
+    ctx = _Context(store, parse_period(period), _clean_segment(segment), _today(None))
+    return _compute(ctx, key)
+
+
+def _clean_segment(segment) -> dict[str, str] | None:
+    if not segment:
+        return None
+    if isinstance(segment, (tuple, list)):
+        segment = dict(segment)
+    return {str(k): str(v) for k, v in segment.items() if v not in (None, "")} or None
+
+
+def parse_segment(texts: list[str] | str | None) -> dict[str, str] | None:
+    """Return {'platform': 'iOS'} from 'platform=iOS' strings (several allowed); raise ValueError on a malformed one."""
+    if not texts:
+        return None
+    if isinstance(texts, str):
+        texts = [texts]
+    out = {}
+    for t in texts:
+        for part in str(t).split(","):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise ValueError(f"segment {part!r} must look like property=value, e.g. platform=iOS")
+            k, v = part.split("=", 1)
+            if not k.strip() or not v.strip():
+                raise ValueError(f"segment {part!r} must look like property=value, e.g. platform=iOS")
+            out[k.strip()] = v.strip()
+    return out or None
+
+
+# -- series for sparklines, OKR history and exports ----------------------------------------------
+def _frame(rows: list[tuple[dt.date, float | None]]) -> pd.DataFrame:
+    kept = [(d, _num(v)) for d, v in rows if _num(v) is not None]
+    return pd.DataFrame({"period_start": [d for d, _ in kept], "value": [v for _, v in kept]},
+                        columns=["period_start", "value"])
+
+
+def _trunc(d: dt.date, freq: str) -> dt.date:
+    return d.replace(day=1) if freq == "month" else quarter_of(d).start
+
+
+def _as_date(v) -> dt.date:
+    return v.date() if isinstance(v, (dt.datetime, pd.Timestamp)) else v
+
+
+def all_kpi_series(store: Store, freq: str = "month", segment: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """Return key -> DataFrame(period_start, value) for every KPI; periods where a KPI has no value are left out.
+
+    Monthly KPIs by quarter take the quarter's latest month with events (as compute_kpis does); ROI is
+    not time-based and comes back empty.
+    """
+    if freq not in SERIES_FREQS:
+        raise ValueError(f"freq must be one of {SERIES_FREQS}, got {freq!r}")
+    memo: dict = {}  # shared so the monthly activity and work-item queries run once for all keys
+    return {d.key: _series(store, d.key, freq, _clean_segment(segment), memo) for d in KPI_DEFS}
+
+
+def kpi_series(store: Store, key: str, freq: str = "month", segment: dict[str, str] | None = None) -> pd.DataFrame:
+    """Return DataFrame(period_start, value) of one KPI per month or quarter; empty for ROI or without data."""
+    if key not in KPI_BY_KEY:
+        raise KeyError(f"unknown KPI {key!r}")
+    if freq not in SERIES_FREQS:
+        raise ValueError(f"freq must be one of {SERIES_FREQS}, got {freq!r}")
+    return _series(store, key, freq, _clean_segment(segment), {})
+
+
+def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFrame:
+    def once(name, fn):
+        if name not in memo:
+            memo[name] = fn()
+        return memo[name]
+
+    settings = once("settings", lambda: get_settings(store))
+    if key in MONTHLY_KEYS:
+        act = once("activity", lambda: ms.monthly_activity(store, None, None, settings["feature_event"], segment))
+        if act.empty:
+            return _frame([])
+        ctx = _Context(store, parse_period("all"), segment, _today(None))
+        rows = {r["month"]: r for r in act.to_dict("records")}
+        ctx._memo["activity"] = {"ref": None, "prev": None, "rows": rows, "why": None}
+        ctx._memo["bounds"] = (None, dt.datetime.combine(max(rows), dt.time()))
+        vals = []
+        for m in sorted(rows):
+            fn = _clv if key == "clv" else (lambda c, mm: _month_value(c, key, mm))
+            vals.append((_trunc(m, freq), fn(ctx, month_of(m))[0]))
+        if freq == "quarter":  # the latest month of each quarter, as compute_kpis reports it
+            vals = list({q: v for q, v in vals}.items())
+        return _frame(vals)
+    if key in ("csat", "nps"):
+        df = ms.survey_by(store, key, freq)
+        if key == "csat":
+            return _frame([(_as_date(r.period_start), _ratio(r.hi, r.scored)) for r in df.itertuples()])
+        return _frame([(_as_date(r.period_start), _ratio((r.promoters - r.detractors) * 100.0, r.scored)) for r in df.itertuples()])
+    if key == "task_success_rate":
+        a, s = settings["task_attempt_event"], settings["task_success_event"]
+        df = ms.event_counts_by(store, [a, s], freq, segment)
+        wide = df.pivot_table(index="period_start", columns="event", values="n", aggfunc="sum", fill_value=0)
+        return _frame([(_as_date(i), _ratio(r.get(s, 0), r.get(a, 0))) for i, r in wide.iterrows()])
+    if key in ("cycle_time_days", "on_time_rate", "bug_rate"):
+        df = once(f"work:{freq}", lambda: ms.work_items_by(store, freq))
+        out = []
+        for r in df.itertuples():
+            if key == "cycle_time_days":
+                v = r.median if (r.resolved_n or 0) > 0 else None
+            elif key == "on_time_rate":
+                v = _ratio(r.on_time, r.due)
+            else:
+                v = _ratio(r.bugs, r.created_n)
+            out.append((_as_date(r.period_start), v))
+        return _frame(out)
+    if key == "roi":
+        return _frame([])
+    if key == "conversion_rate":
+        months = sorted({_trunc(m, freq) for m in ms.event_months(store)})
+        ctx = _Context(store, parse_period("all"), segment, _today(None))
+        out = []
+        for start in months:
+            p = month(start.year, start.month) if freq == "month" else quarter_of(start)
+            out.append((start, _conversion(ctx, p)[0]))
+        return _frame(out)
+    if key == "retention":
+        ctx = _Context(store, parse_period("all"), segment, _today(None))
+        res = _retention_result(ctx)
+        groups: dict[dt.date, list[int]] = {}
+        for start, size, ret in (_cohort_fields(c) for c in res.cohorts):
+            if ret.get(RETENTION_WEEK) is None:
+                continue
+            g = groups.setdefault(_trunc(start, freq), [0, 0])
+            g[0] += size
+            g[1] += ret[RETENTION_WEEK]
+        return _frame([(d, _ratio(k, n)) for d, (n, k) in sorted(groups.items())])
+    # metric-series KPIs: evaluate the period function on every period with points
+    ctx = _Context(store, parse_period("all"), segment, _today(None))
+    setting = "stakeholder_metric" if key == "stakeholder_alignment" else "revenue_metric"
+    df, _ = ctx.series(setting)
+    if df.empty:
+        return _frame([])
+    starts = sorted({_trunc(d, freq) for d in df["date"]})
+    out = []
+    for start in starts:
+        p = month(start.year, start.month) if freq == "month" else quarter_of(start)
+        out.append((start, PERIOD_FUNCS[key](ctx, p)[0]))
+    return _frame(out)
+
+
+# -- filters for pages and the CLI ------------------------------------------------------------
+def segment_options(store: Store, max_values: int = 50) -> dict[str, list[str]]:
+    """Return event property -> its distinct values, for filters; properties with more than max_values values (ids) are left out."""
+    keys = ms.property_keys(store)
+    return ms.property_values(store, keys[:12], max_values)
+
+
+def available_periods(store: Store) -> list[str]:
+    """Return 'all' then the quarters and months with data, newest first (each quarter before its months)."""
+    months = ms.data_months(store)
+    out = ["all"]
+    seen_q = set()
+    for m in sorted(months, reverse=True):
+        q = quarter_of(m)
+        if q.label not in seen_q:
+            seen_q.add(q.label)
+            out.append(q.label)
+        out.append(month_of(m).label)
+    return out
