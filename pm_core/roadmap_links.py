@@ -1,0 +1,79 @@
+"""What the roadmap reads from its neighbours: key results (pm_core.okrs) and KPI values (pm_core.metrics).
+
+Both neighbours are optional at import time, so the roadmap works in a workspace without OKRs or
+without events; each function then says so by returning nothing rather than inventing values.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any
+
+import pandas as pd
+
+from .kpi_defs import KPI_BY_KEY
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(f"pm_core.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"pm_core.{name}":
+            return None
+        raise
+
+
+def kr_catalog(store) -> list[dict]:
+    """Return every active key result as {id, title, objective_id, objective_title, period, kpi, unit,
+    baseline, target, current, progress, status}; empty when the OKR area is absent or has no KRs."""
+    okrs = _module("okrs")
+    if okrs is None:
+        return []
+    return _okr_rows(okrs, store)
+
+
+def _okr_rows(okrs, store, today: dt.date | None = None) -> list[dict]:
+    rows = []
+    for period in okrs.okr_periods(store):
+        for obj in okrs.list_okrs(store, period, today):
+            for kr in obj.key_results:
+                rows.append({"id": kr.id, "title": kr.title, "objective_id": obj.id, "objective_title": obj.title,
+                             "period": obj.period, "kpi": kr.kpi, "unit": kr.unit, "type": kr.type,
+                             "baseline": kr.baseline, "target": kr.target, "current": kr.current,
+                             "current_as_of": kr.current_as_of, "progress": kr.progress, "status": kr.status})
+    return rows
+
+
+def kpi_current(store, key: str, today: dt.date | None = None) -> dict:
+    """Return {key, label, unit, value, period, note} for a KPI's latest month with data; value None with a note otherwise."""
+    meta = KPI_BY_KEY.get(key)
+    out: dict[str, Any] = {"key": key, "label": meta.label if meta else key, "unit": meta.unit if meta else "",
+                           "value": None, "period": None, "note": None}
+    series = kpi_monthly(store, key)
+    if series is None:
+        out["note"] = "KPI values are not available in this workspace"
+        return out
+    series = [(m, v) for m, v in series if v is not None and (today is None or m <= today)]
+    if not series:
+        out["note"] = "not enough data for this KPI yet"
+        return out
+    month, value = series[-1]
+    out.update(value=value, period=month.strftime("%b %Y"))
+    return out
+
+
+def kpi_monthly(store, key: str) -> list[tuple[dt.date, float | None]] | None:
+    """Return [(first day of month, value or None)] for a KPI, oldest first; None when the KPI area is absent."""
+    metrics = _module("metrics")
+    if metrics is None:
+        return None
+    return _kpi_rows(metrics, store, key)
+
+
+def _kpi_rows(metrics, store, key: str) -> list[tuple[dt.date, float | None]]:
+    df = metrics.kpi_series(store, key, freq="month")
+    out = []
+    for start, value in zip(df["period_start"], df["value"]):
+        v = None if value is None or pd.isna(value) else float(value)
+        out.append((pd.Timestamp(start).date(), v))
+    return sorted(out)
