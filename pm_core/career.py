@@ -517,8 +517,15 @@ def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> None:
 
 
 # -- the team's pay ----------------------------------------------------------------------------
+def _ctx(store: Store, levels: list[LadderLevel] | None = None) -> dict:
+    """Arguments every salary query needs: known ladder ids, the absurd-pay rule and the unstored default map."""
+    seeded = cs.ladder_count(store) > 0 or cs.level_map_count(store) > 0
+    return dict(ladder_ids=[lv.id for lv in (levels or ladder(store))], exempt=list(LOW_UNIT_CURRENCIES),
+                limit=ABSURD_PAY, fallback=[] if seeded else DEFAULT_LEVEL_MAP)
+
+
 def _eff(store: Store) -> pd.DataFrame:
-    return cs.effective_salaries(store, ladder_ids(store), list(LOW_UNIT_CURRENCIES), ABSURD_PAY)
+    return cs.effective_salaries(store, **_ctx(store))
 
 
 def has_salaries(store: Store) -> bool:
@@ -573,8 +580,7 @@ def percentiles(store: Store, by: str = "ladder_level", title: str | None = None
     cur_code = _currency(currency, "Currency") if currency else None
     rates_d = _rates_dict(rates)
     levels = ladder(store)
-    raw = cs.group_percentiles(store, by, [lv.id for lv in levels], list(LOW_UNIT_CURRENCIES), ABSURD_PAY,
-                               title=title or None, currency=cur_code, rates=rates_d)
+    raw = cs.group_percentiles(store, by, title=title or None, currency=cur_code, rates=rates_d, **_ctx(store, levels))
     if raw.empty:
         return pd.DataFrame(columns=PERCENTILE_COLUMNS)
     df = raw.rename(columns={"grp": "group"})
@@ -686,6 +692,7 @@ def compare_offers(store: Store, offers: list[OfferIn | dict], currency: str = "
     limit = salary_min_group(store) if min_group is None else max(1, int(min_group))
     levels = ladder(store)
     by_id = {lv.id: lv for lv in levels}
+    ctx = _ctx(store, levels)
     out = []
     for i, raw in enumerate(offers, start=1):
         o = raw if isinstance(raw, OfferIn) else OfferIn(**raw)
@@ -756,7 +763,7 @@ def compare_offers(store: Store, offers: list[OfferIn | dict], currency: str = "
                     gap = max(0.0, next_lv.band_low - nb)
                     notes_next = (f"{money(gap, next_lv.currency)} a year below the {next_lv.name} band's floor ({money(next_lv.band_low, next_lv.currency)})."
                                   if gap > 0 else f"Already at or above the {next_lv.name} band's floor ({money(next_lv.band_low, next_lv.currency)}).")
-            values = cs.usable_totals(store, lv.id, ccy, [x.id for x in levels], list(LOW_UNIT_CURRENCIES), ABSURD_PAY)
+            values = cs.usable_totals(store, lv.id, ccy, **ctx)
             if len(values) >= limit:
                 pct = team_percentile(values, total)
                 team = (pct, f"{len(values):,}")

@@ -1,9 +1,10 @@
 """Career tables (ladder levels, reference points, level map) and every query over them and `salaries`.
 
-The ladder level of a salary row is decided at query time: a `level_map` row for the row's company
-and level wins, then a `level_map` row for any company ('*'), then the importer's own
+The ladder level of a salary row is decided at query time: a level-map row for the row's company
+and level wins, then a level-map row for any company ('*'), then the importer's own
 `salaries.ladder_level` if it names a known level; otherwise the row is 'unmapped'. Editing the
-map therefore takes effect immediately, with no stale copies.
+map therefore takes effect immediately, with no stale copies. While nothing is stored, the caller
+passes the default map as `fallback` so that reads and figures agree.
 """
 from __future__ import annotations
 
@@ -80,11 +81,16 @@ _YEARS_ORDER = ["0–1 years", "2–4 years", "5–9 years", "10–14 years", "1
 def _effective_sql() -> str:
     """SQL of every salary row with its effective ladder level, total and usability flag.
 
-    Parameters, in order: known ladder ids (list), currencies exempt from the absurd-pay limit
-    (list), the absurd-pay limit (number).
+    Parameters, in order (see _eff_params): fallback map companies, levels and targets (lists,
+    used while no map is stored), known ladder ids (list), currencies exempt from the absurd-pay
+    limit (list), the absurd-pay limit (number).
     """
     return """
-    WITH s AS (
+    WITH lm AS (
+        SELECT company, company_level, ladder_level FROM level_map
+        UNION ALL
+        SELECT unnest(?::VARCHAR[]) AS company, unnest(?::VARCHAR[]) AS company_level, unnest(?::VARCHAR[]) AS ladder_level),
+    s AS (
         SELECT rowid AS row_id, import_id, company, title, level, ladder_level AS imported_level, location,
                nullif(upper(trim(currency)), '') AS currency, years, base, stock, bonus, total, reported_on,
                coalesce(total, base + coalesce(stock, 0) + coalesce(bonus, 0)) AS total_eff
@@ -94,9 +100,9 @@ def _effective_sql() -> str:
                coalesce(ms.ladder_level, mw.ladder_level,
                         CASE WHEN list_contains(?::VARCHAR[], s.imported_level) THEN s.imported_level END) AS eff_level
         FROM s
-        LEFT JOIN level_map ms ON ms.company <> '*' AND lower(trim(ms.company)) = lower(trim(s.company))
+        LEFT JOIN lm ms ON ms.company <> '*' AND lower(trim(ms.company)) = lower(trim(s.company))
              AND lower(trim(ms.company_level)) = lower(trim(s.level))
-        LEFT JOIN level_map mw ON mw.company = '*' AND lower(trim(mw.company_level)) = lower(trim(s.level)))
+        LEFT JOIN lm mw ON mw.company = '*' AND lower(trim(mw.company_level)) = lower(trim(s.level)))
     SELECT m.*,
            (currency IS NOT NULL AND total_eff IS NOT NULL AND total_eff > 0
             AND coalesce(base, 0) >= 0 AND coalesce(stock, 0) >= 0 AND coalesce(bonus, 0) >= 0
@@ -106,8 +112,10 @@ def _effective_sql() -> str:
     FROM m"""
 
 
-def _eff_params(ladder_ids: list[str], exempt: list[str], limit: float) -> list:
-    return [list(ladder_ids), list(exempt), float(limit)]
+def _eff_params(ladder_ids: list[str], exempt: list[str], limit: float, fallback: list[dict] | tuple = ()) -> list:
+    fb = list(fallback or [])
+    return [[r["company"] for r in fb], [r["company_level"] for r in fb], [r["ladder_level"] for r in fb],
+            list(ladder_ids), list(exempt), float(limit)]
 
 
 def salary_count(store: Store) -> int:
@@ -115,14 +123,15 @@ def salary_count(store: Store) -> int:
     return int(store.query_df("SELECT count(*) AS n FROM salaries")["n"].iloc[0])
 
 
-def effective_salaries(store: Store, ladder_ids: list[str], exempt: list[str], limit: float) -> pd.DataFrame:
+def effective_salaries(store: Store, ladder_ids: list[str], exempt: list[str], limit: float,
+                       fallback: list[dict] | tuple = ()) -> pd.DataFrame:
     """Return every salary row with row_id, effective ladder level (eff_level, NULL = unmapped), total_eff and usable."""
-    return store.query_df(_effective_sql() + " ORDER BY row_id", _eff_params(ladder_ids, exempt, limit))
+    return store.query_df(_effective_sql() + " ORDER BY row_id", _eff_params(ladder_ids, exempt, limit, fallback))
 
 
 def group_percentiles(store: Store, by: str, ladder_ids: list[str], exempt: list[str], limit: float,
                       title: str | None = None, currency: str | None = None,
-                      rates: dict[str, float] | None = None) -> pd.DataFrame:
+                      rates: dict[str, float] | None = None, fallback: list[dict] | tuple = ()) -> pd.DataFrame:
     """Return one row per (grp, currency) of usable rows: n, p10..p90 of total (quantile_cont), base/stock/bonus medians.
 
     Without `currency` every currency forms its own groups. With `currency`, only rows in it are
@@ -130,7 +139,7 @@ def group_percentiles(store: Store, by: str, ladder_ids: list[str], exempt: list
     """
     if by not in _GROUP_EXPR:
         raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(_GROUP_EXPR)}")
-    params = _eff_params(ladder_ids, exempt, limit)
+    params = _eff_params(ladder_ids, exempt, limit, fallback)
     rates = {str(k).upper(): float(v) for k, v in (rates or {}).items()} if currency else {}
     if currency:
         whens = " ".join("WHEN ? THEN ?" for _ in rates)
@@ -161,11 +170,11 @@ def group_percentiles(store: Store, by: str, ladder_ids: list[str], exempt: list
 
 
 def usable_totals(store: Store, ladder_level: str, currency: str, ladder_ids: list[str], exempt: list[str],
-                  limit: float) -> list[float]:
+                  limit: float, fallback: list[dict] | tuple = ()) -> list[float]:
     """Return the usable total compensation figures at one effective ladder level in one currency."""
     df = store.query_df(
         f"WITH e AS ({_effective_sql()}) SELECT total_eff FROM e WHERE usable AND eff_level = ? AND currency = ?",
-        _eff_params(ladder_ids, exempt, limit) + [ladder_level, currency.upper()])
+        _eff_params(ladder_ids, exempt, limit, fallback) + [ladder_level, currency.upper()])
     return [float(v) for v in df["total_eff"]]
 
 
