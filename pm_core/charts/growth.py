@@ -1,0 +1,194 @@
+"""Altair charts for growth and experiments (no Streamlit here, so exports can reuse them)."""
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from ..experiments import ExperimentResult
+from ..growth import FunnelResult, RetentionResult, retention_matrix
+
+_UNIT_LABEL = {"day": "Day", "week": "Week", "month": "Month"}
+_SERIES_COLORS = {"DAU": "#4c78a8", "WAU": "#f58518", "MAU": "#54a24b"}
+
+
+def _data(df: pd.DataFrame) -> alt.Data:
+    """Return df as inline chart data with NaN as null and times as ISO text, so the spec is valid JSON.
+
+    Altair's own DataFrame conversion writes NaN (invalid JSON) for missing values under pandas 3,
+    which breaks exports through vl-convert.
+    """
+    def cell(v):
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+            return None
+        if hasattr(v, "isoformat"):
+            return v.isoformat()
+        if hasattr(v, "item"):  # numpy scalars
+            return v.item()
+        return v
+    return alt.Data(values=[{k: cell(v) for k, v in row.items()} for row in df.to_dict(orient="records")])
+
+
+def active_users_chart(dau: pd.DataFrame, wau: pd.DataFrame, mau: pd.DataFrame) -> alt.Chart:
+    """Return DAU, WAU and MAU lines over time; faded points mark partially observed periods."""
+    parts = []
+    for name, df, label in (("DAU", dau, "day"), ("WAU", wau, "week of"), ("MAU", mau, "month of")):
+        if df is None or df.empty:
+            continue
+        d = df.copy()
+        d["series"] = name
+        d["period"] = [f"{label} {p:%d %b %Y}" if name != "MAU" else f"{p:%B %Y}" for p in d["period_start"]]
+        d["coverage"] = ["full period" if c else "partial period (data starts or ends inside it)" for c in d["complete"]]
+        parts.append(d)
+    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["period_start", "active_users", "complete", "series", "period", "coverage"])
+    data["period_start"] = pd.to_datetime(data["period_start"])
+    color = alt.Color("series:N", title="Active users", sort=["DAU", "WAU", "MAU"],
+                      scale=alt.Scale(domain=list(_SERIES_COLORS), range=list(_SERIES_COLORS.values())))
+    tooltip = [alt.Tooltip("series:N", title="Series"), alt.Tooltip("period:N", title="Period"),
+               alt.Tooltip("active_users:Q", title="Active users", format=","),
+               alt.Tooltip("coverage:N", title="Coverage")]
+    base = alt.Chart(_data(data)).encode(
+        x=alt.X("period_start:T", title="Period start (UTC)"),
+        y=alt.Y("active_users:Q", title="Distinct active users"), color=color)
+    lines = base.mark_line(strokeWidth=1.5).encode(detail="series:N")
+    points = base.mark_point(size=30, filled=True).encode(
+        opacity=alt.condition(alt.datum.complete, alt.value(1.0), alt.value(0.3)), tooltip=tooltip)
+    return (lines + points).properties(title="Daily, weekly and monthly active users", height=280)
+
+
+def stickiness_chart(df: pd.DataFrame) -> alt.Chart:
+    """Return monthly stickiness bars (mean DAU / MAU) with MAU and mean DAU in the tooltip."""
+    d = df.copy()
+    d["month_label"] = [f"{m:%b %Y}" for m in d["month"]]
+    d = d.drop(columns=["month"])  # plain dates are not JSON; the label carries the month
+    return alt.Chart(_data(d)).mark_bar(color="#4c78a8").encode(
+        x=alt.X("month_label:N", title="Month", sort=list(d["month_label"])),
+        y=alt.Y("stickiness:Q", title="Stickiness (mean DAU / MAU)", axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("month_label:N", title="Month"),
+                 alt.Tooltip("stickiness:Q", title="Stickiness", format=".1%"),
+                 alt.Tooltip("mau:Q", title="MAU", format=","),
+                 alt.Tooltip("mean_dau:Q", title="Mean DAU", format=",.1f"),
+                 alt.Tooltip("days_with_events:Q", title="Days with events")],
+    ).properties(title="Stickiness by month", height=240)
+
+
+def retention_heatmap(res: RetentionResult) -> alt.Chart:
+    """Return the cohort x period heatmap with percentages, a weighted-mean row on top, and tooltips."""
+    unit = _UNIT_LABEL[res.unit]
+    m = retention_matrix(res)
+    m["row"] = [f"{c:%d %b %Y} ({s:,})" for c, s in zip(m["cohort"], m["size"])]
+    w = pd.DataFrame([{"row": "Weighted mean", "k": k, "rate": v, "retained": None, "size": None}
+                      for k, v in res.weighted.items() if v is not None]
+                     + [{"row": "Weighted mean", "k": 0, "rate": 1.0, "retained": None, "size": None}])
+    data = pd.concat([w, m[["row", "k", "rate", "retained", "size"]]], ignore_index=True)
+    data["col"] = [str(int(k)) for k in data["k"]]
+    data["label"] = [f"{r * 100:.0f}%" if r is not None and not (isinstance(r, float) and math.isnan(r)) else ""
+                     for r in data["rate"]]
+    order_rows = ["Weighted mean"] + list(dict.fromkeys(m["row"]))
+    order_cols = [str(int(k)) for k in sorted(data["k"].unique())]
+    height = max(160, 20 * len(order_rows))
+    base = alt.Chart(_data(data)).encode(
+        x=alt.X("col:N", title=f"{unit}s after the cohort {res.unit}", sort=order_cols,
+                  axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("row:N", title=f"Cohort ({res.unit} starting, users)", sort=order_rows))
+    rect = base.mark_rect().encode(
+        color=alt.Color("rate:Q", title="Retained", scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                        legend=alt.Legend(format="%")),
+        tooltip=[alt.Tooltip("row:N", title="Cohort"), alt.Tooltip("col:N", title=f"{unit}s after"),
+                 alt.Tooltip("rate:Q", title="Retained", format=".1%"),
+                 alt.Tooltip("retained:Q", title="Users retained", format=","),
+                 alt.Tooltip("size:Q", title="Cohort size", format=",")])
+    text = base.mark_text(fontSize=10).encode(
+        text="label:N",
+        color=alt.condition(alt.datum.rate > 0.55, alt.value("white"), alt.value("#222")))
+    kind = "first-time" if res.first_time else "recurring"
+    how = "on" if res.mode == "on" else "on or after"
+    return (rect + text).properties(
+        title=f"{unit}ly retention, {kind} users, returning {how} {res.unit} N", height=height)
+
+
+def retention_curve(res: RetentionResult) -> alt.Chart:
+    """Return the weighted retention curve by periods since the cohort (observable k only)."""
+    unit = _UNIT_LABEL[res.unit]
+    d = pd.DataFrame([{"k": k, "rate": v} for k, v in res.weighted.items() if v is not None])
+    if d.empty:
+        d = pd.DataFrame(columns=["k", "rate"])
+    return alt.Chart(_data(d)).mark_line(point=True).encode(
+        x=alt.X("k:Q", title=f"{unit}s after the cohort {res.unit}", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("rate:Q", title="Weighted retention", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("k:Q", title=unit), alt.Tooltip("rate:Q", title="Weighted retention", format=".1%")],
+    ).properties(title="Retention curve (weighted mean across cohorts)", height=240)
+
+
+def retention_trend_chart(trend: pd.DataFrame, k: int, unit: str) -> alt.Chart:
+    """Return the k-period retention of each cohort over cohort start dates (is retention improving?)."""
+    u = _UNIT_LABEL[unit]
+    d = trend.copy()
+    d["cohort"] = pd.to_datetime(d["cohort"])
+    return alt.Chart(_data(d)).mark_line(point=True).encode(
+        x=alt.X("cohort:T", title=f"Cohort ({unit} starting, UTC)"),
+        y=alt.Y("rate:Q", title=f"{u}-{k} retention", axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("cohort:T", title="Cohort", format="%d %b %Y"),
+                 alt.Tooltip("rate:Q", title=f"{u}-{k} retention", format=".1%"),
+                 alt.Tooltip("retained:Q", title="Users retained", format=","),
+                 alt.Tooltip("size:Q", title="Cohort size", format=",")],
+    ).properties(title=f"{u}-{k} retention by cohort", height=240)
+
+
+def funnel_chart(res: FunnelResult) -> alt.Chart:
+    """Return horizontal bars of users per funnel step, labelled with conversion from the first step."""
+    rows = []
+    for i, s in enumerate(res.steps, 1):
+        rows.append({"step": f"{i}. {s.event}", "users": s.users,
+                     "from_start": s.conversion_from_start, "from_prev": s.conversion_from_previous,
+                     "label": f"{s.users:,}" + (f" · {s.conversion_from_start * 100:.1f}%" if s.conversion_from_start is not None else "")})
+    d = pd.DataFrame(rows)
+    order = list(d["step"])
+    base = alt.Chart(_data(d)).encode(y=alt.Y("step:N", title=None, sort=order), x=alt.X("users:Q", title="Users reaching the step"))
+    bars = base.mark_bar(color="#4c78a8").encode(tooltip=[
+        alt.Tooltip("step:N", title="Step"), alt.Tooltip("users:Q", title="Users", format=","),
+        alt.Tooltip("from_prev:Q", title="Converted from previous step", format=".1%"),
+        alt.Tooltip("from_start:Q", title="Converted from first step", format=".1%")])
+    text = base.mark_text(align="left", dx=4).encode(text="label:N")
+    return (bars + text).properties(title=f"Funnel ({res.window_days}-day conversion window)",
+                                    height=max(120, 45 * len(order)))
+
+
+def variant_rates_chart(res: ExperimentResult) -> alt.Chart:
+    """Return conversion rate per variant with each variant's 95% interval (normal approximation)."""
+    rows = []
+    for v in res.variants:
+        se = math.sqrt(v.rate * (1 - v.rate) / v.users) if v.users else 0.0
+        rows.append({"variant": v.name, "rate": v.rate, "lo": max(0.0, v.rate - 1.96 * se),
+                     "hi": min(1.0, v.rate + 1.96 * se), "users": v.users, "conversions": v.conversions,
+                     "role": "control" if v.name == res.control else ("treatment" if v.name == res.treatment else "other")})
+    d = pd.DataFrame(rows)
+    base = alt.Chart(_data(d)).encode(x=alt.X("variant:N", title="Variant", sort=list(d["variant"]), axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(size=48).encode(
+        y=alt.Y("rate:Q", title="Conversion rate", axis=alt.Axis(format="%")),
+        color=alt.Color("role:N", title=None, scale=alt.Scale(domain=["control", "treatment", "other"],
+                                                              range=["#9e9e9e", "#4c78a8", "#bab0ac"])),
+        tooltip=[alt.Tooltip("variant:N", title="Variant"), alt.Tooltip("rate:Q", title="Rate", format=".2%"),
+                 alt.Tooltip("users:Q", title="Users", format=","),
+                 alt.Tooltip("conversions:Q", title="Conversions", format=","),
+                 alt.Tooltip("lo:Q", title="95% CI low", format=".2%"),
+                 alt.Tooltip("hi:Q", title="95% CI high", format=".2%")])
+    err = base.mark_errorbar(ticks=True).encode(y=alt.Y("lo:Q", title="Conversion rate"), y2="hi:Q")
+    return (bars + err).properties(title="Conversion rate by variant (with 95% intervals)", height=260)
+
+
+def lift_chart(res: ExperimentResult) -> alt.Chart:
+    """Return the absolute lift (treatment - control) with its 95% CI against a zero line."""
+    d = pd.DataFrame([{"what": f"{res.treatment} - {res.control}", "lift": res.abs_lift,
+                       "lo": res.ci95[0], "hi": res.ci95[1]}])
+    y = alt.Y("what:N", title=None)
+    point = alt.Chart(_data(d)).mark_point(filled=True, size=120, color="#4c78a8").encode(
+        x=alt.X("lift:Q", title="Difference in conversion rate (percentage points)", axis=alt.Axis(format="+%")),
+        y=y, tooltip=[alt.Tooltip("lift:Q", title="Absolute lift", format="+.2%"),
+                      alt.Tooltip("lo:Q", title="95% CI low", format="+.2%"),
+                      alt.Tooltip("hi:Q", title="95% CI high", format="+.2%")])
+    rule = alt.Chart(_data(d)).mark_rule(strokeWidth=3, color="#4c78a8").encode(x="lo:Q", x2="hi:Q", y=y)
+    zero = alt.Chart(_data(pd.DataFrame({"x": [0.0]}))).mark_rule(strokeDash=[4, 4], color="#888").encode(x="x:Q")
+    return (zero + rule + point).properties(title="Lift with its 95% confidence interval", height=110)
