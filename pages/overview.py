@@ -1,0 +1,105 @@
+"""Overview: the four pillars' KPIs for one period, with change, sparkline, target and definition."""
+from __future__ import annotations
+
+import streamlit as st
+
+import pillars_ui as ui
+from pm_core import metrics
+from pm_core.charts import kpis as kpi_charts
+from pm_core.formatting import fmt_change, fmt_value
+from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
+from pm_core.periods import parse_period
+from pm_core.settings import get_settings
+
+ui.page_header("Overview", "Where do strategy, discovery, delivery and growth stand for the chosen period, and what changed?")
+
+periods = ui.cached(metrics.available_periods)
+options = ui.cached(metrics.segment_options)
+period, notice = ui.query_param("period", periods, "all")
+if notice:
+    st.warning(notice)
+
+# Segment filters live in the URL as ?segment=platform=iOS,country=PT so a link reproduces the view.
+try:
+    url_segment = metrics.parse_segment(st.query_params.get("segment")) or {}
+except ValueError:
+    url_segment = {}
+    st.warning("The link's segment filter could not be read; showing every segment.")
+url_segment = {k: v for k, v in url_segment.items() if v in options.get(k, [])}
+
+shown_keys = list(options)[:3]
+cols = st.columns([2] + [1.3] * len(shown_keys) if shown_keys else [2, 4])
+with cols[0]:
+    period = st.selectbox("Period", periods, index=periods.index(period), key="overview_period",
+                          format_func=lambda p: parse_period(p).describe().capitalize() if p == "all" else parse_period(p).describe(),
+                          help="Monthly KPIs (active users, churn, adoption, CLV) use one calendar month: "
+                               "for a quarter its latest month with events, for all data the latest month.")
+segment: dict[str, str] = {}
+for col, key in zip(cols[1:], shown_keys):
+    with col:
+        choices = ["All", *options[key]]
+        current = url_segment.get(key, "All")
+        picked = st.selectbox(key.replace("_", " ").capitalize(), choices, index=choices.index(current), key=f"overview_seg_{key}")
+        if picked != "All":
+            segment[key] = picked
+
+st.query_params["period"] = period
+if segment:
+    st.query_params["segment"] = ",".join(f"{k}={v}" for k, v in segment.items())
+elif "segment" in st.query_params:
+    del st.query_params["segment"]
+
+seg_items = tuple(sorted(segment.items()))
+with st.spinner("Computing KPIs…"):
+    results = ui.cached(metrics.compute_kpis, period, seg_items)
+    sparks = ui.cached(kpi_charts.sparkline_specs, seg_items)
+    targets = ui.cached(metrics.kpi_targets, period)
+currency = ui.cached(get_settings)["currency"]
+
+if len(periods) == 1:
+    ui.empty_state("No data yet.", "Import product events, surveys, Jira issues or metric series to see the KPIs.")
+
+seg_text = f" · segment {', '.join(f'{k} = {v}' for k, v in segment.items())}" if segment else ""
+st.caption(f"Figures for **{parse_period(period).describe()}**{seg_text}. Changes compare with the previous period; "
+           "open a card's *Definition* to see how it is computed and from which data.")
+
+
+def card(r: metrics.KpiResult) -> None:
+    """Render one KPI card: value, change, sparkline, target and its definition one click away."""
+    d = KPI_BY_KEY[r.key]
+    with st.container(border=True):
+        change = fmt_change(r.value, r.previous, r.unit)
+        st.metric(r.label, fmt_value(r.value, r.unit, currency),
+                  delta=None if change == "—" else change,
+                  delta_color="normal" if d.higher_is_better else "inverse",
+                  delta_description=f"vs {r.extra['previous_period']}" if change != "—" and r.extra.get("previous_period") else None,
+                  help=f"Covers {r.period}.")
+        if r.value is None:
+            st.caption(f"Not enough data: {r.note or 'no data for this period.'}")
+        else:
+            if r.key in sparks:
+                st.vega_lite_chart(spec=sparks[r.key], height=48)
+            bits = []
+            if r.key == "cycle_time_days" and r.extra.get("p85") is not None:
+                bits.append(f"85th percentile {fmt_value(r.extra['p85'], 'days')}")
+            if r.extra.get("n") is not None and r.key in ("csat", "nps", "cycle_time_days", "on_time_rate", "bug_rate"):
+                bits.append(f"n = {int(r.extra['n']):,}")
+            if r.key in targets:
+                t = targets[r.key]
+                bits.append(f"target {fmt_value(t['target'], r.unit, currency)} ({t['okr_period']} OKR)")
+            if bits:
+                st.caption(" · ".join(bits))
+        with st.popover("Definition", icon=":material/info:"):
+            st.markdown(f"**{r.label}**")
+            st.write(r.definition)
+            st.caption(f"Source: {r.source}")
+            st.caption(f"Period: {r.period}")
+            if r.note:
+                st.caption(f"Note: {r.note}")
+
+
+for col, pillar in zip(st.columns(len(PILLARS)), PILLARS):
+    with col:
+        st.subheader(PILLAR_LABELS[pillar])
+        for r in results[pillar].values():
+            card(r)

@@ -1,0 +1,82 @@
+"""AppTest of the Overview page: both roles, an empty workspace, the period in the URL and segment filters."""
+from __future__ import annotations
+
+import pytest
+
+from pm_core.metrics import compute_kpis
+from pm_core.store import open_store
+from tests.core.test_metrics import METRICS, SURVEY, WORK, _events, _insert, _insert_events
+
+
+@pytest.fixture
+def kpi_db(tmp_path):
+    """A workspace with events, surveys, work items and metric series (built without the demo)."""
+    path = tmp_path / "kpi.duckdb"
+    s = open_store(path)
+    _insert_events(s, _events())
+    _insert(s, "survey_responses", SURVEY.assign(import_id="s"))
+    w = WORK.assign(import_id="w")
+    w["due"] = w["due"].astype("object")
+    _insert(s, "work_items", w)
+    _insert(s, "metric_points", METRICS.assign(import_id="m"))
+    s.close()
+    return path
+
+
+def _metric(at, label):
+    return next(m for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_overview_renders_every_pillar(run_page, kpi_db, role):
+    at = run_page("pages/overview.py", role, kpi_db)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Overview"
+    assert [h.value for h in at.subheader] == ["Strategy", "Discovery", "Delivery", "Growth & Stakeholders"]
+    assert len(at.metric) == 18
+    s = open_store(kpi_db)
+    try:
+        expected = compute_kpis(s, "all")
+    finally:
+        s.close()
+    assert _metric(at, "Monthly active users").value == f"{expected['growth']['mau'].value:,.0f}"
+    # ROI has no roadmap costs here: the card says why instead of showing a number.
+    assert any("Not enough data" in c.value for c in at.caption)
+    assert at.query_params["period"] == ["all"] or at.query_params["period"] == "all"
+
+
+def test_overview_period_from_url_and_segment(run_page, kpi_db):
+    at = run_page("pages/overview.py", "editor", kpi_db, query={"period": "2026-07", "segment": "platform=iOS"})
+    assert not at.exception
+    assert at.selectbox(key="overview_period").value == "2026-07"
+    assert at.selectbox(key="overview_seg_platform").value == "iOS"
+    s = open_store(kpi_db)
+    try:
+        expected = compute_kpis(s, "2026-07", {"platform": "iOS"})
+    finally:
+        s.close()
+    assert _metric(at, "Monthly active users").value == f"{expected['growth']['mau'].value:,.0f}"
+    at.selectbox(key="overview_seg_platform").set_value("All").run()
+    assert not at.exception
+    at.selectbox(key="overview_period").set_value("2026-Q3").run()
+    assert not at.exception
+
+
+def test_overview_bad_period_in_url_falls_back_with_notice(run_page, kpi_db):
+    at = run_page("pages/overview.py", "viewer", kpi_db, query={"period": "1999-13"})
+    assert not at.exception
+    assert any("does not exist" in w.value for w in at.warning)
+    assert at.selectbox(key="overview_period").value == "all"
+
+
+def test_overview_on_an_empty_workspace(run_page, tmp_path):
+    at = run_page("pages/overview.py", "editor", tmp_path / "empty.duckdb")
+    assert not at.exception
+    assert len(at.metric) == 18 and all(m.value == "—" for m in at.metric)
+
+
+def test_overview_on_the_demo(run_page, demo_db_path):
+    for role in ("editor", "viewer"):
+        at = run_page("pages/overview.py", role, demo_db_path)
+        assert not at.exception, [e.value for e in at.exception]
+        assert len(at.metric) == 18
