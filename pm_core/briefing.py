@@ -1,0 +1,202 @@
+"""A briefing: the one plain model behind a stakeholder view, the presentation mode and every export.
+
+A briefing is a list of sections (one idea each: a slide, a sheet, a printed page); a section holds
+items of a few kinds (a metric with its definition, a paragraph, bullets, a table with typed columns,
+a chart as a Vega-Lite spec). Builders fill it from live data; the page, the PPTX, XLSX and HTML
+exporters only render it, so all of them show the same content. Text in a briefing is raw user text:
+each renderer escapes it for its own medium.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, Field
+
+from .formatting import fmt_change, fmt_int, fmt_value
+
+
+def fmt_unit(v: float | None, unit: str, currency: str = "USD") -> str:
+    """Return a value formatted for its unit; adds 'ms' (milliseconds) and 'int' (counts) to formatting's units."""
+    if v is None or (isinstance(v, float) and v != v):
+        return "—"
+    if unit == "ms":
+        return f"{v:,.0f} ms"
+    if unit == "int":
+        return fmt_int(v)
+    return fmt_value(v, unit, currency)
+
+
+class MetricItem(BaseModel):
+    """One number with its words: value, previous value, change, definition and source."""
+
+    kind: Literal["metric"] = "metric"
+    key: str
+    label: str
+    value: float | None = None
+    previous: float | None = None
+    unit: str = "ratio"
+    definition: str = ""
+    source: str = ""
+    note: str | None = None          # why there is no number, or a caveat
+    period: str = ""                 # the period the value covers, in words
+    higher_is_better: bool = True
+    currency: str = "USD"
+
+    @property
+    def value_text(self) -> str:
+        """Return the value formatted for its unit, or '—' when there is none."""
+        return fmt_unit(self.value, self.unit, self.currency)
+
+    @property
+    def change_text(self) -> str:
+        """Return the change against the previous period in the unit's terms, '—' when either is missing."""
+        return fmt_change(self.value, self.previous, self.unit)
+
+    @property
+    def trend(self) -> str:
+        """Return 'better', 'worse', 'flat' or 'unknown' from the change and which direction is good."""
+        if self.value is None or self.previous is None:
+            return "unknown"
+        if self.value == self.previous:
+            return "flat"
+        up = self.value > self.previous
+        return "better" if up == self.higher_is_better else "worse"
+
+
+class TextItem(BaseModel):
+    """A paragraph; tone tells renderers how to frame it (a warning is a risk or a data gap)."""
+
+    kind: Literal["text"] = "text"
+    text: str
+    tone: Literal["plain", "info", "warning", "success"] = "plain"
+
+
+class BulletsItem(BaseModel):
+    """A titled list of short lines."""
+
+    kind: Literal["bullets"] = "bullets"
+    title: str = ""
+    bullets: list[str] = Field(default_factory=list)
+
+
+class Column(BaseModel):
+    """A table column: key into each row, a label, and a unit that decides the number format."""
+
+    key: str
+    label: str
+    unit: Literal["text", "int", "fraction", "currency", "days", "score", "ratio", "date", "nps", "users"] = "text"
+
+
+class TableItem(BaseModel):
+    """A table of rows (dicts keyed by column key); numbers stay numbers so exports can format them."""
+
+    kind: Literal["table"] = "table"
+    title: str = ""
+    columns: list[Column]
+    rows: list[dict[str, Any]] = Field(default_factory=list)
+    note: str | None = None
+
+
+class ChartItem(BaseModel):
+    """A chart as a Vega-Lite spec (from an Altair builder) plus its data for sheets and alt text."""
+
+    kind: Literal["chart"] = "chart"
+    chart_id: str
+    title: str
+    spec: dict[str, Any]
+    alt: str = ""
+    data: TableItem | None = None
+
+
+Item = Annotated[Union[MetricItem, TextItem, BulletsItem, TableItem, ChartItem], Field(discriminator="kind")]
+
+
+class Section(BaseModel):
+    """One idea: a slide, a sheet, a printed page. `empty` says why there is nothing to show."""
+
+    id: str
+    title: str
+    lead: str = ""                   # the one sentence the section says
+    items: list[Item] = Field(default_factory=list)
+    notes: str = ""                  # speaker notes: definitions and sources
+    empty: str | None = None         # set when the data for this section is missing, in words
+    error: str | None = None         # set when building the section failed, in words
+
+    def metrics(self) -> list[MetricItem]:
+        """Return the section's metric items in order."""
+        return [i for i in self.items if isinstance(i, MetricItem)]
+
+    def charts(self) -> list[ChartItem]:
+        """Return the section's chart items in order."""
+        return [i for i in self.items if isinstance(i, ChartItem)]
+
+
+class Briefing(BaseModel):
+    """What one audience sees for one period, ready to render or export."""
+
+    title: str
+    audience_id: str
+    audience_name: str
+    headline: str
+    concern: str
+    cares_about: list[str] = Field(default_factory=list)
+    period: str                      # the period label, e.g. '2026-Q3' or 'all'
+    period_text: str                 # the period in words
+    generated_at: dt.datetime
+    sections: list[Section] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)
+
+    def section(self, section_id: str) -> Section | None:
+        """Return the section with that id, or None when the briefing has none."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def charts(self) -> list[ChartItem]:
+        """Return every chart item of every section, in order (for 'PNG of any chart')."""
+        return [c for s in self.sections for c in s.charts()]
+
+    def user_texts(self) -> list[str]:
+        """Return every string in the briefing (tests use it to check exports escape all of them)."""
+        out: list[str] = []
+
+        def walk(v: Any) -> None:
+            if isinstance(v, str):
+                out.append(v)
+            elif isinstance(v, dict):
+                for x in v.values():
+                    walk(x)
+            elif isinstance(v, (list, tuple)):
+                for x in v:
+                    walk(x)
+
+        walk(self.model_dump(exclude={"sections": {"__all__": {"items": {"__all__": {"spec"}}}}}))
+        return out
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text: Any) -> str:
+    """Return text with Markdown (and HTML-looking) characters backslash-escaped; None -> ''.
+
+    Used wherever user text goes into st.markdown, so that a title like '[x](javascript:...)' or
+    '<img ...>' shows as typed.
+    """
+    s = "" if text is None else str(text)
+    return _MD_SPECIAL.sub(r"\\\1", s).replace("\n", " ")
+
+
+def format_cell(value: Any, unit: str) -> str:
+    """Return a table cell as text for people ('12.4%', '$1.2M', '2026-08-03'); None/NaN -> '—'."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if unit == "text":
+        return str(value)
+    if unit == "date":
+        return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]
+    if isinstance(value, (int, float)):
+        if unit == "ratio":
+            return f"{value:.3g}" if abs(value) < 1 else f"{value:,.2f}"
+        return fmt_unit(float(value), unit)
+    return str(value)

@@ -1,0 +1,114 @@
+"""Altair charts for stakeholder views and their exports (no Streamlit here).
+
+Each builder takes a small DataFrame and returns an Altair chart with a title, labelled axes and
+tooltips. The stakeholder page shows the chart's spec and the PPTX/HTML/PNG exports render the
+same spec through vl-convert, so a deck shows exactly what the page shows.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+WIDTH, HEIGHT = 560, 260
+STATUS_COLOURS = {"On track": "#2e7d32", "At risk": "#f9a825", "Off track": "#c62828", "No check-in yet": "#9e9e9e",
+                  "Unknown": "#bdbdbd"}
+
+
+def axis_format(unit: str, currency: str = "USD") -> str:
+    """Return a d3 number format for an axis of that unit ('.0%' for fractions, '$,.2s' for dollars)."""
+    if unit == "fraction":
+        return ".0%"
+    if unit == "currency":
+        return "$,.2s" if currency.upper() == "USD" else ",.2s"
+    if unit in ("ms", "int", "users"):
+        return ",.0f"
+    return ",.2~f"
+
+
+def tooltip_format(unit: str, currency: str = "USD") -> str:
+    """Return a d3 number format for tooltips of that unit (more precise than the axis)."""
+    if unit == "fraction":
+        return ".1%"
+    if unit == "currency":
+        return "$,.0f" if currency.upper() == "USD" else ",.0f"
+    if unit in ("ms", "int", "users"):
+        return ",.0f"
+    return ",.2f"
+
+
+def trend_chart(df: pd.DataFrame, title: str, unit: str, y_title: str, currency: str = "USD") -> alt.Chart:
+    """Return a monthly line chart of df(period_start, value); an empty df gives an empty, titled chart."""
+    data = df[["period_start", "value"]].copy() if not df.empty else pd.DataFrame({"period_start": [], "value": []})
+    data["period_start"] = pd.to_datetime(data["period_start"])
+    base = alt.Chart(data).encode(
+        x=alt.X("period_start:T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=0)),
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=axis_format(unit, currency)),
+                scale=alt.Scale(zero=unit in ("currency", "int", "users"))),
+        tooltip=[alt.Tooltip("period_start:T", title="Month", format="%B %Y"),
+                 alt.Tooltip("value:Q", title=y_title, format=tooltip_format(unit, currency))],
+    )
+    return (base.mark_line(color="#1565c0", strokeWidth=2.5) + base.mark_point(color="#1565c0", filled=True, size=50)
+            ).properties(title=title, width=WIDTH, height=HEIGHT)
+
+
+def okr_progress_chart(df: pd.DataFrame, title: str) -> alt.Chart:
+    """Return horizontal progress bars per key result (df: kr, objective, progress, expected, status) with a pace tick."""
+    data = df[["kr", "objective", "progress", "expected", "status"]].copy()
+    data["progress"] = data["progress"].astype(float).fillna(0.0)
+    y = alt.Y("kr:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
+    tips = [alt.Tooltip("objective:N", title="Objective"), alt.Tooltip("kr:N", title="Key result"),
+            alt.Tooltip("progress:Q", title="Progress", format=".0%"),
+            alt.Tooltip("expected:Q", title="Expected by today", format=".0%"),
+            alt.Tooltip("status:N", title="Status")]
+    colour = alt.Color("status:N", title="Status",
+                       scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())))
+    bars = alt.Chart(data).mark_bar(height=14).encode(
+        x=alt.X("progress:Q", title="Progress towards target", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=".0%")),
+        y=y, color=colour, tooltip=tips)
+    pace = alt.Chart(data.dropna(subset=["expected"])).mark_tick(color="#212121", thickness=2, size=22).encode(
+        x="expected:Q", y=y, tooltip=tips)
+    return (bars + pace).properties(title=title, width=WIDTH, height=max(60, 30 * len(data)))
+
+
+def themes_chart(df: pd.DataFrame, title: str) -> alt.Chart:
+    """Return a bar chart of comments per feedback theme (df: theme, comments, share)."""
+    data = df[["theme", "comments", "share"]].copy()
+    return alt.Chart(data).mark_bar(color="#6a1b9a").encode(
+        x=alt.X("comments:Q", title="Comments mentioning the theme", axis=alt.Axis(format=",.0f", tickMinStep=1)),
+        y=alt.Y("theme:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+        tooltip=[alt.Tooltip("theme:N", title="Theme"), alt.Tooltip("comments:Q", title="Comments", format=",.0f"),
+                 alt.Tooltip("share:Q", title="Share of comments", format=".0%")],
+    ).properties(title=title, width=WIDTH, height=max(60, 28 * len(data)))
+
+
+def experiment_chart(df: pd.DataFrame, title: str) -> alt.Chart:
+    """Return conversion rate per variant with 95% interval whiskers (df: variant, rate, low, high, users, conversions)."""
+    data = df[["variant", "rate", "low", "high", "users", "conversions"]].copy()
+    tips = [alt.Tooltip("variant:N", title="Variant"), alt.Tooltip("rate:Q", title="Conversion", format=".2%"),
+            alt.Tooltip("low:Q", title="95% low", format=".2%"), alt.Tooltip("high:Q", title="95% high", format=".2%"),
+            alt.Tooltip("users:Q", title="Users", format=",.0f"),
+            alt.Tooltip("conversions:Q", title="Conversions", format=",.0f")]
+    x = alt.X("variant:N", title="Variant", axis=alt.Axis(labelAngle=0))
+    bars = alt.Chart(data).mark_bar(color="#00838f", size=60).encode(
+        x=x, y=alt.Y("rate:Q", title="Conversion rate", axis=alt.Axis(format=".1%")), tooltip=tips)
+    whiskers = alt.Chart(data).mark_rule(color="#212121", strokeWidth=2).encode(
+        x=x, y="low:Q", y2="high:Q", tooltip=tips)
+    return (bars + whiskers).properties(title=title, width=WIDTH // 2 + 80, height=HEIGHT)
+
+
+def before_after_chart(df: pd.DataFrame, title: str, unit: str, y_title: str, launch_label: str) -> alt.Chart:
+    """Return a monthly line of a KPI (df: period_start, value, phase 'before'|'after') with the launch month marked."""
+    data = df[["period_start", "value", "phase"]].copy()
+    data["period_start"] = pd.to_datetime(data["period_start"])
+    base = alt.Chart(data).encode(
+        x=alt.X("period_start:T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=0)),
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=axis_format(unit)), scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("period_start:T", title="Month", format="%B %Y"),
+                 alt.Tooltip("value:Q", title=y_title, format=tooltip_format(unit)),
+                 alt.Tooltip("phase:N", title="Launch")],
+    )
+    colour = alt.Color("phase:N", title=launch_label,
+                       scale=alt.Scale(domain=["before", "after"], range=["#9e9e9e", "#2e7d32"]))
+    return (base.mark_line(color="#9e9e9e") + base.mark_point(filled=True, size=60).encode(color=colour)
+            ).properties(title=title, width=WIDTH, height=HEIGHT)
