@@ -26,7 +26,7 @@ __all__ = [
     "BUCKETS", "BUCKET_LABELS", "DEFAULT_WEIGHTS", "HEALTHS", "HEALTH_LABELS", "METHODS", "METHOD_LABELS",
     "QUADRANT_LABELS", "STATUSES", "STATUS_LABELS", "InitiativeIn", "InitiativeView", "RoadmapError",
     "archive_initiative", "board", "cost_gain", "create_initiative", "find_cycle", "get_initiative",
-    "get_raci", "jira_items", "list_initiatives", "outcome_check", "prd_markdown", "score_table", "seed_demo",
+    "check_raci", "get_raci", "jira_items", "list_initiatives", "outcome_check", "prd_markdown", "score_table", "seed_demo",
     "set_links", "set_raci", "update_initiative", "filter_options", "kr_choices", "today_default",
 ]
 
@@ -106,6 +106,10 @@ def _write_links(cur, store: Store, initiative_id: str, key_results, kpis, depen
         rs.replace_links(cur, initiative_id, "dependency", [(d, titles[d]) for d in dict.fromkeys(dependencies)])
         cycle = find_cycle(rs.read_dependency_edges(cur))
         if cycle:
+            if initiative_id in cycle[:-1]:
+                # Start the path at the initiative being edited: that is where the editor is looking.
+                i = cycle.index(initiative_id)
+                cycle = cycle[i:-1] + cycle[:i] + [initiative_id]
             named = " -> ".join(titles.get(n, n) for n in cycle)
             raise RoadmapError(f"dependency cycle refused: {named} (an initiative cannot wait on itself)")
 
@@ -192,6 +196,18 @@ def set_raci(store: Store, actor: Actor, initiative_id: str, rows: pd.DataFrame 
             raise RoadmapError(f"initiative {initiative_id!r} does not exist")
         rs.replace_raci(cur, initiative_id, cells)
     return []
+
+
+def check_raci(rows: pd.DataFrame | list[dict]) -> list[dict]:
+    """Return RACI violations [{task, message}] for a matrix (with a 'Task' column) or long rows; [] when valid.
+
+    A cell that is not a role is reported as a violation rather than raised, so an editor sees it inline.
+    """
+    try:
+        long = raci_mod.matrix_to_rows(rows) if isinstance(rows, pd.DataFrame) else list(rows)
+    except ValueError as exc:
+        return [{"task": "", "message": str(exc)}]
+    return raci_mod.validate_raci(long)
 
 
 def get_raci(store: Store, initiative_id: str) -> pd.DataFrame:
