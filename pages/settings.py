@@ -1,0 +1,93 @@
+"""Settings: what the data cannot tell Pillars (funnel events, metric series, gross margin...), grouped with help."""
+from __future__ import annotations
+
+import streamlit as st
+
+import pillars_ui as ui
+from pm_core.growth import event_names
+from pm_core.settings import SETTINGS, SettingError, coerce, get_settings, update_settings
+
+ui.page_header("Settings", "Which events, metric series and assumptions do the KPIs, funnels and pay views use?")
+
+actor = ui.current_actor()
+current = ui.cached(get_settings)
+known_events = set(ui.cached(event_names))
+groups: dict[str, list] = {}
+for s in SETTINGS:
+    groups.setdefault(s.group, []).append(s)
+
+ERRORS = "_settings_errors"
+SAVED = "_settings_saved"
+
+
+def shown(value) -> str:
+    """Return a setting value as text (lists comma-separated; an empty list in words)."""
+    if isinstance(value, list):
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) or "(equal split)"
+    return str(value)
+
+
+if not actor.can_edit:
+    st.info("You can read the workspace settings; only editors can change them.", icon=":material/lock:")
+    for group, items in groups.items():
+        st.subheader(group)
+        for s in items:
+            st.markdown(f"**{s.key.replace('_', ' ').capitalize()}**")
+            st.text(shown(current[s.key]))
+            st.caption(s.help + ("" if current[s.key] == s.default else f" Default: {shown(s.default)}."))
+    st.stop()
+
+errors: dict[str, str] = st.session_state.get(ERRORS, {})
+if st.session_state.pop(SAVED, None):
+    st.success("Settings saved. KPIs, funnels and views now use them.", icon=":material/check_circle:")
+if errors:
+    st.error(errors.get("_") or f"Nothing was saved: {len(errors)} setting(s) need fixing (see below).")
+
+with st.form("settings_form"):
+    entered: dict[str, object] = {}
+    for group, items in groups.items():
+        st.subheader(group)
+        for s in items:
+            label = s.key.replace("_", " ").capitalize()
+            value = current[s.key]
+            k = f"setting_{s.key}"
+            if s.kind is bool:
+                entered[s.key] = st.checkbox(label, value=bool(value), help=s.help, key=k)
+            elif s.kind is int:
+                entered[s.key] = st.number_input(label, value=int(value), step=1, help=s.help, key=k)
+            elif s.kind is float:
+                entered[s.key] = st.number_input(label, value=float(value), step=0.01, format="%.2f", help=s.help, key=k)
+            elif s.kind is list:
+                entered[s.key] = st.text_input(label, value=shown(value) if value else "", help=s.help + " Comma-separated numbers.", key=k)
+            else:
+                entered[s.key] = st.text_input(label, value=str(value), help=s.help, key=k)
+            st.caption(s.help)
+            if s.key in errors:
+                st.error(errors[s.key])
+            elif s.key.endswith("_event") and known_events and str(value) not in known_events:
+                st.warning(f"No '{value}' events have been imported, so KPIs using it will show 'not enough data'.")
+    submitted = st.form_submit_button("Save settings", type="primary")
+
+if submitted:
+    new_errors = {}
+    changed = {}
+    for key, raw in entered.items():
+        try:
+            value = coerce(key, raw)
+        except SettingError as exc:
+            new_errors[key] = str(exc)
+            continue
+        if value != current[key]:
+            changed[key] = value
+    if not new_errors and changed:
+        try:
+            update_settings(ui.get_store(), actor, changed)
+        except SettingError as exc:
+            new_errors["_"] = str(exc)
+        else:
+            st.session_state[SAVED] = True
+    st.session_state[ERRORS] = new_errors
+    if not new_errors and not changed:
+        st.info("Nothing changed.")
+    else:
+        st.rerun()
