@@ -1,0 +1,293 @@
+"""Look at a file before reading it: what it is (CSV, gzip, XLSX, PDF, binary), its encoding, delimiter and header.
+
+Encoding is decided over the whole file (streamed, alongside the sha256) rather than the first 2 KB,
+so an accented name on row 90,000 cannot break an import that looked like ASCII. Files that are not
+UTF-8 are transcoded to a UTF-8 temp file in chunks so DuckDB can read them from disk.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHUNK = 4 << 20
+HEAD_BYTES = 1 << 20          # the header must fit in the first MB
+SAMPLE_TEXT = 256 << 10       # text used to choose the delimiter
+DELIMITERS = (",", ";", "\t", "|")
+
+
+class SniffError(ValueError):
+    """The file cannot be read as a table; the message says why and what to do."""
+
+
+@dataclass
+class FileInfo:
+    path: Path                    # the file DuckDB will read (the original, or a UTF-8 temp copy)
+    original: Path
+    display_name: str
+    container: str                # csv | gzip | xlsx
+    encoding: str                 # utf-8 | utf-8-sig | utf-16 | cp1252
+    delimiter: str = ","
+    header: list[str] = field(default_factory=list)
+    sha256: str = ""
+    size: int = 0
+    sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    row_offset: int = 0           # rows above the header (XLSX titles) so row numbers match the sheet
+    notes: list[str] = field(default_factory=list)
+    temp_files: list[Path] = field(default_factory=list)
+
+    def cleanup(self) -> None:
+        """Remove temp copies made while sniffing (idempotent)."""
+        for p in self.temp_files:
+            try:
+                p.unlink()
+            except OSError:
+                pass
+        self.temp_files.clear()
+
+
+def _magic(head: bytes) -> str:
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    return "text"
+
+
+def _utf16_guess(head: bytes) -> str | None:
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    sample = head[:4096]
+    if len(sample) >= 8:
+        even_nul = sample[1::2].count(0) / max(1, len(sample[1::2]))
+        odd_nul = sample[0::2].count(0) / max(1, len(sample[0::2]))
+        if even_nul > 0.4 and odd_nul < 0.05:
+            return "utf-16-le"
+        if odd_nul > 0.4 and even_nul < 0.05:
+            return "utf-16-be"
+    return None
+
+
+def _open_raw(path: Path, container: str):
+    return gzip.open(path, "rb") if container == "gzip" else path.open("rb")
+
+
+def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
+    """Stream the file once: sha256 of the bytes on disk, and whether the (decompressed) text is UTF-8.
+
+    Returns (sha256, encoding, size). A file mixing valid multi-byte UTF-8 with invalid bytes is refused
+    with the row where the first bad byte sits; one with no UTF-8 multi-byte sequences is read as cp1252.
+    """
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    dec = codecs.getincrementaldecoder("utf-8")()
+    seen_multibyte = False
+    consumed = 0
+    lines_before = 0
+    encoding = "utf-8"
+    try:
+        with _open_raw(path, container) as fh:
+            first = True
+            while True:
+                try:
+                    chunk = fh.read(CHUNK)
+                except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                    raise SniffError(f"{name}: the gzip data is damaged ({exc}); re-export or re-compress the file") from None
+                if not chunk:
+                    dec.decode(b"", final=True)
+                    break
+                if first and chunk.startswith(codecs.BOM_UTF8):
+                    encoding = "utf-8-sig"
+                first = False
+                if not seen_multibyte and not chunk.isascii():
+                    seen_multibyte = True
+                dec.decode(chunk)
+                consumed += len(chunk)
+                lines_before += chunk.count(b"\n")
+    except UnicodeDecodeError as exc:
+        if seen_multibyte and _has_valid_multibyte(path, container):
+            row = _line_of_offset(path, container, consumed_before_error(exc, consumed))
+            raise SniffError(
+                f"{name}: row {row} has bytes that are not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}) while the rest "
+                "of the file is UTF-8; save the file again as UTF-8 (or fix that row) and retry") from None
+        encoding = "cp1252"
+    return h.hexdigest(), encoding, size
+
+
+def consumed_before_error(exc: UnicodeDecodeError, consumed: int) -> int:
+    """Return the absolute byte offset of a decode error inside the chunk being decoded after `consumed` bytes."""
+    return consumed + exc.start
+
+
+def _has_valid_multibyte(path: Path, container: str) -> bool:
+    """Return True if the file holds at least one well-formed UTF-8 multi-byte sequence (then it is not cp1252)."""
+    import re
+
+    pat = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+    with _open_raw(path, container) as fh:
+        tail = b""
+        while chunk := fh.read(CHUNK):
+            if pat.search(tail + chunk):
+                return True
+            tail = chunk[-3:]
+    return False
+
+
+def _line_of_offset(path: Path, container: str, offset: int) -> int:
+    with _open_raw(path, container) as fh:
+        data = fh.read(offset)
+    return data.count(b"\n") + 1
+
+
+def _transcode(src: Path, container: str, encoding: str) -> Path:
+    """Write a UTF-8 copy of src (decompressing gzip), chunk by chunk; returns the temp path."""
+    fd, tmp = tempfile.mkstemp(prefix="pillars-utf8-", suffix=".csv")
+    dec = codecs.getincrementaldecoder(encoding)(errors="strict" if encoding != "cp1252" else "replace")
+    with os.fdopen(fd, "wb") as out, _open_raw(src, container) as fh:
+        while chunk := fh.read(CHUNK):
+            text = dec.decode(chunk)
+            out.write(text.lstrip("\ufeff").encode("utf-8") if out.tell() == 0 else text.encode("utf-8"))
+        out.write(dec.decode(b"", final=True).encode("utf-8"))
+    return Path(tmp)
+
+
+def _choose_delimiter(text: str) -> str:
+    """Return the delimiter that splits the sample into the most consistent rows of more than one column."""
+    best, best_score = ",", -1.0
+    for d in DELIMITERS:
+        try:
+            rows = list(_records(text, d, limit=200))
+        except csv.Error:
+            continue
+        if len(rows) > 1 and not text.endswith("\n"):
+            rows = rows[:-1]  # the sample may cut the last row short
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            continue
+        consistent = sum(1 for r in rows if len(r) == width) / len(rows)
+        score = consistent * 1000 + min(width, 999)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _records(text: str, delimiter: str, limit: int):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+    for i, row in enumerate(reader):
+        if i >= limit:
+            break
+        yield row
+
+
+def sniff_csv(path: Path, display_name: str, head: bytes | None = None) -> FileInfo:
+    """Return FileInfo for a delimited text file (plain or gzip); raises SniffError in words for anything else."""
+    name = display_name
+    if head is None:
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    container = "gzip" if _magic(head) == "gzip" else "csv"
+    if container == "gzip":
+        try:
+            with gzip.open(path, "rb") as fh:
+                head = fh.read(HEAD_BYTES)
+        except (OSError, EOFError) as exc:
+            raise SniffError(f"{name}: the gzip data is damaged ({exc}); re-export or re-compress the file") from None
+    if not head.strip():
+        raise SniffError(f"{name}: the file is empty; export the data again (with a header row) and retry")
+    kind = _magic(head)
+    if kind == "pdf":
+        raise SniffError(f"{name}: this is a PDF document, not a CSV export; export the data as CSV or XLSX instead")
+    if kind == "ole":
+        raise SniffError(f"{name}: this is an old Excel .xls (or another Office) file; save it as .xlsx or CSV and retry")
+    if kind == "zip":
+        raise SniffError(f"{name}: this is a ZIP archive, not a CSV; unzip it (or save the workbook as .xlsx) and retry")
+    utf16 = _utf16_guess(head)
+    info = FileInfo(path=path, original=path, display_name=name, container=container, encoding="utf-8")
+    if utf16:
+        info.encoding = utf16
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK):
+                h.update(chunk)
+        info.sha256, info.size = h.hexdigest(), path.stat().st_size
+        try:
+            info.path = _transcode(path, container, utf16)
+        except UnicodeDecodeError as exc:
+            raise SniffError(f"{name}: looks like UTF-16 text but has invalid bytes ({exc.reason}); save it again as UTF-8 CSV") from None
+        info.temp_files.append(info.path)
+        info.notes.append("UTF-16 text converted to UTF-8")
+        container = "csv"
+        info.container = "csv"
+    else:
+        control = sum(1 for b in head[:65536] if b < 9 or 13 < b < 32)
+        if control > max(8, len(head[:65536]) // 100):
+            raise SniffError(f"{name}: this looks like a binary file, not a CSV or XLSX export (it holds control bytes); "
+                             "export the data as CSV and retry")
+        info.sha256, info.encoding, info.size = _scan(path, container, name)
+        if info.encoding == "cp1252":
+            info.path = _transcode(path, container, "cp1252")
+            info.temp_files.append(info.path)
+            info.notes.append("Windows-1252 / Latin-1 text converted to UTF-8")
+            info.container = "csv"
+    # the text (decoded) head drives delimiter and header detection
+    with (gzip.open(info.path, "rb") if info.container == "gzip" else info.path.open("rb")) as fh:
+        thead = fh.read(HEAD_BYTES)
+    text = thead.decode("utf-8", errors="replace").lstrip("\ufeff")
+    first_nl = text.find("\n")
+    if first_nl < 0 and len(thead) >= HEAD_BYTES:
+        info.cleanup()
+        raise SniffError(f"{name}: the first line is longer than {HEAD_BYTES // (1 << 20)} MB, so it cannot be a header row; "
+                         "check that this is a CSV export with one row per line")
+    sample = text[:SAMPLE_TEXT]
+    if len(text) > SAMPLE_TEXT:
+        cut = sample.rfind("\n")
+        sample = sample[: cut + 1] if cut > 0 else sample
+    info.delimiter = _choose_delimiter(sample)
+    try:
+        header = next(iter(_records(sample, info.delimiter, 1)), [])
+    except csv.Error as exc:
+        info.cleanup()
+        raise SniffError(f"{name}: the header row cannot be read ({exc})") from None
+    header = [h.strip() for h in header]
+    if not any(header):
+        info.cleanup()
+        raise SniffError(f"{name}: the first row is empty; the file needs a header row naming its columns")
+    info.header = header
+    return info
+
+
+def sniff(path: Path, display_name: str, sheet: str | None = None) -> FileInfo:
+    """Return FileInfo for any supported file (CSV/TSV, gzip CSV, XLSX); raises SniffError naming the file."""
+    path = Path(path)
+    if not path.exists():
+        raise SniffError(f"{display_name}: file not found")
+    if path.is_dir():
+        raise SniffError(f"{display_name}: is a folder, not a file")
+    if path.stat().st_size == 0:
+        raise SniffError(f"{display_name}: the file is empty; export the data again (with a header row) and retry")
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    if _magic(head) == "zip":
+        from .xlsx import xlsx_to_csv
+
+        return xlsx_to_csv(path, display_name, sheet)
+    if sheet:
+        raise SniffError(f"{display_name}: --sheet applies to XLSX workbooks only; this is a text file")
+    return sniff_csv(path, display_name, head)
