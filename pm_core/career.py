@@ -246,6 +246,8 @@ def default_ladder() -> list[LadderLevel]:
 def _clean(v: Any) -> Any:
     if v is None:
         return None
+    if isinstance(v, (list, tuple)) or (hasattr(v, "tolist") and getattr(v, "ndim", 0) > 0):
+        return list(v.tolist() if hasattr(v, "tolist") else v)
     try:
         if pd.isna(v):
             return None
