@@ -572,6 +572,25 @@ def _linked(store: Store, kpi: str | None, event_name: str | None, window_days: 
     return None, None, as_of
 
 
+def previous_period_value(store: Store, period: str, link: str | None, segment: str | None = None,
+                          today: dt.date | None = None) -> tuple[float | None, str]:
+    """Return (value, words) of a link's data for the period before `period` — a baseline suggestion; None when unknown."""
+    try:
+        parts = parse_link(link)
+        seg_ok = parse_segment(segment)  # noqa: F841  (validates before any query)
+    except ValueError as exc:
+        return None, str(exc)
+    if not (parts["kpi"] or parts["event_name"]):
+        return None, "a manual key result has no data to take a baseline from"
+    prev = resolve_period(store, period).previous()
+    if prev is None:
+        return None, f"{period} has no previous period of the same kind"
+    value, note = linked_value(store, parts["kpi"], parts["event_name"], parts["window_days"], segment, prev, today)
+    if value is None:
+        return None, f"no value for {prev.label}: {note}"
+    return value, f"value for {prev.label}" + (f" ({note})" if note else "")
+
+
 def _source_definition(kpi: str | None, event_name: str | None, window_days: int | None, segment: str | None) -> str | None:
     seg = f" Segment: {segment}." if segment else ""
     if kpi:
@@ -588,7 +607,9 @@ def _short_name(title: str, kpi: str | None, event_name: str | None) -> str:
         return kpi.replace("_", " ")
     if event_name:
         return event_name.replace("_", " ")
-    return title if len(title) <= 40 else title[:39] + "…"
+    if len(title) <= 40:
+        return f"'{title}'"
+    return "'" + title[:40].rsplit(" ", 1)[0] + "…'"
 
 
 # -- reads -------------------------------------------------------------------------------------
@@ -791,8 +812,9 @@ def _checkin_from(r: dict) -> Checkin:
 
 
 def get_objective(store: Store, obj_id: str) -> dict | None:
-    """Return an objective's stored fields (archived ones too), or None."""
-    return db.get_objective(store, obj_id)
+    """Return an objective's stored fields (archived ones too; missing values as None), or None."""
+    o = db.get_objective(store, obj_id)
+    return None if o is None else {key: _opt(v) for key, v in o.items()}
 
 
 def get_key_result(store: Store, kr_id: str) -> dict | None:
@@ -801,6 +823,7 @@ def get_key_result(store: Store, kr_id: str) -> dict | None:
     if k is None:
         return None
     k = {key: _opt(v) for key, v in k.items()}
+    k["due_date"] = _date(k["due_date"])
     k["link"] = link_text(k["kpi_key"], k["event_name"], int(k["window_days"]) if k["window_days"] else None)
     return k
 
@@ -1031,12 +1054,46 @@ def auto_checkins_after_import(store: Store, actor: Actor, import_id: str, today
     return [Checkin(**r, import_file=file_name) for r in rows]
 
 
+def backfill_linked(store: Store, actor: Actor, kr_id: str, every_days: int = 7, today: dt.date | None = None) -> list[Checkin]:
+    """Add 'link' check-ins computed from the data every N days of the period up to today (event-count links only); returns them.
+
+    Days that already have a check-in, or where the data gives no value, are skipped. A KPI link is
+    refused: KPIs are computed for the whole period, so they have no honest value part-way through it.
+    """
+    require_editor(actor)
+    k = db.get_key_result(store, kr_id)
+    if k is None:
+        raise OkrInputError({"kr_id": f"no key result with id {kr_id!r}"})
+    if _opt(k["event_name"]) is None:
+        raise OkrInputError({"kr_id": "history can be filled from data only for a KR linked to an event count"})
+    if not 1 <= every_days <= 92:
+        raise OkrInputError({"every_days": "choose a step of 1 to 92 days"})
+    kr = _kr_in_from_row(k)
+    per = resolve_period(store, k["period"])
+    stop = _as_of(per, today or dt.date.today())
+    have = {c.as_of for c in get_checkins(store, kr_id)}
+    rows, day = [], per.start + dt.timedelta(days=every_days - 1)
+    while day <= stop:
+        ci = _link_checkin(store, actor, kr_id, kr, per, day, "link", comment="From data (history)")
+        if ci and ci["as_of"] == day and day not in have:
+            rows.append(ci)
+        day += dt.timedelta(days=every_days)
+    if rows:
+        with store.transaction() as cur:
+            for r in rows:
+                db.insert_checkin(cur, r)
+    return [Checkin(**r) for r in rows]
+
+
 # -- demo ----------------------------------------------------------------------------------------
 def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> None:
     """Load sample_dir/okrs.json through the write functions; does nothing when objectives already exist.
 
     A KR may say `"baseline_from": "2026-Q2"` (baseline = its linked value for that period) and
-    `"target_change": 0.05` (target = baseline x 1.05, a relative change as in "increase by 5%").
+    `"target_change": 0.05` (target = baseline x 1.05, a relative change as in "increase by 5%");
+    a check-in value "current" records a confidence against the linked value on its as_of day (for
+    a KPI link that is the whole period's value, so such check-ins carry no as_of); `"backfill_days": 7`
+    fills an event-count KR's history from the data (see backfill_linked).
     """
     require_editor(actor)
     if db.count_objectives(store) > 0:
@@ -1050,6 +1107,7 @@ def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> None:
             checkins = kr.pop("checkins", [])
             base_from = kr.pop("baseline_from", None)
             change = kr.pop("target_change", None)
+            backfill = kr.pop("backfill_days", None)
             if base_from:
                 link = parse_link(kr.get("link"))
                 value, note = linked_value(store, link["kpi"], link["event_name"], link["window_days"],
@@ -1061,9 +1119,19 @@ def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> None:
             if change is not None:
                 kr["target"] = kr["baseline"] * (1 + float(change))
             kid = create_key_result(store, actor, {**kr, "objective_id": oid}, today=today)
+            if backfill:
+                backfill_linked(store, actor, kid, int(backfill), today=today)
             for c in checkins:
-                add_checkin(store, actor, kid, c["value"], c.get("confidence"), c.get("comment"),
-                            as_of=dt.date.fromisoformat(c["as_of"]) if c.get("as_of") else None, today=today)
+                value = c["value"]
+                as_of = dt.date.fromisoformat(c["as_of"]) if c.get("as_of") else None
+                if value == "current":
+                    link = parse_link(kr.get("link"))
+                    per = resolve_period(store, obj["period"])
+                    value, _ = linked_value(store, link["kpi"], link["event_name"], link["window_days"],
+                                            kr.get("segment"), per, as_of or today)
+                    if value is None:
+                        continue  # the data gave no value, so there is nothing to be confident about yet
+                add_checkin(store, actor, kid, value, c.get("confidence"), c.get("comment"), as_of=as_of, today=today)
 
 
 PILLAR_CHOICES = {p: PILLAR_LABELS[p] for p in PILLARS}
