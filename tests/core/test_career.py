@@ -392,9 +392,9 @@ def test_salary_issues_flag_without_dropping(store):
     assert "NoCur" in by_kind["missing_currency"][0]["message"]
     assert by_kind["duplicate"][0]["count"] == 2 and by_kind["duplicate"][0]["in_figures"]
     assert not any("Tokyo" in i["message"] for i in issues if i["kind"] != "unmapped_level")  # 25M yen is ordinary
-    assert store.table_counts()["salaries"] == 12  # nothing dropped
+    assert store.table_counts()["salaries"] == 11  # nothing dropped
     overview = career.salary_overview(store)
-    assert (overview["rows"], overview["used"], overview["excluded"]) == (12, 9, 3)
+    assert (overview["rows"], overview["used"], overview["excluded"]) == (11, 8, 3)
     df = career.percentiles(store, by="company", min_group=1)
     assert set(df["group"]) == {"Meta", "Dup", "Tokyo"}
     assert group(df, "Meta")["p50"] == pytest.approx(202_000)
