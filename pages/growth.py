@@ -1,0 +1,159 @@
+"""Growth: active users and stickiness, retention cohorts, and funnels, over the imported events."""
+from __future__ import annotations
+
+import streamlit as st
+
+import pillars_ui as ui
+from pm_core import growth
+from pm_core.charts import growth as charts
+from pm_core.formatting import fmt_days, fmt_int, fmt_pct
+from pm_core.growth import GrowthError
+from pm_core.settings import get_settings
+
+ui.page_header("Growth", "Are more people using the product, do they come back, and where do they drop out before the goal?")
+
+names = ui.cached(growth.event_names)
+if not names:
+    ui.empty_state("No product events yet.",
+                   "Import an events export (Amplitude, Mixpanel, PostHog, or a CSV with user, event and time) "
+                   "to see active users, retention and funnels.")
+    st.stop()
+
+first, last = ui.cached(growth.event_span)
+settings = ui.cached(get_settings)
+
+# -- segment filter (event properties) ---------------------------------------------------------
+keys = ui.cached(growth.segment_properties)
+c1, c2, _ = st.columns([1.2, 1.2, 3])
+with c1:
+    seg_key = st.selectbox("Segment by event property", ["Everyone", *keys], key="growth_seg_key",
+                           help="Keeps only events whose property has the chosen value (e.g. platform = iOS).")
+segment: tuple = ()
+if seg_key != "Everyone":
+    values = ui.cached(growth.segment_values, seg_key)
+    with c2:
+        seg_val = st.selectbox(f"{seg_key} is", values, key="growth_seg_val") if values else None
+    if seg_val is not None:
+        segment = ((seg_key, seg_val),)
+seg_text = f" · segment: {segment[0][0]} = {segment[0][1]}" if segment else " · everyone"
+st.caption(f"Events from {first:%d %b %Y} to {last:%d %b %Y %H:%M} UTC{seg_text}. "
+           "Weeks start on Monday (UTC); a user is active in a period if they have any event in it.")
+
+tab_active, tab_ret, tab_funnel = st.tabs(["Active users", "Retention", "Funnels"])
+
+# -- active users ------------------------------------------------------------------------------
+with tab_active:
+    with st.spinner("Counting active users…"):
+        dau = ui.cached(growth.active_users_series, "day", segment)
+        wau = ui.cached(growth.active_users_series, "week", segment)
+        mau = ui.cached(growth.active_users_series, "month", segment)
+        stick = ui.cached(growth.stickiness_series, segment)
+    full_months = mau[mau["complete"]]
+    latest = full_months.iloc[-1] if not full_months.empty else (mau.iloc[-1] if not mau.empty else None)
+    if latest is None or not latest["active_users"]:
+        st.info("No activity for this segment.")
+    else:
+        month = latest["period_start"]
+        srow = stick[stick["month"] == month]
+        partial = "" if latest["complete"] else " (partial month)"
+        m1, m2, m3 = st.columns(3)
+        m1.metric(f"MAU · {month:%B %Y}{partial}", fmt_int(latest["active_users"]), border=True,
+                  help="Distinct users with any event in the calendar month (latest fully observed month).")
+        if not srow.empty:
+            m2.metric(f"Mean DAU · {month:%B %Y}", f"{srow.iloc[0]['mean_dau']:,.0f}", border=True,
+                      help="Mean distinct users per day, over the month's days that have any event.")
+            m3.metric(f"Stickiness · {month:%B %Y}", fmt_pct(srow.iloc[0]["stickiness"]), border=True,
+                      help="Mean DAU divided by MAU: how many days of the month a typical user comes back.")
+        st.altair_chart(charts.active_users_chart(dau, wau, mau), width="stretch")
+        st.caption("Faded points are periods the data only partly covers (it starts or ends inside them), so they read low.")
+        if not stick.empty:
+            st.altair_chart(charts.stickiness_chart(stick), width="stretch")
+
+# -- retention ---------------------------------------------------------------------------------
+with tab_ret:
+    r1, r2, r3 = st.columns(3)
+    with r1:
+        unit = st.segmented_control("Cohort period", ["day", "week", "month"], default="week", key="growth_ret_unit",
+                                    format_func=str.capitalize, required=True) or "week"
+    with r2:
+        who = st.segmented_control("Users", ["first-time", "recurring"], default="first-time", key="growth_ret_who",
+                                   required=True, help="First-time: a user's cohort is the period of their first event. "
+                                   "Recurring: a user belongs to every period they were active in.") or "first-time"
+    with r3:
+        mode = st.segmented_control("Returning", ["on", "on_or_after"], default="on", key="growth_ret_mode", required=True,
+                                    format_func=lambda m: "on period N" if m == "on" else "on or after period N",
+                                    help="'On': active exactly N periods later. 'On or after': active N or more periods later.") or "on"
+    max_k = {"day": 30, "week": 12, "month": 6}[unit]
+    try:
+        with st.spinner("Building cohorts…"):
+            ret = ui.cached(growth.retention_table, unit, who == "first-time", mode, segment, None, None, max_k)
+    except GrowthError as exc:
+        st.error(f"Retention could not be computed: {exc}")
+        ret = None
+    if ret is not None and not ret.cohorts:
+        st.info("No cohorts for this segment.")
+    elif ret is not None:
+        observable = [k for k, v in ret.weighted.items() if v is not None]
+        if observable:
+            k1 = observable[0]
+            st.metric(f"{unit.capitalize()}-{k1} retention, weighted across cohorts", fmt_pct(ret.weighted[k1]),
+                      border=True, width="content",
+                      help=f"Retained users / cohort users, summed over cohorts whose {unit} + {k1} is no later than "
+                           f"the last {unit} in the data (starting {ret.last_period:%d %b %Y}).")
+        st.altair_chart(charts.retention_heatmap(ret), width="stretch")
+        st.caption(f"Each row is a cohort (its start and size); a cell is the share of it active {unit} N later. "
+                   f"Cells after the last {unit} in the data (starting {ret.last_period:%d %b %Y}) are left blank, "
+                   "and the weighted mean uses only cohorts observable at N.")
+        a, b = st.columns(2)
+        with a:
+            st.altair_chart(charts.retention_curve(ret), width="stretch")
+        with b:
+            if observable:
+                n = st.select_slider(f"{unit.capitalize()}-N for the trend", options=observable, value=observable[0],
+                                     key="growth_ret_n")
+                st.altair_chart(charts.retention_trend_chart(growth.retention_trend(ret, n), n, unit), width="stretch")
+            else:
+                st.info(f"The data spans a single {unit}: no cohort can be followed yet.")
+
+# -- funnels -----------------------------------------------------------------------------------
+with tab_funnel:
+    start, goal = settings["funnel_start_event"], settings["funnel_goal_event"]
+    default = [e for e in (start, goal) if e in names]
+    f1, f2, f3 = st.columns([3, 1, 1])
+    with f1:
+        steps = st.multiselect("Funnel steps, in order (2 to 5 events)", names, default=default, max_selections=5,
+                               key="growth_funnel_steps", help="Pick events in the order users should do them.")
+    with f2:
+        window = st.number_input("Conversion window (days)", min_value=0, max_value=365,
+                                 value=int(settings["conversion_window_days"]), step=1, key="growth_funnel_window",
+                                 help="Later steps count only within this many days of the user's first first-step event.")
+    months = [f"{p:%Y-%m}" for p in mau["period_start"]] if not mau.empty else []
+    with f3:
+        period = st.selectbox("Users who started in", ["all", *reversed(months)], key="growth_funnel_period",
+                              format_func=lambda p: "All data" if p == "all" else p)
+    if len(steps) < 2:
+        st.info("Pick at least two events to build a funnel (the first is where users enter).")
+    else:
+        try:
+            with st.spinner("Following users through the funnel…"):
+                fr = ui.cached(growth.funnel, tuple(steps), int(window), period, segment)
+        except GrowthError as exc:
+            st.error(f"The funnel could not be computed: {exc}")
+            fr = None
+        if fr is not None:
+            who_text = "all users" if period == "all" else f"users whose first '{steps[0]}' was in {period}"
+            st.metric(f"Conversion {steps[0]} → {steps[-1]} ({fr.window_days}-day window, {who_text})",
+                      fmt_pct(fr.conversion), border=True, width="content")
+            if fr.steps[0].users == 0:
+                st.info(f"No users with a '{steps[0]}' event for this selection.")
+            else:
+                st.altair_chart(charts.funnel_chart(fr), width="stretch")
+                rows = [{"Step": f"{i}. {s.event}", "Users": fmt_int(s.users),
+                         "From previous step": fmt_pct(s.conversion_from_previous),
+                         "From first step": fmt_pct(s.conversion_from_start),
+                         "Median time from previous step": fmt_days(s.median_seconds_to_convert / 86400)
+                         if s.median_seconds_to_convert is not None else "—"}
+                        for i, s in enumerate(fr.steps, 1)]
+                st.dataframe(rows, hide_index=True)
+                st.caption("A user enters at their first first-step event; each later step must happen at or after the "
+                           "previous one and within the window of that entry.")
