@@ -595,7 +595,12 @@ def _section_trends(ctx: _Ctx) -> list[Section]:
     out = []
     for key in ctx.audience.charts:
         mdef = metric_catalog()[key]
-        df = _trend_df(ctx, key)
+        try:
+            df = _trend_df(ctx, key)
+        except Exception as exc:  # one metric's series failing leaves the other trends standing
+            out.append(Section(id=f"trend_{key}", title=f"Trend: {mdef.label}",
+                               error=f"The {mdef.label} series could not be computed: {type(exc).__name__}: {exc}"))
+            continue
         sec = Section(id=f"trend_{key}", title=f"Trend: {mdef.label}", notes=f"{mdef.label}: {mdef.definition} "
                       f"Source: {mdef.source}. One point per calendar month (UTC).")
         if df.empty:
@@ -1025,7 +1030,7 @@ def battle_card(store: Store, initiative_id: str, today: dt.date | None = None) 
     vp = card.value_proposition or _g(init, "solution") or _g(init, "hypothesis") or ""
     who = card.for_whom or _g(init, "problem") or ""
     sec.lead = vp or f"{title}: no value proposition written yet."
-    status = f"{_label(_g(init, 'status'))} — {_when(init)}"
+    status = _when(init) if _g(init, "status") in DEBRIEF_STATUSES else f"{_label(_g(init, 'status'))} — {_when(init)}"
     sec.items.append(BulletsItem(title="The pitch", bullets=[b for b in [
         f"Value proposition: {vp}" if vp else "Value proposition: not written yet (editors can add it).",
         f"Who it is for: {who}" if who else "Who it is for: not written yet.",
@@ -1065,6 +1070,9 @@ def _section_battle_cards(ctx: _Ctx) -> list[Section]:
 
 
 # -- engineering debrief ------------------------------------------------------------------------
+_TYPE_WORDS = {"story": ("story", "stories"), "task": ("task", "tasks"), "subtask": ("sub-task", "sub-tasks"),
+               "bug": ("bug", "bugs"), "other": ("other item", "other items")}
+
 def debrief(store: Store, initiative_id: str) -> Section:
     """Return the engineering debrief of a launched initiative: what shipped, adoption, bug rate and cycle time, feedback.
 
@@ -1093,7 +1101,7 @@ def debrief(store: Store, initiative_id: str) -> Section:
         items = items[items["type_category"].fillna("other") != "epic"]
         done = items[items["status_category"] == "done"]
         by_type = done["type_category"].fillna("other").value_counts()
-        shipped = [f"{n} {t}{'s' if n != 1 else ''}" for t, n in by_type.items()]
+        shipped = [f"{n} {_TYPE_WORDS.get(t, ('item', 'items'))[n != 1]}" for t, n in by_type.items()]
         stories = done[done["type_category"].isin(["story", "task"])].head(8)
         sec.items.append(BulletsItem(title=f"What shipped ({len(done)} of {len(items)} work items done)",
                                      bullets=[", ".join(shipped) or "nothing done yet"]
