@@ -159,6 +159,7 @@ class OfferComparison(BaseModel):
     next_band_low: float | None
     gap_to_next: float | None
     next_note: str
+    band_currency: str | None = None  # the currency of band figures and of gap_to_next
 
 
 # -- the guide's defaults ----------------------------------------------------------------------
@@ -782,7 +783,8 @@ def compare_offers(store: Store, offers: list[OfferIn | dict], currency: str = "
             yearly_total=total, ladder_level=lv.id if lv else None, level_name=lv.name if lv else None,
             level_inferred=inferred, band_label=lv.band_label if lv else None, band_position=position,
             band_note=notes_band, team_n_label=team[1], team_percentile=team[0], team_note=notes_team,
-            next_level=next_lv.id if next_lv else None, next_band_low=next_low, gap_to_next=gap, next_note=notes_next))
+            next_level=next_lv.id if next_lv else None, next_band_low=next_low, gap_to_next=gap, next_note=notes_next,
+            band_currency=(next_lv.currency if next_lv else lv.currency) if lv else None))
     return out
 
 
@@ -896,3 +898,43 @@ def ladder_chart_data(store: Store, currency: str = "USD", rates: Any = None, wi
                                                          "source", "note", "comp", "currency"]),
             "levels": [lv.name for lv in levels] + [NO_LEVEL_ROW],
             "currency": cur_code}
+
+
+# -- tables for people (page and exports) --------------------------------------------------------
+def percentile_table(df: pd.DataFrame, group_title: str) -> pd.DataFrame:
+    """Return percentiles() as display strings; suppressed groups read 'fewer than N — hidden' and carry no figures."""
+    out = []
+    for r in _records(df):
+        ccy = r["currency"]
+        hidden = bool(r["suppressed"])
+
+        def cell(k):
+            return "hidden" if hidden else money(r[k], ccy)
+
+        out.append({group_title: r["label"], "Currency": ccy,
+                    "Rows": f"{r['n_label']} — hidden" if hidden else r["n_label"],
+                    "P10": cell("p10"), "P25": cell("p25"), "Median": cell("p50"), "P75": cell("p75"), "P90": cell("p90"),
+                    "Base (median)": cell("base"), "Stock (median)": cell("stock"), "Bonus (median)": cell("bonus"),
+                    "Converted from": r.get("converted_from") or ""})
+    cols = [group_title, "Currency", "Rows", "P10", "P25", "Median", "P75", "P90", "Base (median)", "Stock (median)",
+            "Bonus (median)", "Converted from"]
+    return pd.DataFrame(out, columns=cols)
+
+
+def offers_table(comparisons: list[OfferComparison]) -> pd.DataFrame:
+    """Return compared packages side by side (one column per package) as display strings."""
+    def pct(v):
+        return "—" if v is None else f"{v:.0%}"
+
+    table = {}
+    for c in comparisons:
+        level = (c.level_name or "—") + (" (from pay)" if c.level_inferred else "")
+        table[c.label] = {
+            "Base": money(c.base, c.currency), "Stock per year": money(c.stock, c.currency),
+            "Bonus": money(c.bonus, c.currency), "Sign-on per year (÷4)": money(c.sign_on_per_year, c.currency),
+            "Yearly total": money(c.yearly_total, c.currency), "Level": level, "Band": c.band_label or "—",
+            "Position in band": pct(c.band_position) if c.band_position is not None else ("open band" if c.band_label and c.band_label.endswith("+") and c.level_name else "—"),
+            "Team percentile": pct(c.team_percentile) if c.team_percentile is not None else (f"{c.team_n_label} rows — hidden" if c.team_n_label not in (None, "0") else "no team rows"),
+            "Gap to next level's band": "—" if c.gap_to_next is None else money(c.gap_to_next, c.band_currency or c.currency),
+        }
+    return pd.DataFrame(table)
