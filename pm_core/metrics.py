@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from .kpi_defs import KPI_BY_KEY, KPI_DEFS, PILLARS
-from .periods import Period, month, month_of, parse_period, quarter_of
+from .periods import ALL, Period, month, month_of, parse_period, quarter_of
 from .settings import get_settings
 from .store import Store
 from .store import metrics_store as ms
@@ -91,13 +91,16 @@ def _join(*parts: str | None) -> str | None:
 class _Context:
     """Everything one compute_kpis call needs, fetched lazily and at most once."""
 
-    def __init__(self, store: Store, period: Period, segment: dict[str, str] | None, today: dt.date):
+    def __init__(self, store: Store, period: Period, segment: dict[str, str] | None, today: dt.date, src=None):
         self.store = store
+        self.src = src if src is not None else store  # an open cursor reused for the many small reads
         self.period = period
         self.segment = dict(segment) if segment else None
         self.today = today
         self.settings = get_settings(store)
         self.prev_period = period.previous()
+        # Periods whose counts are fetched together, one query per table: this, the previous, and all.
+        self.prefetch = [period] + ([self.prev_period] if self.prev_period else []) + ([] if period.is_all else [ALL])
         self._memo: dict[str, Any] = {}
 
     def memo(self, name: str, fn: Callable[[], Any]) -> Any:
@@ -111,9 +114,43 @@ class _Context:
             return None, None
         return _dt(p.start), _dt(p.end)
 
+    def batch(self, kind: str, p: Period, fetch: Callable[[list], list]) -> Any:
+        """Return fetch's result for period p, fetching all prefetch periods in one query when p is one of them."""
+        labels = [q.label for q in self.prefetch]
+        if p.label in labels:
+            return self.memo(kind, lambda: fetch([self.rng(q) for q in self.prefetch]))[labels.index(p.label)]
+        return self.memo(f"{kind}:{p.label}", lambda: fetch([self.rng(p)]))[0]
+
+    def _overview(self, ranges: list) -> list[dict]:
+        df = ms.event_overview(self.src, ranges, self.segment)
+        return [dict(zip(df["event"], df[f"n{i}"].astype(int))) for i in range(len(ranges))] + [df]
+
+    def event_counts(self, names: list[str], p: Period) -> dict[str, int]:
+        got = self.batch("overview", p, self._overview)
+        return {n: int(got.get(n, 0)) for n in names}
+
+    @property
+    def overview_df(self) -> pd.DataFrame:
+        labels = [q.label for q in self.prefetch]
+        self.batch("overview", self.prefetch[0], self._overview)
+        return self._memo["overview"][len(labels)]
+
     @property
     def bounds(self):
-        return self.memo("bounds", lambda: ms.event_bounds(self.store, self.segment))
+        df = self.overview_df
+        if df.empty:
+            return None, None
+        return df["first"].min().to_pydatetime(), df["last"].max().to_pydatetime()
+
+    def surveys(self, scale: str, p: Period) -> dict[str, int]:
+        def fetch(ranges):
+            got = ms.survey_stats(self.src, ranges)
+            zero = dict.fromkeys(ms._SURVEY_KEYS, 0)
+            return [got[scale][i] if scale in got else zero for i in range(len(ranges))]
+        return self.batch(f"survey:{scale}", p, fetch)
+
+    def work(self, p: Period) -> dict:
+        return self.batch("work", p, lambda ranges: ms.work_stats(self.src, ranges))
 
     # -- monthly activity -------------------------------------------------------------------
     def _activity(self) -> dict:
@@ -128,7 +165,7 @@ class _Context:
         else:
             prev = self.prev_period or p
             lo, hi = _add_months(prev.start, -1), p.end
-        df = ms.monthly_activity(self.store, _dt(lo), _dt(hi), self.settings["feature_event"], self.segment)
+        df = ms.monthly_activity(self.src, _dt(lo), _dt(hi), self.settings["feature_event"], self.segment)
         rows = {r["month"]: r for r in df.to_dict("records")}
         if p.is_all:
             ref = month_of(last.date())
@@ -166,9 +203,8 @@ class _Context:
 
     # -- events-wide facts --------------------------------------------------------------------
     def event_totals(self) -> dict[str, int]:
-        names = sorted({self.settings[k] for k in ("feature_event", "task_attempt_event", "task_success_event",
-                                                      "funnel_start_event", "funnel_goal_event")})
-        return self.memo("event_totals", lambda: ms.event_counts(self.store, names, None, None, self.segment))
+        df = self.overview_df
+        return dict(zip(df["event"], df["total"].astype(int)))
 
     def missing_event(self, setting: str) -> str | None:
         """Return a note when the configured event never occurs at all (a setting problem, not a zero)."""
@@ -178,33 +214,44 @@ class _Context:
         return None
 
     # -- metric series --------------------------------------------------------------------------
-    def series(self, setting: str) -> tuple[pd.DataFrame, str | None]:
-        """Return (date, value) totals of a metric series named by a setting, and a note about segments."""
+    def series(self, setting: str, points: bool = False) -> tuple[Any, str | None]:
+        """Return ({date: summed value}, note) of a metric series named by a setting (or its raw points when points=True)."""
+        names = [self.settings[k] for k in ("revenue_metric", "market_size_metric", "stakeholder_metric")]
+        raw = self.memo("series", lambda: ms.metric_series_many(self.src, names))
         name = self.settings[setting]
-        return self.memo(f"series:{name}", lambda: _series_totals(ms.metric_series(self.store, name), self.segment))
+        pts, note = self.memo(f"series:{name}", lambda: _series_points(raw[name], self.segment))
+        return (pts, note) if points else (self.memo(f"sum:{name}", lambda: _sum_by_date(pts)), note)
 
 
-def _series_totals(df: pd.DataFrame, segment: dict[str, str] | None) -> tuple[pd.DataFrame, str | None]:
-    """Return one value per date: the segment's rows when the series is split by it, else the totals."""
-    if df.empty:
-        return pd.DataFrame({"date": [], "value": []}), None
-    seg = df["segment"].fillna("").astype(str).str.strip()
+def _series_points(df: pd.DataFrame, segment: dict[str, str] | None) -> tuple[list[tuple[dt.date, float]], str | None]:
+    """Return ([(date, value)], note): the segment's rows when the series is split by it, else the total rows (or all rows when it has none)."""
+    rows = [(d, float(v), (str(sg).strip() if sg is not None and not pd.isna(sg) else ""))
+            for d, v, sg in zip(df["date"], df["value"], df["segment"])]
     note = None
-    if segment:
+    if segment and rows:
         wanted = {str(v) for v in segment.values()} | {f"{k}={v}" for k, v in segment.items()}
-        hit = seg.isin(wanted)
-        if hit.any():
-            return df[hit].groupby("date", as_index=False)["value"].sum(), None
-        note = f"metric series are not split by {', '.join(sorted(segment))}: totals shown."
-    total = seg.eq("")
-    use = df[total] if total.any() else df
-    return use.groupby("date", as_index=False)["value"].sum(), note
+        hit = [r for r in rows if r[2] in wanted]
+        if hit:
+            rows, note = hit, None
+        else:
+            note = f"metric series are not split by {', '.join(sorted(segment))}: totals shown."
+    if rows and not (segment and note is None):
+        totals = [r for r in rows if r[2] == ""]
+        rows = totals or rows  # no total rows: the segments add up to the total
+    return [(d, v) for d, v, _ in sorted(rows, key=lambda r: r[0])], note
 
 
-def _in(df: pd.DataFrame, p: Period | None) -> pd.DataFrame:
+def _sum_by_date(points: list[tuple[dt.date, float]]) -> dict[dt.date, float]:
+    out: dict[dt.date, float] = {}
+    for d, v in points:
+        out[d] = out.get(d, 0.0) + v
+    return out
+
+
+def _in(series: dict[dt.date, float], p: Period | None) -> dict[dt.date, float]:
     if p is None or p.is_all:
-        return df
-    return df[(df["date"] >= p.start) & (df["date"] < p.end)]
+        return series
+    return {d: v for d, v in series.items() if p.start <= d < p.end}
 
 
 # -- one function per KPI: (ctx, period) -> (value, note, extra) -------------------------------
@@ -250,23 +297,22 @@ def _clv(ctx: _Context, m: Period | None) -> Computed:
     mau, _, _ = _month_value(ctx, "mau", m)
     rev, seg_note = ctx.series("revenue_metric")
     rev_m = _in(rev, m)
-    if rev_m.empty:
+    if not rev_m:
         return None, f"no '{ctx.settings['revenue_metric']}' metric points for {m.describe()}.", {}
     if churn == 0:
         return None, f"no churn in {m.describe()}, so lifetime value is unbounded.", {}
-    arpu = float(rev_m["value"].sum()) / mau
+    arpu = sum(rev_m.values()) / mau
     gm = float(ctx.settings["gross_margin"])
     return arpu * gm / churn, seg_note, {"arpu": arpu, "gross_margin": gm, "churn": churn}
 
 
 def _survey(ctx: _Context, scale: str, p: Period | None) -> Computed:
-    s, e = ctx.rng(p)
-    c = ms.survey_summary(ctx.store, scale, s, e)
+    c = ctx.surveys(scale, p)
     label = "CSAT" if scale == "csat" else "NPS"
     if c["scored"] == 0:
         if c["rows"]:
             return None, f"{c['rows']} {label} responses {_where(p)} but none has a score.", {}
-        if p is not None and not p.is_all and ms.survey_summary(ctx.store, scale, None, None)["undated"]:
+        if p is not None and not p.is_all and ctx.surveys(scale, ALL)["undated"]:
             return None, f"no dated {label} survey responses {_where(p)}; undated responses count under 'all'.", {}
         return None, f"no {label} survey responses {_where(p)}.", {}
     n = c["scored"]
@@ -281,8 +327,7 @@ def _task_success(ctx: _Context, p: Period | None) -> Computed:
     if missing:
         return None, missing, {}
     a, s_ = ctx.settings["task_attempt_event"], ctx.settings["task_success_event"]
-    s, e = ctx.rng(p)
-    c = ms.event_counts(ctx.store, [a, s_], s, e, ctx.segment)
+    c = ctx.event_counts([a, s_], p)
     if c[a] == 0:
         return None, f"no '{a}' task attempts {_where(p)}.", {}
     note = f"more '{s_}' than '{a}' events; check the task settings." if c[s_] > c[a] else None
@@ -290,8 +335,7 @@ def _task_success(ctx: _Context, p: Period | None) -> Computed:
 
 
 def _cycle(ctx: _Context, p: Period | None) -> Computed:
-    s, e = ctx.rng(p)
-    c = ms.cycle_time(ctx.store, s, e)
+    c = ctx.work(p)
     left = []
     if c["negative"]:
         left.append(f"{c['negative']} items resolved before they were created were left out.")
@@ -303,8 +347,7 @@ def _cycle(ctx: _Context, p: Period | None) -> Computed:
 
 
 def _on_time(ctx: _Context, p: Period | None) -> Computed:
-    s, e = ctx.rng(p)
-    c = ms.on_time(ctx.store, s, e)
+    c = ctx.work(p)
     if c["due"] == 0:
         why = f"no resolved items {_where(p)}." if c["resolved"] == 0 else f"none of the {c['resolved']} items resolved {_where(p)} had a due date."
         return None, why, {}
@@ -312,8 +355,7 @@ def _on_time(ctx: _Context, p: Period | None) -> Computed:
 
 
 def _bug_rate(ctx: _Context, p: Period | None) -> Computed:
-    s, e = ctx.rng(p)
-    c = ms.bug_share(ctx.store, s, e)
+    c = ctx.work(p)
     if c["items"] == 0:
         return None, f"no work items created {_where(p)}.", {}
     return c["bugs"] / c["items"], None, {"n": c["items"], "bugs": c["bugs"]}
@@ -322,54 +364,56 @@ def _bug_rate(ctx: _Context, p: Period | None) -> Computed:
 def _revenue_growth(ctx: _Context, p: Period | None) -> Computed:
     rev, seg_note = ctx.series("revenue_metric")
     name = ctx.settings["revenue_metric"]
-    if rev.empty:
+    if not rev:
         return None, f"no '{name}' metric series imported.", {}
     if p is None:
         return None, "no earlier period to compare with.", {}
     if p.is_all:
-        p = month_of(max(rev["date"]))
+        p = month_of(max(rev))
         lead = f"{p.describe()} (latest month of revenue) vs the month before."
     else:
         lead = None
     prev = p.previous()
     cur_df, prev_df = _in(rev, p), _in(rev, prev)
-    if cur_df.empty:
+    if not cur_df:
         return None, f"no '{name}' metric points {_where(p)}.", {}
-    if prev_df.empty:
+    if not prev_df:
         return None, f"no '{name}' metric points in {prev.describe()} to compare with.", {}
-    before = float(prev_df["value"].sum())
+    before = sum(prev_df.values())
     if before == 0:
         return None, f"revenue in {prev.describe()} was zero, so growth is undefined.", {}
     cover = None
-    if p.kind != "month" and cur_df["date"].nunique() < prev_df["date"].nunique():
-        cover = f"{p.label} has {cur_df['date'].nunique()} data points vs {prev_df['date'].nunique()} in {prev.label}."
-    return float(cur_df["value"].sum()) / before - 1, _join(lead, cover, seg_note), {"revenue": float(cur_df["value"].sum()), "previous_revenue": before, "covers": p.label}
+    if p.kind != "month" and len(cur_df) < len(prev_df):
+        cover = f"{p.label} has {len(cur_df)} data points vs {len(prev_df)} in {prev.label}."
+    now = sum(cur_df.values())
+    return now / before - 1, _join(lead, cover, seg_note), {"revenue": now, "previous_revenue": before, "covers": p.label}
 
 
 def _market_share(ctx: _Context, p: Period | None) -> Computed:
     rev, n1 = ctx.series("revenue_metric")
     size, _ = ctx.series("market_size_metric")
     rn, sn = ctx.settings["revenue_metric"], ctx.settings["market_size_metric"]
-    if size.empty:
+    if not size:
         return None, f"no '{sn}' metric series imported.", {}
-    if rev.empty:
+    if not rev:
         return None, f"no '{rn}' metric series imported.", {}
-    both = _in(rev, p).merge(_in(size, p), on="date", suffixes=("_rev", "_size"))
-    if both.empty:
+    r_in, s_in = _in(rev, p), _in(size, p)
+    both = [d for d in r_in if d in s_in]
+    if not both:
         return None, f"no dates {_where(p)} with both '{rn}' and '{sn}' points.", {}
-    total = float(both["value_size"].sum())
+    total = sum(s_in[d] for d in both)
     if total <= 0:
         return None, f"market size {_where(p)} is zero.", {}
-    return float(both["value_rev"].sum()) / total, n1, {"points": len(both)}
+    return sum(r_in[d] for d in both) / total, n1, {"points": len(both)}
 
 
 def _stakeholder(ctx: _Context, p: Period | None) -> Computed:
-    df, seg_note = ctx.series("stakeholder_metric")
+    pts, seg_note = ctx.series("stakeholder_metric", points=True)
     name = ctx.settings["stakeholder_metric"]
-    cur = _in(df, p)
-    if cur.empty:
+    cur = [v for d, v in pts if p is None or p.is_all or p.start <= d < p.end]
+    if not cur:
         return None, f"no '{name}' metric points {_where(p)}.", {}
-    return float(cur["value"].mean()), seg_note, {"n": len(cur)}
+    return sum(cur) / len(cur), seg_note, {"n": len(cur)}
 
 
 def _roi(ctx: _Context, p: Period | None) -> Computed:
@@ -509,10 +553,15 @@ def compute_kpis(store: Store, period: str = "all", segment: dict[str, str] | No
 
     Raises PeriodError for a period string it cannot read; a KPI without data is None with a note.
     """
-    ctx = _Context(store, parse_period(period), _clean_segment(segment), _today(today))
-    out: dict[str, dict[str, KpiResult]] = {p: {} for p in PILLARS}
-    for d in KPI_DEFS:
-        out[d.pillar][d.key] = _compute(ctx, d.key)
+    p = parse_period(period)
+    cur = store.cursor()
+    try:
+        ctx = _Context(store, p, _clean_segment(segment), _today(today), src=cur)
+        out: dict[str, dict[str, KpiResult]] = {pillar: {} for pillar in PILLARS}
+        for d in KPI_DEFS:
+            out[d.pillar][d.key] = _compute(ctx, d.key)
+    finally:
+        cur.close()
     return out
 
 
@@ -520,8 +569,12 @@ def compute_kpi(store: Store, key: str, period: str = "all", segment: dict[str, 
     """Return one KPI for one period (what an OKR key result links to); unknown keys raise KeyError."""
     if key not in KPI_BY_KEY:
         raise KeyError(f"unknown KPI {key!r}; known: {', '.join(KPI_BY_KEY)}")
-    ctx = _Context(store, parse_period(period), _clean_segment(segment), _today(None))
-    return _compute(ctx, key)
+    p = parse_period(period)
+    cur = store.cursor()
+    try:
+        return _compute(_Context(store, p, _clean_segment(segment), _today(None), src=cur), key)
+    finally:
+        cur.close()
 
 
 def _clean_segment(segment) -> dict[str, str] | None:
@@ -602,7 +655,6 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
         ctx = _Context(store, parse_period("all"), segment, _today(None))
         rows = {r["month"]: r for r in act.to_dict("records")}
         ctx._memo["activity"] = {"ref": None, "prev": None, "rows": rows, "why": None}
-        ctx._memo["bounds"] = (None, dt.datetime.combine(max(rows), dt.time()))
         vals = []
         for m in sorted(rows):
             fn = _clv if key == "clv" else (lambda c, mm: _month_value(c, key, mm))
@@ -657,9 +709,9 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
     ctx = _Context(store, parse_period("all"), segment, _today(None))
     setting = "stakeholder_metric" if key == "stakeholder_alignment" else "revenue_metric"
     df, _ = ctx.series(setting)
-    if df.empty:
+    if not df:
         return _frame([])
-    starts = sorted({_trunc(d, freq) for d in df["date"]})
+    starts = sorted({_trunc(d, freq) for d in df})
     out = []
     for start in starts:
         p = month(start.year, start.month) if freq == "month" else quarter_of(start)

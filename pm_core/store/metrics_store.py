@@ -44,23 +44,55 @@ def _range(column: str, start, end) -> tuple[str, list]:
     return sql, params
 
 
-def _fetch(store: Store, sql: str, params: list) -> list[tuple]:
-    cur = store.cursor()
+def _fetch(src, sql: str, params: list) -> list[tuple]:
+    """Run a read on a Store (fresh cursor) or on an open cursor the caller reuses across many small reads."""
+    if not isinstance(src, Store):
+        return src.execute(sql, params).fetchall()
+    cur = src.cursor()
     try:
         return cur.execute(sql, params).fetchall()
     finally:
         cur.close()
 
 
+def _df(src, sql: str, params: list) -> pd.DataFrame:
+    if not isinstance(src, Store):
+        return src.execute(sql, params).df()
+    return src.query_df(sql, params)
+
+
+Range = tuple[dt.datetime | None, dt.datetime | None]
+
+
+def _filters(column: str, ranges: list[Range]) -> tuple[list[str], list]:
+    """Return one SQL condition per range on column (unbounded sides dropped; fully unbounded = every row)."""
+    conds, params = [], []
+    for start, end in ranges:
+        parts = []
+        if start is not None:
+            parts.append(f"{column} >= ?")
+            params.append(start)
+        if end is not None:
+            parts.append(f"{column} < ?")
+            params.append(end)
+        conds.append(" AND ".join(parts) or "true")
+    return conds, params
+
+
 # -- events ---------------------------------------------------------------------------------
-def event_bounds(store: Store, segment: dict[str, str] | None = None) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """Return (first, last) event time matching the segment; (None, None) when there are no events."""
+def event_overview(src, ranges: list[Range], segment: dict[str, str] | None = None) -> pd.DataFrame:
+    """Return one row per event name: first, last, total and n0..nK (events in each of the given ranges).
+
+    One scan of the events table serves the data span, setting checks and task counts of a KPI run.
+    """
+    conds, cp = _filters("ts", ranges)
     seg, sp = segment_clause(segment)
-    row = _fetch(store, f"SELECT min(ts), max(ts) FROM events WHERE true{seg}", sp)[0]
-    return row[0], row[1]
+    cols = "".join(f", count(*) FILTER (WHERE {c}) AS n{i}" for i, c in enumerate(conds))
+    return _df(src, f"SELECT event, min(ts) AS first, max(ts) AS last, count(*) AS total{cols} "
+                    f"FROM events WHERE true{seg} GROUP BY event", cp + sp)
 
 
-def monthly_activity(store: Store, start: dt.datetime | None, end: dt.datetime | None,
+def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
                      feature_event: str, segment: dict[str, str] | None = None) -> pd.DataFrame:
     """Return one row per calendar month (UTC) with events in [start, end).
 
@@ -71,12 +103,12 @@ def monthly_activity(store: Store, start: dt.datetime | None, end: dt.datetime |
     seg, sp = segment_clause(segment)
     rng, rp = _range("ts", start, end)
     sql = f"""
-    WITH ud AS (
+    WITH ud AS MATERIALIZED (
         SELECT user_id, CAST(ts AS DATE) AS d, bool_or(event = ?) AS feat
         FROM events WHERE true{rng}{seg}
         GROUP BY user_id, d
     ),
-    um AS (
+    um AS MATERIALIZED (
         SELECT user_id, CAST(date_trunc('month', d) AS DATE) AS m, bool_or(feat) AS feat
         FROM ud GROUP BY user_id, m
     ),
@@ -98,25 +130,10 @@ def monthly_activity(store: Store, start: dt.datetime | None, end: dt.datetime |
     FROM mm JOIN dm USING (m) LEFT JOIN ch USING (m)
     ORDER BY month
     """
-    cur = store.cursor()
-    try:
-        df = cur.execute(sql, [feature_event] + rp + sp).df()
-    finally:
-        cur.close()
+    df = _df(src, sql, [feature_event] + rp + sp)
     if not df.empty:
         df["month"] = pd.to_datetime(df["month"]).dt.date
     return df
-
-
-def event_counts(store: Store, events: list[str], start, end, segment: dict[str, str] | None = None) -> dict[str, int]:
-    """Return {event name: number of events in [start, end)} for the given names (0 where absent)."""
-    seg, sp = segment_clause(segment)
-    rng, rp = _range("ts", start, end)
-    rows = _fetch(store, f"SELECT event, count(*) FROM events WHERE event IN (SELECT unnest(?::VARCHAR[])){rng}{seg} GROUP BY event",
-                  [list(events)] + rp + sp)
-    out = {e: 0 for e in events}
-    out.update({e: int(n) for e, n in rows})
-    return out
 
 
 def event_counts_by(store: Store, events: list[str], grain: str, segment: dict[str, str] | None = None) -> pd.DataFrame:
@@ -163,20 +180,39 @@ def event_months(store: Store) -> list[dt.date]:
 
 
 # -- surveys --------------------------------------------------------------------------------
-def survey_summary(store: Store, scale: str, start, end) -> dict[str, int]:
-    """Return counts for one survey scale in [start, end) (all rows incl. undated when both are None).
+_SURVEY_KEYS = ("rows", "scored", "hi", "promoters", "detractors", "undated")
 
-    Keys: rows, scored (non-empty scores), hi (csat 4-5), promoters (9-10), detractors (0-6), undated.
-    """
-    rng, rp = _range("responded_at", start, end)
-    row = _fetch(store, f"""
-        SELECT count(*), count(score),
-               count(*) FILTER (WHERE score >= 4 AND score <= 5),
-               count(*) FILTER (WHERE score >= 9 AND score <= 10),
-               count(*) FILTER (WHERE score >= 0 AND score <= 6),
-               count(*) FILTER (WHERE responded_at IS NULL)
-        FROM survey_responses WHERE scale = ?{rng}""", [scale] + rp)[0]
-    return dict(zip(("rows", "scored", "hi", "promoters", "detractors", "undated"), (int(x) for x in row)))
+
+def survey_stats(src, ranges: list[Range]) -> dict[str, list[dict[str, int]]]:
+    """Return {scale: [counts per range]} in one query; counts as in survey_summary (unbounded range = all rows)."""
+    conds, cp = _filters("responded_at", ranges)
+    cols = []
+    params: list = []
+    for c in conds:
+        cols += [f"count(*) FILTER (WHERE {c})", f"count(score) FILTER (WHERE {c})",
+                 f"count(*) FILTER (WHERE {c} AND score >= 4 AND score <= 5)",
+                 f"count(*) FILTER (WHERE {c} AND score >= 9 AND score <= 10)",
+                 f"count(*) FILTER (WHERE {c} AND score >= 0 AND score <= 6)",
+                 f"count(*) FILTER (WHERE {c} AND responded_at IS NULL)"]
+    # each range's condition appears six times, so its parameters are repeated six times
+    per = [cp[i:i + n] for i, n in _param_slices(ranges)]
+    for ps in per:
+        params += ps * 6
+    rows = _fetch(src, f"SELECT scale, {', '.join(cols)} FROM survey_responses GROUP BY scale", params)
+    out: dict[str, list[dict[str, int]]] = {}
+    for r in rows:
+        vals = [int(x) for x in r[1:]]
+        out[r[0]] = [dict(zip(_SURVEY_KEYS, vals[i * 6:(i + 1) * 6])) for i in range(len(ranges))]
+    return out
+
+
+def _param_slices(ranges: list[Range]) -> list[tuple[int, int]]:
+    out, i = [], 0
+    for start, end in ranges:
+        n = (start is not None) + (end is not None)
+        out.append((i, n))
+        i += n
+    return out
 
 
 def survey_by(store: Store, scale: str, grain: str) -> pd.DataFrame:
@@ -197,38 +233,38 @@ _LEAD_DAYS = "(epoch(resolved) - epoch(created)) / 86400.0"
 _IS_BUG = "(coalesce(type_category, '') = 'bug' OR (type_category IS NULL AND lower(trim(type)) IN ('bug', 'error', 'fehler', 'defecto', 'erro', 'bogue', 'anomalie')))"
 
 
-def cycle_time(store: Store, start, end) -> dict:
-    """Return median and 85th percentile lead time in days over items resolved in [start, end).
+def work_stats(src, ranges: list[Range]) -> list[dict]:
+    """Return per range, in one query: cycle time (n, median, p85, negative, no_created), on-time (due, on_time, resolved) and bug share (items, bugs).
 
-    Keys: n (items used), median, p85, negative (items resolved before created, left out), no_created.
+    Resolution-based figures use items resolved in the range; bug share uses items created in it (every item when unbounded).
     """
-    rng, rp = _range("resolved", start, end)
-    row = _fetch(store, f"""
-        SELECT count(*) FILTER (WHERE created IS NOT NULL AND resolved >= created),
-               quantile_cont({_LEAD_DAYS}, 0.5) FILTER (WHERE created IS NOT NULL AND resolved >= created),
-               quantile_cont({_LEAD_DAYS}, 0.85) FILTER (WHERE created IS NOT NULL AND resolved >= created),
-               count(*) FILTER (WHERE resolved < created),
-               count(*) FILTER (WHERE created IS NULL)
-        FROM work_items WHERE resolved IS NOT NULL{rng}""", rp)[0]
-    return {"n": int(row[0]), "median": row[1], "p85": row[2], "negative": int(row[3]), "no_created": int(row[4])}
-
-
-def on_time(store: Store, start, end) -> dict:
-    """Return {'due': items resolved in [start, end) with a due date, 'on_time': of those resolved on or before it, 'resolved': all resolved}."""
-    rng, rp = _range("resolved", start, end)
-    row = _fetch(store, f"""
-        SELECT count(*) FILTER (WHERE due IS NOT NULL),
-               count(*) FILTER (WHERE due IS NOT NULL AND CAST(resolved AS DATE) <= due),
-               count(*)
-        FROM work_items WHERE resolved IS NOT NULL{rng}""", rp)[0]
-    return {"due": int(row[0]), "on_time": int(row[1]), "resolved": int(row[2])}
-
-
-def bug_share(store: Store, start, end) -> dict:
-    """Return {'items': items created in [start, end) (every item when unbounded), 'bugs': of those, bugs}."""
-    rng, rp = _range("created", start, end)
-    row = _fetch(store, f"SELECT count(*), count(*) FILTER (WHERE {_IS_BUG}) FROM work_items WHERE true{rng}", rp)[0]
-    return {"items": int(row[0]), "bugs": int(row[1])}
+    rconds, rp = _filters("resolved", ranges)
+    cconds, ccp = _filters("created", ranges)
+    rs, cs = _param_slices(ranges), _param_slices(ranges)
+    ok = "created IS NOT NULL AND resolved >= created"
+    cols, params = [], []
+    for i, (rc, cc) in enumerate(zip(rconds, cconds)):
+        r_par = rp[rs[i][0]:rs[i][0] + rs[i][1]]
+        c_par = ccp[cs[i][0]:cs[i][0] + cs[i][1]]
+        res = f"resolved IS NOT NULL AND {rc}"
+        cols += [f"count(*) FILTER (WHERE {res} AND {ok})",
+                 f"quantile_cont({_LEAD_DAYS}, 0.5) FILTER (WHERE {res} AND {ok})",
+                 f"quantile_cont({_LEAD_DAYS}, 0.85) FILTER (WHERE {res} AND {ok})",
+                 f"count(*) FILTER (WHERE {res} AND resolved < created)",
+                 f"count(*) FILTER (WHERE {res} AND created IS NULL)",
+                 f"count(*) FILTER (WHERE {res} AND due IS NOT NULL)",
+                 f"count(*) FILTER (WHERE {res} AND due IS NOT NULL AND CAST(resolved AS DATE) <= due)",
+                 f"count(*) FILTER (WHERE {res})",
+                 f"count(*) FILTER (WHERE {cc})",
+                 f"count(*) FILTER (WHERE {cc} AND {_IS_BUG})"]
+        params += r_par * 8 + c_par * 2
+    row = _fetch(src, f"SELECT {', '.join(cols)} FROM work_items", params)[0]
+    keys = ("n", "median", "p85", "negative", "no_created", "due", "on_time", "resolved", "items", "bugs")
+    out = []
+    for i in range(len(ranges)):
+        vals = dict(zip(keys, row[i * 10:(i + 1) * 10]))
+        out.append({k: (v if k in ("median", "p85") else int(v or 0)) for k, v in vals.items()})
+    return out
 
 
 def work_items_by(store: Store, grain: str) -> pd.DataFrame:
@@ -252,12 +288,13 @@ def work_items_by(store: Store, grain: str) -> pd.DataFrame:
 
 
 # -- metric series ---------------------------------------------------------------------------
-def metric_series(store: Store, metric: str) -> pd.DataFrame:
-    """Return date, value, segment rows of one metric series (all segments), ordered by date."""
-    df = store.query_df("SELECT date, value, segment FROM metric_points WHERE metric = ? ORDER BY date", [metric])
+def metric_series_many(src, metrics: list[str]) -> dict[str, pd.DataFrame]:
+    """Return {metric: DataFrame(date, value, segment)} for several series in one query (empty frames for absent ones)."""
+    df = _df(src, "SELECT metric, date, value, segment FROM metric_points WHERE metric IN (SELECT unnest(?::VARCHAR[])) "
+                  "ORDER BY metric, date", [list(metrics)])
     if not df.empty:
         df["date"] = pd.to_datetime(df["date"]).dt.date
-    return df
+    return {m: df[df["metric"] == m][["date", "value", "segment"]].reset_index(drop=True) for m in metrics}
 
 
 # -- periods present -------------------------------------------------------------------------
