@@ -132,38 +132,41 @@ def last_event_period(store: Store, unit: str) -> dt.date | None:
 
 def retention_counts(store: Store, unit: str, first_time: bool, mode: str, segment=None,
                      max_k: int = 12) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (sizes[cohort, size], counts[cohort, k, users]) for k in 1..max_k.
+    """Return (sizes[cohort, size], counts[cohort, k, users]) for k in 1..max_k, from one scan of the events.
 
     mode 'on': users active exactly k periods after the cohort period. mode 'on_or_after': counts
-    are per (cohort, k = periods to the user's last active period), to be summed from k upwards.
+    are per (cohort, k = periods to the user's last active period, capped at max_k), to be summed
+    from k upwards.
     """
     u = _unit(unit)
+    if mode not in ("on", "on_or_after"):
+        raise ValueError(f"mode must be 'on' or 'on_or_after', got {mode!r}")
     seg, params = _segment_sql(segment)
-    base = f"""
-        WITH up AS (SELECT DISTINCT user_id, date_trunc('{u}', ts)::DATE AS p FROM events WHERE TRUE {seg}),
-        lim AS (SELECT user_id, min(p) AS first_p, max(p) AS last_p FROM up GROUP BY user_id),
-        mem AS ({"SELECT user_id, first_p AS c, last_p FROM lim" if first_time else
-                 "SELECT up.user_id, up.p AS c, lim.last_p FROM up JOIN lim USING (user_id)"})"""
-    cur = store.cursor()
-    try:
-        sizes = cur.execute(base + " SELECT c AS cohort, count(*) AS size FROM mem GROUP BY c ORDER BY c",
-                            params).df()
-        if mode == "on":
-            sql = base + f"""
-                SELECT mem.c AS cohort, {_k_expr(u, 'mem.c', 'up.p')} AS k, count(*) AS users
-                FROM mem JOIN up ON up.user_id = mem.user_id AND up.p > mem.c
-                WHERE {_k_expr(u, 'mem.c', 'up.p')} <= ?
-                GROUP BY ALL"""
-        elif mode == "on_or_after":
-            sql = base + f"""
-                SELECT c AS cohort, least({_k_expr(u, 'c', 'last_p')}, ?) AS k, count(*) AS users
-                FROM mem WHERE last_p > c GROUP BY ALL"""
-        else:
-            raise ValueError(f"mode must be 'on' or 'on_or_after', got {mode!r}")
-        counts = cur.execute(sql, params + [int(max_k)]).df()
-    finally:
-        cur.close()
-    return sizes, counts
+    # One aggregation returns every cell including k = 0, which is the cohort itself (its size), so
+    # the events are read once. For 'on_or_after' each member falls in exactly one bucket
+    # (0..max_k), so the size is the sum of its buckets.
+    up = f"up AS (SELECT user_id, date_trunc('{u}', ts)::DATE AS p FROM events WHERE TRUE {seg} GROUP BY ALL)"
+    lim = "lim AS (SELECT user_id, min(p) AS first_p, max(p) AS last_p FROM up GROUP BY user_id)"
+    if mode == "on" and first_time:
+        body = f"""SELECT lim.first_p AS cohort, {_k_expr(u, 'lim.first_p', 'up.p')} AS k, count(*) AS users
+                   FROM up JOIN lim USING (user_id) WHERE {_k_expr(u, 'lim.first_p', 'up.p')} <= ? GROUP BY ALL"""
+    elif mode == "on":
+        body = f"""SELECT a.p AS cohort, {_k_expr(u, 'a.p', 'b.p')} AS k, count(*) AS users
+                   FROM up a JOIN up b ON a.user_id = b.user_id AND b.p >= a.p
+                   WHERE {_k_expr(u, 'a.p', 'b.p')} <= ? GROUP BY ALL"""
+    elif first_time:
+        body = f"""SELECT first_p AS cohort, least({_k_expr(u, 'first_p', 'last_p')}, ?) AS k, count(*) AS users
+                   FROM lim GROUP BY ALL"""
+    else:
+        body = f"""SELECT up.p AS cohort, least({_k_expr(u, 'up.p', 'lim.last_p')}, ?) AS k, count(*) AS users
+                   FROM up JOIN lim USING (user_id) GROUP BY ALL"""
+    cells = store.query_df(f"WITH {up}, {lim} {body}", params + [int(max_k)])
+    if mode == "on":
+        sizes = cells[cells["k"] == 0][["cohort", "users"]].rename(columns={"users": "size"})
+    else:
+        sizes = cells.groupby("cohort", as_index=False)["users"].sum().rename(columns={"users": "size"})
+    sizes = sizes.sort_values("cohort").reset_index(drop=True)
+    return sizes, cells[cells["k"] > 0].reset_index(drop=True)
 
 
 # -- funnels -----------------------------------------------------------------------------------
@@ -190,10 +193,12 @@ def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.da
     for i in range(2, len(steps) + 1):
         cmp = ">" if steps[i - 1] == steps[i - 2] else ">="
         ctes.append(
-            f"s{i} AS (SELECT p.user_id, p.t1, min(e.ts) AS t, epoch(min(e.ts)) - epoch(p.t) AS dt "
+            # s{i-1} has one row per user, so grouping by user alone is exact and cheaper.
+            f"s{i} AS (SELECT p.user_id, any_value(p.t1) AS t1, min(e.ts) AS t, "
+            f"epoch(min(e.ts)) - epoch(any_value(p.t)) AS dt "
             f"FROM s{i - 1} p JOIN events e ON e.user_id = p.user_id "
             f"WHERE e.event = ? AND e.ts {cmp} p.t AND e.ts <= p.t1 + to_days(CAST(? AS INTEGER)) {seg_e} "
-            f"GROUP BY p.user_id, p.t1, p.t)")
+            f"GROUP BY p.user_id)")
         params += [steps[i - 1], int(window_days), *seg_params]
     selects = " UNION ALL ".join(
         f"SELECT {i} AS step, count(*) AS users, median(dt) AS median_seconds FROM s{i}"

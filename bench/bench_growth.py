@@ -1,0 +1,137 @@
+"""Growth analysis speed: weekly retention table, one funnel, DAU/WAU/MAU and stickiness, on generated events.
+
+Run by hand: .venv/bin/python bench/bench_growth.py [--rows 1000000 10000000] [--runs 3]
+Generates events with numpy into a temp workspace, then times pm_core.growth (DuckDB SQL) against a
+straightforward pandas implementation of the same figures on the same rows, already in memory (so
+loading is not counted against pandas). Best of --runs after one warm-up. Prints times, the ratio
+and whether both give the same numbers.
+Targets (issue 4, together with the KPIs in bench_kpis.py): 1M rows under 0.5 s, 10M under 4 s,
+at least 3x faster than pandas.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pm_core import growth  # noqa: E402
+from pm_core.store import open_store  # noqa: E402
+
+EVENTS = np.array(["sign_up", "search", "listing_view", "booking_started", "booking_completed", "wifi_filter_used"])
+PROPS = np.array(['{"platform":"iOS"}', '{"platform":"Android"}', '{"platform":"Web"}'])
+START = np.datetime64("2026-05-25T00:00:00")
+DAYS = 181
+
+
+def generate(n: int, seed: int = 7) -> pd.DataFrame:
+    """Return n events; users arrive over six months and stay a while, so cohorts and funnels are realistic."""
+    rng = np.random.default_rng(seed)
+    n_users = max(1000, n // 40)
+    uid = rng.integers(0, n_users, n)
+    arrive = (uid * 2654435761 % n_users) / n_users * (DAYS - 7)
+    stay = 7 + (uid * 40503 % 120)
+    day = np.minimum(arrive + rng.random(n) * stay, DAYS - 1)
+    ts = START + (day * 86400).astype("int64").astype("timedelta64[s]")
+    ev = rng.choice(len(EVENTS), n, p=[.04, .36, .30, .14, .10, .06])
+    return pd.DataFrame({
+        "import_id": "bench",
+        "user_id": pd.Categorical.from_codes(uid, [f"u{i}" for i in range(n_users)]).astype(str),
+        "event": EVENTS[ev], "ts": ts.astype("datetime64[us]"),
+        "properties": PROPS[rng.integers(0, 3, n)]})
+
+
+# -- the straightforward pandas baseline --------------------------------------------------------
+def pd_retention_week(df: pd.DataFrame, max_k: int = 12) -> dict[int, float | None]:
+    week = df["ts"].dt.to_period("W-SUN").dt.start_time
+    up = pd.DataFrame({"user_id": df["user_id"], "p": week}).drop_duplicates()
+    first = up.groupby("user_id")["p"].min().rename("c")
+    up = up.join(first, on="user_id")
+    up["k"] = (up["p"] - up["c"]).dt.days // 7
+    last = up["p"].max()
+    sizes = first.value_counts()
+    counts = up[(up["k"] >= 1) & (up["k"] <= max_k)].groupby(["c", "k"]).size()
+    out = {}
+    for k in range(1, max_k + 1):
+        ok = sizes[sizes.index + pd.Timedelta(weeks=k) <= last]
+        num = sum(counts.get((c, k), 0) for c in ok.index)
+        out[k] = num / ok.sum() if ok.sum() else None
+    return out
+
+
+def pd_funnel(df: pd.DataFrame, start: str, goal: str, window_days: int) -> tuple[int, int]:
+    s = df[df["event"] == start].groupby("user_id")["ts"].min().rename("t1")
+    g = df[df["event"] == goal][["user_id", "ts"]].join(s, on="user_id", how="inner")
+    ok = g[(g["ts"] >= g["t1"]) & (g["ts"] <= g["t1"] + pd.Timedelta(days=window_days))]
+    return len(s), ok["user_id"].nunique()
+
+
+def pd_active(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    day = df["ts"].dt.floor("D")
+    dau = df.groupby(day)["user_id"].nunique()
+    wau = df.groupby(df["ts"].dt.to_period("W-SUN").dt.start_time)["user_id"].nunique()
+    month = df["ts"].dt.to_period("M").dt.start_time
+    mau = df.groupby(month)["user_id"].nunique()
+    mean_dau = dau.groupby(dau.index.to_period("M").start_time).mean()
+    return dau, wau, mau, mean_dau / mau
+
+
+def run_pandas(df):
+    return pd_retention_week(df), pd_funnel(df, "search", "booking_completed", 30), pd_active(df)
+
+
+def run_duckdb(store):
+    ret = growth.retention_table(store, "week")
+    fun = growth.funnel(store, ["search", "booking_completed"], 30)
+    act = [growth.active_users_series(store, f) for f in ("day", "week", "month")] + [growth.stickiness_series(store)]
+    return ret, fun, act
+
+
+def best(fn, runs: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    for n in args.rows:
+        df = generate(n)
+        with tempfile.TemporaryDirectory() as tmp:
+            store = open_store(Path(tmp) / "bench.duckdb")
+            with store.transaction() as cur:
+                store.append_df(cur, "events", df)
+            ret, fun, act = run_duckdb(store)
+            p_ret, p_fun, p_act = run_pandas(df)
+            same = (all((ret.weighted[k] is None) == (v is None) and (v is None or abs(ret.weighted[k] - v) < 1e-12)
+                        for k, v in p_ret.items())
+                    and (fun.steps[0].users, fun.steps[1].users) == p_fun
+                    and list(act[2]["active_users"]) == list(p_act[2].values)
+                    and np.allclose(act[3]["stickiness"].to_numpy(), p_act[3].to_numpy()))
+            t_ret = best(lambda: growth.retention_table(store, "week"), args.runs)
+            t_fun = best(lambda: growth.funnel(store, ["search", "booking_completed"], 30), args.runs)
+            t_all = best(lambda: run_duckdb(store), args.runs)
+            t_pd = best(lambda: run_pandas(df), max(1, args.runs - 1))
+            store.close()
+        print(f"{n:>11,} events: retention(week) {t_ret * 1000:7.1f} ms · funnel {t_fun * 1000:7.1f} ms · "
+              f"retention+funnel+DAU/WAU/MAU+stickiness {t_all * 1000:7.1f} ms · pandas same figures "
+              f"{t_pd * 1000:8.1f} ms · {t_pd / t_all:4.1f}x faster · retention+funnel "
+              f"{(t_ret + t_fun) * 1000:6.1f} ms · numbers agree: {same}")
+
+
+if __name__ == "__main__":
+    main()
