@@ -447,3 +447,16 @@ def test_results_are_json_safe(kstore):
     res = compute_kpis(kstore, "2026-Q3")
     text = json.dumps({p: {k: r.as_contract() | {"extra": r.extra} for k, r in d.items()} for p, d in res.items()})
     assert "NaN" not in text and "Infinity" not in text
+
+
+def test_targets_come_from_okr_key_results_linked_to_a_kpi(kstore, editor):
+    from pm_core import okrs
+    from pm_core.metrics import kpi_targets
+
+    assert kpi_targets(kstore, "2026-07") == {}
+    oid = okrs.create_objective(kstore, editor, {"title": "Happier nomads", "period": "2026-Q3"})
+    okrs.create_key_result(kstore, editor, {"objective_id": oid, "title": "CSAT to 70%", "baseline": 0.5,
+                                            "target": 0.7, "kpi": "csat"}, today=dt.date(2026, 8, 1))
+    assert kpi_targets(kstore, "2026-07") == {"csat": {"target": 0.7, "okr_period": "2026-Q3"}}
+    assert kpi_targets(kstore, "2026-Q3")["csat"]["target"] == 0.7
+    assert kpi_targets(kstore, "2026-Q4") == {}
