@@ -628,11 +628,13 @@ def team_percentile(values: list[float], x: float) -> float:
 # -- bad and suspicious rows -------------------------------------------------------------------
 def _row_label(r: dict) -> str:
     bits = [b for b in (r.get("company"), r.get("title"), r.get("level"), r.get("location")) if b]
-    return f"salary row #{r['row_id']} ({' · '.join(str(b) for b in bits) or 'no company, title or level'}; import {r.get('import_id')})"
+    return f"salary row {r['row_id'] + 1} ({' · '.join(str(b) for b in bits) or 'no company, title or level'}; import {r.get('import_id')})"
 
 
 def salary_issues(store: Store) -> list[dict]:
     """Return every suspicious kept salary row or group as {'kind', 'message', 'row_ids', 'count', 'in_figures'}.
+
+    row_ids are the store's row ids (0-based); messages number rows from 1 in the order they were stored.
 
     Kinds: negative_pay, absurd_pay (over 20M in the row's currency), missing_currency, no_pay
     (left out of the figures); unmapped_level and duplicate (kept in the figures). Empty list when clean.
@@ -675,7 +677,7 @@ def salary_issues(store: Store) -> list[dict]:
         bits = " · ".join(str(b) for b in (r.get("company"), r.get("title"), r.get("level"), r.get("location")) if b)
         ids = [int(x) for x in r["row_ids"]]
         issues.append(dict(kind="duplicate", row_ids=ids, count=int(r["n"]), in_figures=True,
-                           message=f"{r['n']} identical rows ({bits or 'no details'}; total {fmt_money(r.get('total'), r.get('currency') or 'USD', compact=False) if r.get('currency') else r.get('total')}; rows {', '.join(f'#{i}' for i in ids)}). All are counted; delete the repeated import on the Data page if they are one person."))
+                           message=f"{r['n']} identical rows ({bits or 'no details'}; total {fmt_money(r.get('total'), r.get('currency') or 'USD', compact=False) if r.get('currency') else r.get('total')}; rows {', '.join(str(i + 1) for i in ids)}). All are counted; delete the repeated import on the Data page if they are one person."))
     return issues
 
 
