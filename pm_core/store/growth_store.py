@@ -72,13 +72,18 @@ def event_counts(store: Store) -> pd.DataFrame:
     return store.query_df("SELECT event, count(*) AS n FROM events GROUP BY event ORDER BY n DESC, event")
 
 
-def property_keys(store: Store, sample_rows: int = 20000) -> list[str]:
-    """Return property keys seen in the first sample_rows events with JSON-object properties, sorted (a cheap sample)."""
+def property_keys(store: Store, sample_rows: int = 20000, max_values: int = 50) -> list[str]:
+    """Return property keys with at most max_values distinct values in a sample of events, sorted.
+
+    Keys with more values than that (ids, session ids, timestamps) cannot serve as a segment filter.
+    """
     df = store.query_df(
-        "SELECT DISTINCT unnest(json_keys(properties)) AS k FROM "
-        "(SELECT properties FROM events WHERE json_type(properties) = 'OBJECT' LIMIT ?)",
-        [int(sample_rows)])
-    return sorted(str(k) for k in df["k"].dropna())
+        "WITH s AS (SELECT properties FROM events WHERE json_type(properties) = 'OBJECT' LIMIT ?), "
+        "k AS (SELECT unnest(json_keys(properties)) AS k, properties FROM s) "
+        "SELECT k, count(DISTINCT json_extract_string(properties, '$.\"' || k || '\"')) AS n FROM k "
+        "WHERE regexp_full_match(k, ?) GROUP BY k",
+        [int(sample_rows), _KEY_RE.pattern.strip("^$")])
+    return sorted(str(k) for k, n in zip(df["k"], df["n"]) if k is not None and 0 < n <= max_values)
 
 
 def property_values(store: Store, key: str, limit: int = 50) -> list[str]:

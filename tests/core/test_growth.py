@@ -328,3 +328,9 @@ def test_funnel_user_spanning_two_imports(store):
     assert growth.funnel(store, ["search", "book"]).conversion == 1.0
     res = growth.retention_table(store, "day")
     assert res.cohorts[0].retained == {1: 1}
+
+
+def test_segment_properties_leave_out_id_like_keys(store):
+    put_events(store, [(f"u{i}", "search", "2026-02-01 00:00:00", {"platform": ["iOS", "Web"][i % 2], "session_id": str(i)})
+                       for i in range(80)])
+    assert growth.segment_properties(store) == ["platform"]
