@@ -536,6 +536,9 @@ def _compute(ctx: _Context, key: str) -> KpiResult:
             previous = PERIOD_FUNCS[key](ctx, m)[0]
             extra = extra | {"previous_period": m.label}
     value, previous = _num(value), _num(previous)
+    elapsed = parse_period(covers).fraction_elapsed(ctx.today)
+    if elapsed is not None and 0 < elapsed < 1:
+        extra = extra | {"period_elapsed": round(elapsed, 3)}  # the period is still running on `today`
     if value is None and not note:
         note = "not enough data."
     return KpiResult(key=key, pillar=d.pillar, label=d.label, value=value, previous=previous, unit=d.unit,
