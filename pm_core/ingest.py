@@ -3,11 +3,13 @@
 A file is imported completely or not at all. Rows that cannot be used (a value that does not fit its
 column's type, a required value missing, a row with the wrong number of fields) are not guessed at:
 they are counted, stored in `import_rejects` and written to a CSV with row number, column, value and
-reason. Survey rows with an empty score are kept with a NULL score (the comment is still feedback;
+reason. Row numbers count the header as row 1 and one row per record (a quoted value spanning
+several lines stays one row, as in a spreadsheet). Survey rows with an empty score are kept with a NULL score (the comment is still feedback;
 score KPIs skip them) rather than rejected.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import re
@@ -160,7 +162,8 @@ def _pick(role: str, hits: dict[str, int], delimiter: str) -> str:
         if filled == 0:
             return "number"
         n, eu = hits.get("number", 0), hits.get("number_eu", 0)
-        if eu > n or (eu == n and delimiter == ";"):
+        # '3,100' fits both readings; only values that need the decimal comma ('3,5') choose it
+        if eu > n:
             return "number_eu"
         return "number"
     pre = cands[0].split("_")[0] + "_"
@@ -358,18 +361,14 @@ def _collect_rejects(cur, prep: _Prepared, sc: ingest_store.Scan, limit: int | N
                 + ": a quoted value is never closed (unterminated quote), so the rest of the file cannot be split "
                   "into rows. Close the quote (or remove the stray \") and retry")
     out = []
-    spans = []
     for s in sc.structural:
-        spans.append((s["line"], max(1, s["csv_line"].count("\n") + (0 if s["csv_line"].endswith("\n") else 1))))
         col = colname(s["column"]) if s["error_type"] != "TOO MANY COLUMNS" else None
         out.append((s["line"] + info.row_offset, col, s["csv_line"][:MAX_VALUE_CHARS], _structural_reason(s)))
     if sc.bad:
-        thresholds, total = [], 0
-        for line, span in sorted(spans):
-            thresholds.append((line - total, span))
-            total += span
+        # a parsed row's position skips the unsplittable rows before it: add them back
+        thresholds = [line - k for k, line in enumerate(sorted(s["line"] for s in sc.structural))]
         for line, code, value in ingest_store.bad_rows(cur, plan, limit):
-            shift = sum(span for c, span in thresholds if c <= line)
+            shift = bisect.bisect_right(thresholds, line)
             check = plan.checks[code - 1]
             text = "" if value is None else str(value)
             out.append((line + shift + info.row_offset, check.column, text[:MAX_VALUE_CHARS],

@@ -67,6 +67,7 @@ def detect(header: list[str], kind: str | None = None, mapping: dict[str, str] |
     best: Match | None = None
     best_score = -1.0
     partial: list[Match] = []
+    mapping_error: str | None = None
     for fmt in candidates:
         names = {f.name for f in fmt.fields}
         if mapping and not set(mapping) <= names:
@@ -76,11 +77,14 @@ def detect(header: list[str], kind: str | None = None, mapping: dict[str, str] |
         except ValueError as exc:
             if mapping and kind:
                 raise DetectError(str(exc)) from None
+            mapping_error = mapping_error or str(exc)
             continue
         if fmt.extras == "unpivot":
             if not _wide_ok(m, header) or (best is not None):
                 continue
             score = 1.0
+        elif fmt.signature and not fmt.identified_by(normed):
+            continue  # a tool's format needs that tool's tell-tale columns; the generic shapes cover the rest
         elif not m.complete:
             partial.append(m)
             continue
@@ -90,6 +94,8 @@ def detect(header: list[str], kind: str | None = None, mapping: dict[str, str] |
             best, best_score = m, score
     if best is not None:
         return best
+    if mapping_error:
+        raise DetectError(mapping_error)
     cols = ", ".join(header[:30]) + (" ..." if len(header) > 30 else "")
     if kind:
         closest = max(partial, key=lambda m: len(m.columns), default=None)

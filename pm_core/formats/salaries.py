@@ -9,7 +9,6 @@ SYMBOLS = {"£": "GBP", "$": "USD", "€": "EUR", "¥": "JPY", "₹": "INR"}
 
 FORMAT = Format(
     kind="salaries", source="levels", label="Salaries (Levels.fyi style)",
-    signature=(("totalyearlycompensation",), ("company", "level", "yearsofexperience")),
     need_any=(("total", "base"), ("title", "level", "company")),
     fuzzy=True,
     fields=(

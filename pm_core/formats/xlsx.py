@@ -10,13 +10,15 @@ import csv
 import datetime as dt
 import hashlib
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
 
 from .sniff import CHUNK, FileInfo, SniffError
 
-MERGE_SCAN_LIMIT = 20 << 20  # only workbooks under 20 MB are opened fully to read merged ranges
+MERGE_SCAN_LIMIT = 20 << 20
+_LOOKS_LIKE_DATA = re.compile(r"[0-9\s.,:/+%$£€T-]+")  # only workbooks under 20 MB are opened fully to read merged ranges
 
 
 def _cell_text(v) -> str:
@@ -84,9 +86,14 @@ def xlsx_to_csv(path: Path, display_name: str, sheet: str | None) -> FileInfo:
                 break
         if not any(any(c.strip() for c in r) for r in top):
             raise SniffError(f"{name}: sheet {chosen!r} is empty")
-        counts = [sum(1 for c in r if c.strip()) for r in top]
+        fill = _merged_header_fill(path, chosen)
+        for (r, c), text in fill.items():
+            if r <= len(top) and c <= len(top[r - 1]) and not top[r - 1][c - 1].strip():
+                top[r - 1][c - 1] = text
+        # the header is the row with the most distinct text labels: a merged title repeats one label,
+        # data rows hold numbers and dates
+        counts = [len({c.strip() for c in r if c.strip() and not _LOOKS_LIKE_DATA.fullmatch(c.strip())}) for r in top]
         hdr_idx = counts.index(max(counts))
-        fill = _merged_header_fill(path, chosen) if hdr_idx < 12 else {}
         header = list(top[hdr_idx])
         for c in range(len(header)):
             if not header[c].strip() and (hdr_idx + 1, c + 1) in fill:

@@ -193,7 +193,8 @@ def scan(cur: duckdb.DuckDBPyConnection, plan: Plan) -> Scan:
     p = Params()
     sql = f"SELECT count(*), count(*) FILTER (WHERE code > 0) FROM (SELECT {_code_sql(plan)} AS code FROM {_source(plan, p, rj)})"
     try:
-        parsed, bad = cur.execute(sql, p.values).fetchone()
+        # fetchall, not fetchone: DuckDB writes the rejects table only once the result is fully consumed
+        parsed, bad = cur.execute(sql, p.values).fetchall()[0]
         exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [rj]).fetchone()[0]
         rows = cur.execute(
             f"SELECT line, error_type, column_name, csv_line, error_message FROM {rj} ORDER BY line").fetchall() if exists else []
@@ -211,24 +212,21 @@ def scan(cur: duckdb.DuckDBPyConnection, plan: Plan) -> Scan:
 
 
 def bad_rows(cur: duckdb.DuckDBPyConnection, plan: Plan, limit: int | None = None) -> list[tuple[int, int, str | None]]:
-    """Return (line in the file, check number, offending text) for each parsed row that fails a check.
+    """Return (row, check number, offending text) for each parsed row that fails a check, in file order.
 
-    Line numbers count the header as line 1 and the newlines inside quoted values, so they match a
-    text editor; rows the reader could not split are not counted here (the caller shifts for them).
+    Rows count records as DuckDB's reader does: the header is row 1 and a quoted value spanning lines
+    stays one row. Rows the reader could not split are not counted here (the caller shifts for them).
     """
     p = Params()
-    nl = " + ".join(f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)" for i in range(plan.ncols)) or "0"
     value = "CASE code " + " ".join(f"WHEN {i + 1} THEN {c.value_sql}" for i, c in enumerate(plan.checks)) + " END" \
         if plan.checks else "NULL"
     stg = f"_stg_{uuid.uuid4().hex[:10]}"
-    cur.execute(f"CREATE TEMP TABLE {stg} AS SELECT code, CASE WHEN code > 0 THEN {value} END AS bad_value, "
-                f"({nl}) AS nl FROM (SELECT *, {_code_sql(plan)} AS code FROM {_source(plan, p)})", p.values)
+    # a table keeps the reader's order, so rowid is the record's position among the rows that parsed
+    cur.execute(f"CREATE TEMP TABLE {stg} AS SELECT code, CASE WHEN code > 0 THEN {value} END AS bad_value "
+                f"FROM (SELECT *, {_code_sql(plan)} AS code FROM {_source(plan, p)})", p.values)
     try:
         lim = f"LIMIT {int(limit)}" if limit else ""
-        rows = cur.execute(
-            f"SELECT line, code, bad_value FROM (SELECT code, bad_value, 2 + coalesce(sum(1 + nl) OVER "
-            f"(ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line FROM {stg}) "
-            f"WHERE code > 0 ORDER BY line {lim}").fetchall()
+        rows = cur.execute(f"SELECT rowid + 2, code, bad_value FROM {stg} WHERE code > 0 ORDER BY rowid {lim}").fetchall()
     finally:
         cur.execute(f"DROP TABLE IF EXISTS {stg}")
     return [(int(a), int(b), c) for a, b, c in rows]
@@ -319,8 +317,8 @@ def insert_rows(cur: duckdb.DuckDBPyConnection, plan: Plan) -> int:
             "experiment_aggregates" if plan.kind == "experiment" else _TABLE[plan.kind]
         cols, sel = _select_for(plan, p)
         sql = f"INSERT INTO {table} ({cols}) SELECT {sel} FROM {src} WHERE {where}"
-    cur.execute(sql, p.values)
-    n = cur.fetchone()
+    n = cur.execute(sql, p.values).fetchall()
+    n = n[0] if n else None
     if plan.kind == "work_items":
         _link_epics(cur, plan.consts["import_id"])
     return int(n[0]) if n else 0
