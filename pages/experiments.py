@@ -42,9 +42,16 @@ verdict_box = st.success if r.significant and r.abs_lift > 0 and r.srm_ok else s
 verdict_box(r.verdict, icon=":material/lightbulb:")
 
 by = {v.name: v for v in r.variants}
+
+
+def role_label(name: str) -> str:
+    """Return the variant name, marked as control unless its name already says so."""
+    return name if name != r.control or "control" in name.lower() else f"{name} (control)"
+
+
 ctrl, treat = by[r.control], by[r.treatment]
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(f"{r.control} (control)", fmt_pct(ctrl.rate, 2), border=True,
+m1.metric(role_label(r.control), fmt_pct(ctrl.rate, 2), border=True,
           help=f"{fmt_int(ctrl.conversions)} conversions of {fmt_int(ctrl.users)} users.")
 m2.metric(f"{r.treatment}", fmt_pct(treat.rate, 2), border=True,
           help=f"{fmt_int(treat.conversions)} conversions of {fmt_int(treat.users)} users.")
@@ -57,7 +64,7 @@ st.caption(f"Lift {fmt_pp(r.abs_lift, 2)}{rel}; 95% confidence interval of the d
            f"{fmt_pp(r.ci95[0], 2)} to {fmt_pp(r.ci95[1], 2)}. "
            + ("Computed from one row per user." if r.source == "exposures" else "Computed from per-variant totals."))
 
-st.dataframe([{"Variant": v.name + (" (control)" if v.name == r.control else ""), "Users": fmt_int(v.users),
+st.dataframe([{"Variant": role_label(v.name), "Users": fmt_int(v.users),
                "Conversions": fmt_int(v.conversions), "Conversion rate": fmt_pct(v.rate, 2),
                "Expected share": fmt_pct(s, 0), "Actual share": fmt_pct(v.users / sum(x.users for x in r.variants), 1)}
               for v, s in zip(r.variants, r.expected_split)], hide_index=True)
