@@ -220,16 +220,6 @@ def get_raci(store: Store, initiative_id: str) -> pd.DataFrame:
 
 
 # -- reads -----------------------------------------------------------------------------------
-def _date(v) -> dt.date | None:
-    if v is None or (not isinstance(v, dt.date) and pd.isna(v)):
-        return None
-    return pd.Timestamp(v).date()
-
-
-def _num(v) -> float | None:
-    return None if v is None or pd.isna(v) else float(v)
-
-
 def _board_bucket(status: str, bucket: str | None, start: dt.date | None, end: dt.date | None, today: dt.date) -> str:
     # Shipped work leaves Now/Next/Later whatever bucket it was given; otherwise an explicit bucket wins.
     if status in ("launched", "measured"):
@@ -243,30 +233,23 @@ def _board_bucket(status: str, bucket: str | None, start: dt.date | None, end: d
     return {"in_progress": "now", "planned": "next"}.get(status, "later")
 
 
-def _views(store: Store, today: dt.date, weights: dict | None, flag_places: int) -> list[InitiativeView]:
-    df = rs.read_initiatives(store)
-    if df.empty:
+def _views(store: Store, today: dt.date, weights: dict | None, flag_places: int, scored: bool = True) -> list[InitiativeView]:
+    rows = rs.read_initiatives(store)
+    if not rows:
         return []
     link_df = rs.read_links(store)
     by_kind: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for r in link_df.itertuples():
-        by_kind.setdefault((r.initiative_id, r.kind), []).append((r.target, r.label))
+    for iid, kind, target, label in zip(link_df["initiative_id"], link_df["kind"], link_df["target"], link_df["label"]):
+        by_kind.setdefault((iid, kind), []).append((target, label))
     catalog = {k["id"]: k for k in links.kr_catalog(store)} if (link_df["kind"] == "kr").any() else {}
-    prog = rs.jira_progress(store, [(r.id, r.jira_epic, r.jira_label) for r in df.itertuples()])
-    progress = {r.initiative_id: (int(r.done), int(r.total)) for r in prog.itertuples()}
+    prog = rs.jira_progress(store, [(r["id"], r["jira_epic"], r["jira_label"]) for r in rows])
+    progress = {i: (int(d), int(t)) for i, d, t in zip(prog["initiative_id"], prog["done"], prog["total"])}
     views: list[InitiativeView] = []
-    for rec in df.to_dict(orient="records"):
+    for rec in rows:
         iid = rec["id"]
         fields = {k: rec[k] for k in rs.COLUMNS}
-        for k in ("start_date", "end_date", "launch_date"):
-            fields[k] = _date(fields[k])
-        for k in ("reach", "impact", "confidence", "effort", "ice_impact", "ice_confidence", "ice_ease",
-                  "value", "cost", "gain"):
-            fields[k] = _num(fields[k])
         for k in ("problem", "hypothesis", "solution", "out_of_scope"):
             fields[k] = fields[k] or ""
-        for k in ("pillar", "team", "bucket", "jira_epic", "jira_label"):
-            fields[k] = fields[k] if isinstance(fields[k], str) and fields[k] else None
         krs = []
         for target, label in by_kind.get((iid, "kr"), []):
             info = catalog.get(target)
@@ -285,7 +268,8 @@ def _views(store: Store, today: dt.date, weights: dict | None, flag_places: int)
             jira_done=done_total[0] if done_total else (0 if has_jira else None),
             jira_total=done_total[1] if done_total else (0 if has_jira else None),
         ))
-    _add_scores(views, weights, flag_places)
+    if scored:
+        _add_scores(views, weights, flag_places)
     _add_warnings(views, today)
     return views
 
@@ -293,14 +277,14 @@ def _views(store: Store, today: dt.date, weights: dict | None, flag_places: int)
 def _add_scores(views: list[InitiativeView], weights: dict | None, flag_places: int) -> None:
     if not views:
         return
-    table = score_table(views, weights, flag_places).set_index("id")
-    for v in views:
-        row = table.loc[v.id]
-        v.scores = {m: _num(row[m]) for m in METHODS}
-        v.ranks = {m: None if pd.isna(row[f"rank_{m}"]) else int(row[f"rank_{m}"]) for m in METHODS}
-        v.rank_spread = None if pd.isna(row["rank_spread"]) else int(row["rank_spread"])
+    table = score_table(views, weights, flag_places)
+    records = table.astype(object).where(table.notna(), None).to_dict(orient="records")
+    for v, row in zip(views, records):
+        v.scores = {m: row[m] for m in METHODS}
+        v.ranks = {m: None if row[f"rank_{m}"] is None else int(row[f"rank_{m}"]) for m in METHODS}
+        v.rank_spread = None if row["rank_spread"] is None else int(row["rank_spread"])
         v.rank_flag = bool(row["rank_flag"])
-        v.quadrant = row["quadrant"] if isinstance(row["quadrant"], str) else None
+        v.quadrant = row["quadrant"]
 
 
 def _add_warnings(views: list[InitiativeView], today: dt.date) -> None:
@@ -334,7 +318,7 @@ def list_initiatives(store: Store, pillar: str | None = None, team: str | None =
     """
     today = today or today_default()
     w = check_weights(_weights_arg(weights))
-    views = _views(store, today, None, flag_places)
+    views = _views(store, today, None, flag_places, scored=False)
     keep = [v for v in views
             if (pillar is None or v.pillar == pillar) and (team is None or v.team == team)
             and (status is None or v.status == status)
@@ -363,16 +347,16 @@ def board(views: list[InitiativeView]) -> dict[str, list[InitiativeView]]:
 
 def filter_options(store: Store) -> dict[str, list]:
     """Return the values the filters offer: pillars, teams and statuses in use, and objectives [(id, title)] linked."""
-    df = rs.read_initiatives(store)
+    rows = rs.read_initiatives(store)
     objectives: dict[str, str] = {}
-    if not df.empty and (rs.read_links(store)["kind"] == "kr").any():
+    if rows and (rs.read_links(store)["kind"] == "kr").any():
         for k in links.kr_catalog(store):
             if k.get("objective_id"):
                 objectives.setdefault(k["objective_id"], k.get("objective_title") or k["objective_id"])
     return {
-        "pillars": sorted({p for p in df.get("pillar", []) if isinstance(p, str) and p}),
-        "teams": sorted({t for t in df.get("team", []) if isinstance(t, str) and t}),
-        "statuses": [s for s in STATUSES if s in set(df.get("status", []))],
+        "pillars": sorted({r["pillar"] for r in rows if r["pillar"]}),
+        "teams": sorted({r["team"] for r in rows if r["team"]}),
+        "statuses": [s for s in STATUSES if s in {r["status"] for r in rows}],
         "objectives": sorted(objectives.items(), key=lambda kv: kv[1]),
     }
 
@@ -385,8 +369,8 @@ def kr_choices(store: Store) -> list[dict]:
 
 def cost_gain(store: Store) -> list[tuple[float, float]]:
     """Return (cost, gain) for each active initiative that has both (an initiative missing either is left out)."""
-    df = rs.read_initiatives(store)
-    return [(float(c), float(g)) for c, g in zip(df["cost"], df["gain"]) if pd.notna(c) and pd.notna(g)]
+    return [(float(r["cost"]), float(r["gain"])) for r in rs.read_initiatives(store)
+            if r["cost"] is not None and r["gain"] is not None]
 
 
 def jira_items(store: Store, initiative_id: str) -> pd.DataFrame:

@@ -115,9 +115,11 @@ def score_table(initiatives: Iterable[Any], weights: dict | None = None, flag_pl
     df = pd.DataFrame(rows, columns=list(_FIELDS))
     for f in _FIELDS[2:]:
         df[f] = pd.to_numeric(df[f], errors="coerce").astype("float64")
-    df["rice"] = [rice(r.reach, r.impact, r.confidence, r.effort) for r in df.itertuples()]
-    df["ice"] = [ice(r.ice_impact, r.ice_confidence, r.ice_ease) for r in df.itertuples()]
-    df["value_effort"] = [value_effort(r.value, r.effort) for r in df.itertuples()]
+    # Column arithmetic (same formulas as rice/ice/value_effort above): NaN in, NaN out.
+    pos_effort = df["effort"].where(df["effort"] > 0)
+    df["rice"] = df["reach"] * df["impact"] * (df["confidence"] / 100.0) / pos_effort
+    df["ice"] = df["ice_impact"] * df["ice_confidence"] * df["ice_ease"]
+    df["value_effort"] = df["value"] / pos_effort
     used = [k for k in WEIGHT_INPUTS if w[k] > 0]
     total = sum(w[k] for k in used)
     weighted = pd.Series(0.0, index=df.index)
@@ -140,5 +142,5 @@ def score_table(initiatives: Iterable[Any], weights: dict | None = None, flag_pl
     df["rank_flag"] = (spread > flag_places).fillna(False).astype(bool)
     have = df[["value", "effort"]].dropna()
     split = float(have["effort"].median()) if len(have) else None
-    df["quadrant"] = [quadrant(r.value, r.effort, split) for r in df.itertuples()]
+    df["quadrant"] = [quadrant(v, e, split) for v, e in zip(df["value"], df["effort"])]
     return df[["id", "title", *METHODS, *[f"rank_{m}" for m in METHODS], "rank_spread", "rank_flag", "quadrant"]]

@@ -96,8 +96,9 @@ def timeline_chart(views: list, today: dt.date, colour_by: str = "status", lane_
     else:
         axis = alt.Axis(title="Month", format="%b %Y", tickCount={"interval": "month", "step": 1}, grid=True)
     x_scale = alt.Scale(domain=domain)
-    order = df["row"].tolist()
-    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    # Rows arrive in swimlane order and every other layer holds a subset of them, so keeping data
+    # order (sort=None) gives the same order as an explicit list without copying it into each layer.
+    y = alt.Y("row:N", sort=None, title=None, axis=alt.Axis(labelLimit=260))
     height = max(ROW_PX * max(len(df), 1), 80)
     base = alt.Chart(df)
     if colour_by == "pillar":
@@ -116,29 +117,29 @@ def timeline_chart(views: list, today: dt.date, colour_by: str = "status", lane_
         lanes = sorted(df["lane"].unique())
         band = base.transform_calculate(x0=f"datetime('{domain[0]}')", x1=f"datetime('{domain[1]}')").mark_rect(
             opacity=0.10).encode(
-            x=alt.X("x0:T", scale=x_scale, axis=axis), x2="x1:T", y=y,
+            x=alt.X("x0:T", scale=x_scale, axis=axis), x2=alt.X2("x1:T"), y=y,
             fill=alt.Fill("lane:N", title="Team" if lane_by == "team" else "Pillar (swimlane)",
                           scale=alt.Scale(domain=lanes, scheme="tableau10")),
             tooltip=[alt.Tooltip("lane:N", title="Swimlane")])
         layers.append(band)
     layers.append(base.mark_bar(cornerRadius=3, height={"band": 0.7}).encode(
-        x=alt.X("start:T", scale=x_scale, axis=axis), x2="end:T", y=y, color=colour, tooltip=tooltip))
+        x=alt.X("start:T", scale=x_scale, axis=axis), x2=alt.X2("end:T"), y=y, color=colour, tooltip=tooltip))
     layers.append(base.transform_filter("isValid(datum.progress_end)").mark_bar(
         color="#000000", opacity=0.22, height={"band": 0.25}).encode(
-        x=alt.X("start:T", scale=x_scale), x2="progress_end:T", y=y, tooltip=tooltip))
+        x=alt.X("start:T", scale=x_scale), x2=alt.X2("progress_end:T"), y=y, tooltip=tooltip))
     deps = _dependency_frame(views, df)
     if not deps.empty:
         layers.append(alt.Chart(deps).mark_rule(color="#555555", strokeDash=[3, 2], strokeWidth=1.5).encode(
-            x=alt.X("from_x:T", scale=x_scale), x2="to_x:T",
-            y=alt.Y("from_row:N", sort=order, bandPosition=0.5), y2="to_row:N",
+            x=alt.X("from_x:T", scale=x_scale), x2=alt.X2("to_x:T"),
+            y=alt.Y("from_row:N", sort=None, bandPosition=0.5), y2=alt.Y2("to_row:N"),
             tooltip=[alt.Tooltip("text:N", title="Dependency")]))
         layers.append(alt.Chart(deps).mark_point(shape="triangle-right", filled=True, size=60, color="#555555").encode(
-            x=alt.X("to_x:T", scale=x_scale), y=alt.Y("to_row:N", sort=order),
+            x=alt.X("to_x:T", scale=x_scale), y=alt.Y("to_row:N", sort=None),
             tooltip=[alt.Tooltip("text:N", title="Dependency")]))
     ms = _milestone_frame(views, df)
     if not ms.empty:
         layers.append(alt.Chart(ms).mark_point(shape="diamond", filled=True, size=110, color="#111111").encode(
-            x=alt.X("date:T", scale=x_scale), y=alt.Y("row:N", sort=order),
+            x=alt.X("date:T", scale=x_scale), y=alt.Y("row:N", sort=None),
             tooltip=[alt.Tooltip("row:N", title="Initiative"), alt.Tooltip("label:N", title="Milestone"),
                      alt.Tooltip("date:T", title="Date", format="%d %b %Y")]))
     today_df = pd.DataFrame({"date": [pd.Timestamp(today)], "label": [f"Today {today:%d %b %Y}"]})
@@ -146,8 +147,8 @@ def timeline_chart(views: list, today: dt.date, colour_by: str = "status", lane_
         x=alt.X("date:T", scale=x_scale), tooltip=[alt.Tooltip("label:N", title="")]))
     layers.append(alt.Chart(today_df).mark_text(color="#cc4125", align="left", dx=4, dy=-6, baseline="bottom",
                                                 fontWeight="bold").encode(
-        x=alt.X("date:T", scale=x_scale), y=alt.value(0), text=alt.value("Today")))
-    return alt.layer(*layers).resolve_scale(color="independent").properties(
+        x=alt.X("date:T", scale=x_scale), y=alt.YValue(0), text=alt.TextValue("Today")))
+    return alt.layer(*layers).properties(
         title=title, height=height, width="container")
 
 
@@ -155,19 +156,19 @@ PILLAR_COLOURS_LABELLED = {PILLAR_LABELS[k]: c for k, c in PILLAR_COLOURS.items(
 
 
 def _dependency_frame(views: list, df: pd.DataFrame) -> pd.DataFrame:
-    rows = []
     if df.empty:
-        return pd.DataFrame(rows)
-    by_id = df.set_index("id")
+        return pd.DataFrame()
+    info = {i: (t, r, st, en) for i, t, r, st, en in zip(df["id"], df["title"], df["row"], df["start"], df["end"])}
+    rows = []
     for v in views:
-        if v.id not in by_id.index:
+        if v.id not in info:
             continue
+        dst = info[v.id]
         for dep in v.dependencies:
-            if dep not in by_id.index:
-                continue
-            src, dst = by_id.loc[dep], by_id.loc[v.id]
-            rows.append({"from_x": src["end"], "to_x": dst["start"], "from_row": src["row"], "to_row": dst["row"],
-                         "text": f"{dst['title']} waits on {src['title']}"})
+            if dep in info:
+                src = info[dep]
+                rows.append({"from_x": src[3], "to_x": dst[2], "from_row": src[1], "to_row": dst[1],
+                             "text": f"{dst[0]} waits on {src[0]}"})
     return pd.DataFrame(rows)
 
 
@@ -215,7 +216,7 @@ def value_effort_chart(views: list, title: str = "Value vs effort") -> alt.Layer
                  alt.Tooltip("effort:Q", title="Effort (person-months)"), alt.Tooltip("quadrant_label:N", title="Quadrant"),
                  alt.Tooltip("value_effort:Q", title="Value / effort", format=".2f"), alt.Tooltip("status:N", title="Status")])
     labels = alt.Chart(df).mark_text(align="left", dx=9, fontSize=11).encode(
-        x=alt.X("effort:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text="title:N")
+        x=alt.X("effort:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text=alt.Text("title:N"))
     rules = pd.DataFrame({"effort": [split]})
     vrule = alt.Chart(rules).mark_rule(color="#888888", strokeDash=[4, 3]).encode(x=alt.X("effort:Q", scale=x_scale))
     hrule = alt.Chart(pd.DataFrame({"value": [VALUE_SPLIT]})).mark_rule(color="#888888", strokeDash=[4, 3]).encode(
@@ -227,7 +228,7 @@ def value_effort_chart(views: list, title: str = "Value vs effort") -> alt.Layer
         "align": ["left", "right", "left", "right"]})
     corner_layers = [alt.Chart(corners[corners["align"] == a]).mark_text(
         align=a, fontWeight="bold", color="#666666", fontSize=12).encode(
-        x=alt.X("effort:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text="label:N") for a in ("left", "right")]
+        x=alt.X("effort:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text=alt.Text("label:N")) for a in ("left", "right")]
     return alt.layer(vrule, hrule, *corner_layers, points, labels).properties(
         title=alt.TitleParams(title, subtitle=f"Split at value {VALUE_SPLIT:g} and the median effort ({split:g} person-months)"),
         height=420, width="container")

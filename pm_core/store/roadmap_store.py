@@ -94,15 +94,24 @@ def set_archived(cur: duckdb.DuckDBPyConnection, initiative_id: str, archived: b
                 [archived, actor_email, utcnow(), initiative_id])
 
 
-def read_initiatives(store: Store, include_archived: bool = False) -> pd.DataFrame:
-    """Return every initiative row (JSON columns decoded to lists), oldest first; archived ones only on request."""
-    df = store.query_df(
-        f"SELECT {', '.join(COLUMNS)}, archived FROM initiatives "
-        "WHERE archived = false OR ? ORDER BY created_at, id", [include_archived])
-    for c in _JSON_COLS:
-        df[c] = [json.loads(v) if isinstance(v, str) and v else [] for v in df[c]]
-    # Missing values as None (not NaN/NaT) so callers can test them plainly.
-    return df.astype(object).where(df.notna(), None)
+def read_initiatives(store: Store, include_archived: bool = False) -> list[dict]:
+    """Return every initiative as a dict (JSON columns decoded to lists, missing values None), oldest first.
+
+    Archived ones only on request. Plain dicts rather than a DataFrame: callers build one model per
+    row, and skipping pandas here keeps a 300-initiative roadmap fast.
+    """
+    cur = store.cursor()
+    try:
+        cur.execute(f"SELECT {', '.join(COLUMNS)}, archived FROM initiatives "
+                    "WHERE archived = false OR ? ORDER BY created_at, id", [include_archived])
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    finally:
+        cur.close()
+    for row in rows:
+        for c in _JSON_COLS:
+            row[c] = json.loads(row[c]) if row[c] else []
+    return rows
 
 
 def initiative_exists(cur: duckdb.DuckDBPyConnection, initiative_id: str) -> bool:
