@@ -72,7 +72,7 @@ def card(r: metrics.KpiResult) -> None:
         st.metric(r.label, fmt_value(r.value, r.unit, currency),
                   delta=None if change == "—" else change,
                   delta_color="normal" if d.higher_is_better else "inverse",
-                  delta_description=f"vs {r.extra['previous_period']}" if change != "—" and r.extra.get("previous_period") else None,
+                  delta_description=f"vs {parse_period(r.extra['previous_period']).describe()}" if change != "—" and r.extra.get("previous_period") else None,
                   help=f"Covers {r.period}.")
         if r.value is None:
             st.caption(f"Not enough data: {r.note or 'no data for this period.'}")

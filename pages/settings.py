@@ -47,25 +47,28 @@ with st.form("settings_form"):
     entered: dict[str, object] = {}
     for group, items in groups.items():
         st.subheader(group)
-        for s in items:
-            label = s.key.replace("_", " ").capitalize()
-            value = current[s.key]
-            k = f"setting_{s.key}"
-            if s.kind is bool:
-                entered[s.key] = st.checkbox(label, value=bool(value), help=s.help, key=k)
-            elif s.kind is int:
-                entered[s.key] = st.number_input(label, value=int(value), step=1, help=s.help, key=k)
-            elif s.kind is float:
-                entered[s.key] = st.number_input(label, value=float(value), step=0.01, format="%.2f", help=s.help, key=k)
-            elif s.kind is list:
-                entered[s.key] = st.text_input(label, value=shown(value) if value else "", help=s.help + " Comma-separated numbers.", key=k)
-            else:
-                entered[s.key] = st.text_input(label, value=str(value), help=s.help, key=k)
-            st.caption(s.help)
-            if s.key in errors:
-                st.error(errors[s.key])
-            elif s.key.endswith("_event") and known_events and str(value) not in known_events:
-                st.warning(f"No '{value}' events have been imported, so KPIs using it will show 'not enough data'.")
+        cols = st.columns(2)
+        for i, s in enumerate(items):
+            with cols[i % 2]:
+                label = s.key.replace("_", " ").capitalize()
+                value = current[s.key]
+                k = f"setting_{s.key}"
+                if s.kind is bool:
+                    entered[s.key] = st.checkbox(label, value=bool(value), key=k)
+                elif s.kind is int:
+                    entered[s.key] = st.number_input(label, value=int(value), step=1, key=k)
+                elif s.kind is float:
+                    entered[s.key] = st.number_input(label, value=float(value), step=0.01, format="%.2f", key=k)
+                elif s.kind is list:
+                    entered[s.key] = st.text_input(label, value=shown(value) if value else "", key=k,
+                                                   placeholder="comma-separated numbers, e.g. 50, 50")
+                else:
+                    entered[s.key] = st.text_input(label, value=str(value), key=k)
+                st.caption(s.help)
+                if s.key in errors:
+                    st.error(errors[s.key])
+                elif s.key.endswith("_event") and known_events and str(value) not in known_events:
+                    st.warning(f"No '{value}' events have been imported, so KPIs using it will show 'not enough data'.")
     submitted = st.form_submit_button("Save settings", type="primary")
 
 if submitted:

@@ -726,7 +726,10 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
 def segment_options(store: Store, max_values: int = 50) -> dict[str, list[str]]:
     """Return event property -> its distinct values, for filters; properties with more than max_values values (ids) are left out."""
     keys = ms.property_keys(store)
-    return ms.property_values(store, keys[:12], max_values)
+    found = ms.property_values(store, keys[:12], max_values)
+    # the demo story's usual filters first, then the rest by name
+    first = [k for k in ("platform", "country", "device_type") if k in found]
+    return {k: found[k] for k in first + sorted(k for k in found if k not in first)}
 
 
 def available_periods(store: Store) -> list[str]:

@@ -434,6 +434,7 @@ def test_periods_segments_and_parsing(kstore):
     assert periods.index("2026-Q3") < periods.index("2026-08") < periods.index("2026-07") < periods.index("2026-Q2")
     opts = segment_options(kstore)
     assert opts == {"platform": ["Android", "Web", "iOS"], "country": ["PT"]}
+    assert list(opts) == ["platform", "country"]
     assert parse_segment(["platform=iOS", "country=PT"]) == {"platform": "iOS", "country": "PT"}
     with pytest.raises(ValueError):
         parse_segment(["platform"])
