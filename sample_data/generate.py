@@ -722,7 +722,8 @@ def build_nps(rng: np.random.Generator, users: list[User]) -> str:
 
 
 # ---- CSAT feature survey (Typeform/Hotjar-style) ---------------------------------------------
-CSAT_QUESTION = "How satisfied are you with the verified WiFi filter? (1-5)"
+CSAT_QUESTION = "How would you rate your satisfaction with the verified WiFi filter? (1-5)"
+CSAT_FOLLOW_UP = "Any feedback on what could be better?"
 CSAT_COMMENTS = {
     5: ["Nothing, it's perfect.", "Keep it! Saved me hours.", "Show the speed on the map too?"],
     4: ["Let me set a minimum upload speed, not just download.", "More listings verified in Bali please",
@@ -756,7 +757,7 @@ def build_csat(rng: np.random.Generator, users: list[User]) -> str:
         rows[j][3] = rows[j][3] or "Didn't notice the filter, to be honest."
     rows.sort(key=lambda r: (r[0], r[1]))
     out = [[from_ms(r[0]).strftime("%Y-%m-%d %H:%M:%S"), r[1], r[2], r[3]] for r in rows]
-    return _csv_text(["Submitted At", "Respondent ID", CSAT_QUESTION, "What could be better?"], out)
+    return _csv_text(["Submitted At", "Respondent ID", CSAT_QUESTION, CSAT_FOLLOW_UP], out)
 
 
 # ---- monthly metric series --------------------------------------------------------------------

@@ -278,8 +278,8 @@ def test_nps_export_scores_comments_and_escaping_bait():
 
 def test_csat_export_rates_the_wifi_filter_after_launch(events):
     df = pd.read_csv(SAMPLE / "csat_feature_survey.csv", dtype={"Respondent ID": str})
-    q = "How satisfied are you with the verified WiFi filter? (1-5)"
-    assert list(df.columns) == ["Submitted At", "Respondent ID", q, "What could be better?"]
+    q = "How would you rate your satisfaction with the verified WiFi filter? (1-5)"
+    assert list(df.columns) == ["Submitted At", "Respondent ID", q, "Any feedback on what could be better?"]
     assert 380 <= len(df) <= 420
     scores = df[q].dropna()
     assert scores.between(1, 5).all() and df[q].isna().sum() >= 1
