@@ -75,7 +75,8 @@ with tabs[1]:
         if pct.empty:
             st.info("No usable salary rows match this choice.")
         else:
-            st.dataframe(career.percentile_table(pct, group_title), hide_index=True, width="stretch")
+            st.dataframe(career.percentile_table(pct, group_title), hide_index=True, width="stretch",
+                         column_config={"Rows": st.column_config.TextColumn(width="medium")})
             for ccy in list(dict.fromkeys(pct["currency"])):
                 shown = pct[(pct["currency"] == ccy) & ~pct["suppressed"]]
                 if shown.empty:

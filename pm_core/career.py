@@ -904,7 +904,10 @@ def ladder_chart_data(store: Store, currency: str = "USD", rates: Any = None, wi
 
 # -- tables for people (page and exports) --------------------------------------------------------
 def percentile_table(df: pd.DataFrame, group_title: str) -> pd.DataFrame:
-    """Return percentiles() as display strings; suppressed groups read 'fewer than N — hidden' and carry no figures."""
+    """Return percentiles() as display strings; suppressed groups read 'fewer than N — hidden' and carry no figures.
+
+    The 'Converted from' column appears only when some group includes converted currencies.
+    """
     out = []
     for r in _records(df):
         ccy = r["currency"]
@@ -920,7 +923,10 @@ def percentile_table(df: pd.DataFrame, group_title: str) -> pd.DataFrame:
                     "Converted from": r.get("converted_from") or ""})
     cols = [group_title, "Currency", "Rows", "P10", "P25", "Median", "P75", "P90", "Base (median)", "Stock (median)",
             "Bonus (median)", "Converted from"]
-    return pd.DataFrame(out, columns=cols)
+    table = pd.DataFrame(out, columns=cols)
+    if not table["Converted from"].astype(bool).any():
+        table = table.drop(columns=["Converted from"])
+    return table
 
 
 def offers_table(comparisons: list[OfferComparison]) -> pd.DataFrame:

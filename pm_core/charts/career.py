@@ -17,6 +17,8 @@ BAND_COLOUR = "#4C78A8"
 TEAM_COLOUR = "#F58518"
 POINT_COLOUR = "#222222"
 QUALIFIER_LABELS = {"about": "about", "at_least": "at least", "up_to": "up to", "exact": "exact"}
+# Fit the width to the page but keep the height we ask for (one row per level stays readable).
+_FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
 SERIES = ["Published band", "Team P25–P75 (median tick)", "Reference point"]
 
 
@@ -46,7 +48,7 @@ def ladder_chart(data: dict, title: str | None = None) -> alt.LayerChart:
               axis=alt.Axis(labelLimit=220))
     xtitle = f"Yearly pay ({currency})"
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=SERIES, range=[BAND_COLOUR, TEAM_COLOUR, POINT_COLOUR]),
-                       legend=alt.Legend(orient="bottom"))
+                       legend=alt.Legend(orient="bottom", labelLimit=260))
     layers = []
 
     if not bands.empty:
@@ -107,7 +109,7 @@ def ladder_chart(data: dict, title: str | None = None) -> alt.LayerChart:
     subtitle.append("Markers are published reference points" + ("; orange is the team's own P25–P75." if not team.empty else "."))
     chart = alt.layer(*layers).properties(
         title=alt.TitleParams(title or f"PM career ladder — pay bands in {currency}", subtitle=subtitle),
-        height=max(180, 56 * len(order)))
+        height=max(180, 56 * len(order)), autosize=_FIT_X)
     return chart
 
 
@@ -135,7 +137,7 @@ def percentile_chart(pct: pd.DataFrame, currency: str, group_title: str) -> alt.
         base.mark_bar(size=16, color=BAND_COLOUR, opacity=0.85).encode(x="p25:Q", x2="p75:Q", y=y, tooltip=tip),
         base.mark_tick(size=22, thickness=3, color=TEAM_COLOUR).encode(x="p50:Q", y=y, tooltip=tip),
     ).properties(title=alt.TitleParams(f"Team pay by {group_title.lower()} — {currency}", subtitle=subtitle),
-                 height=max(120, 34 * max(1, len(order))))
+                 height=max(120, 34 * max(1, len(order))), autosize=_FIT_X)
     return chart
 
 
@@ -146,15 +148,16 @@ def breakdown_chart(pct: pd.DataFrame, currency: str, group_title: str) -> alt.C
     long = df.melt(id_vars=["label", "n"], value_vars=["base", "stock", "bonus"], var_name="part", value_name="median")
     long = long[long["median"].notna()].copy()
     long["part"] = long["part"].str.capitalize()
+    long["stack_order"] = long["part"].map({"Base": 0, "Stock": 1, "Bonus": 2})
     long["median_s"] = [_money(v, currency) for v in long["median"]]
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("median:Q", title=f"Median per part ({currency})", stack="zero", axis=alt.Axis(format="~s")),
         y=alt.Y("label:N", title=group_title, sort=order, axis=alt.Axis(labelLimit=220)),
         color=alt.Color("part:N", title="Part", scale=alt.Scale(domain=["Base", "Stock", "Bonus"],
                                                              range=[BAND_COLOUR, "#54A24B", TEAM_COLOUR])),
-        order=alt.Order("part:N"),
+        order=alt.Order("stack_order:Q"),
         tooltip=[alt.Tooltip("label:N", title=group_title), alt.Tooltip("part:N", title="Part"),
                  alt.Tooltip("median_s:N", title="Median"), alt.Tooltip("n:Q", title="Rows", format=",")],
     ).properties(title=alt.TitleParams(f"Base, stock and bonus by {group_title.lower()} — {currency}",
-                                       subtitle=["Median of each part among rows that report it; the parts need not add up to the median total."]),
-                 height=max(120, 34 * max(1, len(order))))
+                                       subtitle=["Median of each part where reported;", "parts need not add up to the median total."]),
+                 height=max(120, 34 * max(1, len(order))), autosize=_FIT_X)
