@@ -53,13 +53,18 @@ if period not in choices:
 if notice:
     st.warning(notice)
 
-views_all = ui.cached(okrs.list_okrs, period, today)
+data = ui.cached(okrs.okr_page_data, period, today)
+views_all = data["objectives"]
 c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
-picked = c1.selectbox("Period", choices, index=choices.index(period), key="okrs_period",
-                      help="Quarters by default; editors can add custom periods below.")
-if picked != period:
-    st.query_params["period"] = picked
-    st.rerun()
+
+
+def _period_changed() -> None:
+    st.query_params["period"] = st.session_state["okrs_period"]
+
+
+st.session_state["okrs_period"] = period  # the address bar is the source of truth, so links open the same view
+c1.selectbox("Period", choices, key="okrs_period", on_change=_period_changed,
+             help="Quarters by default; editors can add custom periods below.")
 pillar = c2.selectbox("Pillar", [None, *PILLARS], format_func=lambda p: "All pillars" if p is None else PILLAR_LABELS[p],
                       key="okrs_pillar")
 owners = sorted({o.owner for o in views_all if o.owner} | {k.owner for o in views_all for k in o.key_results if k.owner})
@@ -72,8 +77,8 @@ frac = per.fraction_elapsed(today) or 0.0
 when = "over" if today >= per.end else ("not started" if today < per.start else f"{frac:.0%} elapsed")
 st.caption(f"{per.describe() if per.kind != 'custom' else per.label} · {when} · judged on {today:%d %b %Y}")
 if views_all:
-    st.markdown(f"#### {ui.cached(okrs.okr_summary, period, today)}")
-    counts = ui.cached(okrs.okr_status_counts, period, today)
+    st.markdown(f"#### {data['summary']}")
+    counts = data["counts"]
     m = st.columns(4)
     for col, key in zip(m, okrs.STATUSES):
         col.metric(f"{EMOJI[key]} {okrs.STATUS_LABELS[key]}", counts[key], border=True)
@@ -99,10 +104,14 @@ elif not views:
     st.info("No objectives match these filters.")
 
 
-def _kr_frame(o: okrs.ObjectiveView) -> pd.DataFrame:
+CARD_LIMIT = 12  # above this, objectives are drawn as two tables: forty cards of widgets take seconds to render
+
+
+def _kr_rows(o: okrs.ObjectiveView, with_objective: bool = False) -> list[dict]:
     rows = []
     for k in o.key_results:
-        rows.append({
+        row = {"Objective": o.title} if with_objective else {}
+        row.update({
             "Key result": k.title,
             "Status": f"{EMOJI[k.status]} {okrs.STATUS_LABELS[k.status]}",
             "Progress": k.progress,
@@ -114,7 +123,21 @@ def _kr_frame(o: okrs.ObjectiveView) -> pd.DataFrame:
             "Linked to": k.link or "manual",
             "Grade": k.grade,
         })
-    return pd.DataFrame(rows)
+        rows.append(row)
+    return rows
+
+
+def _show_krs(rows: list[dict], graded: bool) -> None:
+    df = pd.DataFrame(rows)
+    if not graded:
+        df = df.drop(columns=["Grade"])
+    st.dataframe(df, column_config=KR_COLUMNS, hide_index=True, width="stretch")
+
+
+def _definitions(krs: list[okrs.KeyResultView]) -> None:
+    defs = {k.link: k.source_definition for k in krs if k.source_definition}
+    if defs:
+        st.caption("  \n".join(f"**{link}** — {d}" for link, d in defs.items()))
 
 
 KR_COLUMNS = {
@@ -125,28 +148,38 @@ KR_COLUMNS = {
     "Check-ins": st.column_config.LineChartColumn("Check-ins", help="Values of the last 20 check-ins"),
     "Grade": st.column_config.NumberColumn("Grade", format="%.2f", help="0.0–1.0 at the end of the period; 0.6–0.7 is the sweet spot"),
 }
+graded = today >= per.end
 
-for o in views:
-    with st.container(border=True):
-        head, chip = st.columns([5, 1])
-        head.subheader(o.title, anchor=False)
-        colour, icon = CHIP[o.status]
-        chip.badge(okrs.STATUS_LABELS[o.status], color=colour, icon=icon)
-        bits = [b for b in (o.owner and f"Owner: {o.owner}", o.pillar and PILLAR_LABELS[o.pillar],
-                            o.confidence is not None and f"confidence {o.confidence:g}/10",
-                            o.grade is not None and f"grade {o.grade:.2f} — {okrs.grade_note(o.grade)}") if b]
-        if bits:
-            st.caption(" · ".join(bits))
-        st.progress(o.progress, text=f"{o.progress:.0%} done · expected pace {o.expected:.0%} by {today:%d %b}")
-        if o.key_results:
-            df = _kr_frame(o)
-            cols = [c for c in df.columns if c != "Grade" or o.grade is not None]
-            st.dataframe(df[cols], column_config=KR_COLUMNS, hide_index=True, width="stretch")
-            defs = {k.link: k.source_definition for k in o.key_results if k.source_definition}
-            if defs:
-                st.caption("  \n".join(f"**{link}** — {d}" for link, d in defs.items()))
-        else:
-            st.caption("No key results yet.")
+if len(views) <= CARD_LIMIT:
+    for o in views:
+        with st.container(border=True):
+            head, chip = st.columns([5, 1])
+            head.subheader(o.title, anchor=False)
+            colour, icon = CHIP[o.status]
+            chip.badge(okrs.STATUS_LABELS[o.status], color=colour, icon=icon)
+            bits = [b for b in (o.owner and f"Owner: {o.owner}", o.pillar and PILLAR_LABELS[o.pillar],
+                                o.confidence is not None and f"confidence {o.confidence:g}/10",
+                                o.grade is not None and f"grade {o.grade:.2f} — {okrs.grade_note(o.grade)}") if b]
+            if bits:
+                st.caption(" · ".join(bits))
+            st.progress(o.progress, text=f"{o.progress:.0%} done · expected pace {o.expected:.0%} by {today:%d %b}")
+            if o.key_results:
+                _show_krs(_kr_rows(o), graded)
+                _definitions(o.key_results)
+            else:
+                st.caption("No key results yet.")
+else:
+    st.caption(f"{len(views)} objectives, shown as two tables; filter by pillar, owner or status to see them as cards.")
+    st.dataframe(pd.DataFrame([{
+        "Objective": o.title, "Status": f"{EMOJI[o.status]} {okrs.STATUS_LABELS[o.status]}", "Progress": o.progress,
+        "Expected by now": o.expected, "Confidence": None if o.confidence is None else f"{o.confidence:g}/10",
+        "Key results": len(o.key_results), "Owner": o.owner or "", "Pillar": PILLAR_LABELS.get(o.pillar, ""),
+        **({"Grade": o.grade} if graded else {})} for o in views]),
+        column_config=KR_COLUMNS, hide_index=True, width="stretch")
+    rows = [r for o in views for r in _kr_rows(o, with_objective=True)]
+    if rows:
+        _show_krs(rows, graded)
+        _definitions([k for o in views for k in o.key_results])
 
 # -- drill-down ---------------------------------------------------------------------------------
 krs = {k.id: (o, k) for o in views for k in o.key_results}
@@ -154,10 +187,19 @@ if krs:
     st.divider()
     st.subheader("Key result detail", anchor=False)
     wanted = st.query_params.get("kr")
+    if wanted in krs and st.session_state.get("_okrs_kr_url") != wanted:
+        # A link (?kr=...) opens that key result, also when the widget already holds another choice.
+        st.session_state["okrs_kr"] = wanted
+        st.session_state["_okrs_kr_url"] = wanted
     ids = list(krs)
-    kr_id = st.selectbox("Open a key result", ids, index=ids.index(wanted) if wanted in krs else None,
+    if st.session_state.get("okrs_kr") not in krs:
+        st.session_state.pop("okrs_kr", None)
+    kr_id = st.selectbox("Open a key result", ids, index=None,
                          format_func=lambda i: f"{krs[i][0].title} › {krs[i][1].title}",
                          placeholder="Choose a key result to see its history", key="okrs_kr")
+    if kr_id and wanted != kr_id:
+        st.query_params["kr"] = kr_id  # so the address bar can be shared
+        st.session_state["_okrs_kr_url"] = kr_id
     if kr_id:
         o, k = krs[kr_id]
         hist = ui.cached(okrs.get_checkins, kr_id)
@@ -343,8 +385,9 @@ with t_eobj:
     if not objs:
         st.info("No objectives in this period.")
     else:
-        oid = st.selectbox("Objective to edit", list(objs), format_func=lambda i: objs[i].title, key="okrs_edit_obj_pick")
-        data = _objective_form(f"okrs_edit_obj_{oid}", {**ui.cached(okrs.get_objective, oid), "id": oid})
+        oid = st.selectbox("Objective to edit", list(objs), index=None, format_func=lambda i: objs[i].title,
+                           placeholder="Choose an objective", key="okrs_edit_obj_pick")
+        data = _objective_form(f"okrs_edit_obj_{oid}", {**ui.cached(okrs.get_objective, oid), "id": oid}) if oid else None
         if data:
             try:
                 if data.get("_archive"):
@@ -361,9 +404,10 @@ with t_ekr:
     if not all_krs:
         st.info("No key results in this period.")
     else:
-        kid = st.selectbox("Key result to edit", list(all_krs), key="okrs_edit_kr_pick",
+        kid = st.selectbox("Key result to edit", list(all_krs), index=None, key="okrs_edit_kr_pick",
+                           placeholder="Choose a key result",
                            format_func=lambda i: f"{all_krs[i][0].title} › {all_krs[i][1].title}")
-        data = _kr_form(f"okrs_edit_kr_{kid}", ui.cached(okrs.get_key_result, kid))
+        data = _kr_form(f"okrs_edit_kr_{kid}", ui.cached(okrs.get_key_result, kid)) if kid else None
         if data:
             try:
                 if data.get("_archive"):

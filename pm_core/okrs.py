@@ -503,7 +503,7 @@ def _period_sort_key(p: Period) -> tuple:
 
 def okr_periods(store: Store) -> list[str]:
     """Return the labels of periods that have objectives or were created, oldest first."""
-    labels = set(db.periods_in_use(store)) | set(db.custom_periods(store)["label"].tolist())
+    labels = set(db.periods_in_use(store)) | {r["label"] for r in db.custom_periods(store)}
     periods = []
     for lab in labels:
         try:
@@ -614,16 +614,7 @@ def _short_name(title: str, kpi: str | None, event_name: str | None) -> str:
 
 # -- reads -------------------------------------------------------------------------------------
 def _opt(v: Any) -> Any:
-    if v is None:
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return v
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
 
 
 def _date(v: Any) -> dt.date | None:
@@ -641,14 +632,14 @@ def _build_views(store: Store, period: str, today: dt.date) -> list[ObjectiveVie
     per = resolve_period(store, period)
     expected = per.fraction_elapsed(today) or 0.0
     over = today >= per.end
-    objs = db.objectives_df(store, period)
-    krs = db.key_results_df(store, period)
-    cis = db.checkins_df(store, period=period)
+    objs = db.objectives(store, period)
+    krs = db.key_results(store, period)
+    cis = db.checkins(store, period=period)
     by_kr: dict[str, list[dict]] = {}
-    for rec in cis.to_dict(orient="records"):
+    for rec in cis:
         by_kr.setdefault(rec["kr_id"], []).append(rec)
     kr_views: dict[str, list[KeyResultView]] = {}
-    for k in krs.to_dict(orient="records"):
+    for k in krs:
         hist = by_kr.get(k["id"], [])
         last = hist[-1] if hist else None
         current = float(last["value"]) if last else None
@@ -669,7 +660,7 @@ def _build_views(store: Store, period: str, today: dt.date) -> list[ObjectiveVie
             sparkline=[float(h["value"]) for h in hist[-20:]], checkins=len(hist),
             source_definition=_source_definition(kpi, ev, wd, seg), short_name=_short_name(k["title"], kpi, ev)))
     out = []
-    for o in objs.to_dict(orient="records"):
+    for o in objs:
         ks = kr_views.get(o["id"], [])
         ws = [k.weight for k in ks]
         prog = weighted_mean([k.progress for k in ks], ws) or 0.0
@@ -717,17 +708,29 @@ def list_okrs(store: Store, period: str | None = None, today: dt.date | None = N
 
 def okr_status_counts(store: Store, period: str, today: dt.date | None = None) -> dict[str, int]:
     """Return {status: number of KRs} for the period, every status present (zeros included)."""
+    return _counts(list_okrs(store, period, today))
+
+
+def _counts(views: list[ObjectiveView]) -> dict[str, int]:
     counts = dict.fromkeys(STATUSES, 0)
-    for o in list_okrs(store, period, today):
+    for o in views:
         for k in o.key_results:
             counts[k.status] += 1
     return counts
 
 
+def okr_page_data(store: Store, period: str, today: dt.date | None = None) -> dict:
+    """Return {'objectives', 'summary', 'counts'} for a period computed from one read (what the page shows first)."""
+    today = today or dt.date.today()
+    views = list_okrs(store, period, today)
+    return {"objectives": views, "summary": _summary(views, resolve_period(store, period), today),
+            "counts": _counts(views)}
+
+
 def targets_by_kpi(store: Store, period: str) -> dict[str, float]:
     """Return {kpi key: target} from the period's active KRs linked to a KPI without a segment (first created wins)."""
     out: dict[str, float] = {}
-    for k in db.key_results_df(store, period).to_dict(orient="records"):
+    for k in db.key_results(store, period):
         key = _opt(k["kpi_key"])
         if key and _opt(k["segment"]) is None and key not in out:
             out[key] = float(k["target"])
@@ -766,8 +769,10 @@ def format_kr_value(v: float | None, unit: str) -> str:
 def okr_summary(store: Store, period: str, today: dt.date | None = None) -> str:
     """Return the executive line, e.g. '4 of 6 KRs on track; retention KR at risk: +2.1% of +5.0% with 40% of the quarter left'."""
     today = today or dt.date.today()
-    per = resolve_period(store, period)
-    objs = list_okrs(store, period, today)
+    return _summary(list_okrs(store, period, today), resolve_period(store, period), today)
+
+
+def _summary(objs: list[ObjectiveView], per: Period, today: dt.date) -> str:
     krs = [k for o in objs for k in o.key_results]
     name = per.describe() if per.kind != "custom" else per.label
     if not krs:
@@ -799,8 +804,7 @@ def okr_summary(store: Store, period: str, today: dt.date | None = None) -> str:
 
 def get_checkins(store: Store, kr_id: str) -> list[Checkin]:
     """Return a KR's check-ins, oldest first by the day they describe (empty when none)."""
-    df = db.checkins_df(store, kr_id=kr_id)
-    return [_checkin_from(r) for r in df.to_dict(orient="records")]
+    return [_checkin_from(r) for r in db.checkins(store, kr_id=kr_id)]
 
 
 def _checkin_from(r: dict) -> Checkin:
@@ -866,7 +870,7 @@ def update_objective(store: Store, actor: Actor, obj_id: str, data: ObjectiveIn 
     if db.get_objective(store, obj_id) is None:
         raise OkrInputError({"id": f"no objective with id {obj_id!r}"})
     per = _check_objective_refs(store, obj, own_id=obj_id)
-    for k in db.key_results_df(store).to_dict(orient="records"):
+    for k in db.key_results(store):
         due = _date(k["due_date"])
         if k["objective_id"] == obj_id and due and not per.contains(due):
             raise OkrInputError({"period": f"key result '{k['title']}' is due {due}, outside {per.label}; change it first"})
@@ -1031,12 +1035,12 @@ def auto_checkins_after_import(store: Store, actor: Actor, import_id: str, today
     require_editor(actor)
     today = today or dt.date.today()
     linked = db.linked_key_results(store)
-    if linked.empty:
+    if not linked:
         return []
-    latest = db.latest_checkin_values(store, linked["id"].tolist())
+    latest = db.latest_checkin_values(store, [k["id"] for k in linked])
     file_name = db.import_file_name(store, import_id) or import_id
     rows = []
-    for k in linked.to_dict(orient="records"):
+    for k in linked:
         kr = _kr_in_from_row(k)
         per = resolve_period(store, k["period"])
         ci = _link_checkin(store, actor, k["id"], kr, per, today, "import", import_id,

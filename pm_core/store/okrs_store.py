@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pandas as pd
 
 from .core import Store
 
@@ -99,6 +98,17 @@ def _update(cur: duckdb.DuckDBPyConnection, table: str, allowed: set[str], row_i
     cur.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), row_id])
 
 
+def _rows(store: Store, sql: str, params: list | None = None) -> list[dict]:
+    """Return rows as dicts (no DataFrame: building frames with timestamps costs more than the query here)."""
+    cur = store.cursor()
+    try:
+        cur.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+    finally:
+        cur.close()
+
+
 # -- writes (inside the caller's transaction) --------------------------------------------------
 def insert_period(cur, label: str, start: dt.date, end_inclusive: dt.date, who: str, when: dt.datetime) -> None:
     """Insert a custom OKR period; the primary key refuses a duplicate label."""
@@ -147,50 +157,47 @@ def delete_checkin(cur, ci_id: str) -> None:
 
 
 # -- reads -------------------------------------------------------------------------------------
-def custom_periods(store: Store) -> pd.DataFrame:
+def custom_periods(store: Store) -> list[dict]:
     """Return the custom periods (label, start_date, end_date inclusive), by start date."""
-    return store.query_df("SELECT label, start_date, end_date FROM okr_periods ORDER BY start_date, label")
+    return _rows(store, "SELECT label, start_date, end_date FROM okr_periods ORDER BY start_date, label")
 
 
 def get_custom_period(store: Store, label: str) -> tuple[dt.date, dt.date] | None:
     """Return (start, end inclusive) of a custom period, or None when no such label exists."""
-    df = store.query_df("SELECT start_date, end_date FROM okr_periods WHERE label = ?", [label])
-    if df.empty:
-        return None
-    return pd.Timestamp(df.iloc[0, 0]).date(), pd.Timestamp(df.iloc[0, 1]).date()
+    rows = _rows(store, "SELECT start_date, end_date FROM okr_periods WHERE label = ?", [label])
+    return (rows[0]["start_date"], rows[0]["end_date"]) if rows else None
 
 
 def periods_in_use(store: Store) -> list[str]:
     """Return the distinct periods of active objectives (unsorted labels)."""
-    df = store.query_df("SELECT DISTINCT period FROM objectives WHERE NOT archived")
-    return df["period"].tolist()
+    return [r["period"] for r in _rows(store, "SELECT DISTINCT period FROM objectives WHERE NOT archived")]
 
 
 def count_objectives(store: Store) -> int:
     """Return how many objectives exist, archived ones included."""
-    return int(store.query_df("SELECT count(*) AS n FROM objectives")["n"].iloc[0])
+    return int(_rows(store, "SELECT count(*) AS n FROM objectives")[0]["n"])
 
 
-def objectives_df(store: Store, period: str | None = None, include_archived: bool = False) -> pd.DataFrame:
-    """Return objectives (optionally of one period), in display order."""
+def objectives(store: Store, period: str | None = None, include_archived: bool = False) -> list[dict]:
+    """Return objectives (optionally of one period) as dicts, in display order."""
     where, params = ["TRUE"], []
     if period is not None:
         where.append("period = ?")
         params.append(period)
     if not include_archived:
         where.append("NOT archived")
-    return store.query_df(f"SELECT {', '.join(_OBJ_COLS)} FROM objectives WHERE {' AND '.join(where)} "
-                          "ORDER BY position, created_at, id", params)
+    return _rows(store, f"SELECT {', '.join(_OBJ_COLS)} FROM objectives WHERE {' AND '.join(where)} "
+                 "ORDER BY position, created_at, id", params)
 
 
 def get_objective(store: Store, obj_id: str) -> dict | None:
     """Return one objective as a dict, or None."""
-    df = store.query_df(f"SELECT {', '.join(_OBJ_COLS)} FROM objectives WHERE id = ?", [obj_id])
-    return None if df.empty else df.iloc[0].to_dict()
+    rows = _rows(store, f"SELECT {', '.join(_OBJ_COLS)} FROM objectives WHERE id = ?", [obj_id])
+    return rows[0] if rows else None
 
 
-def key_results_df(store: Store, period: str | None = None, include_archived: bool = False) -> pd.DataFrame:
-    """Return key results (of active objectives of one period, if given) in display order."""
+def key_results(store: Store, period: str | None = None, include_archived: bool = False) -> list[dict]:
+    """Return key results (of active objectives of one period, if given) as dicts with the period, in display order."""
     where, params = ["TRUE"], []
     if period is not None:
         where.append("o.period = ?")
@@ -198,29 +205,29 @@ def key_results_df(store: Store, period: str | None = None, include_archived: bo
     if not include_archived:
         where.append("NOT k.archived AND NOT o.archived")
     cols = ", ".join(f"k.{c}" for c in _KR_COLS)
-    return store.query_df(f"SELECT {cols}, o.period FROM key_results k JOIN objectives o ON o.id = k.objective_id "
-                          f"WHERE {' AND '.join(where)} ORDER BY k.position, k.created_at, k.id", params)
+    return _rows(store, f"SELECT {cols}, o.period FROM key_results k JOIN objectives o ON o.id = k.objective_id "
+                 f"WHERE {' AND '.join(where)} ORDER BY k.position, k.created_at, k.id", params)
 
 
 def get_key_result(store: Store, kr_id: str) -> dict | None:
     """Return one key result with its objective's period, or None."""
     cols = ", ".join(f"k.{c}" for c in _KR_COLS)
-    df = store.query_df(f"SELECT {cols}, o.period FROM key_results k JOIN objectives o ON o.id = k.objective_id "
-                        "WHERE k.id = ?", [kr_id])
-    return None if df.empty else df.iloc[0].to_dict()
+    rows = _rows(store, f"SELECT {cols}, o.period FROM key_results k JOIN objectives o ON o.id = k.objective_id "
+                 "WHERE k.id = ?", [kr_id])
+    return rows[0] if rows else None
 
 
-def linked_key_results(store: Store) -> pd.DataFrame:
+def linked_key_results(store: Store) -> list[dict]:
     """Return active key results linked to a KPI or an event count (with their objective's period)."""
     cols = ", ".join(f"k.{c}" for c in _KR_COLS)
-    return store.query_df(
+    return _rows(store, 
         f"SELECT {cols}, o.period FROM key_results k JOIN objectives o ON o.id = k.objective_id "
         "WHERE NOT k.archived AND NOT o.archived AND (k.kpi_key IS NOT NULL OR k.event_name IS NOT NULL) "
         "ORDER BY k.created_at, k.id")
 
 
-def checkins_df(store: Store, period: str | None = None, kr_id: str | None = None) -> pd.DataFrame:
-    """Return check-ins (of one period's KRs or one KR), oldest first by the day they describe."""
+def checkins(store: Store, period: str | None = None, kr_id: str | None = None) -> list[dict]:
+    """Return check-ins (of one period's KRs or one KR) as dicts, oldest first by the day they describe."""
     where, params = ["TRUE"], []
     if period is not None:
         where.append("o.period = ?")
@@ -229,8 +236,8 @@ def checkins_df(store: Store, period: str | None = None, kr_id: str | None = Non
         where.append("c.kr_id = ?")
         params.append(kr_id)
     cols = ", ".join(f"c.{c}" for c in _CI_COLS)
-    return store.query_df(
-        f"SELECT {cols}, i.file_name AS import_file FROM checkins c "
+    return _rows(
+        store, f"SELECT {cols}, i.file_name AS import_file FROM checkins c "
         "JOIN key_results k ON k.id = c.kr_id JOIN objectives o ON o.id = k.objective_id "
         "LEFT JOIN imports i ON i.id = c.import_id "
         f"WHERE {' AND '.join(where)} ORDER BY c.kr_id, c.as_of, c.created_at, c.id", params)
@@ -239,38 +246,37 @@ def checkins_df(store: Store, period: str | None = None, kr_id: str | None = Non
 def get_checkin(store: Store, ci_id: str) -> dict | None:
     """Return one check-in with its KR's period, or None."""
     cols = ", ".join(f"c.{c}" for c in _CI_COLS)
-    df = store.query_df(f"SELECT {cols}, o.period FROM checkins c JOIN key_results k ON k.id = c.kr_id "
-                        "JOIN objectives o ON o.id = k.objective_id WHERE c.id = ?", [ci_id])
-    return None if df.empty else df.iloc[0].to_dict()
+    rows = _rows(store, f"SELECT {cols}, o.period FROM checkins c JOIN key_results k ON k.id = c.kr_id "
+                 "JOIN objectives o ON o.id = k.objective_id WHERE c.id = ?", [ci_id])
+    return rows[0] if rows else None
 
 
 def latest_checkin_values(store: Store, kr_ids: list[str]) -> dict[str, float]:
     """Return {kr_id: value of its latest check-in} for those KRs that have one."""
     if not kr_ids:
         return {}
-    df = store.query_df(
-        "SELECT kr_id, arg_max(value, (as_of, created_at)) AS value FROM checkins "
-        "WHERE list_contains(?, kr_id) GROUP BY kr_id", [kr_ids])
-    return dict(zip(df["kr_id"], df["value"].astype(float)))
+    rows = _rows(store, "SELECT kr_id, arg_max(value, (as_of, created_at)) AS value FROM checkins "
+                 "WHERE list_contains(?, kr_id) GROUP BY kr_id", [kr_ids])
+    return {r["kr_id"]: float(r["value"]) for r in rows}
 
 
 def import_file_name(store: Store, import_id: str) -> str | None:
     """Return the file name of an import, or None when the id is unknown."""
-    df = store.query_df("SELECT file_name FROM imports WHERE id = ?", [import_id])
-    return None if df.empty else str(df.iloc[0, 0])
+    rows = _rows(store, "SELECT file_name FROM imports WHERE id = ?", [import_id])
+    return str(rows[0]["file_name"]) if rows else None
 
 
 # -- linked data: event counts over a trailing window ----------------------------------------
 def last_event_day(store: Store) -> dt.date | None:
     """Return the UTC day of the newest event in the workspace, or None when there are no events."""
-    v = store.query_df("SELECT max(ts) AS m FROM events")["m"].iloc[0]
-    return None if pd.isna(v) else pd.Timestamp(v).date()
+    v = _rows(store, "SELECT max(ts) AS m FROM events")[0]["m"]
+    return None if v is None else v.date()
 
 
 def first_event_day(store: Store) -> dt.date | None:
     """Return the UTC day of the oldest event, or None when there are no events."""
-    v = store.query_df("SELECT min(ts) AS m FROM events")["m"].iloc[0]
-    return None if pd.isna(v) else pd.Timestamp(v).date()
+    v = _rows(store, "SELECT min(ts) AS m FROM events")[0]["m"]
+    return None if v is None else v.date()
 
 
 def event_count(store: Store, event: str, start: dt.date, end_exclusive: dt.date,
@@ -282,4 +288,4 @@ def event_count(store: Store, event: str, start: dt.date, end_exclusive: dt.date
         # The property name travels as a bound, quoted JSON path, never spliced into the SQL.
         sql += " AND json_extract_string(properties, ?) = ?"
         params += ['$."' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"', str(value)]
-    return int(store.query_df(sql, params)["n"].iloc[0])
+    return int(_rows(store, sql, params)[0]["n"])
