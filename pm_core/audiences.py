@@ -823,6 +823,13 @@ def _experiment_rows(store: Store) -> list[dict]:
     return out
 
 
+def experiment_names(store: Store) -> list[str]:
+    """Return the imported experiments' names, most recent first (empty when none), for battle card forms."""
+    from . import experiments
+
+    return list(experiments.list_experiments(store))
+
+
 def _variants_df(res: Any) -> pd.DataFrame:
     rows = []
     for v in _g(res, "variants", []) or []:
@@ -1177,25 +1184,33 @@ def _headline(ctx: _Ctx, items: list[MetricItem]) -> str:
     return "; ".join(parts) + f" — {ctx.period.describe()}."
 
 
-def build_briefing(store: Store, audience_id: str, period: str = "all", segment: dict[str, str] | None = None,
-                   initiative: str | None = None, today: dt.date | None = None,
-                   sections: list[str] | None = None) -> Briefing:
+PRESENTATION_SECTIONS = ("metrics", "okrs", "roadmap", "risks")
+
+
+def build_briefing(store: Store, audience_id: str, period: str = "all",
+                   segment: dict[str, str] | tuple | None = None, initiative: str | None = None,
+                   today: dt.date | None = None, sections: tuple[str, ...] | list[str] | None = None) -> Briefing:
     """Return the Briefing one audience sees for one period, built from live data.
 
     Unknown audience or period raise AudienceError / PeriodError (callers fall back with a notice).
     A section whose data is missing says so in `empty`; a section whose computation fails says so in
-    `error` and the rest of the briefing still renders. `sections` limits which section kinds are built.
+    `error` and the rest of the briefing still renders. `sections` builds exactly those kinds in that
+    order instead of the audience's own list (the presentation mode uses it). `segment` may be a dict
+    or a tuple of (property, value) pairs (hashable, for caching).
     """
     from .settings import get_setting
 
     aud = get_audience(store, audience_id)
     per = parse_period(period)
+    kinds = list(sections) if sections is not None else aud.sections
+    bad = [k for k in kinds if k not in SECTION_KINDS]
+    if bad:
+        raise AudienceError(f"unknown section(s) {', '.join(bad)}; known: {', '.join(SECTION_KINDS)}")
+    segment = dict(segment) if segment else None
     ctx = _Ctx(store=store, audience=aud, period=per, today=today or dt.date.today(),
-               segment=segment or None, initiative=initiative, currency=str(get_setting(store, "currency")))
+               segment=segment, initiative=initiative, currency=str(get_setting(store, "currency")))
     out: list[Section] = []
-    for kind in aud.sections:
-        if sections is not None and kind not in sections:
-            continue
+    for kind in kinds:
         try:
             out.extend(_BUILDERS[kind](ctx))
         except Exception as exc:  # one failing section must not take the whole view down

@@ -1,0 +1,266 @@
+"""Stakeholder views: each audience's numbers, in its words, for a period; shareable by link; exportable."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import pillars_ui as ui
+from pm_core import audiences as A
+from pm_core import metrics
+from pm_core.briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, format_cell, md_escape
+from pm_core.exports import MIME, export_briefing, file_name
+from pm_core.exports.png import chart_png
+from pm_core.periods import parse_period
+
+ui.page_header("Stakeholder views",
+               "What does each audience need to know, in its own words and numbers, for the chosen period?")
+actor = ui.current_actor()
+
+# -- what the link asks for (audience, period, segment, initiative), with fallbacks and notices ----
+audiences = {a.id: a for a in ui.cached(A.list_audiences)}
+periods = ui.cached(A.period_choices)
+default_period = ui.cached(A.default_period)
+notices: list[str] = []
+aud_id, n = ui.query_param("audience", list(A.AUDIENCE_IDS), A.DEFAULT_AUDIENCE)
+notices += [n] if n else []
+period, n = ui.query_param("period", periods, default_period)
+notices += [n] if n else []
+seg_options = ui.cached(metrics.segment_options)
+try:
+    url_segment = metrics.parse_segment(st.query_params.get("segment")) or {}
+except ValueError:
+    url_segment = {}
+    notices.append("The link's segment filter could not be read; showing every segment.")
+bad_seg = {k: v for k, v in url_segment.items() if v not in seg_options.get(k, [])}
+if bad_seg:
+    notices.append("The link asked for segment " + ", ".join(f"{k} = {v}" for k, v in bad_seg.items())
+                   + ", which is not in the data; showing every segment instead.")
+url_segment = {k: v for k, v in url_segment.items() if k not in bad_seg}
+for msg in notices:
+    st.warning(msg, icon=":material/link_off:")
+
+# -- controls --------------------------------------------------------------------------------------
+seg_keys = list(seg_options)[:2]
+cols = st.columns([2.2, 1.6] + [1.1] * len(seg_keys))
+with cols[0]:
+    aud_id = st.selectbox("Audience", list(A.AUDIENCE_IDS), index=list(A.AUDIENCE_IDS).index(aud_id),
+                          format_func=lambda a: audiences[a].name, key="aud_audience")
+with cols[1]:
+    period = st.selectbox("Period", periods, index=periods.index(period), key="aud_period",
+                          format_func=lambda p: "All data" if p == "all" else parse_period(p).describe())
+segment: dict[str, str] = {}
+for col, key in zip(cols[2:], seg_keys):
+    with col:
+        choices = ["All", *seg_options[key]]
+        picked = st.selectbox(key.replace("_", " ").capitalize(), choices,
+                              index=choices.index(url_segment.get(key, "All")), key=f"aud_seg_{key}")
+        if picked != "All":
+            segment[key] = picked
+aud = audiences[aud_id]
+
+initiative = None
+if "battle_cards" in aud.sections or "debrief" in aud.sections:
+    cands = ui.cached(A.battle_card_candidates) if "battle_cards" in aud.sections else ui.cached(A.debrief_candidates)
+    if cands:
+        ids = ["*", *[c[0] for c in cands]]
+        titles = {"*": "All of them", **dict(cands)}
+        wanted, n = ui.query_param("initiative", ids, "*")
+        if n:
+            st.warning(n, icon=":material/link_off:")
+        what = "Battle cards for" if "battle_cards" in aud.sections else "Debriefs for"
+        picked = st.selectbox(what, ids, index=ids.index(wanted), format_func=lambda i: titles[i], key="aud_initiative")
+        initiative = None if picked == "*" else picked
+
+# The URL always holds the view, so copying it shares exactly this view.
+st.query_params["audience"] = aud_id
+st.query_params["period"] = period
+if segment:
+    st.query_params["segment"] = ",".join(f"{k}={v}" for k, v in segment.items())
+elif "segment" in st.query_params:
+    del st.query_params["segment"]
+if initiative:
+    st.query_params["initiative"] = initiative
+elif "initiative" in st.query_params:
+    del st.query_params["initiative"]
+
+with st.spinner(f"Building the {aud.name} view…"):
+    brief = ui.cached(A.build_briefing, aud_id, period, tuple(sorted(segment.items())), initiative)
+
+# -- header and downloads --------------------------------------------------------------------------
+if periods == ["all"]:
+    ui.empty_state("No data yet.", "Import product events, surveys, Jira issues or metric series to fill these views.")
+st.subheader(md_escape(brief.title))
+st.markdown(f"**{md_escape(brief.headline)}**")
+st.caption(f"The concern it answers: {md_escape(brief.concern)} · What they look for: "
+           f"{md_escape(', '.join(brief.cares_about)) or '—'} · Figures for {md_escape(brief.period_text)}.")
+
+labels = {"pptx": "PowerPoint deck", "xlsx": "Excel workbook", "html": "HTML briefing (offline)"}
+icons = {"pptx": ":material/slideshow:", "xlsx": ":material/table_view:", "html": ":material/description:"}
+dl = st.columns(4)
+for col, fmt in zip(dl, ("pptx", "xlsx", "html")):
+    with col:
+        # A callable is run only when the button is clicked, so building the file never slows the page.
+        st.download_button(labels[fmt], data=lambda f=fmt: export_briefing(brief, f), file_name=file_name(brief, fmt),
+                           mime=MIME[fmt], icon=icons[fmt], key=f"aud_dl_{fmt}", on_click="ignore")
+with dl[3]:
+    st.page_link("pages/present.py", label="Presentation mode", icon=":material/co_present:",
+                 query_params={"period": period})
+
+
+# -- sections ----------------------------------------------------------------------------------------
+def render_metrics(items: list[MetricItem]) -> None:
+    """Render metric items as st.metric tiles, three per row, definition in the help tooltip."""
+    for start in range(0, len(items), 3):
+        row = st.columns(3)
+        for col, m in zip(row, items[start:start + 3]):
+            with col:
+                change = m.change_text
+                st.metric(md_escape(m.label), m.value_text, delta=None if change == "—" else change,
+                          delta_color="normal" if m.higher_is_better else "inverse", border=True,
+                          help=md_escape(f"{m.definition} Source: {m.source}."))
+                st.caption(md_escape(m.period + (f" · {m.note}" if m.note else "")))
+
+
+def render_table(t: TableItem) -> None:
+    """Render a table with each cell formatted as in the exports (text only, so nothing is interpreted)."""
+    if t.title:
+        st.markdown(f"**{md_escape(t.title)}**")
+    df = pd.DataFrame([{c.label: format_cell(r.get(c.key), c.unit) for c in t.columns} for r in t.rows],
+                      columns=[c.label for c in t.columns])
+    st.dataframe(df, hide_index=True, width="stretch")
+
+
+def render_section(s: Section, i: int) -> None:
+    """Render one section of the briefing with native Streamlit elements."""
+    with st.container(border=True):
+        st.markdown(f"#### {md_escape(s.title)}")
+        if s.lead:
+            st.markdown(md_escape(s.lead))
+        if s.error:
+            st.error(md_escape(s.error), icon=":material/error:")
+        if s.empty:
+            st.info(md_escape(s.empty), icon=":material/info:")
+        metric_items = [x for x in s.items if isinstance(x, MetricItem)]
+        if metric_items:
+            render_metrics(metric_items)
+        for j, item in enumerate(s.items):
+            if isinstance(item, TextItem):
+                if item.text == s.lead:
+                    continue
+                box = {"warning": st.warning, "success": st.success, "info": st.info}.get(item.tone, st.write)
+                box(md_escape(item.text))
+            elif isinstance(item, BulletsItem):
+                head = f"**{md_escape(item.title)}**\n\n" if item.title else ""
+                st.markdown(head + "\n".join(f"- {md_escape(b)}" for b in item.bullets))
+            elif isinstance(item, TableItem):
+                render_table(item)
+            elif isinstance(item, ChartItem):
+                st.vega_lite_chart(spec=item.spec, width="stretch", alt=item.alt or item.title)
+                st.download_button("PNG of this chart", data=lambda spec=item.spec: chart_png(spec),
+                                   file_name=f"{item.chart_id}.png", mime=MIME["png"], icon=":material/image:",
+                                   key=f"aud_png_{i}_{j}", on_click="ignore", type="tertiary")
+        if s.notes:
+            with st.expander("Definitions and sources"):
+                for line in s.notes.splitlines():
+                    st.caption(md_escape(line))
+
+
+for i, section in enumerate(brief.sections):
+    render_section(section, i)
+
+# -- editing (editors only) ---------------------------------------------------------------------------
+if actor.can_edit:
+    st.divider()
+    st.markdown("### Editing")
+    catalog = A.metric_catalog()
+    with st.expander(f"Change the {aud.name} view (metrics, sections, words)"):
+        custom = ui.cached(A.is_customised, aud_id)
+        st.caption("Currently " + ("customised by an editor." if custom else "the stakeholder cheatsheet's default.")
+                   + " Metrics and sections show in the order you pick them.")
+        with st.form(f"aud_form_{aud_id}"):
+            name = st.text_input("Name", aud.name, max_chars=60)
+            title = st.text_input("The question this view answers", aud.title, max_chars=160)
+            concern = st.text_area("The concern it answers", aud.concern, max_chars=300)
+            cares = st.text_area("What they look for (one per line)", "\n".join(aud.cares_about))
+            picked_metrics = st.multiselect("Metrics", list(catalog), default=aud.metrics,
+                                            format_func=lambda k: f"{catalog[k].label} ({k})")
+            picked_charts = st.multiselect("Trend charts", list(catalog), default=aud.charts,
+                                           format_func=lambda k: catalog[k].label)
+            picked_sections = st.multiselect("Sections", list(A.SECTION_KINDS), default=aud.sections,
+                                             format_func=lambda k: A.SECTION_KINDS[k])
+            statuses = st.multiselect("Roadmap statuses shown", list(A.ROADMAP_STATUSES), default=aud.roadmap_statuses)
+            max_items = st.number_input("Rows per roadmap or table section", 1, 50, aud.max_items)
+            if st.form_submit_button("Save this view", type="primary"):
+                try:
+                    A.save_audience(ui.get_store(), actor, {
+                        "id": aud_id, "name": name, "title": title, "concern": concern,
+                        "cares_about": cares.splitlines(), "metrics": picked_metrics, "charts": picked_charts,
+                        "sections": picked_sections, "roadmap_statuses": statuses, "max_items": int(max_items)})
+                except A.AudienceError as exc:
+                    st.error(str(exc))
+                else:
+                    st.success(f"Saved the {name} view.")
+                    st.rerun()
+        if custom and st.button("Reset to the cheatsheet default", key=f"aud_reset_{aud_id}"):
+            A.reset_audience(ui.get_store(), actor, aud_id)
+            st.rerun()
+
+    if "battle_cards" in aud.sections:
+        cands = ui.cached(A.battle_card_candidates)
+        with st.expander("Write a battle card"):
+            if not cands:
+                st.caption("Battle cards are written for launched, in-progress or planned initiatives; the roadmap has none.")
+            else:
+                titles = dict(cands)
+                iid = st.selectbox("Initiative", list(titles), format_func=lambda i: titles[i], key="bc_initiative",
+                                   index=list(titles).index(initiative) if initiative in titles else 0)
+                card = ui.cached(A.get_battle_card, iid) or A.BattleCardIn()
+                experiments = ["", *ui.cached(A.experiment_names)]
+                with st.form(f"bc_form_{iid}"):
+                    vp = st.text_area("Value proposition", card.value_proposition, max_chars=600)
+                    who = st.text_area("Who it is for", card.for_whom, max_chars=400)
+                    diff = st.text_area("Why us (differentiation)", card.differentiation, max_chars=600)
+                    exp = st.selectbox("A/B test that proves it", experiments,
+                                       index=experiments.index(card.experiment) if card.experiment in experiments else 0,
+                                       format_func=lambda e: e or "None")
+                    notes = st.text_area("Other proof points (one per line)", "\n".join(card.proof_notes))
+                    objections = st.data_editor(
+                        pd.DataFrame([o.model_dump() for o in card.objections], columns=["objection", "answer"]),
+                        num_rows="dynamic", width="stretch", key=f"bc_obj_{iid}",
+                        column_config={"objection": st.column_config.TextColumn("Objection", max_chars=400),
+                                       "answer": st.column_config.TextColumn("Answer", max_chars=1000)})
+                    if st.form_submit_button("Save battle card", type="primary"):
+                        rows = [r for r in objections.fillna("").to_dict("records")
+                                if str(r["objection"]).strip() or str(r["answer"]).strip()]
+                        try:
+                            A.save_battle_card(ui.get_store(), actor, iid, {
+                                "value_proposition": vp, "for_whom": who, "differentiation": diff,
+                                "experiment": exp or None, "proof_notes": notes.splitlines(), "objections": rows})
+                        except A.AudienceError as exc:
+                            st.error(str(exc))
+                        else:
+                            st.success("Battle card saved.")
+                            st.rerun()
+
+    if "debrief" in aud.sections:
+        cands = ui.cached(A.debrief_candidates)
+        with st.expander("Write debrief notes"):
+            if not cands:
+                st.caption("Debriefs are written for launched initiatives; the roadmap has none yet.")
+            else:
+                titles = dict(cands)
+                iid = st.selectbox("Launched initiative", list(titles), format_func=lambda i: titles[i], key="db_initiative",
+                                   index=list(titles).index(initiative) if initiative in titles else 0)
+                notes = ui.cached(A.get_debrief_notes, iid) or A.DebriefNotesIn()
+                with st.form(f"db_form_{iid}"):
+                    well = st.text_area("What went well (one per line)", "\n".join(notes.went_well))
+                    improve = st.text_area("What to improve (one per line)", "\n".join(notes.to_improve))
+                    if st.form_submit_button("Save debrief notes", type="primary"):
+                        try:
+                            A.save_debrief_notes(ui.get_store(), actor, iid,
+                                                 {"went_well": well.splitlines(), "to_improve": improve.splitlines()})
+                        except A.AudienceError as exc:
+                            st.error(str(exc))
+                        else:
+                            st.success("Debrief notes saved.")
+                            st.rerun()
