@@ -128,8 +128,12 @@ with tabs[3]:
     nxt = path["next"]
     st.subheader(f"{path['level']['name']} → {nxt['name']}" if nxt else f"{path['level']['name']} (top of the ladder)")
     st.caption(path["band_change"])
-    st.dataframe(pd.DataFrame([{"": c["aspect"], "Now": c["now"], "At the next level": c["next"] or "—"}
-                               for c in path["changes"]]), hide_index=True, width="stretch")
+    now_col, next_col = st.columns(2)
+    now_col.markdown(f"**Now — {ui.esc(path['level']['name'])}**")
+    next_col.markdown(f"**Next — {ui.esc(nxt['name'])}**" if nxt else "**Next —** nothing above this level")
+    for c in path["changes"]:
+        now_col.markdown(f"*{c['aspect']}:* {ui.esc(c['now'] or '—')}")
+        next_col.markdown(f"*{c['aspect']}:* {ui.esc(c['next'] or '—')}")
     st.markdown("**Self-assessment** — answer at least three questions; the suggestion is the middle of your answers.")
     answers = {}
     for q in career.SELF_ASSESSMENT:

@@ -55,6 +55,7 @@ def test_page_with_salaries(run_page, tmp_path, role):
     # ladder chart and the percentile charts are drawn; the open band reads '+'
     assert len(at.get("vega_lite_chart")) >= 3
     assert "$300K+" in text
+    assert "Impact at scale (moving a metric)" in text and "Next — Senior PM" in text  # growth path
     editors_only = [b for b in at.button if b.key and b.key.startswith("save_")]
     assert bool(editors_only) == (role == "editor")
 
