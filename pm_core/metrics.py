@@ -85,6 +85,8 @@ def _where(p: Period | None) -> str:
 
 def _join(*parts: str | None) -> str | None:
     kept = [p for p in parts if p]
+    # later parts start new sentences; the first stays as written so it reads after "not enough data:"
+    kept = kept[:1] + [p[:1].upper() + p[1:] for p in kept[1:]]
     return " ".join(kept) if kept else None
 
 

@@ -116,6 +116,7 @@ def test_demo_quarter_and_segment(demo_store):
 
 def test_demo_strategy_kpis(demo_store):
     pts = demo_store.query_df("SELECT metric, date, value FROM metric_points WHERE segment IS NULL OR segment = ''")
+    pts["date"] = pd.to_datetime(pts["date"]).dt.date
     q3 = pts[(pts.date >= pd.Timestamp("2026-07-01").date()) & (pts.date < pd.Timestamp("2026-10-01").date())]
     res = compute_kpis(demo_store, "2026-Q3")
     rev = q3[q3.metric == "revenue"]["value"].sum()
