@@ -116,7 +116,7 @@ def monthly_stickiness(store: Store, segment=None) -> pd.DataFrame:
     """Return month, mau, mean_dau (over days of the month with any event) per month with events."""
     seg, params = _segment_sql(segment)
     sql = f"""
-        WITH d AS (
+        WITH d AS MATERIALIZED (
             SELECT ts::DATE AS day, user_id FROM events WHERE TRUE {seg} GROUP BY ALL),
         dau AS (SELECT day, count(*) AS dau FROM d GROUP BY day),
         m AS (SELECT date_trunc('month', day)::DATE AS month, count(DISTINCT user_id) AS mau FROM d GROUP BY 1),
@@ -150,7 +150,7 @@ def retention_counts(store: Store, unit: str, first_time: bool, mode: str, segme
     # One aggregation returns every cell including k = 0, which is the cohort itself (its size), so
     # the events are read once. For 'on_or_after' each member falls in exactly one bucket
     # (0..max_k), so the size is the sum of its buckets.
-    up = f"up AS (SELECT user_id, date_trunc('{u}', ts)::DATE AS p FROM events WHERE TRUE {seg} GROUP BY ALL)"
+    up = f"up AS MATERIALIZED (SELECT user_id, date_trunc('{u}', ts)::DATE AS p FROM events WHERE TRUE {seg} GROUP BY ALL)"
     lim = "lim AS (SELECT user_id, min(p) AS first_p, max(p) AS last_p FROM up GROUP BY user_id)"
     if mode == "on" and first_time:
         body = f"""SELECT lim.first_p AS cohort, {_k_expr(u, 'lim.first_p', 'up.p')} AS k, count(*) AS users
@@ -193,13 +193,15 @@ def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.da
     if end is not None:
         period_sql += " AND t1 < ?"
         params.append(dt.datetime.combine(end, dt.time()))
-    ctes = [f"s1 AS (SELECT user_id, t1, t1 AS t, NULL::DOUBLE AS dt FROM "
+    # MATERIALIZED: each step is read by the next step and by the final count; inlining would
+    # recompute every earlier step once per later reference.
+    ctes = [f"s1 AS MATERIALIZED (SELECT user_id, t1, t1 AS t, NULL::DOUBLE AS dt FROM "
             f"(SELECT user_id, min(ts) AS t1 FROM events WHERE event = ? {seg} GROUP BY user_id) WHERE TRUE {period_sql})"]
     for i in range(2, len(steps) + 1):
         cmp = ">" if steps[i - 1] == steps[i - 2] else ">="
         ctes.append(
             # s{i-1} has one row per user, so grouping by user alone is exact and cheaper.
-            f"s{i} AS (SELECT p.user_id, any_value(p.t1) AS t1, min(e.ts) AS t, "
+            f"s{i} AS MATERIALIZED (SELECT p.user_id, any_value(p.t1) AS t1, min(e.ts) AS t, "
             f"epoch(min(e.ts)) - epoch(any_value(p.t)) AS dt "
             f"FROM s{i - 1} p JOIN events e ON e.user_id = p.user_id "
             f"WHERE e.event = ? AND e.ts {cmp} p.t AND e.ts <= p.t1 + to_days(CAST(? AS INTEGER)) {seg_e} "
