@@ -1,0 +1,88 @@
+"""AppTest of the executive presentation mode: slides, print stylesheet, roles, empty workspace, links."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from pm_core.store import open_store
+from tests.core.test_audiences_fixtures import build_workspace
+
+PAGE = "pages/present.py"
+WRITE_WORDS = re.compile(r"\b(save|delete|add|archive|import|create|update|replace|confirm|remove|edit|reset)\b", re.I)
+SLIDES = ["Headline numbers", "OKR progress", "Roadmap: top items", "Risks"]
+
+
+@pytest.fixture(scope="module")
+def full_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("present") / "w.duckdb"
+    s = open_store(path)
+    build_workspace(s)
+    s.close()
+    return path
+
+
+@pytest.fixture
+def full_db(full_template, tmp_path):
+    p = tmp_path / "full.duckdb"
+    shutil.copy(full_template, p)
+    return p
+
+
+def _style(at) -> str:
+    styles = [m for m in at.markdown if "<style>" in m.value]
+    assert len(styles) == 1
+    assert styles[0].allow_html
+    return styles[0].value
+
+
+def _slide_titles(at) -> list[str]:
+    return [m.value[3:] for m in at.markdown if m.value.startswith("## ")]
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_one_slide_per_section_with_no_editing_chrome(run_page, full_db, role):
+    at = run_page(PAGE, role, full_db, query={"period": "2026-Q3"})
+    assert not at.exception, [e.value for e in at.exception][:1]
+    titles = _slide_titles(at)
+    assert len(titles) == 1 + len(SLIDES)  # the headline slide, then one per section
+    for want, got in zip(SLIDES, titles[1:]):
+        assert got.startswith(want)
+    assert "Q3 2026" in titles[0]
+    assert len(at.metric) >= 6
+    assert len(at.form) == 0 and len(at.text_input) == 0 and len(at.text_area) == 0
+    assert not [b.label for b in at.button if WRITE_WORDS.search(b.label or "")]
+    assert not at.error
+
+
+def test_print_stylesheet_is_static_and_breaks_pages(run_page, full_db):
+    at = run_page(PAGE, "viewer", full_db, query={"period": "2026-Q3"})
+    css = _style(at)
+    assert "@media print" in css and "break-after: page" in css
+    for chrome in ("stSidebar", "stHeader", "stToolbar"):
+        assert chrome in css
+    assert "HYPERLINK" not in css and "img src" not in css and "Dedicated" not in css  # no user text in the HTML
+
+
+def test_risks_and_roadmap_health_show(run_page, full_db):
+    at = run_page(PAGE, "viewer", full_db, query={"period": "2026-Q3"})
+    md = "\n".join(m.value for m in at.markdown)
+    assert "Dedicated workspace listings" in md and "At risk" in md
+    assert len(at.dataframe) >= 2  # OKR key results and roadmap items
+
+
+def test_empty_workspace(run_page, tmp_path):
+    at = run_page(PAGE, "viewer", tmp_path / "empty.duckdb")
+    assert not at.exception, [e.value for e in at.exception][:1]
+    assert any("No data yet" in i.value for i in at.info)
+    assert len(_slide_titles(at)) == 1 + len(SLIDES)
+
+
+def test_invalid_period_in_the_link_falls_back_with_a_notice(run_page, full_db):
+    at = run_page(PAGE, "viewer", full_db)
+    at.query_params["period"] = "1999-Q9"
+    at.run()
+    assert not at.exception
+    # the sidebar select keeps its session value; the notice says what the link asked for
+    assert any("1999-Q9" in w.value for w in at.warning)
