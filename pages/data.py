@@ -1,0 +1,203 @@
+"""Data: bring exports into the workspace (preview, confirm, rejects) and manage past imports. Editors only."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import pillars_ui as ui
+from pm_core.auth import PermissionDenied
+from pm_core.formats import KIND_HINTS, KINDS
+from pm_core.formatting import fmt_int
+from pm_core.ingest import (ImportRefused, delete_import, import_file, list_imports, preview_file, rejects_csv_bytes,
+                            rejects_for)
+from pm_core.settings import get_setting
+
+ui.page_header("Data", "What is in this workspace, and how to bring in a new export (events, Jira, surveys, A/B tests, pay, metrics).")
+actor = ui.current_actor()
+if not actor.can_edit:
+    st.warning("Importing and deleting data is for editors. Ask an editor of this workspace to import your export.")
+    st.stop()
+
+store = ui.get_store()
+NONE = "— not in this file —"
+KIND_LABELS = {"auto": "Detect from the headers", **{k: f"{k.replace('_', ' ')} ({v})" for k, v in KIND_HINTS.items()}}
+
+
+def _saved_upload(up) -> Path:
+    """Write the upload to a temp file once per upload (DuckDB then reads it from disk)."""
+    key = f"_upload_{up.file_id}"
+    path = st.session_state.get(key)
+    if path and Path(path).exists():
+        return Path(path)
+    suffix = "".join(Path(up.name).suffixes[-2:]) or ".csv"
+    with tempfile.NamedTemporaryFile(prefix="pillars-upload-", suffix=suffix, delete=False) as fh:
+        for chunk in iter(lambda: up.read(8 << 20), b""):
+            fh.write(chunk)
+    st.session_state[key] = fh.name
+    return Path(fh.name)
+
+
+def _type_label(t: str) -> str:
+    from pm_core.ingest import TYPE_LABELS
+
+    return TYPE_LABELS.get(t.removeprefix("ts_").removeprefix("date_"), t)
+
+
+tab_import, tab_history = st.tabs(["Import a file", "Import history"])
+
+with tab_import:
+    limit_mb = int(get_setting(store, "max_upload_mb"))
+    up = st.file_uploader("Drop an export (CSV, TSV, gzip CSV or XLSX)", type=["csv", "tsv", "txt", "gz", "xlsx"],
+                          help=f"Up to {fmt_int(limit_mb)} MB. Files are read from disk by DuckDB; nothing is saved until you confirm.")
+    if up is None:
+        st.info("Pillars recognises Amplitude, Mixpanel and PostHog events; Jira (any language), Linear and GitHub issues; "
+                "NPS and CSAT surveys; A/B test exposures or totals; Levels.fyi-style salaries; and metric series.",
+                icon=":material/upload_file:")
+    elif up.size > limit_mb * 2**20:
+        st.error(f"{up.name} is {up.size / 2**20:,.0f} MB, above this workspace's limit of {fmt_int(limit_mb)} MB "
+                 "(setting 'max_upload_mb' on the Settings page). Split the export by date, or gzip it, and try again.")
+    else:
+        path = _saved_upload(up)
+        fid = up.file_id
+        c1, c2 = st.columns(2)
+        kind_choice = c1.selectbox("What this file holds", list(KIND_LABELS), format_func=KIND_LABELS.get, key=f"kind_{fid}")
+        kind = None if kind_choice == "auto" else kind_choice
+        sheet = st.session_state.get(f"sheet_{fid}")
+        mapping = {t: ("" if v == NONE else v) for t, v in st.session_state.get(f"map_{fid}", {}).items()}
+        types = dict(st.session_state.get(f"types_{fid}", {}))
+        if mapping and kind is None:
+            kind = st.session_state.get(f"mapkind_{fid}")  # the mapping's fields belong to that kind
+        try:
+            with st.spinner("Reading the file…"):
+                pv = preview_file(path, kind=kind, mapping=mapping or None, types=types or None, sheet=sheet,
+                                  file_name=up.name, store=store)
+        except ImportRefused as exc:
+            st.error(str(exc))
+            if mapping or types:
+                if st.button("Reset my column choices", key=f"reset_{fid}"):
+                    st.session_state.pop(f"map_{fid}", None)
+                    st.session_state.pop(f"types_{fid}", None)
+                    st.session_state.pop(f"mapkind_{fid}", None)
+                    st.rerun()
+            st.stop()
+        if pv.sheets:
+            c2.selectbox("Sheet", pv.sheets, index=pv.sheets.index(pv.sheet) if pv.sheet in pv.sheets else 0,
+                         key=f"sheet_{fid}")
+        st.subheader("What Pillars understood")
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Kind", pv.kind.replace("_", " "))
+        m2.metric("Source", pv.source_label)
+        m3.metric("Rows", fmt_int(pv.rows_read))
+        m4.metric("Would be rejected", fmt_int(pv.rows_rejected))
+        delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(pv.delimiter, pv.delimiter)
+        facts = [f"encoding {pv.encoding}", f"{delim}-separated", f"{len(pv.columns)} columns"]
+        if pv.scale:
+            facts.append(f"scale {pv.scale.upper()}")
+        if pv.experiment and pv.source != "aggregates":
+            facts.append(f"experiment name (when no column says): {pv.experiment}")
+        st.caption(" · ".join(facts))
+        for note in pv.notes:
+            st.caption(note)
+        if pv.properties:
+            st.caption("Kept as event properties (segments on the dashboards): " + ", ".join(pv.properties[:30]))
+
+        st.markdown("**Columns** — change a choice and the preview updates. A value that does not fit its type "
+                    "becomes a rejected row with the reason, never an empty cell.")
+        new_map, new_types = {}, {}
+        options = [NONE] + pv.columns
+        with st.form(f"mapping_{fid}", border=True):
+            for f in pv.fields:
+                if f.role in ("labels", "last") and not f.source:
+                    continue
+                a, b, c = st.columns([2, 3, 3])
+                a.markdown(f"**{f.target}**" + (" *(required)*" if f.required else "") + (f"  \n{f.help}" if f.help else ""))
+                current = f.source if f.source in pv.columns else NONE
+                new_map[f.target] = b.selectbox(f"Column for {f.target}", options, index=options.index(current),
+                                                key=f"m_{fid}_{f.target}", label_visibility="collapsed",
+                                                help=f"found by {f.how}" if f.how else None)
+                choices = pv.type_choices.get(f.target)
+                if choices and f.type:
+                    new_types[f.target] = c.selectbox(f"Type of {f.target}", choices, index=choices.index(f.type),
+                                                      format_func=_type_label, key=f"t_{fid}_{f.target}",
+                                                      label_visibility="collapsed")
+                else:
+                    c.caption(f.type_label or "")
+            if st.form_submit_button("Update preview"):
+                st.session_state[f"map_{fid}"] = new_map
+                st.session_state[f"types_{fid}"] = new_types
+                st.session_state[f"mapkind_{fid}"] = pv.kind
+                st.rerun()
+
+        st.markdown("**Sample rows** (as written in the file)")
+        st.dataframe(pd.DataFrame(pv.sample), hide_index=True, use_container_width=True)
+        if pv.rows_rejected:
+            st.warning(f"{fmt_int(pv.rows_rejected)} of {fmt_int(pv.rows_read)} rows would be rejected. The first ones:")
+            st.dataframe(pd.DataFrame(pv.reasons), hide_index=True, use_container_width=True)
+
+        on_dup = "error"
+        if pv.duplicate_of:
+            d = pv.duplicate_of
+            st.warning(f"This exact file was imported before ({d['file_name']}, {d['imported_at']} UTC, import {d['id']}).")
+            choice = st.radio("What to do", ["Skip it (keep the earlier import)", "Replace the earlier import with this one"],
+                              key=f"dup_{fid}")
+            on_dup = "skip" if choice.startswith("Skip") else "replace"
+        if st.button(f"Import {fmt_int(pv.rows_read - pv.rows_rejected)} rows", type="primary", key=f"go_{fid}"):
+            bar = st.progress(0.0, text="Starting…")
+            try:
+                res = import_file(store, actor, path, kind=kind, mapping=mapping or None, types=types or None, sheet=sheet,
+                                  file_name=up.name, on_duplicate=on_dup,
+                                  progress=lambda frac, msg: bar.progress(min(max(frac, 0.0), 1.0), text=msg))
+            except ImportRefused as exc:
+                bar.empty()
+                st.error(str(exc))
+            except PermissionDenied as exc:
+                bar.empty()
+                st.error(str(exc))
+            else:
+                st.session_state["_last_import"] = res.model_dump()
+                bar.empty()
+        last = st.session_state.get("_last_import")
+        if last:
+            if last.get("skipped"):
+                st.info(f"Skipped: the file was already imported as {last['duplicate_of']}; nothing changed.")
+            else:
+                st.success(f"Imported {fmt_int(last['rows_imported'])} of {fmt_int(last['rows_read'])} rows as "
+                           f"{last['kind'].replace('_', ' ')} ({last['source']}); import {last['import_id']}.")
+                if last["rows_rejected"]:
+                    rj = rejects_for(store, last["import_id"])
+                    st.download_button(f"Download the {fmt_int(last['rows_rejected'])} rejected rows (CSV)",
+                                       rejects_csv_bytes(rj), file_name=f"rejected_rows_{last['import_id']}.csv",
+                                       mime="text/csv", key=f"dl_{last['import_id']}")
+
+with tab_history:
+    rows = list_imports(store)
+    if not rows:
+        ui.empty_state("No imports yet.", "Drop an export in the 'Import a file' tab.")
+    else:
+        df = pd.DataFrame(rows)[["id", "imported_at", "file_name", "kind", "source", "rows_read", "rows_imported",
+                                 "rows_rejected", "actor"]]
+        st.dataframe(df, hide_index=True, use_container_width=True,
+                     column_config={"imported_at": "Imported (UTC)", "file_name": "File", "rows_read": "Rows read",
+                                    "rows_imported": "Imported", "rows_rejected": "Rejected", "actor": "By"})
+        labels = {r["id"]: f"{r['file_name']} · {r['kind']} · {r['imported_at']} ({r['id']})" for r in rows}
+        pick = st.selectbox("Import", list(labels), format_func=labels.get, key="hist_pick")
+        chosen = next(r for r in rows if r["id"] == pick)
+        if chosen["rows_rejected"]:
+            st.download_button("Download its rejected rows (CSV)", rejects_csv_bytes(rejects_for(store, pick)),
+                               file_name=f"rejected_rows_{pick}.csv", mime="text/csv", key=f"hist_dl_{pick}")
+        with st.expander("Delete this import"):
+            st.write(f"This removes the {fmt_int(chosen['rows_imported'])} rows imported from {chosen['file_name']} "
+                     "from every dashboard. Other imports are not touched.")
+            sure = st.checkbox("Yes, delete exactly this import's rows", key=f"sure_{pick}")
+            if st.button("Delete this import", disabled=not sure, key=f"del_{pick}"):
+                try:
+                    n = delete_import(store, actor, pick)
+                except (ImportRefused, PermissionDenied) as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state.pop("_last_import", None)
+                    st.toast(f"Deleted import {pick}: {fmt_int(n)} rows removed.")
+                    st.rerun()
