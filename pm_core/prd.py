@@ -52,14 +52,18 @@ def _kr_line(kr: dict) -> str:
     title = md_escape(kr.get("title"))
     if kr.get("missing"):
         return f"- **Key result:** {title} — _no longer in the OKRs (archived or deleted)_"
+    from .roadmap_links import format_kr_value
+
     unit = kr.get("unit") or ""
     cur, tgt, base = kr.get("current"), kr.get("target"), kr.get("baseline")
-    cur_txt = fmt_value(cur, unit) if cur is not None else "no value yet"
-    parts = [f"current **{cur_txt}**"]
+    cur_txt = format_kr_value(cur, unit) if cur is not None else "no value yet"
+    as_of = f" ({_day(kr['current_as_of'])})" if cur is not None and kr.get("current_as_of") else ""
+    # Values are Pillars' own formatting (digits, %, $), not user text, so they are not escaped.
+    parts = [f"current **{cur_txt}**{as_of}"]
     if base is not None:
-        parts.append(f"baseline {fmt_value(base, unit)}")
+        parts.append(f"baseline {format_kr_value(base, unit)}")
     if tgt is not None:
-        parts.append(f"target {fmt_value(tgt, unit)}")
+        parts.append(f"target {format_kr_value(tgt, unit)}")
     if kr.get("progress") is not None:
         parts.append(f"progress {fmt_pct(kr['progress'], 0)}")
     if kr.get("status"):

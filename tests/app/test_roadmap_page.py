@@ -194,3 +194,22 @@ def test_demo_json_is_valid():
     assert {i["title"] for i in spec["initiatives"]} >= {
         "Verified WiFi filter", "Monthly stay pricing", "Dedicated workspace listings", "Nomad community guides",
         "Visa & tax info hub", "Long-stay host onboarding"}
+
+
+def test_demo_filtered_timeline_link_opens_the_same_view_for_a_viewer(run_page, demo_db_path):
+    s = open_store(demo_db_path)
+    wifi = next(v for v in rm.list_initiatives(s) if v.title == "Verified WiFi filter")
+    s.close()
+    query = {"pillar": "discovery", "lane": "pillar", "scale": "quarter", "colour": "pillar", "initiative": wifi.id}
+    at = run_page(PAGE, "viewer", demo_db_path, query=query)
+    assert not at.exception, at.exception
+    assert at.selectbox(key="rm_pillar").value == "discovery"
+    assert at.selectbox(key="rm_initiative").value == wifi.id
+    assert len(at.get("vega_lite_chart")) == 1
+    text = _texts(at)
+    assert "Increase bookings over 28 days by 15% in Q3" in text  # PRD success metrics with the KR
+    labels = [m.label for m in at.metric]
+    assert "Feature adoption" in labels and "Jira delivery" in labels  # outcome check and delivery
+    assert not _write_widgets(at) and not at.get("form")
+    qp = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert {k: qp.get(k) for k in query} == query
