@@ -72,9 +72,10 @@ def _num(v: Any) -> float | None:
 
 
 def _ratio(num: float | None, den: float | None) -> float | None:
+    num, den = _num(num), _num(den)  # also turns pandas' NA (outer joins) into None
     if num is None or den is None or den == 0:
         return None
-    return float(num) / float(den)
+    return num / den
 
 
 def _where(p: Period | None) -> str:
@@ -682,7 +683,7 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
         out = []
         for r in df.itertuples():
             if key == "cycle_time_days":
-                v = r.median if (r.resolved_n or 0) > 0 else None
+                v = r.median if (_num(r.resolved_n) or 0) > 0 else None
             elif key == "on_time_rate":
                 v = _ratio(r.on_time, r.due)
             else:

@@ -461,3 +461,16 @@ def test_targets_come_from_okr_key_results_linked_to_a_kpi(kstore, editor):
     assert kpi_targets(kstore, "2026-07") == {"csat": {"target": 0.7, "okr_period": "2026-Q3"}}
     assert kpi_targets(kstore, "2026-Q3")["csat"]["target"] == 0.7
     assert kpi_targets(kstore, "2026-Q4") == {}
+
+
+def test_series_with_months_that_only_create_or_only_resolve(store):
+    w = pd.DataFrame({"key": ["A-1", "A-2", "A-3"], "type": ["Bug", "Story", "Story"], "type_category": ["bug", "story", "story"],
+                      "created": pd.to_datetime(["2026-05-03", "2026-05-04", "2026-05-05"]),
+                      "resolved": pd.to_datetime(["2026-06-03", None, "2026-07-05"])}).assign(import_id="w")
+    _insert(store, "work_items", w)
+    cyc = kpi_series(store, "cycle_time_days")
+    assert cyc["period_start"].tolist() == [dt.date(2026, 6, 1), dt.date(2026, 7, 1)]
+    assert cyc["value"].tolist() == [pytest.approx(31.0), pytest.approx(61.0)]
+    bug = kpi_series(store, "bug_rate")
+    assert bug["period_start"].tolist() == [dt.date(2026, 5, 1)] and bug["value"].tolist() == [pytest.approx(1 / 3)]
+    assert kpi_series(store, "on_time_rate").empty
