@@ -390,3 +390,15 @@ def test_cli_subprocess_exit_code_for_an_empty_file(tmp_path):
                        capture_output=True, text=True, cwd=ROOT)
     assert p.returncode == 2 and "empty.csv" in p.stderr and "Traceback" not in p.stderr
     assert len(p.stderr.strip().splitlines()) == 1
+
+
+def test_every_sample_file_imports_cleanly(store, editor):
+    from tests.conftest import SAMPLE_DATA
+
+    manifest = SAMPLE_DATA / "manifest.json"
+    if not manifest.exists():
+        pytest.skip("sample_data/manifest.json not written yet")
+    for entry in json.loads(manifest.read_text())["imports"]:
+        res = import_file(store, editor, SAMPLE_DATA / entry["file"], kind=entry.get("kind"), sheet=entry.get("sheet"))
+        assert res.kind == entry.get("kind", res.kind), entry["file"]
+        assert res.rows_rejected == 0 and res.rows_imported == res.rows_read > 0, (entry["file"], res)
