@@ -92,6 +92,11 @@ SEGMENTS = {
     "core": dict(share=0.18, hazard=0.035, active=0.85, sessions=0.20, book=0.070),
 }
 
+# Sign-ups per day: SIGNUP_BASE * exp(SIGNUP_GROWTH * day) times a decaying launch-campaign spike.
+SIGNUP_BASE, SIGNUP_GROWTH, LAUNCH_SPIKE, LAUNCH_DECAY_DAYS = 128.0, 0.0013, 2.4, 8.0
+# The WiFi filter's effect on a user's weeks after launch (or after exposure, for treatment users).
+IMPROVED_HAZARD, IMPROVED_ACTIVE = 0.96, 0.01
+
 
 # ---- small writers --------------------------------------------------------------------------
 def _csv_text(header: list[str], rows: list[list], lineterminator: str = "\n") -> str:
@@ -141,8 +146,8 @@ class User:
 
 def _signups_per_day(d: int, day: datetime) -> float:
     """Expected sign-ups on day d: steady growth, a launch-week spike and a bump after monthly pricing."""
-    base = 128.0 * math.exp(0.0013 * d)
-    spike = 1.0 + 2.4 * math.exp(-d / 8.0)            # the nomad launch campaign in late May
+    base = SIGNUP_BASE * math.exp(SIGNUP_GROWTH * d)
+    spike = 1.0 + LAUNCH_SPIKE * math.exp(-d / LAUNCH_DECAY_DAYS)            # the nomad launch campaign in late May
     weekday = (1.06, 1.04, 1.02, 1.0, 0.96, 0.92, 1.0)[day.weekday()]
     pricing = 1.10 if day >= PRICING_LAUNCH else 1.0
     return base * spike * weekday * pricing
@@ -293,10 +298,10 @@ def _simulate(rng: np.random.Generator, users: list[User]) -> None:
         for k in range(1, N_WEEKS - cw0):
             ws = week_start + k * 7 * DAY_MS
             improved = ws >= LAUNCH_MS or (u.arm == "treatment" and exposed_week is not None and ws > exposed_week)
-            hazard = seg["hazard"] * (0.86 if improved else 1.0)
+            hazard = seg["hazard"] * (IMPROVED_HAZARD if improved else 1.0)
             if urng.random() < hazard:
                 break
-            active = min(seg["active"] + (0.04 if improved else 0.0), 0.95)
+            active = min(seg["active"] + (IMPROVED_ACTIVE if improved else 0.0), 0.95)
             if urng.random() >= active:
                 continue
             if exposed_week is None and TEST_START_MS <= ws < TEST_END_MS:
