@@ -81,7 +81,7 @@ if views_all:
     counts = data["counts"]
     m = st.columns(4)
     for col, key in zip(m, okrs.STATUSES):
-        col.metric(f"{EMOJI[key]} {okrs.STATUS_LABELS[key]}", counts[key], border=True)
+        col.metric(f"{CHIP[key][1]} {okrs.STATUS_LABELS[key]}", counts[key], border=True)
 with st.expander("How progress, status and grades are worked out"):
     st.markdown(
         "**Progress** = (current − baseline) / (target − baseline), kept between 0% and 100% "
@@ -114,8 +114,8 @@ def _kr_rows(o: okrs.ObjectiveView, with_objective: bool = False) -> list[dict]:
         row.update({
             "Key result": k.title,
             "Status": f"{EMOJI[k.status]} {okrs.STATUS_LABELS[k.status]}",
-            "Progress": k.progress,
-            "Expected by now": k.expected,
+            "Progress": round(k.progress * 100),
+            "Expected by now": round(k.expected * 100),
             "Current": okrs.format_kr_value(k.current, k.unit),
             "Baseline → target": f"{okrs.format_kr_value(k.baseline, k.unit)} → {okrs.format_kr_value(k.target, k.unit)}",
             "Confidence": None if k.confidence is None else f"{k.confidence}/10",
@@ -141,9 +141,9 @@ def _definitions(krs: list[okrs.KeyResultView]) -> None:
 
 
 KR_COLUMNS = {
-    "Progress": st.column_config.ProgressColumn("Progress", format="percent", min_value=0, max_value=1,
+    "Progress": st.column_config.ProgressColumn("Progress", format="%d%%", min_value=0, max_value=100,
                                                 help="(current − baseline) / (target − baseline), 0–100%"),
-    "Expected by now": st.column_config.ProgressColumn("Expected by now", format="percent", min_value=0, max_value=1,
+    "Expected by now": st.column_config.ProgressColumn("Expected by now", format="%d%%", min_value=0, max_value=100,
                                                        help="Share of the period elapsed: the linear pace"),
     "Check-ins": st.column_config.LineChartColumn("Check-ins", help="Values of the last 20 check-ins"),
     "Grade": st.column_config.NumberColumn("Grade", format="%.2f", help="0.0–1.0 at the end of the period; 0.6–0.7 is the sweet spot"),
@@ -171,8 +171,8 @@ if len(views) <= CARD_LIMIT:
 else:
     st.caption(f"{len(views)} objectives, shown as two tables; filter by pillar, owner or status to see them as cards.")
     st.dataframe(pd.DataFrame([{
-        "Objective": o.title, "Status": f"{EMOJI[o.status]} {okrs.STATUS_LABELS[o.status]}", "Progress": o.progress,
-        "Expected by now": o.expected, "Confidence": None if o.confidence is None else f"{o.confidence:g}/10",
+        "Objective": o.title, "Status": f"{EMOJI[o.status]} {okrs.STATUS_LABELS[o.status]}",
+        "Progress": round(o.progress * 100), "Expected by now": round(o.expected * 100), "Confidence": None if o.confidence is None else f"{o.confidence:g}/10",
         "Key results": len(o.key_results), "Owner": o.owner or "", "Pillar": PILLAR_LABELS.get(o.pillar, ""),
         **({"Grade": o.grade} if graded else {})} for o in views]),
         column_config=KR_COLUMNS, hide_index=True, width="stretch")
@@ -206,7 +206,7 @@ if krs:
         st.markdown(f"**{okrs.KR_TYPE_LABELS[k.type]}**: {okrs.format_kr_value(k.baseline, k.unit)} → "
                     f"{okrs.format_kr_value(k.target, k.unit)} · now {okrs.format_kr_value(k.current, k.unit)}"
                     + (f" (as of {k.current_as_of:%d %b %Y})" if k.current_as_of else "")
-                    + f" · {EMOJI[k.status]} {okrs.STATUS_LABELS[k.status]}")
+                    + f" · {CHIP[k.status][1]} {okrs.STATUS_LABELS[k.status]}")
         if k.source_definition:
             st.caption(f"Linked to `{k.link}`. {k.source_definition}")
         hdf = pd.DataFrame([c.model_dump() for c in hist]) if hist else pd.DataFrame(
@@ -217,11 +217,10 @@ if krs:
         if hist:
             table = pd.DataFrame([{
                 "Day": c.as_of, "Value": okrs.format_kr_value(c.value, k.unit),
-                "Confidence": c.confidence, "Source": c.source if not c.import_file else f"import: {c.import_file}",
+                "Confidence": "" if c.confidence is None else f"{c.confidence}/10", "Source": c.source if not c.import_file else f"import: {c.import_file}",
                 "Comment": c.comment or "", "By": c.author + (f" (edited by {c.edited_by})" if c.edited_by else ""),
             } for c in reversed(hist)])
-            st.dataframe(table, hide_index=True, width="stretch",
-                         column_config={"Confidence": st.column_config.NumberColumn("Confidence", format="%d/10")})
+            st.dataframe(table, hide_index=True, width="stretch")
         else:
             st.caption("No check-ins yet.")
         if actor.can_edit:

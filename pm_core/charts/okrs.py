@@ -38,10 +38,11 @@ def progress_over_time(title: str, kr_type: str, unit: str, baseline: float, tar
     refs = pd.DataFrame([{"line": "Baseline", "value": baseline}, {"line": "Target", "value": target}])
     if kr_type in ("stay_above", "stay_below"):
         refs = refs[refs["line"] == "Target"].assign(line="Threshold")
+    colours = {"Baseline": BASELINE, "Target": TARGET, "Threshold": TARGET, "Expected pace": EXPECTED, "Actual": ACTUAL}
+    shown = [*refs["line"], *(["Expected pace"] if kr_type in ("increase_to", "decrease_to") else []), "Actual"]
     layers.append(alt.Chart(refs).mark_rule(strokeDash=[4, 4]).encode(
         y=alt.Y("value:Q", title=y_title),
-        color=alt.Color("line:N", title="", scale=alt.Scale(domain=["Baseline", "Target", "Threshold", "Expected pace", "Actual"],
-                                                             range=[BASELINE, TARGET, TARGET, EXPECTED, ACTUAL])),
+        color=alt.Color("line:N", title="", scale=alt.Scale(domain=shown, range=[colours[n] for n in shown])),
         tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("value:Q", title="Value", format=fmt)]))
     if kr_type in ("increase_to", "decrease_to"):
         pace = pd.DataFrame({"as_of": [start_ts, end_ts], "value": [baseline, target], "line": "Expected pace"})
