@@ -219,3 +219,42 @@ def test_200_key_results_render(run_page, big_db, tmp_path, role):
     assert not at.exception
     assert len(at.dataframe) == 10 and sum(len(d.value) for d in at.dataframe) == 50
     assert ("Save objective" in _labels(at)) == (role == "editor")
+
+
+def test_editor_adds_objective_then_archives_a_kr_and_deletes_a_checkin(run_page, tmp_path):
+    db = tmp_path / "w.duckdb"
+    ids = build_workspace(db, objectives=1, krs_per=2, checkins_per=2)
+    at = _open(run_page, "editor", db, period="2026-Q4")
+    # Add an objective through the first form.
+    [title] = [t for t in at.text_input if t.label == "Objective"][:1]
+    title.set_value("Delight long-stay guests")
+    _click(at, "Save objective")
+    assert not at.exception and any("Delight long-stay guests" in s.value for s in at.success)
+    assert any(s.value == "Delight long-stay guests" for s in at.subheader)
+    # Archive the second KR through the edit form.
+    kid = ids["krs"][1]
+    at.selectbox(key="okrs_edit_kr_pick").set_value(kid).run()
+    _click(at, "Archive key result")
+    assert not at.exception and any("archived" in s.value for s in at.success)
+    # Delete the newest check-in of the first KR from the drill-down.
+    first = ids["krs"][0]
+    at.selectbox(key="okrs_kr").set_value(first).run()
+    _click(at, "Delete check-in")
+    assert not at.exception
+    s = open_store(db)
+    try:
+        [o] = [o for o in okrs.list_okrs(s, "2026-Q4") if o.title.startswith("Objective 1")]
+        assert [k.id for k in o.key_results] == [ids["krs"][0]]
+        assert len(okrs.get_checkins(s, first)) == 1
+        assert {o.title for o in okrs.list_okrs(s, "2026-Q4")} == {"Objective 1: grow long stays", "Delight long-stay guests"}
+    finally:
+        s.close()
+
+
+def test_period_picker_writes_the_url(run_page, tmp_path):
+    build_workspace(tmp_path / "w.duckdb", objectives=1, krs_per=1)
+    at = _open(run_page, "viewer", tmp_path / "w.duckdb", period="2026-Q4")
+    at.selectbox(key="okrs_period").set_value("2027-Q1").run()
+    assert not at.exception
+    assert at.query_params["period"] in ("2027-Q1", ["2027-Q1"])
+    assert any("No objectives for 2027-Q1" in i.value for i in at.info)

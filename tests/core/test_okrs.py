@@ -346,3 +346,32 @@ def test_targets_by_kpi(store, editor):
     _kr(store, editor, oid, kpi="retention", baseline=0.3, target=0.315, unit="")
     _kr(store, editor, oid, kpi="churn", kr_type="decrease_to", baseline=0.2, target=0.15, segment="platform=iOS")
     assert okrs.targets_by_kpi(store, Q3) == {"retention": 0.315}
+
+
+# -- CLI -------------------------------------------------------------------------------------------
+def test_cli_json_and_checkin(tmp_path, editor, capsys):
+    from pm_core.cli import main
+    from pm_core.store import open_store
+
+    db = tmp_path / "cli.duckdb"
+    s = open_store(db)
+    oid = _objective(s, editor)
+    kid = _kr(s, editor, oid, kpi=None)
+    okrs.add_checkin(s, editor, kid, 150, confidence=7, as_of=D(2026, 8, 1))
+    s.close()
+    assert main(["--db", str(db), "okrs", "--period", Q3, "--today", "2026-08-16", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["period"] == Q3 and "KRs on track" in out["summary"]
+    [o] = out["objectives"]
+    assert {"id", "title", "progress", "status", "key_results"} <= set(o)
+    [k] = o["key_results"]
+    assert (k["id"], k["type"], k["baseline"], k["target"], k["current"], k["kpi"]) == (kid, "increase_to", 100, 200, 150, None)
+    assert k["progress"] == 0.5 and k["expected"] == pytest.approx(46 / 92, abs=1e-4)
+    assert k["status"] == "on_track" and k["confidence"] == 7 and k["grade"] is None
+    assert main(["--db", str(db), "okrs", "checkin", kid, "180", "--confidence", "9", "--comment", "good week",
+                 "--as-of", "2026-08-20"]) == 0
+    ci = json.loads(capsys.readouterr().out)
+    assert (ci["value"], ci["confidence"], ci["comment"], ci["author"], ci["source"]) == (180, 9, "good week", "cli", "manual")
+    assert main(["--db", str(db), "okrs", "checkin", kid, "180", "--confidence", "12"]) == 2
+    assert "confidence" in capsys.readouterr().err
+    assert main(["--db", str(db), "okrs", "--period", "2026-Q7", "--json"]) == 2
