@@ -1030,7 +1030,9 @@ def _kr_in_from_row(k: dict) -> KeyResultIn:
 def auto_checkins_after_import(store: Store, actor: Actor, import_id: str, today: dt.date | None = None) -> list[Checkin]:
     """Re-compute every active linked KR and add an 'import' check-in naming import_id where the value changed; returns them.
 
-    A KR whose data cannot give a value (e.g. no events in its period yet) is left alone.
+    A KR whose data cannot give a value (e.g. no events in its period yet), or whose stored link no
+    longer validates, is left alone. KRs of ended periods are updated too: late data (e.g. the last
+    cohorts of a quarter reaching week 4) legitimately moves a grade.
     """
     require_editor(actor)
     today = today or dt.date.today()
@@ -1041,10 +1043,15 @@ def auto_checkins_after_import(store: Store, actor: Actor, import_id: str, today
     file_name = db.import_file_name(store, import_id) or import_id
     rows = []
     for k in linked:
-        kr = _kr_in_from_row(k)
-        per = resolve_period(store, k["period"])
-        ci = _link_checkin(store, actor, k["id"], kr, per, today, "import", import_id,
-                           comment=f"Updated by import {file_name}")
+        try:
+            kr = _kr_in_from_row(k)
+            per = resolve_period(store, k["period"])
+            ci = _link_checkin(store, actor, k["id"], kr, per, today, "import", import_id,
+                               comment=f"Updated by import {file_name}")
+        except ValueError:
+            # One KR whose stored link no longer validates (e.g. its custom period was removed) must not
+            # lose the import's result for everyone else; it keeps its last value.
+            continue
         if ci is None:
             continue
         prev = latest.get(k["id"])
