@@ -85,7 +85,7 @@ def card(r: metrics.KpiResult) -> None:
             if r.extra.get("n") is not None and r.key in ("csat", "nps", "cycle_time_days", "on_time_rate", "bug_rate"):
                 bits.append(f"n = {int(r.extra['n']):,}")
             if r.extra.get("period_elapsed") is not None:
-                bits.append(f"{r.period} in progress ({r.extra['period_elapsed']:.0%} elapsed)")
+                bits.append(f"{parse_period(r.period).describe()} in progress ({r.extra['period_elapsed']:.0%} elapsed)")
             if r.key in targets:
                 t = targets[r.key]
                 bits.append(f"target {fmt_value(t['target'], r.unit, currency)} ({t['okr_period']} OKR)")

@@ -77,5 +77,5 @@ def sparkline_specs(store: Store, segment: tuple = ()) -> dict[str, dict]:
     out = {}
     for key, df in all_kpi_series(store, "month", dict(segment) or None).items():
         if len(df) >= 2:
-            out[key] = sparkline(df, KPI_BY_KEY[key].unit, KPI_BY_KEY[key].label).to_dict()
+            out[key] = sparkline(df, KPI_BY_KEY[key].unit, KPI_BY_KEY[key].label).to_dict(validate=False)
     return out

@@ -157,14 +157,20 @@ def property_keys(store: Store, sample_rows: int = 50000) -> list[str]:
     return [r[0] for r in rows]
 
 
-def property_values(store: Store, keys: list[str], max_values: int) -> dict[str, list[str]]:
-    """Return {key: sorted distinct string values} over all events, dropping keys with more than max_values values."""
+def property_values(store: Store, keys: list[str], max_values: int, max_blobs: int = 50000) -> dict[str, list[str]]:
+    """Return {key: sorted distinct string values} over events' properties, dropping keys with more than max_values values.
+
+    Each distinct properties blob is parsed once; beyond max_blobs distinct blobs the rest are skipped.
+    """
     if not keys:
         return {}
     # Positions are integers generated here, never user text.
     cols = ", ".join(f"list(DISTINCT v[{i + 1}]) FILTER (WHERE v[{i + 1}] IS NOT NULL)" for i in range(len(keys)))
-    row = _fetch(store, f"SELECT {cols} FROM (SELECT json_extract_string(properties, ?::VARCHAR[]) AS v "
-                        f"FROM events WHERE properties IS NOT NULL)", [[_json_path(k) for k in keys]])[0]
+    # Property blobs repeat (platform x country x device), so parse each distinct blob once; past
+    # max_blobs distinct blobs (ids inside properties) the rest is not parsed, like a sample.
+    row = _fetch(store, f"SELECT {cols} FROM (SELECT json_extract_string(properties, ?::VARCHAR[]) AS v FROM ("
+                        f"SELECT properties FROM events WHERE properties IS NOT NULL GROUP BY properties LIMIT ?))",
+                 [[_json_path(k) for k in keys], max_blobs])[0]
     out = {}
     for key, vals in zip(keys, row):
         vals = [v for v in (vals or []) if v != ""]
