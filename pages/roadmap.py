@@ -22,6 +22,9 @@ VIEWS = {"timeline": "Timeline", "board": "Now / Next / Later", "priorities": "P
 WEIGHT_LABELS = {"reach": "Reach", "impact": "Impact", "confidence": "Confidence", "value": "Value", "ease": "Ease (ICE)",
                  "effort": "Effort (less is better)"}
 HEALTH_ICON = {"on_track": "🟢", "at_risk": "🟠", "off_track": "🔴"}
+HEALTH_BADGE = {"on_track": "green", "at_risk": "orange", "off_track": "red"}
+STATUS_BADGE = {"idea": "gray", "discovery": "violet", "planned": "blue", "in_progress": "blue", "launched": "green",
+                "measured": "green"}
 
 if msg := st.session_state.pop("_roadmap_flash", None):
     st.success(msg)
@@ -177,12 +180,11 @@ def _priorities() -> None:
     for v in views:
         s = v.scores
         rows.append({
-            "Initiative": v.title, "Status": rm.STATUS_LABELS[v.status],
-            "RICE": s["rice"], "RICE rank": v.ranks["rice"], "ICE": s["ice"], "ICE rank": v.ranks["ice"],
-            "Value/effort": s["value_effort"], "V/E rank": v.ranks["value_effort"],
-            "Weighted": s["weighted"], "Weighted rank": v.ranks["weighted"],
-            "Rank moves": v.rank_spread,
+            "Initiative": v.title, "RICE rank": v.ranks["rice"], "ICE rank": v.ranks["ice"],
+            "V/E rank": v.ranks["value_effort"], "Weighted rank": v.ranks["weighted"],
             "Flag": f"⚠ moves {v.rank_spread} places" if v.rank_flag else "",
+            "RICE": s["rice"], "ICE": s["ice"], "Value/effort": s["value_effort"], "Weighted": s["weighted"],
+            "Rank moves": v.rank_spread, "Status": rm.STATUS_LABELS[v.status],
         })
     df = pd.DataFrame(rows).sort_values("RICE rank", na_position="last")
     st.dataframe(df, hide_index=True, width="stretch", column_config={
@@ -218,14 +220,18 @@ def _detail(iid: str) -> None:
     if v is None:
         return
     st.subheader(v.title)
-    m = st.columns(4)
-    m[0].metric("Status", rm.STATUS_LABELS[v.status], border=True)
-    m[1].metric("Health", f"{HEALTH_ICON[v.health]} {rm.HEALTH_LABELS[v.health]}", border=True)
-    m[2].metric("RICE rank", _rank_text(v, "rice"), border=True, help="Among all active initiatives.")
+    when = (f"{v.start_date:%d %b %Y} – {v.end_date:%d %b %Y}" if v.start_date and v.end_date
+            else rm.BUCKET_LABELS[v.board_bucket])
+    st.markdown(f":{STATUS_BADGE[v.status]}-badge[{rm.STATUS_LABELS[v.status]}] "
+                f":{HEALTH_BADGE[v.health]}-badge[{rm.HEALTH_LABELS[v.health]}] · {when}"
+                + (f" · {md_escape(v.team)}" if v.team else ""))
+    m = st.columns(3)
+    m[0].metric("RICE rank", _rank_text(v, "rice"), border=True, help="Among all active initiatives.")
+    m[1].metric("Weighted rank", _rank_text(v, "weighted"), border=True, help="With the default weights, among all active initiatives.")
     if v.jira_total:
-        m[3].metric("Jira delivery", f"{v.jira_done} / {v.jira_total}", border=True, help="Work items done / attached.")
+        m[2].metric("Jira delivery", f"{v.jira_done} / {v.jira_total}", border=True, help="Work items done / attached.")
     else:
-        m[3].metric("Jira delivery", "–", border=True, help="No Jira work attached (set an epic or a label).")
+        m[2].metric("Jira delivery", "–", border=True, help="No Jira work attached (set an epic or a label).")
     for w in v.warnings:
         st.warning(f"{v.title} {w}.")
     names = ["PRD", "RACI", "Outcome", "Delivery"] + (["Edit"] if actor.can_edit else [])

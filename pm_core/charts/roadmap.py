@@ -99,15 +99,17 @@ def timeline_chart(views: list, today: dt.date, colour_by: str = "status", lane_
     # Rows arrive in swimlane order and every other layer holds a subset of them, so keeping data
     # order (sort=None) gives the same order as an explicit list without copying it into each layer.
     y = alt.Y("row:N", sort=None, title=None, axis=alt.Axis(labelLimit=260))
-    height = max(ROW_PX * max(len(df), 1), 80)
     base = alt.Chart(df)
+    # Only the values present are listed, so the legend stays one short line; colours stay fixed per value.
     if colour_by == "pillar":
+        present = [p for p in PILLAR_COLOURS_LABELLED if p in set(df["pillar"])] or list(PILLAR_COLOURS_LABELLED)
         colour = alt.Color("pillar:N", title="Pillar",
-                           scale=alt.Scale(domain=list(PILLAR_COLOURS_LABELLED), range=list(PILLAR_COLOURS_LABELLED.values())))
+                           scale=alt.Scale(domain=present, range=[PILLAR_COLOURS_LABELLED[p] for p in present]))
     else:
+        present = [s for s in STATUSES if s in set(df["status"])] or list(STATUSES)
         colour = alt.Color("status_label:N", title="Status",
-                           scale=alt.Scale(domain=[STATUS_LABELS[s] for s in STATUSES],
-                                           range=[STATUS_COLOURS[s] for s in STATUSES]))
+                           scale=alt.Scale(domain=[STATUS_LABELS[s] for s in present],
+                                           range=[STATUS_COLOURS[s] for s in present]))
     tooltip = [alt.Tooltip("title:N", title="Initiative"), alt.Tooltip("dates:N", title="Dates"),
                alt.Tooltip("status_label:N", title="Status"), alt.Tooltip("health:N", title="Health"),
                alt.Tooltip("team:N", title="Team"), alt.Tooltip("pillar:N", title="Pillar"),
@@ -148,8 +150,11 @@ def timeline_chart(views: list, today: dt.date, colour_by: str = "status", lane_
     layers.append(alt.Chart(today_df).mark_text(color="#cc4125", align="left", dx=4, dy=-6, baseline="bottom",
                                                 fontWeight="bold").encode(
         x=alt.X("date:T", scale=x_scale), y=alt.YValue(0), text=alt.TextValue("Today")))
-    return alt.layer(*layers).properties(
-        title=title, height=height, width="container")
+    # A step height gives every row the same room whatever the number of initiatives.
+    height = alt.Step(ROW_PX) if len(df) else 60
+    # Legends above the plot: beside it they are taller than a short roadmap and get cut off.
+    return alt.layer(*layers).properties(title=title, height=height, width="container").configure_legend(
+        orient="top", direction="horizontal", titleOrient="left", columns=0)
 
 
 PILLAR_COLOURS_LABELLED = {PILLAR_LABELS[k]: c for k, c in PILLAR_COLOURS.items()}
