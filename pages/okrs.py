@@ -149,6 +149,7 @@ KR_COLUMNS = {
     "Grade": st.column_config.NumberColumn("Grade", format="%.2f", help="0.0–1.0 at the end of the period; 0.6–0.7 is the sweet spot"),
 }
 graded = today >= per.end
+objs_by_id = {o.id: o for o in views_all}
 
 if len(views) <= CARD_LIMIT:
     for o in views:
@@ -157,7 +158,9 @@ if len(views) <= CARD_LIMIT:
             head.subheader(o.title, anchor=False)
             colour, icon = CHIP[o.status]
             chip.badge(okrs.STATUS_LABELS[o.status], color=colour, icon=icon)
-            bits = [b for b in (o.owner and f"Owner: {o.owner}", o.pillar and PILLAR_LABELS[o.pillar],
+            parent = objs_by_id.get(o.parent_id)
+            bits = [b for b in (parent and f"Part of: {parent.title}", o.owner and f"Owner: {o.owner}",
+                                o.pillar and PILLAR_LABELS[o.pillar],
                                 o.confidence is not None and f"confidence {o.confidence:g}/10",
                                 o.grade is not None and f"grade {o.grade:.2f} — {okrs.grade_note(o.grade)}") if b]
             if bits:
