@@ -999,9 +999,26 @@ def _outcome_bullets(store: Store, init: Any) -> list[str]:
     return out
 
 
+def resolve_experiment(names: list[str], wanted: str) -> str | None:
+    """Return the imported experiment a card names: the exact name, else the one name containing it (or contained in it).
+
+    Importers may name an experiment after its file ('ab_test_verified_wifi_filter' for
+    'verified_wifi_filter'); two or more partial matches are ambiguous and give None.
+    """
+    if wanted in names:
+        return wanted
+    w = wanted.lower()
+    near = [n for n in names if w in n.lower() or n.lower() in w]
+    return near[0] if len(near) == 1 else None
+
+
 def _experiment_bullet(store: Store, name: str) -> str | None:
     from . import experiments
 
+    found = resolve_experiment(list(experiments.list_experiments(store)), name)
+    if found is None:
+        return f"A/B test {name}: not imported yet"
+    name = found
     try:
         r = experiments.analyse(store, name)
     except Exception as exc:
@@ -1018,13 +1035,14 @@ def _experiment_bullet(store: Store, name: str) -> str | None:
     return "; ".join(parts) + (f" — {verdict}" if verdict else "")
 
 
-def battle_card(store: Store, initiative_id: str, today: dt.date | None = None) -> Section:
+def battle_card(store: Store, initiative_id: str, today: dt.date | None = None, inits: list | None = None) -> Section:
     """Return one initiative's battle card as a section: value proposition, who it is for, proof points, objections.
 
     Text nobody wrote falls back to the initiative's solution / problem; proof points come from the
     data (outcome check, the named A/B test, linked key results, delivery progress) plus written notes.
+    `inits` is the roadmap's list when the caller already has it (saves listing it again per card).
     """
-    init = next((i for i in _initiatives(store) if _g(i, "id") == initiative_id), None)
+    init = next((i for i in (inits if inits is not None else _initiatives(store)) if _g(i, "id") == initiative_id), None)
     if init is None:
         raise AudienceError(f"no initiative with id {initiative_id!r}")
     card = get_battle_card(store, initiative_id) or BattleCardIn()
@@ -1067,27 +1085,30 @@ def battle_card(store: Store, initiative_id: str, today: dt.date | None = None) 
 
 
 def _section_battle_cards(ctx: _Ctx) -> list[Section]:
-    cands = ctx.memo("bc_candidates", lambda: battle_card_candidates(ctx.store))
+    inits = ctx.memo("initiatives", lambda: _initiatives(ctx.store))
+    cands = [(i.id, i.title) for i in inits if _g(i, "status") in BATTLE_CARD_STATUSES]
     if ctx.initiative:
         cands = [c for c in cands if c[0] == ctx.initiative] or cands
     if not cands:
         return [Section(id="battle_cards", title="Battle cards",
                         empty="No launched or planned initiatives yet: battle cards are made from the roadmap.")]
-    return [battle_card(ctx.store, iid, ctx.today) for iid, _ in cands[: ctx.audience.max_items]]
+    inits = ctx.memo("initiatives", lambda: _initiatives(ctx.store))
+    return [battle_card(ctx.store, iid, ctx.today, inits) for iid, _ in cands[: ctx.audience.max_items]]
 
 
 # -- engineering debrief ------------------------------------------------------------------------
 _TYPE_WORDS = {"story": ("story", "stories"), "task": ("task", "tasks"), "subtask": ("sub-task", "sub-tasks"),
                "bug": ("bug", "bugs"), "other": ("other item", "other items")}
 
-def debrief(store: Store, initiative_id: str) -> Section:
+def debrief(store: Store, initiative_id: str, inits: list | None = None) -> Section:
     """Return the engineering debrief of a launched initiative: what shipped, adoption, bug rate and cycle time, feedback.
 
     Work items come from the initiative's Jira epic or label; bug rate = bugs / all its items; cycle
     time = median (and 85th percentile) days from created to resolved over its resolved items.
     Feedback themes count survey comments from the launch date on (see `feedback_themes`).
+    `inits` is the roadmap's list when the caller already has it.
     """
-    init = next((i for i in _initiatives(store) if _g(i, "id") == initiative_id), None)
+    init = next((i for i in (inits if inits is not None else _initiatives(store)) if _g(i, "id") == initiative_id), None)
     if init is None:
         raise AudienceError(f"no initiative with id {initiative_id!r}")
     title = _g(init, "title")
@@ -1150,13 +1171,15 @@ def debrief(store: Store, initiative_id: str) -> Section:
 
 
 def _section_debrief(ctx: _Ctx) -> list[Section]:
-    cands = ctx.memo("db_candidates", lambda: debrief_candidates(ctx.store))
+    inits = ctx.memo("initiatives", lambda: _initiatives(ctx.store))
+    cands = [(i.id, i.title) for i in inits if _g(i, "status") in DEBRIEF_STATUSES]
     if ctx.initiative:
         cands = [c for c in cands if c[0] == ctx.initiative] or cands
     if not cands:
         return [Section(id="debrief", title="Engineering debrief",
                         empty="No launched initiatives yet: a debrief is written once an initiative launches.")]
-    return [debrief(ctx.store, iid) for iid, _ in cands[: ctx.audience.max_items]]
+    inits = ctx.memo("initiatives", lambda: _initiatives(ctx.store))
+    return [debrief(ctx.store, iid, inits) for iid, _ in cands[: ctx.audience.max_items]]
 
 
 _BUILDERS: dict[str, Callable[[_Ctx], list[Section]]] = {

@@ -313,3 +313,13 @@ def test_a_failing_trend_is_reported_in_its_section_only(store, monkeypatch):
     assert "series exploded" in b.section("trend_bug_rate").error
     assert b.section("trend_p95_latency_ms").error is None  # a metric series, not a KPI series
     assert b.section("metrics").error is None
+
+
+@pytest.mark.parametrize("names, wanted, found", [
+    (["verified_wifi_filter"], "verified_wifi_filter", "verified_wifi_filter"),
+    (["ab_test_verified_wifi_filter", "pricing"], "verified_wifi_filter", "ab_test_verified_wifi_filter"),
+    (["wifi_a", "wifi_b"], "wifi", None),
+    ([], "x", None),
+])
+def test_resolve_experiment(names, wanted, found):
+    assert A.resolve_experiment(names, wanted) == found
