@@ -1143,6 +1143,3 @@ def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> None:
                     if value is None:
                         continue  # the data gave no value, so there is nothing to be confident about yet
                 add_checkin(store, actor, kid, value, c.get("confidence"), c.get("comment"), as_of=as_of, today=today)
-
-
-PILLAR_CHOICES = {p: PILLAR_LABELS[p] for p in PILLARS}

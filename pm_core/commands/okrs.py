@@ -18,6 +18,7 @@ def _date(text: str) -> dt.date:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add `okrs` (list, --json) and `okrs checkin` to the CLI."""
     p = sub.add_parser("okrs", help="objectives and key results with progress, pace, status and grades")
     p.add_argument("--period", help="OKR period, e.g. 2026-Q3 (default: the current one, else the latest with objectives)")
     p.add_argument("--today", type=_date, help="judge pace as of this day (default: today)")

@@ -7,11 +7,12 @@ import pytest
 
 from pm_core import okrs
 from pm_core.auth import Actor
+from pm_core.periods import parse_period
 from pm_core.store import open_store
 
 PAGE = "pages/okrs.py"
 EDITOR = Actor(email="pm@example.com", role="editor")
-Q = okrs.parse_period("2026-Q4")  # the demo's current quarter; the page judges pace on the real today
+Q = parse_period("2026-Q4")  # the demo's current quarter; the page judges pace on the real today
 
 
 TYPES = {"increase_to": (100, 200), "decrease_to": (10, 5), "stay_above": (0.99, 0.995), "stay_below": (380, 400),
