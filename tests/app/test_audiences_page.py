@@ -183,3 +183,12 @@ def test_a_valid_link_opens_exactly_that_view(open_link, full_db):
     assert at.selectbox(key="aud_period").value == "2026-08"
     assert at.selectbox(key="aud_seg_platform").value == "Web"
     assert any("August 2026" in c.value and "platform = Web" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("aid", A.AUDIENCE_IDS)
+def test_each_audience_on_the_demo_as_a_viewer(open_link, demo_db_path, aid):
+    at = open_link("viewer", demo_db_path, {"audience": aid, "period": "2026-Q3"})
+    assert not at.exception, [e.value for e in at.exception][:1]
+    assert not at.error and not at.warning
+    assert len(at.metric) >= 4
+    _assert_read_only(at)

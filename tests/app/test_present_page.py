@@ -86,3 +86,10 @@ def test_invalid_period_in_the_link_falls_back_with_a_notice(run_page, full_db):
     assert not at.exception
     # the sidebar select keeps its session value; the notice says what the link asked for
     assert any("1999-Q9" in w.value for w in at.warning)
+
+
+def test_demo_presentation_for_q3(run_page, demo_db_path):
+    at = run_page(PAGE, "viewer", demo_db_path, query={"period": "2026-Q3"})
+    assert not at.exception, [e.value for e in at.exception][:1]
+    assert len(_slide_titles(at)) == 1 + len(SLIDES) and not at.error
+    assert "Q3 2026" in _slide_titles(at)[0]

@@ -63,8 +63,7 @@ def _work_items() -> pd.DataFrame:
         add(f"NOM-4{i}", f"Workspace story {i}", "Story", "story", f"2026-09-{1 + i:02d}",
             f"2026-10-{1 + i:02d}" if i < 2 else None, "NOM-2", ["workspace"])
     add("NOM-50", FORMULA, "Bug", "bug", "2026-11-10", None, "NOM-2", ["workspace"], status="Open")
-    # Unlinked chores so that every month with a resolution also has a creation: pm_core.metrics'
-    # monthly bug-rate series fails on a month with resolutions but no creations (reported to its owner).
+    # Unlinked chores, outside every initiative's epic and label.
     add("NOM-90", "Upgrade CI runners", "Task", "task", "2026-08-05", "2026-08-06")
     add("NOM-91", "Rotate certificates", "Task", "task", "2026-10-05", "2026-10-06")
     df = pd.DataFrame(rows)
