@@ -17,9 +17,11 @@ SLIDE_CSS = """
 div[class*="st-key-slide-"] { min-height: 82vh; padding: 1.5rem 0 2rem; border-bottom: 1px solid #d9dee5; }
 div[class*="st-key-slide-"] h2 { font-size: 2.6rem !important; line-height: 1.15; }
 div[class*="st-key-slide-"] p, div[class*="st-key-slide-"] li { font-size: 1.35rem !important; }
-div[class*="st-key-slide-"] [data-testid="stMetricValue"] { font-size: 3rem !important; }
+div[class*="st-key-slide-"] [data-testid="stMetricValue"],
+div[class*="st-key-slide-"] [data-testid="stMetricValue"] * { font-size: 3rem !important; line-height: 1.1; }
 div[class*="st-key-slide-"] [data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
-div[class*="st-key-slide-"] [data-testid="stMetricDelta"] { font-size: 1.15rem !important; }
+div[class*="st-key-slide-"] [data-testid="stMetricDelta"],
+div[class*="st-key-slide-"] [data-testid="stMetricDelta"] * { font-size: 1.15rem !important; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
   [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
@@ -65,9 +67,9 @@ with st.container(key="slide-0"):
 
 def slide_metrics(items: list[MetricItem]) -> None:
     """Headline KPIs as large tiles with their change; definitions in the tooltip."""
-    for start in range(0, len(items), 4):
-        cols = st.columns(4)
-        for col, m in zip(cols, items[start:start + 4]):
+    for start in range(0, len(items), 3):
+        cols = st.columns(3)
+        for col, m in zip(cols, items[start:start + 3]):
             with col:
                 change = m.change_text
                 st.metric(md_escape(m.label), m.value_text, delta=None if change == "—" else change,

@@ -30,6 +30,13 @@ ROWS_PER_SLIDE = 10
 MAX_TABLE_COLS = 7
 
 
+def _lines_height(paras: list[tuple[str, str]], size: int, width: int) -> int:
+    """Return the estimated height (EMU) of paragraphs at a font size: ~0.5 em per character, 1.2 line spacing + 6 pt gap."""
+    chars_per_line = max(20, int(width / Pt(size) / 0.5))
+    lines = sum(max(1, -(-len(text) // chars_per_line)) for _, text in paras)
+    return int(lines * Pt(size) * 1.2 + len(paras) * Pt(6))
+
+
 class _Deck:
     def __init__(self, b: Briefing, render: Callable[[dict], bytes]):
         self.b = b
@@ -147,34 +154,41 @@ class _Deck:
         run.font.bold = bold
 
     def words(self, s: Section, items: list, first: bool) -> None:
-        slide = self.slide(s.title, s.lead if first else "", s.notes)
-        box = slide.shapes.add_textbox(MARGIN, Inches(1.9), W - 2 * MARGIN, H - Inches(2.6))
-        tf = box.text_frame
-        tf.word_wrap = True
-        first_par = True
-
-        def para(text: str, size: int, bold: bool = False, color: RGBColor = INK):
-            nonlocal first_par
-            p = tf.paragraphs[0] if first_par else tf.add_paragraph()
-            first_par = False
-            run = p.add_run()
-            run.text = text
-            run.font.size = Pt(size)
-            run.font.bold = bold
-            run.font.color.rgb = color
-            p.space_after = Pt(6)
-
+        """Text and bullets on as few slides as fit: the font shrinks to 12 pt, then a continuation slide follows."""
+        paras: list[tuple[str, str]] = []   # (kind, text): head | line | text | muted
         for item in items:
             if isinstance(item, TextItem):
                 if item.text != s.lead:
-                    para(item.text, 18, color=BAD if item.tone == "warning" else INK)
+                    paras.append(("warn" if item.tone == "warning" else "text", item.text))
             elif isinstance(item, BulletsItem):
                 if item.title:
-                    para(item.title, 20, bold=True)
-                for line in item.bullets:
-                    para(f"• {line}", 16)
+                    paras.append(("head", item.title))
+                paras += [("line", f"• {line}") for line in item.bullets]
             elif isinstance(item, str):
-                para(item, 18, color=MUTED)
+                paras.append(("muted", item))
+        box_w, box_h = W - 2 * MARGIN, H - Inches(2.6)
+        pages, page = [], []
+        for p in paras:
+            if page and _lines_height(page + [p], 12, box_w) > box_h:
+                pages.append(page)
+                page = []
+            page.append(p)
+        pages.append(page)
+        for n, chunk in enumerate(pages):
+            size = next((sz for sz in (18, 16, 14, 12) if _lines_height(chunk, sz, box_w) <= box_h), 12)
+            title = s.title + (" (continued)" if n else "")
+            slide = self.slide(title, s.lead if first and not n else "", s.notes)
+            box = slide.shapes.add_textbox(MARGIN, Inches(1.9), box_w, box_h)
+            tf = box.text_frame
+            tf.word_wrap = True
+            for k, (kind, text) in enumerate(chunk):
+                p = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
+                run = p.add_run()
+                run.text = text
+                run.font.size = Pt(size + 2 if kind == "head" else size)
+                run.font.bold = kind == "head"
+                run.font.color.rgb = BAD if kind == "warn" else MUTED if kind == "muted" else INK
+                p.space_after = Pt(6)
 
     def section(self, s: Section) -> None:
         if s.error or (s.empty and not s.items):
