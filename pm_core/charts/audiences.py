@@ -10,8 +10,7 @@ import altair as alt
 import pandas as pd
 
 WIDTH, HEIGHT = 560, 260
-STATUS_COLOURS = {"On track": "#2e7d32", "At risk": "#f9a825", "Off track": "#c62828", "No check-in yet": "#9e9e9e",
-                  "Unknown": "#bdbdbd"}
+STATUS_COLOURS = {"On track": "#2e7d32", "At risk": "#f9a825", "Off track": "#c62828", "No check-in yet": "#9e9e9e"}
 
 
 def axis_format(unit: str, currency: str = "USD") -> str:
@@ -60,8 +59,11 @@ def okr_progress_chart(df: pd.DataFrame, title: str) -> alt.Chart:
             alt.Tooltip("progress:Q", title="Progress", format=".0%"),
             alt.Tooltip("expected:Q", title="Expected by today", format=".0%"),
             alt.Tooltip("status:N", title="Status")]
+    # Only the statuses present get a legend entry; unknown words fall back to grey.
+    present = [st for st in STATUS_COLOURS if st in set(data["status"])]
+    present += sorted(set(data["status"]) - set(present))
     colour = alt.Color("status:N", title="Status",
-                       scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())))
+                       scale=alt.Scale(domain=present, range=[STATUS_COLOURS.get(st, "#bdbdbd") for st in present]))
     bars = alt.Chart(data).mark_bar(height=14).encode(
         x=alt.X("progress:Q", title="Progress towards target", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format=".0%")),

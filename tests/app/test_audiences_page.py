@@ -192,3 +192,20 @@ def test_each_audience_on_the_demo_as_a_viewer(open_link, demo_db_path, aid):
     assert not at.error and not at.warning
     assert len(at.metric) >= 4
     _assert_read_only(at)
+
+
+def test_a_link_to_one_battle_card(open_link, full_db):
+    s = open_store(full_db)
+    try:
+        iid, title = A.battle_card_candidates(s)[0]
+    finally:
+        s.close()
+    at = open_link("viewer", full_db, {"audience": "sales", "period": "all", "initiative": iid})
+    assert not at.exception and not at.warning
+    cards = [m.value for m in at.markdown if m.value.startswith("#### Battle card")]
+    assert len(cards) == 1
+    qp = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert qp["initiative"] == iid
+    at = open_link("viewer", full_db, {"audience": "sales", "initiative": "ini_gone"})
+    assert any("ini_gone" in w.value for w in at.warning)
+    assert len([m for m in at.markdown if m.value.startswith("#### Battle card")]) == 3
