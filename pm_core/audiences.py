@@ -198,7 +198,7 @@ DEFAULT_AUDIENCES: dict[str, AudienceDef] = {a.id: a for a in [
         cares_about=["battle cards", "proof points", "objections and answers"],
         metrics=["conversion_rate", "nps", "csat", "market_share"],
         charts=["conversion_rate"],
-        sections=["metrics", "shipped", "battle_cards"],
+        sections=["metrics", "shipped", "battle_cards", "trends"],
         roadmap_statuses=["planned", "in_progress", "launched"]),
     AudienceDef(
         id="support", name="Customer support",
@@ -207,7 +207,7 @@ DEFAULT_AUDIENCES: dict[str, AudienceDef] = {a.id: a for a in [
         cares_about=["release notes", "known issues and bugs", "survey comment themes"],
         metrics=["csat", "nps", "bug_rate", "task_success_rate"],
         charts=["csat"],
-        sections=["metrics", "shipped", "known_issues", "feedback"],
+        sections=["metrics", "shipped", "known_issues", "feedback", "trends"],
         roadmap_statuses=["in_progress", "launched"]),
     AudienceDef(
         id="executives", name="Executives",

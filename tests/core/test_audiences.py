@@ -42,6 +42,8 @@ def test_defaults_follow_the_cheatsheet():
     assert {"battle_cards", "shipped"} <= set(d["sales"].sections)
     assert {"known_issues", "feedback", "shipped"} <= set(d["support"].sections) and "csat" in d["support"].metrics
     assert "debrief" in d["engineering"].sections
+    for a in d.values():  # a default that names trend charts also shows the trends section
+        assert not a.charts or "trends" in a.sections, a.id
 
 
 @pytest.mark.parametrize("change, field", [
