@@ -62,14 +62,19 @@ initiative = None
 if "battle_cards" in aud.sections or "debrief" in aud.sections:
     cands = ui.cached(A.battle_card_candidates) if "battle_cards" in aud.sections else ui.cached(A.debrief_candidates)
     if cands:
-        ids = ["*", *[c[0] for c in cands]]
-        titles = {"*": "All of them", **dict(cands)}
-        wanted, n = ui.query_param("initiative", ids, "*")
+        # Options are the visible labels (a repeated title gets its id appended), mapped back to ids.
+        seen: dict[str, int] = {}
+        for _, t in cands:
+            seen[t] = seen.get(t, 0) + 1
+        by_label = {"All of them": None, **{(t if seen[t] == 1 else f"{t} ({i})"): i for i, t in cands}}
+        ids = [i for i in by_label.values() if i]
+        wanted, n = ui.query_param("initiative", ids, None)
         if n:
             st.warning(n, icon=":material/link_off:")
+        labels = list(by_label)
+        index = next(k for k, lab in enumerate(labels) if by_label[lab] == wanted)
         what = "Battle cards for" if "battle_cards" in aud.sections else "Debriefs for"
-        picked = st.selectbox(what, ids, index=ids.index(wanted), format_func=lambda i: titles[i], key="aud_initiative")
-        initiative = None if picked == "*" else picked
+        initiative = by_label[st.selectbox(what, labels, index=index, key="aud_initiative")]
 
 # The URL always holds the view, so copying it shares exactly this view.
 st.query_params["audience"] = aud_id

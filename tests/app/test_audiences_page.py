@@ -209,3 +209,26 @@ def test_a_link_to_one_battle_card(open_link, full_db):
     at = open_link("viewer", full_db, {"audience": "sales", "initiative": "ini_gone"})
     assert any("ini_gone" in w.value for w in at.warning)
     assert len([m for m in at.markdown if m.value.startswith("#### Battle card")]) == 3
+
+
+def test_viewer_can_download_every_export(open_link, full_db):
+    at = open_link("viewer", full_db, {"audience": "executives", "period": "2026-Q3"})
+    labels = [d.proto.label for d in at.get("download_button")]
+    for want in ("PowerPoint deck", "Excel workbook", "HTML briefing (offline)", "PNG of this chart"):
+        assert want in labels, labels
+
+
+def test_editor_saves_a_battle_card_from_the_page(open_link, full_db):
+    at = open_link("editor", full_db, {"audience": "marketing", "period": "all"})
+    iid = at.selectbox(key="bc_initiative").value
+    next(t for t in at.text_area if t.label == "Value proposition").set_value("=cmd| a pitch that looks like a formula")
+    next(b for b in at.button if b.label == "Save battle card").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception][:1]
+    s = open_store(full_db)
+    try:
+        assert A.get_battle_card(s, iid).value_proposition == "=cmd| a pitch that looks like a formula"
+    finally:
+        s.close()
+    md = "\n".join(m.value for m in at.markdown)
+    assert r"=cmd\| a pitch that looks like a formula" in md
