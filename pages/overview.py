@@ -73,7 +73,7 @@ def card(r: metrics.KpiResult) -> None:
                   delta=None if change == "—" else change,
                   delta_color="normal" if d.higher_is_better else "inverse",
                   delta_description=f"vs {parse_period(r.extra['previous_period']).describe()}" if change != "—" and r.extra.get("previous_period") else None,
-                  help=f"Covers {r.period}.")
+                  help=f"Covers {parse_period(r.period).describe()}.")
         if r.value is None:
             st.caption(f"Not enough data: {r.note or 'no data for this period.'}")
         else:
