@@ -168,7 +168,9 @@ class _Context:
         else:
             prev = self.prev_period or p
             lo, hi = _add_months(prev.start, -1), p.end
-        df = ms.monthly_activity(self.src, _dt(lo), _dt(hi), self.settings["feature_event"], self.segment)
+        # The first month only supplies the users that the next month's churn is measured against.
+        df = ms.monthly_activity(self.src, _dt(_add_months(lo, 1)), _dt(hi), self.settings["feature_event"],
+                                 self.segment, lead_start=_dt(lo))
         rows = {r["month"]: r for r in df.to_dict("records")}
         if p.is_all:
             ref = month_of(last.date())

@@ -93,15 +93,23 @@ def event_overview(src, ranges: list[Range], segment: dict[str, str] | None = No
 
 
 def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
-                     feature_event: str, segment: dict[str, str] | None = None) -> pd.DataFrame:
+                     feature_event: str, segment: dict[str, str] | None = None,
+                     lead_start: dt.datetime | None = None) -> pd.DataFrame:
     """Return one row per calendar month (UTC) with events in [start, end).
 
     Columns: month (date), mau, dau (mean distinct users per day over days with any event), days
     (days with events), feature_users, prev_active (users active in the month before, if that month
     is inside the range, else NULL) and churned (of those, users with no event in this month).
+    lead_start (a month start before start) adds that month's users only, so the first month's churn
+    can be measured without the cost of its daily figures.
     """
     seg, sp = segment_clause(segment)
     rng, rp = _range("ts", start, end)
+    lead_sql, lead_params = "", []
+    if lead_start is not None and start is not None:
+        lead_sql = (f" UNION ALL SELECT DISTINCT user_id, CAST(date_trunc('month', ts) AS DATE) AS m, false AS feat "
+                    f"FROM events WHERE ts >= ? AND ts < ?{seg}")
+        lead_params = [lead_start, start] + sp
     sql = f"""
     WITH ud AS MATERIALIZED (
         SELECT user_id, CAST(ts AS DATE) AS d, bool_or(event = ?) AS feat
@@ -110,7 +118,7 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
     ),
     um AS MATERIALIZED (
         SELECT user_id, CAST(date_trunc('month', d) AS DATE) AS m, bool_or(feat) AS feat
-        FROM ud GROUP BY user_id, m
+        FROM ud GROUP BY user_id, m{lead_sql}
     ),
     dm AS (
         SELECT m, avg(n) AS dau, count(*) AS days FROM (
@@ -130,7 +138,7 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
     FROM mm JOIN dm USING (m) LEFT JOIN ch USING (m)
     ORDER BY month
     """
-    df = _df(src, sql, [feature_event] + rp + sp)
+    df = _df(src, sql, [feature_event] + rp + sp + lead_params)
     if not df.empty:
         df["month"] = pd.to_datetime(df["month"]).dt.date
     return df
