@@ -38,6 +38,8 @@ class AudienceError(ValueError):
 # -- what can be shown ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class MetricDef:
+    """A metric an audience can show: a KPI, a metric series or a setting, with its words and unit."""
+
     key: str
     label: str
     unit: str            # fraction | currency | ms | int | score | users | days | nps | ratio
@@ -301,6 +303,8 @@ def reset_audience(store: Store, actor: Actor, audience_id: str) -> AudienceDef:
 
 # -- battle cards and debrief notes -------------------------------------------------------------
 class Objection(BaseModel):
+    """One objection a buyer raises and the answer to give."""
+
     model_config = ConfigDict(str_strip_whitespace=True)
     objection: str = Field(min_length=1, max_length=400)
     answer: str = Field(min_length=1, max_length=1000)
@@ -460,6 +464,7 @@ class _Ctx:
     cache: dict = field(default_factory=dict)
 
     def memo(self, key: str, fn: Callable[[], Any]) -> Any:
+        """Return fn() computed once per briefing under key (sections share KPIs, initiatives, OKRs)."""
         if key not in self.cache:
             self.cache[key] = fn()
         return self.cache[key]

@@ -11,6 +11,7 @@ from ..store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `export` subcommand to the CLI."""
     p = sub.add_parser("export", help="write an audience's briefing as PowerPoint, Excel, HTML (or one chart as PNG)")
     p.add_argument("format", choices=["pptx", "xlsx", "html", "png"], help="file format")
     p.add_argument("out", type=Path, help="file to write (its folder must exist)")

@@ -48,6 +48,7 @@ class _Deck:
     # -- primitives ------------------------------------------------------------------------------
     def text(self, slide, left, top, width, height, text: str, size: int, bold: bool = False,
              color: RGBColor = INK, wrap: bool = True):
+        """Add a text box with one run of text; returns the shape."""
         box = slide.shapes.add_textbox(left, top, width, height)
         tf = box.text_frame
         tf.word_wrap = wrap
@@ -60,6 +61,7 @@ class _Deck:
         return box
 
     def slide(self, title: str, lead: str = "", notes: str = ""):
+        """Add a blank slide with a title, an optional lead, a footer and speaker notes; returns it."""
         s = self.prs.slides.add_slide(self.blank)
         self.text(s, MARGIN, Inches(0.35), W - 2 * MARGIN, Inches(0.8), title, 30, bold=True)
         if lead:
@@ -72,6 +74,7 @@ class _Deck:
 
     # -- slides ----------------------------------------------------------------------------------
     def cover(self) -> None:
+        """Add the cover slide: title, headline, concern, audience and period."""
         b = self.b
         s = self.prs.slides.add_slide(self.blank)
         self.text(s, MARGIN, Inches(1.4), W - 2 * MARGIN, Inches(1.4), b.title, 36, bold=True)
@@ -83,6 +86,7 @@ class _Deck:
         s.notes_slide.notes_text_frame.text = "\n".join(notes + b.notices) or b.concern
 
     def tiles(self, s: Section, metrics: list[MetricItem]) -> None:
+        """Add metric tiles (six per slide) with value, change and period; definitions in the notes."""
         for start in range(0, len(metrics), TILES_PER_SLIDE):
             chunk = metrics[start:start + TILES_PER_SLIDE]
             title = s.title + (" (continued)" if start else "")
@@ -110,6 +114,7 @@ class _Deck:
                 self.text(slide, left + pad, top + Inches(1.7), tw - 2 * pad, Inches(0.5), small, 11, color=MUTED)
 
     def chart(self, s: Section, c: ChartItem, first: bool) -> None:
+        """Add one chart as a PNG scaled to fit the slide."""
         notes = "\n".join(x for x in [s.notes, f"Chart: {c.alt}" if c.alt else ""] if x)
         slide = self.slide(s.title if first else f"{s.title}: {c.title}", s.lead if first else "", notes)
         png = self.render(c.spec)
@@ -120,6 +125,7 @@ class _Deck:
         slide.shapes.add_picture(io.BytesIO(png), MARGIN + (box_w - w) // 2, Inches(1.9), Emu(w), Emu(h))
 
     def table(self, s: Section, t: TableItem, first: bool) -> None:
+        """Add a table, ten rows per slide, cells formatted as in the other exports."""
         cols = t.columns[:MAX_TABLE_COLS]
         rows = t.rows or [{}]
         for start in range(0, len(rows), ROWS_PER_SLIDE):
@@ -191,6 +197,7 @@ class _Deck:
                 p.space_after = Pt(6)
 
     def section(self, s: Section) -> None:
+        """Add the slides of one section: tiles, then text, then each chart and table on its own."""
         if s.error or (s.empty and not s.items):
             self.words(s, [s.error or s.empty], True)
             return
@@ -213,6 +220,7 @@ class _Deck:
                 first = False
 
     def build(self) -> bytes:
+        """Return the finished deck as bytes."""
         self.cover()
         for s in self.b.sections:
             self.section(s)
