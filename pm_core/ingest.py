@@ -34,6 +34,8 @@ Progress = Callable[[float, str], None]
 REJECTS_DIR = Path(tempfile.gettempdir()) / "pillars-rejects"
 ON_DUPLICATE = ("error", "skip", "replace")
 MAX_VALUE_CHARS = 500
+PREVIEW_CHECK_ROWS = 50_000     # the preview checks this many rows; the import checks them all
+MEMORY_FLOOR = 256 << 20         # DuckDB's cap during an import is the file size, at least this
 
 TYPE_LABELS = {
     "text": "text",
@@ -101,6 +103,8 @@ class Preview(BaseModel):
     experiment: str | None = None
     properties: list[str] = PField(default_factory=list)
     duplicate_of: dict[str, Any] | None = None
+    complete: bool = True              # False: rows_read / rows_rejected cover only the first rows of the file
+    rows_estimate: int | None = None   # the file's rows estimated from its size when not complete
 
 
 # -- shared preparation ---------------------------------------------------------------------------
@@ -367,7 +371,7 @@ def _collect_rejects(cur, prep: _Prepared, sc: ingest_store.Scan, limit: int | N
     if sc.bad:
         # a parsed row's position skips the unsplittable rows before it: add them back
         thresholds = [line - k for k, line in enumerate(sorted(s["line"] for s in sc.structural))]
-        for line, code, value in ingest_store.bad_rows(cur, plan, limit):
+        for line, code, value in ingest_store.bad_rows(cur, sc, limit):
             shift = bisect.bisect_right(thresholds, line)
             check = plan.checks[code - 1]
             text = "" if value is None else str(value)
@@ -417,10 +421,12 @@ def _refuse_unusable(prep: _Prepared, sc: ingest_store.Scan, rejects: pd.DataFra
 # -- public API -----------------------------------------------------------------------------------
 def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | None = None,
                  types: dict[str, str] | None = None, sheet: str | None = None, file_name: str | None = None,
-                 sample_rows: int = 20, store: Store | None = None) -> Preview:
+                 sample_rows: int = 20, store: Store | None = None, check_rows: int | None = PREVIEW_CHECK_ROWS) -> Preview:
     """Return what Pillars understood of a file (kind, tool, encoding, mapping, types, samples, would-be rejects).
 
-    Writes nothing to the workspace. Without a store an in-memory one is used (duplicates are then not
+    Rejects are counted over the first `check_rows` rows (all rows when None): for a longer file
+    `complete` is False, `rows_read` is the rows checked and `rows_estimate` the file's rows estimated
+    from its size (None for gzip); the import itself always checks every row. Writes nothing to the workspace. Without a store an in-memory one is used (duplicates are then not
     checked). Raises ImportRefused, naming the file, when the file cannot be used at all.
     """
     from .store import open_store
@@ -434,10 +440,19 @@ def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | Non
         prep = _prepare(store, info, kind, mapping, types)
         cur = store.cursor()
         try:
-            sc = ingest_store.scan(cur, prep.plan)
-            rejects = _collect_rejects(cur, prep, sc, limit=200)
+            sc = ingest_store.stage(cur, prep.plan, values=False, limit=check_rows)
+            try:
+                rejects = _collect_rejects(cur, prep, sc, limit=200)
+            finally:
+                ingest_store.drop_stage(cur, sc)
         finally:
             cur.close()
+        checked = sc.parsed + len(sc.structural)
+        estimate = None
+        if sc.limited:
+            per_row = ingest_store.sample_bytes_per_row(str(info.path), prep.plan.compression, checked)
+            if per_row:
+                estimate = int(round(info.path.stat().st_size / per_row, -3 if checked >= 10_000 else 0))
         sample = ingest_store.sample_rows(store, prep.plan, sample_rows)
         cols = _display_columns(info.header)
         sample.columns = cols[: len(sample.columns)]
@@ -457,7 +472,8 @@ def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | Non
             fields=fields, types=prep.types,
             type_choices={f.name: _candidates(f.role) for f in m.fmt.fields if f.role in ("time", "date", "number", "score")},
             sample=json.loads(sample.to_json(orient="records", force_ascii=False)),
-            rows_read=sc.parsed + len(sc.structural), rows_rejected=sc.bad + len(sc.structural),
+            rows_read=checked, rows_rejected=sc.bad + len(sc.structural), complete=not sc.limited,
+            rows_estimate=estimate,
             reasons=json.loads(rejects.head(50).to_json(orient="records", force_ascii=False)),
             sheets=info.sheets, sheet=info.sheet, notes=prep.notes, scale=prep.plan.consts.get("scale"),
             experiment=prep.plan.consts.get("experiment"), properties=[k for k, _ in prep.plan.extras],
@@ -506,21 +522,21 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
         prep = _prepare(store, info, kind, mapping, types)
         import_id = new_id("imp_")
         prep.plan.consts["import_id"] = import_id
-        prog(0.3, "Checking every row")
-        cur = store.cursor()
-        try:
-            sc = ingest_store.scan(cur, prep.plan)
-            rejects = _collect_rejects(cur, prep, sc) if (sc.bad or sc.structural) else None
-        finally:
-            cur.close()
-        _refuse_unusable(prep, sc, rejects)
-        rejects = rejects if rejects is not None else pd.DataFrame(columns=["row_number", "column", "value", "reason"])
-        prog(0.55, "Saving rows")
-        rows_read = sc.parsed + len(sc.structural)
-        with store.transaction() as tx:
+        prog(0.3, "Reading and checking every row")
+        rows_read = 0
+        cap = max(MEMORY_FLOOR, info.path.stat().st_size)
+        with ingest_store.memory_cap(store, cap), store.transaction() as tx:
+            # one read of the file: rows are staged with their check results, then counted and inserted
+            sc = ingest_store.stage(tx, prep.plan)
+            rejects = _collect_rejects(tx, prep, sc) if (sc.bad or sc.structural) else None
+            _refuse_unusable(prep, sc, rejects)
+            rejects = rejects if rejects is not None else pd.DataFrame(columns=["row_number", "column", "value", "reason"])
+            prog(0.6, "Saving rows")
+            rows_read = sc.parsed + len(sc.structural)
             if dup and on_duplicate == "replace":
                 ingest_store.delete_import_rows(tx, dup["id"])
-            inserted = ingest_store.insert_rows(tx, prep.plan)
+            inserted = ingest_store.insert_rows(tx, prep.plan, sc)
+            ingest_store.drop_stage(tx, sc)
             accepted = sc.parsed - sc.bad
             if prep.plan.source != "wide" and inserted != accepted:
                 raise ImportRefused(f"{name}: {inserted} rows were stored but {accepted} passed the checks; nothing was saved")

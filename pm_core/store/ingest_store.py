@@ -7,6 +7,8 @@ file or the user (paths, header names, property keys, formats) is a bound parame
 """
 from __future__ import annotations
 
+import contextlib
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +34,10 @@ def _lit_list(items: list[str]) -> str:
 
 
 def _ts_expr(kind: str, v: str) -> str:
-    iso = f"TRY_CAST({v} AS TIMESTAMPTZ)::TIMESTAMP"
+    # the plain TIMESTAMP cast is several times faster but drops offsets and zone names, so it only
+    # takes values with no zone beyond 'Z'; everything else goes through TIMESTAMPTZ (converted to UTC)
+    iso = (f"CASE WHEN regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}([T ][0-9]{{2}}:[0-9]{{2}}(:[0-9]{{2}}([.][0-9]+)?)?)?Z?') "
+           f"THEN TRY_CAST({v} AS TIMESTAMP) ELSE TRY_CAST({v} AS TIMESTAMPTZ)::TIMESTAMP END")
     epoch = (f"CASE WHEN regexp_full_match({v}, '-?[0-9]{{9,10}}([.][0-9]+)?') THEN make_timestamp(TRY_CAST(TRY_CAST({v} AS DOUBLE) * 1000000 AS BIGINT)) "
              f"WHEN regexp_full_match({v}, '-?[0-9]{{12,13}}') THEN make_timestamp(TRY_CAST({v} AS BIGINT) * 1000) END")
     # Spanish (and lowercase) Jira months and 'p. m.' markers become what %b / %p read
@@ -179,59 +184,6 @@ def max_value(store: Store, plan: Plan, expr: str, limit: int = 5000) -> float |
     return None if v is None else float(v)
 
 
-# -- counting, rejects ------------------------------------------------------------------------
-@dataclass
-class Scan:
-    parsed: int                     # rows DuckDB parsed into columns
-    bad: int                        # parsed rows failing a check
-    structural: list[dict]          # rows DuckDB could not split: line, error_type, column, csv_line, message
-
-
-def scan(cur: duckdb.DuckDBPyConnection, plan: Plan) -> Scan:
-    """Count rows and rows that fail a check; collect rows the CSV reader could not split (ragged, quotes, size)."""
-    rj = f"_rj_{uuid.uuid4().hex[:10]}"
-    p = Params()
-    sql = f"SELECT count(*), count(*) FILTER (WHERE code > 0) FROM (SELECT {_code_sql(plan)} AS code FROM {_source(plan, p, rj)})"
-    try:
-        # fetchall, not fetchone: DuckDB writes the rejects table only once the result is fully consumed
-        parsed, bad = cur.execute(sql, p.values).fetchall()[0]
-        exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [rj]).fetchone()[0]
-        rows = cur.execute(
-            f"SELECT line, error_type, column_name, csv_line, error_message FROM {rj} ORDER BY line").fetchall() if exists else []
-    finally:
-        cur.execute(f"DROP TABLE IF EXISTS {rj}")
-        cur.execute(f"DROP TABLE IF EXISTS {rj}_scan")
-    seen, structural = set(), []
-    for line, etype, col, csv_line, msg in rows:
-        if line in seen:
-            continue
-        seen.add(line)
-        structural.append({"line": int(line), "error_type": str(etype), "column": col, "csv_line": csv_line or "",
-                           "message": msg or ""})
-    return Scan(int(parsed), int(bad), structural)
-
-
-def bad_rows(cur: duckdb.DuckDBPyConnection, plan: Plan, limit: int | None = None) -> list[tuple[int, int, str | None]]:
-    """Return (row, check number, offending text) for each parsed row that fails a check, in file order.
-
-    Rows count records as DuckDB's reader does: the header is row 1 and a quoted value spanning lines
-    stays one row. Rows the reader could not split are not counted here (the caller shifts for them).
-    """
-    p = Params()
-    value = "CASE code " + " ".join(f"WHEN {i + 1} THEN {c.value_sql}" for i, c in enumerate(plan.checks)) + " END" \
-        if plan.checks else "NULL"
-    stg = f"_stg_{uuid.uuid4().hex[:10]}"
-    # a table keeps the reader's order, so rowid is the record's position among the rows that parsed
-    cur.execute(f"CREATE TEMP TABLE {stg} AS SELECT code, CASE WHEN code > 0 THEN {value} END AS bad_value "
-                f"FROM (SELECT *, {_code_sql(plan)} AS code FROM {_source(plan, p)})", p.values)
-    try:
-        lim = f"LIMIT {int(limit)}" if limit else ""
-        rows = cur.execute(f"SELECT rowid + 2, code, bad_value FROM {stg} WHERE code > 0 ORDER BY rowid {lim}").fetchall()
-    finally:
-        cur.execute(f"DROP TABLE IF EXISTS {stg}")
-    return [(int(a), int(b), c) for a, b, c in rows]
-
-
 # -- inserting ---------------------------------------------------------------------------------
 def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
     """Return (target columns, SELECT list) for the plan's canonical table."""
@@ -275,7 +227,7 @@ def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
     if plan.kind == "experiment":
         return ("import_id, experiment, variant, users, conversions",
                 f"{imp}, COALESCE({e.get('experiment', 'NULL')}, {p(plan.consts['experiment'])}), {e['variant']}, "
-                f"CAST({e['users']} AS BIGINT), CAST({e['conversions']} AS BIGINT)")
+                f"TRY_CAST({e['users']} AS BIGINT), TRY_CAST({e['conversions']} AS BIGINT)")
     if plan.kind == "salaries":
         cols = ["company", "title", "level", "location", "years", "base", "stock", "bonus", "reported_on"]
         total = e.get("total") or f"{e['base']} + COALESCE({e.get('stock', 'NULL')}, 0) + COALESCE({e.get('bonus', 'NULL')}, 0)"
@@ -300,24 +252,207 @@ _TABLE = {"events": "events", "work_items": "work_items", "survey": "survey_resp
           "metrics": "metric_points"}
 
 
-def insert_rows(cur: duckdb.DuckDBPyConnection, plan: Plan) -> int:
-    """Insert every row that passes its checks into the plan's canonical table; returns rows inserted."""
-    p = Params()
-    src = _source(plan, p)
-    where = f"({_code_sql(plan)}) = 0"
+# -- one read of the file: stage, count, rejects, insert ----------------------------------------
+@dataclass
+class Scan:
+    parsed: int                     # rows DuckDB parsed into columns
+    bad: int                        # parsed rows failing a check
+    structural: list[dict]          # rows DuckDB could not split: line, error_type, column, csv_line, message
+    table: str = ""                 # the temp table holding the staged rows (on the cursor that staged them)
+    limited: bool = False           # True when only the first rows were read and the file has more
+
+
+_CONST = re.compile(r"\$p[0-9]+")
+
+
+def _stage_outputs(plan: Plan, p: Params) -> tuple[str, list[str], str]:
+    """Return (target table, SELECT expressions, insert template) for staging the canonical values.
+
+    The template turns the staged columns o0..oN into the INSERT; for wide metrics it unnests the
+    per-row list of (metric, value) pairs.
+    """
     if plan.kind == "metrics" and plan.source == "wide":
         items = "[" + ", ".join(f"{{'metric': {p(name)}, 'value': {sql}}}" for name, sql in plan.unpivot) + "]"
+        exprs = [plan.exprs["date"], plan.exprs.get("segment", "NULL"), items]
+        return "metric_points", exprs, "WIDE"
+    table = "experiment_exposures" if plan.kind == "experiment" and plan.source == "exposures" else \
+        "experiment_aggregates" if plan.kind == "experiment" else _TABLE[plan.kind]
+    cols, sel = _select_for(plan, p)
+    return table, _split_top(sel), cols
+
+
+def _split_top(sel: str) -> list[str]:
+    """Split a SELECT list on its top-level commas (our own generated SQL; quotes and brackets respected)."""
+    out, depth, quote, cur = [], 0, False, []
+    for ch in sel:
+        if ch == "'" :
+            quote = not quote
+        elif not quote and ch in "([{":
+            depth += 1
+        elif not quote and ch in ")]}":
+            depth -= 1
+        if ch == "," and depth == 0 and not quote:
+            out.append("".join(cur).strip())
+            cur = []
+            continue
+        cur.append(ch)
+    out.append("".join(cur).strip())
+    return out
+
+
+def stage(cur: duckdb.DuckDBPyConnection, plan: Plan, *, values: bool = True, limit: int | None = None) -> Scan:
+    """Read the file once into a temp table (canonical values, check code, offending text); return the counts.
+
+    With values=False only codes are kept (preview); with limit only the first rows are read and
+    `limited` says whether the file has more. Rows the CSV reader could not split (ragged, quotes,
+    size) are collected from DuckDB's rejects table during the same read. The caller drops the table
+    with `drop_stage` (or rolls back the transaction it was created in).
+    """
+    rj = f"_rj_{uuid.uuid4().hex[:10]}"
+    stg = f"_stg_{uuid.uuid4().hex[:10]}"
+    p = Params()
+    value = "CASE code " + " ".join(f"WHEN {i + 1} THEN {c.value_sql}" for i, c in enumerate(plan.checks)) + " END" \
+        if plan.checks else "NULL"
+    outs = ""
+    if values:
+        _, exprs, _ = _stage_outputs(plan, p)
+        # constants (import id, scale, ...) are bound again at insert time rather than stored per row;
+        # one SELECT level lets DuckDB parse a value once for both its check and its column
+        outs = "".join(f"{e} AS o{i}, " for i, e in enumerate(exprs) if not _CONST.fullmatch(e))
+    lim = f" LIMIT {int(limit) + 1}" if limit else ""
+    inner = f"SELECT {outs}{_code_sql(plan)} AS code, c.* FROM {_source(plan, p, rj)} AS c{lim}"
+    try:
+        # a table keeps the reader's order, so rowid is the record's position among the rows that parsed
+        keep = "".join(f"o{i}, " for i, e in enumerate(exprs) if not _CONST.fullmatch(e)) if values else ""
+        sql = f"CREATE TEMP TABLE {stg} AS SELECT {keep}code, CASE WHEN code > 0 THEN {value} END AS bad_value FROM ({inner})"
+        names = set(re.findall(r"\$(p[0-9]+)", sql))
+        cur.execute(sql, {k: v for k, v in p.values.items() if k in names})
+        if limit:
+            limited = cur.execute(f"SELECT count(*) > {int(limit)} FROM {stg}").fetchone()[0]
+            if limited:
+                cur.execute(f"DELETE FROM {stg} WHERE rowid - (SELECT min(rowid) FROM {stg}) >= {int(limit)}")
+        else:
+            limited = False
+        parsed, bad = cur.execute(f"SELECT count(*), count(*) FILTER (WHERE code > 0) FROM {stg}").fetchone()
+        exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [rj]).fetchone()[0]
+        rows = cur.execute(
+            f"SELECT line, error_type, column_name, csv_line, error_message FROM {rj} ORDER BY line").fetchall() if exists else []
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it on rollback
+            cur.execute(f"DROP TABLE IF EXISTS {stg}")
+        raise
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            cur.execute(f"DROP TABLE IF EXISTS {rj}")
+            cur.execute(f"DROP TABLE IF EXISTS {rj}_scan")
+    seen, structural = set(), []
+    for line, etype, col, csv_line, msg in rows:
+        if line in seen:
+            continue
+        seen.add(line)
+        structural.append({"line": int(line), "error_type": str(etype), "column": col, "csv_line": csv_line or "",
+                           "message": msg or ""})
+    if limited:
+        # the reader may have looked past the rows kept; count only problems among them
+        last = int(parsed) + len(structural) + 1
+        structural = [s for s in structural if s["line"] <= last]
+    return Scan(int(parsed), int(bad), structural, stg, bool(limited))
+
+
+@contextlib.contextmanager
+def memory_cap(store: Store, limit_bytes: int):
+    """Lower DuckDB's memory limit to limit_bytes while an import runs (never raises it); restores it after.
+
+    The staged rows then spill to DuckDB's temp directory instead of growing the process; the
+    setting is per database, so concurrent readers share the cap for the import's duration.
+    """
+    cur = store.cursor()
+    try:
+        before = cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        current = _size_mb(before)
+        cap_mb = max(1, limit_bytes >> 20)
+        if current is not None and current <= cap_mb:
+            yield
+            return
+        cur.execute(f"SET memory_limit = '{int(cap_mb)}MB'")
+        try:
+            yield
+        finally:
+            cur.execute("SET memory_limit = ?", [before])
+    finally:
+        cur.close()
+
+
+def _size_mb(text: str) -> float | None:
+    m = re.fullmatch(r"\s*([0-9.]+)\s*([KMGT]?i?B)\s*", str(text))
+    if not m:
+        return None
+    unit = {"B": 0, "KB": 1, "KIB": 1, "MB": 2, "MIB": 2, "GB": 3, "GIB": 3, "TB": 4, "TIB": 4}.get(m.group(2).upper())
+    return None if unit is None else float(m.group(1)) * 1024 ** unit / 2**20
+
+
+def drop_stage(cur: duckdb.DuckDBPyConnection, sc: Scan) -> None:
+    """Drop the staged rows' temp table (idempotent)."""
+    if sc.table:
+        cur.execute(f"DROP TABLE IF EXISTS {sc.table}")
+
+
+def bad_rows(cur: duckdb.DuckDBPyConnection, sc: Scan, limit: int | None = None) -> list[tuple[int, int, str | None]]:
+    """Return (row, check number, offending text) for each staged row that fails a check, in file order.
+
+    Rows count records as DuckDB's reader does: the header is row 1 and a quoted value spanning lines
+    stays one row. Rows the reader could not split are not counted here (the caller shifts for them).
+    """
+    lim = f"LIMIT {int(limit)}" if limit else ""
+    # rowids of a table created inside a transaction do not start at 0, but they stay consecutive
+    rows = cur.execute(f"SELECT rowid - (SELECT min(rowid) FROM {sc.table}) + 2, code, bad_value FROM {sc.table} "
+                       f"WHERE code > 0 ORDER BY rowid {lim}").fetchall()
+    return [(int(a), int(b), c) for a, b, c in rows]
+
+
+def sample_bytes_per_row(path: str, compression: str, rows: int, max_bytes: int = 64 << 20) -> float | None:
+    """Return the average bytes per line over the first `rows` lines of a plain file (None for gzip or too few lines)."""
+    if compression != "none":
+        return None
+    seen, lines = 0, 0
+    with open(path, "rb") as fh:
+        while seen < max_bytes:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            n = chunk.count(b"\n")
+            if lines + n >= rows + 1:
+                # stop at the row'th newline after the header
+                pos = -1
+                for _ in range(rows + 1 - lines):
+                    pos = chunk.index(b"\n", pos + 1)
+                return (seen + pos + 1) / (rows + 1)
+            lines += n
+            seen += len(chunk)
+    return None
+
+
+def insert_rows(cur: duckdb.DuckDBPyConnection, plan: Plan, sc: Scan) -> int:
+    """Insert every staged row that passed its checks into the plan's canonical table; returns rows inserted."""
+    p_const = Params()
+    table, exprs, template = _stage_outputs(plan, p_const)
+    p = Params()
+    # the staged table already fixed each row's number; the canonical tables need no order, and
+    # letting DuckDB write in any order saves time and memory (this cursor only)
+    cur.execute("SET SESSION preserve_insertion_order = false")
+    if template == "WIDE":
         imp = p(plan.consts["import_id"])
-        seg = plan.exprs.get("segment", "NULL")
         sql = (f"INSERT INTO metric_points (import_id, metric, date, value, segment) "
-               f"SELECT {imp}, pt.metric, d, pt.value, seg FROM (SELECT {plan.exprs['date']} AS d, {seg} AS seg, "
-               f"unnest({items}) AS pt FROM {src} WHERE {where}) WHERE pt.value IS NOT NULL")
+               f"SELECT {imp}, pt.metric, d, pt.value, seg FROM (SELECT o0 AS d, o1 AS seg, unnest(o2) AS pt "
+               f"FROM {sc.table} WHERE code = 0) WHERE pt.value IS NOT NULL")
+        n = cur.execute(sql, p.values).fetchall()
     else:
-        table = "experiment_exposures" if plan.kind == "experiment" and plan.source == "exposures" else \
-            "experiment_aggregates" if plan.kind == "experiment" else _TABLE[plan.kind]
-        cols, sel = _select_for(plan, p)
-        sql = f"INSERT INTO {table} ({cols}) SELECT {sel} FROM {src} WHERE {where}"
-    n = cur.execute(sql, p.values).fetchall()
+        sel = ", ".join(e if _CONST.fullmatch(e) else f"o{i}" for i, e in enumerate(exprs))
+        sql = f"INSERT INTO {table} ({template}) SELECT {sel} FROM {sc.table} WHERE code = 0"
+        names = set(re.findall(r"\$(p[0-9]+)", sel))
+        used = {k: v for k, v in p_const.values.items() if k in names}
+        n = cur.execute(sql, used).fetchall()
+    cur.execute("SET SESSION preserve_insertion_order = true")
     n = n[0] if n else None
     if plan.kind == "work_items":
         _link_epics(cur, plan.consts["import_id"])
