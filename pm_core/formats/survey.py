@@ -8,20 +8,31 @@ from .base import Field, Format
 NPS_WORDS = ("nps", "recommend", "likely", "0_10")
 CSAT_WORDS = ("csat", "satisf", "1_5")
 
+# Survey tools (Typeform, Hotjar, Google Forms, SurveyMonkey) name each column after its question:
+# 'How satisfied are you with the verified WiFi filter? (1-5)', 'What could be better?'.
+_SCALE = r"(.*_)?(0|1)_(5|10)(_.*)?"                      # '(1-5)', '0-10' anywhere in the header
+_QUESTION = r"(how|on_a_scale|please|overall|would|rate|rating)(_.*)?|.*_(you|your)(_.*)?"
+_SCORE_WORDS = r".*(satisf|rate|rating|recommend|likely|happy|score).*"
+SCORE_PATTERNS = (r".*_score", r".*rating", r"how_likely.*", r".*satisf.*", _SCALE,
+                  rf"(?=(?:{_QUESTION})$){_SCORE_WORDS}")
+COMMENT_PATTERNS = (r".*comment.*", r".*feedback.*", r"(what|why|how|anything|tell|please|is_there|any)(_.*)?",
+                    r".*(improve|better|suggest|verbatim|reason).*")
+
 FORMAT = Format(
     kind="survey", source="survey", label="Survey responses (NPS / CSAT)",
     fields=(
         Field("score", "score", True, ("score", "rating", "nps", "nps_score", "csat", "csat_score", "ff_score",
                                        "satisfaction", "satisfaction_score", "likelihood_to_recommend"),
-              patterns=(r".*_score", r".*rating", r"how_likely.*", r".*satisf.*", r".*_1_5", r".*_0_10"), help="the 0-10 or 1-5 answer",
-              allow_empty=True),
+              patterns=SCORE_PATTERNS, help="the 0-10 or 1-5 answer", allow_empty=True),
         Field("respondent", "text", False, ("respondent", "respondent_id", "user_id", "user", "email", "customer_id",
-                                             "response_id", "distinct_id")),
+                                             "response_id", "distinct_id", "network_id", "respondent_email")),
         Field("responded_at", "time", False, ("responded_at", "submitted_at", "timestamp", "date", "created_at",
-                                               "time", "submitted", "end_date", "date_submitted")),
+                                               "time", "submitted", "end_date", "date_submitted", "submit_date_utc",
+                                               "submit_date", "submission_date", "start_date_utc"),
+              patterns=(r"submit.*", r".*submitted.*")),
         Field("comment", "text", False, ("comment", "comments", "text", "feedback", "reason", "why", "verbatim",
                                           "response", "answer"),
-              # survey tools name columns after the question ('What could be better?')
-              patterns=(r".*comment.*", r".*feedback.*", r"(what|why|how|anything|tell|please)_.*")),
+              # the free-text question; the score column is taken first, so a scored question is never the comment
+              patterns=COMMENT_PATTERNS),
     ),
 )

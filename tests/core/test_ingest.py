@@ -191,6 +191,85 @@ def test_survey_nps_scale_from_values(store, editor, tmp_path):
     assert "outside the NPS scale" in rejects_for(store, res.import_id)["reason"][0]
 
 
+# survey tools name columns after the question (Typeform, Hotjar, Google Forms)
+QUESTION_HEADERS = [
+    (["Respondent", "Submitted at", "How satisfied are you with the verified WiFi filter? (1-5)", "What could be better?"],
+     {"score": 2, "respondent": 0, "responded_at": 1, "comment": 3}),
+    (["#", "How would you rate the new search? (1-5)", "Why?", "Submit Date (UTC)", "Network ID"],
+     {"score": 1, "comment": 2, "responded_at": 3, "respondent": 4}),
+    (["User", "Date", "On a scale of 0-10, how likely are you to recommend Nomad Stays to a friend?", "Any feedback for us?"],
+     {"score": 2, "respondent": 0, "responded_at": 1, "comment": 3}),
+    (["Number", "User", "Date submitted", "Overall, how happy are you with Nomad Stays?", "Is there anything we could improve?"],
+     {"score": 3, "respondent": 1, "responded_at": 2, "comment": 4}),
+]
+
+
+@pytest.mark.parametrize("header,expected", QUESTION_HEADERS, ids=["typeform-csat", "typeform-why", "hotjar-nps", "hotjar-happy"])
+@pytest.mark.parametrize("kind", [None, "survey"])
+def test_question_headers_detected_as_survey(header, expected, kind):
+    from pm_core.formats import detect
+
+    m = detect(header, kind)
+    assert m.fmt.kind == "survey"
+    assert {t: header[c[0]] for t, c in m.columns.items()} == {t: header[i] for t, i in expected.items()}
+
+
+def test_metric_columns_named_rate_stay_metrics():
+    from pm_core.formats import detect
+
+    # 'rate' is a score word only inside a question; a metric called 'conversion_rate' is not a survey
+    assert detect(["date", "conversion_rate", "signups"]).fmt.kind == "metrics"
+    assert detect(["Date", "Revenue", "Churn rate"]).fmt.kind == "metrics"
+
+
+def test_question_header_survey_imports_with_scale_from_the_question(store, editor, tmp_path):
+    rows = [("u1", "2026-08-04 16:27:45", "5", "Love it"), ("u2", "2026-08-05 09:00:00", "2", "Not enough verified listings"),
+            ("u3", "2026-08-05 10:00:00", "", "Did not use it"), ("u4", "2026-08-06 11:00:00", "4", "")]
+    f = tmp_path / "wifi_filter_csat.csv"
+    with f.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Respondent", "Submitted at", "How satisfied are you with the verified WiFi filter? (1-5)",
+                    "What could be better?"])
+        w.writerows(rows)
+    pv = preview_file(f)
+    assert (pv.kind, pv.scale) == ("survey", "csat")
+    res = import_file(store, editor, f)
+    assert (res.rows_read, res.rows_imported, res.rows_rejected) == (4, 4, 0)
+    df = q(store, "SELECT respondent, score, comment, scale FROM survey_responses ORDER BY respondent")
+    raw = pd.DataFrame(rows, columns=["r", "t", "s", "c"])
+    assert df["respondent"].tolist() == raw["r"].tolist()
+    assert df["score"].tolist()[:2] == [5.0, 2.0] and pd.isna(df["score"][2]) and df["score"][3] == 4.0
+    assert df["comment"].tolist()[:3] == raw["c"].tolist()[:3] and pd.isna(df["comment"][3])
+    assert set(df["scale"]) == {"csat"}
+    # the (0-10) question and 'recommend' make it NPS even though every answer fits 1-5
+    g = tmp_path / "hotjar_nps.csv"
+    g.write_text("User,Date,\"On a scale of 0-10, how likely are you to recommend Nomad Stays to a friend?\",Any feedback for us?\n"
+                 "a,2026-08-01,3,meh\nb,2026-08-02,5,ok\n", encoding="utf-8")
+    res2 = import_file(store, editor, g)
+    assert res2.kind == "survey"
+    assert q(store, "SELECT scale FROM survey_responses WHERE import_id = ?", [res2.import_id])["scale"].unique().tolist() == ["nps"]
+
+
+def test_preview_of_a_long_file_checks_the_first_rows_and_says_so(store, editor, tmp_path):
+    f = tmp_path / "events.csv"
+    lines = ["user_id,event_type,event_time,platform"]
+    for i in range(1, 2001):
+        ts = "not a time" if i in (50, 1900) else f"2026-06-01 10:{i % 60:02d}:00"
+        lines.append(f"u{i},search,{ts},iOS")
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pv = preview_file(f, check_rows=500)
+    assert not pv.complete
+    assert (pv.rows_read, pv.rows_rejected) == (500, 1)
+    real = sum(len(x) + 1 for x in lines[1:]) / 2000  # bytes per row, counted independently
+    assert pv.rows_estimate is not None and abs(pv.rows_estimate - (f.stat().st_size / real)) < 60
+    full = preview_file(f, check_rows=None)
+    assert full.complete and (full.rows_read, full.rows_rejected, full.rows_estimate) == (2000, 2, None)
+    # the import itself checks every row, including the one after the preview's sample
+    res = import_file(store, editor, f)
+    assert (res.rows_read, res.rows_imported, res.rows_rejected) == (2000, 1998, 2)
+    assert rejects_for(store, res.import_id)["row_number"].tolist() == [51, 1901]
+
+
 # -- encodings, compression, delimiters, XLSX ------------------------------------------------------
 @pytest.mark.parametrize("encoding,delim", [("utf-8-sig", ","), ("utf-16", "\t"), ("cp1252", ";"), ("utf-8", "|")])
 def test_encodings_and_delimiters(store, editor, tmp_path, encoding, delim):
