@@ -90,8 +90,14 @@ with tab_import:
         m1, m2, m3, m4 = st.columns(4)
         m1.metric("Kind", pv.kind.replace("_", " "))
         m2.metric("Source", pv.source_label)
-        m3.metric("Rows", fmt_int(pv.rows_read))
-        m4.metric("Would be rejected", fmt_int(pv.rows_rejected))
+        if pv.complete:
+            m3.metric("Rows", fmt_int(pv.rows_read))
+            m4.metric("Would be rejected", fmt_int(pv.rows_rejected))
+        else:
+            m3.metric("Rows", f"≈ {fmt_int(pv.rows_estimate)}" if pv.rows_estimate else f"over {fmt_int(pv.rows_read)}",
+                      help="Estimated from the file size; the import counts every row.")
+            m4.metric(f"Rejected in the first {fmt_int(pv.rows_read)}", fmt_int(pv.rows_rejected),
+                      help="An estimate from the first rows only; the import checks every row and lists each rejected one.")
         delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(pv.delimiter, pv.delimiter)
         facts = [f"encoding {pv.encoding}", f"{delim}-separated", f"{len(pv.columns)} columns"]
         if pv.scale:
@@ -133,8 +139,12 @@ with tab_import:
 
         st.markdown("**Sample rows** (as written in the file)")
         st.dataframe(pd.DataFrame(pv.sample), hide_index=True, use_container_width=True)
+        if not pv.complete:
+            st.caption(f"Large file: the preview checked the first {fmt_int(pv.rows_read)} rows. The import reads and checks "
+                       "every row, and reports the exact counts.")
         if pv.rows_rejected:
-            st.warning(f"{fmt_int(pv.rows_rejected)} of {fmt_int(pv.rows_read)} rows would be rejected. The first ones:")
+            where = "" if pv.complete else f" in the first {fmt_int(pv.rows_read)}"
+            st.warning(f"{fmt_int(pv.rows_rejected)} of {fmt_int(pv.rows_read)} rows{where} would be rejected. The first ones:")
             st.dataframe(pd.DataFrame(pv.reasons), hide_index=True, use_container_width=True)
 
         on_dup = "error"
@@ -144,7 +154,9 @@ with tab_import:
             choice = st.radio("What to do", ["Skip it (keep the earlier import)", "Replace the earlier import with this one"],
                               key=f"dup_{fid}")
             on_dup = "skip" if choice.startswith("Skip") else "replace"
-        if st.button(f"Import {fmt_int(pv.rows_read - pv.rows_rejected)} rows", type="primary", key=f"go_{fid}"):
+        label = (f"Import {fmt_int(pv.rows_read - pv.rows_rejected)} rows" if pv.complete
+                 else "Import every row that passes the checks")
+        if st.button(label, type="primary", key=f"go_{fid}"):
             bar = st.progress(0.0, text="Starting…")
             try:
                 res = import_file(store, actor, path, kind=kind, mapping=mapping or None, types=types or None, sheet=sheet,
