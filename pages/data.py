@@ -87,9 +87,10 @@ with tab_import:
             c2.selectbox("Sheet", pv.sheets, index=pv.sheets.index(pv.sheet) if pv.sheet in pv.sheets else 0,
                          key=f"sheet_{fid}")
         st.subheader("What Pillars understood")
-        m1, m2, m3, m4 = st.columns(4)
+        # the source label is a phrase ('Survey responses (NPS / CSAT)'): a metric would cut it off
+        st.markdown(f"**{ui.esc(pv.source_label)}** · {ui.esc(pv.file_name)}")
+        m1, m3, m4 = st.columns([1, 1, 1.4])
         m1.metric("Kind", pv.kind.replace("_", " "))
-        m2.metric("Source", pv.source_label)
         if pv.complete:
             m3.metric("Rows", fmt_int(pv.rows_read))
             m4.metric("Would be rejected", fmt_int(pv.rows_rejected))
