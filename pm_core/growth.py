@@ -251,3 +251,23 @@ def parse_segment(texts: list[str] | None) -> dict[str, str]:
     except SegmentError as exc:
         raise GrowthError(str(exc)) from None
     return out
+
+
+def funnel_monthly(store: Store, steps: list[str], window_days: int = 30,
+                   segment: dict | None = None) -> dict[dt.date, list[int]]:
+    """Return {first day of month: users per step} by the month of each user's first step-1 event, from one query.
+
+    Same rules as funnel(); months without starters are absent. Summing the months inside a period
+    gives that period's funnel counts exactly, because every user is anchored in one month only.
+    """
+    steps = [str(s).strip() for s in steps]
+    if not 2 <= len(steps) <= 5 or any(not s for s in steps):
+        raise GrowthError(f"a funnel needs 2 to 5 non-empty steps, got {steps!r}")
+    window_days = int(window_days)
+    if window_days < 0 or window_days > 3660:
+        raise GrowthError(f"window_days must be between 0 and 3660, got {window_days}")
+    df = gs.funnel_counts_by_month(store, steps, window_days, segment)
+    out: dict[dt.date, list[int]] = {}
+    for m, step, users in df[["month", "step", "users"]].itertuples(index=False):
+        out.setdefault(_date(m), [0] * len(steps))[int(step) - 1] = int(users)
+    return out

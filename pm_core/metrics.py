@@ -450,18 +450,32 @@ def _growth():
         raise _NoGrowth("growth analysis (pm_core.growth) is not available in this version.") from None
 
 
+def _funnel_months(ctx: _Context) -> dict[dt.date, list[int]]:
+    """Return {month: [starters, converted]} for the configured funnel, every month from one query (memoised)."""
+    st, goal = ctx.settings["funnel_start_event"], ctx.settings["funnel_goal_event"]
+    w = int(ctx.settings["conversion_window_days"])
+    return ctx.memo("funnel_months", lambda: _growth().funnel_monthly(ctx.store, [st, goal], window_days=w,
+                                                                      segment=ctx.segment))
+
+
 def _conversion(ctx: _Context, p: Period | None) -> Computed:
     missing = ctx.missing_event("funnel_start_event")
     if missing:
         return None, missing, {}
     st, goal = ctx.settings["funnel_start_event"], ctx.settings["funnel_goal_event"]
     w = int(ctx.settings["conversion_window_days"])
-    res = _growth().funnel(ctx.store, [st, goal], window_days=w,
-                           period=None if p is None or p.is_all else p.label, segment=ctx.segment)
-    users = res.steps[0].users if res.steps else 0
+    whole = p is None or p.is_all
+    if whole or (p.start.day == 1 and p.end.day == 1):
+        # Users are anchored at their first start event, so a month-aligned period's funnel is the
+        # sum of its months: the current and previous periods (and sparklines) share one query.
+        cells = [v for m, v in _funnel_months(ctx).items() if whole or p.start <= m < p.end]
+        users, converted = sum(c[0] for c in cells), sum(c[-1] for c in cells)
+    else:
+        res = _growth().funnel(ctx.store, [st, goal], window_days=w, period=p.label, segment=ctx.segment)
+        users, converted = res.steps[0].users, res.steps[-1].users
     if not users:
         return None, f"no users with a '{st}' event {_where(p)}.", {}
-    return _num(res.conversion), None, {"n": int(users), "converted": int(res.steps[-1].users), "window_days": w}
+    return converted / users, None, {"n": int(users), "converted": int(converted), "window_days": w}
 
 
 def _retention_result(ctx: _Context):
@@ -695,8 +709,10 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
     if key == "roi":
         return _frame([])
     if key == "conversion_rate":
-        months = sorted({_trunc(m, freq) for m in ms.event_months(store)})
         ctx = _Context(store, parse_period("all"), segment, _today(None))
+        if ctx.missing_event("funnel_start_event"):
+            return _frame([])
+        months = sorted({_trunc(m, freq) for m in _funnel_months(ctx)})
         out = []
         for start in months:
             p = month(start.year, start.month) if freq == "month" else quarter_of(start)

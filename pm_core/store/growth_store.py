@@ -175,24 +175,12 @@ def retention_counts(store: Store, unit: str, first_time: bool, mode: str, segme
 
 
 # -- funnels -----------------------------------------------------------------------------------
-def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.date | None,
-                  end: dt.date | None, segment=None) -> pd.DataFrame:
-    """Return step (1-based), users and median_seconds (from the previous step) for an ordered funnel.
-
-    Step 1 anchors at each user's first start event (restricted to [start, end) when given); step i
-    is the earliest step-i event at or after step i-1 (strictly after when it is the same event name)
-    and no later than the anchor plus window_days.
-    """
+def _funnel_ctes(steps: list[str], window_days: int, segment, period_sql: str = "",
+                 period_params: list | None = None) -> tuple[list[str], list]:
+    """Return (CTEs s1..sN, params): one row per user who reached each step, with the anchor t1 and step time t."""
     seg, seg_params = _segment_sql(segment)
     seg_e, _ = _segment_sql(segment, "e")
-    params: list = [steps[0], *seg_params]
-    period_sql = ""
-    if start is not None:
-        period_sql += " AND t1 >= ?"
-        params.append(dt.datetime.combine(start, dt.time()))
-    if end is not None:
-        period_sql += " AND t1 < ?"
-        params.append(dt.datetime.combine(end, dt.time()))
+    params: list = [steps[0], *seg_params, *(period_params or [])]
     # MATERIALIZED: each step is read by the next step and by the final count; inlining would
     # recompute every earlier step once per later reference.
     ctes = [f"s1 AS MATERIALIZED (SELECT user_id, t1, t1 AS t, NULL::DOUBLE AS dt FROM "
@@ -207,10 +195,44 @@ def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.da
             f"WHERE e.event = ? AND e.ts {cmp} p.t AND e.ts <= p.t1 + to_days(CAST(? AS INTEGER)) {seg_e} "
             f"GROUP BY p.user_id)")
         params += [steps[i - 1], int(window_days), *seg_params]
+    return ctes, params
+
+
+def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.date | None,
+                  end: dt.date | None, segment=None) -> pd.DataFrame:
+    """Return step (1-based), users and median_seconds (from the previous step) for an ordered funnel.
+
+    Step 1 anchors at each user's first start event (restricted to [start, end) when given); step i
+    is the earliest step-i event at or after step i-1 (strictly after when it is the same event name)
+    and no later than the anchor plus window_days.
+    """
+    period_sql, period_params = "", []
+    if start is not None:
+        period_sql += " AND t1 >= ?"
+        period_params.append(dt.datetime.combine(start, dt.time()))
+    if end is not None:
+        period_sql += " AND t1 < ?"
+        period_params.append(dt.datetime.combine(end, dt.time()))
+    ctes, params = _funnel_ctes(steps, window_days, segment, period_sql, period_params)
     selects = " UNION ALL ".join(
         f"SELECT {i} AS step, count(*) AS users, median(dt) AS median_seconds FROM s{i}"
         for i in range(1, len(steps) + 1))
     sql = "WITH " + ", ".join(ctes) + f" SELECT * FROM ({selects}) ORDER BY step"
+    return store.query_df(sql, params)
+
+
+def funnel_counts_by_month(store: Store, steps: list[str], window_days: int, segment=None) -> pd.DataFrame:
+    """Return month (date), step (1-based) and users per calendar month (UTC) of the users' anchor, in one query.
+
+    Same rules as funnel_counts; each user is anchored once (their first start event), so summing
+    the months of a quarter or of all data gives exactly that period's funnel. Months without
+    starters are absent; a step nobody reached in a month is absent too (read it as 0).
+    """
+    ctes, params = _funnel_ctes(steps, window_days, segment)
+    selects = " UNION ALL ".join(
+        f"SELECT CAST(date_trunc('month', t1) AS DATE) AS month, {i} AS step, count(*) AS users FROM s{i} GROUP BY 1"
+        for i in range(1, len(steps) + 1))
+    sql = "WITH " + ", ".join(ctes) + f" SELECT * FROM ({selects}) ORDER BY month, step"
     return store.query_df(sql, params)
 
 
