@@ -642,6 +642,27 @@ def _as_date(v) -> dt.date:
     return v.date() if isinstance(v, (dt.datetime, pd.Timestamp)) else v
 
 
+def _series_cache(store: Store, freq: str, segment) -> dict:
+    """Return the per-store memo of KPI series for this data version, frequency and segment.
+
+    Outcome checks and briefings ask for the same series many times (one per initiative and KPI);
+    keyed on the data version, a write anywhere starts a fresh memo, so a result is never stale.
+    """
+    version = store.data_version()
+    cache = getattr(store, "_kpi_series_cache", None)
+    if cache is None or cache["version"] != version:
+        cache = {"version": version, "memos": {}}
+        store._kpi_series_cache = cache
+    return cache["memos"].setdefault((freq, tuple(sorted((segment or {}).items()))), {})
+
+
+def _cached_series(store: Store, key: str, freq: str, segment) -> pd.DataFrame:
+    memo = _series_cache(store, freq, segment)
+    if ("series", key) not in memo:
+        memo[("series", key)] = _series(store, key, freq, segment, memo)
+    return memo[("series", key)].copy()  # callers may add columns; the memo stays as computed
+
+
 def all_kpi_series(store: Store, freq: str = "month", segment: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
     """Return key -> DataFrame(period_start, value) for every KPI; periods where a KPI has no value are left out.
 
@@ -650,8 +671,8 @@ def all_kpi_series(store: Store, freq: str = "month", segment: dict[str, str] | 
     """
     if freq not in SERIES_FREQS:
         raise ValueError(f"freq must be one of {SERIES_FREQS}, got {freq!r}")
-    memo: dict = {}  # shared so the monthly activity and work-item queries run once for all keys
-    return {d.key: _series(store, d.key, freq, _clean_segment(segment), memo) for d in KPI_DEFS}
+    seg = _clean_segment(segment)
+    return {d.key: _cached_series(store, d.key, freq, seg) for d in KPI_DEFS}
 
 
 def kpi_series(store: Store, key: str, freq: str = "month", segment: dict[str, str] | None = None) -> pd.DataFrame:
@@ -660,7 +681,7 @@ def kpi_series(store: Store, key: str, freq: str = "month", segment: dict[str, s
         raise KeyError(f"unknown KPI {key!r}")
     if freq not in SERIES_FREQS:
         raise ValueError(f"freq must be one of {SERIES_FREQS}, got {freq!r}")
-    return _series(store, key, freq, _clean_segment(segment), {})
+    return _cached_series(store, key, freq, _clean_segment(segment))
 
 
 def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFrame:
@@ -674,7 +695,7 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
         act = once("activity", lambda: ms.monthly_activity(store, None, None, settings["feature_event"], segment))
         if act.empty:
             return _frame([])
-        ctx = _Context(store, parse_period("all"), segment, _today(None))
+        ctx = once("ctx", lambda: _Context(store, parse_period("all"), segment, _today(None)))
         rows = {r["month"]: r for r in act.to_dict("records")}
         ctx._memo["activity"] = {"ref": None, "prev": None, "rows": rows, "why": None}
         vals = []
@@ -709,7 +730,7 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
     if key == "roi":
         return _frame([])
     if key == "conversion_rate":
-        ctx = _Context(store, parse_period("all"), segment, _today(None))
+        ctx = once("ctx", lambda: _Context(store, parse_period("all"), segment, _today(None)))
         if ctx.missing_event("funnel_start_event"):
             return _frame([])
         months = sorted({_trunc(m, freq) for m in _funnel_months(ctx)})
@@ -719,7 +740,7 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
             out.append((start, _conversion(ctx, p)[0]))
         return _frame(out)
     if key == "retention":
-        ctx = _Context(store, parse_period("all"), segment, _today(None))
+        ctx = once("ctx", lambda: _Context(store, parse_period("all"), segment, _today(None)))
         res = _retention_result(ctx)
         groups: dict[dt.date, list[int]] = {}
         for start, size, ret in (_cohort_fields(c) for c in res.cohorts):
@@ -730,7 +751,7 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
             g[1] += ret[RETENTION_WEEK]
         return _frame([(d, _ratio(k, n)) for d, (n, k) in sorted(groups.items())])
     # metric-series KPIs: evaluate the period function on every period with points
-    ctx = _Context(store, parse_period("all"), segment, _today(None))
+    ctx = once("ctx", lambda: _Context(store, parse_period("all"), segment, _today(None)))
     setting = "stakeholder_metric" if key == "stakeholder_alignment" else "revenue_metric"
     df, _ = ctx.series(setting)
     if not df:

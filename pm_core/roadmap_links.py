@@ -29,7 +29,14 @@ def kr_catalog(store) -> list[dict]:
     okrs = _module("okrs")
     if okrs is None:
         return []
-    return _okr_rows(okrs, store)
+    # Outcome checks and briefings read the catalogue once per initiative; it only changes with a
+    # write (data version) or with the date (KR status depends on today), so keep it per both.
+    key = (store.data_version(), dt.date.today())
+    cached = getattr(store, "_kr_catalog_cache", None)
+    if cached is None or cached[0] != key:
+        cached = (key, _okr_rows(okrs, store))
+        store._kr_catalog_cache = cached
+    return [dict(r) for r in cached[1]]
 
 
 def _okr_rows(okrs, store, today: dt.date | None = None) -> list[dict]:
