@@ -185,6 +185,31 @@ def funnel(store: Store, steps: list[str], window_days: int = 30, period: str | 
                         window_days=window_days, period=p.label)
 
 
+def _rollup(store: Store, segment) -> dict[str, dict[dt.date, int]]:
+    """Return {unit: {period_start: active users}} from one scan, memoised per store on the data version.
+
+    The growth page asks for days, weeks, months and stickiness separately; they share this scan.
+    """
+    key = (store.data_version(), normalise_segment(segment))
+    cache = getattr(store, "_growth_rollup_cache", None)
+    if cache is None or cache[0] != key:
+        df = gs.active_rollup(store, segment)
+        out: dict[str, dict[dt.date, int]] = {u: {} for u in gs.UNITS}
+        for unit, ps, n in df[["unit", "period_start", "active_users"]].itertuples(index=False):
+            out[unit][_date(ps)] = int(n)
+        cache = (key, out)
+        store._growth_rollup_cache = cache
+    return cache[1]
+
+
+def _trunc(unit: str, d: dt.date) -> dt.date:
+    if unit == "day":
+        return d
+    if unit == "week":
+        return d - dt.timedelta(days=d.weekday())
+    return d.replace(day=1)
+
+
 def active_users_series(store: Store, freq: str = "day", segment: dict | None = None) -> pd.DataFrame:
     """Return period_start, active_users, complete per day/week/month from the first to the last event period (0 for silent periods).
 
@@ -193,29 +218,38 @@ def active_users_series(store: Store, freq: str = "day", segment: dict | None = 
     """
     if freq not in gs.UNITS:
         raise GrowthError(f"freq must be one of {', '.join(gs.UNITS)}, got {freq!r}")
-    df = gs.active_users(store, freq, segment)
     first, last = gs.event_bounds(store)
-    if df.empty or first is None:
+    if first is None:
         return pd.DataFrame({"period_start": pd.Series(dtype="object"), "active_users": pd.Series(dtype="int64"),
                              "complete": pd.Series(dtype="bool")})
-    df["period_start"] = [_date(v) for v in df["period_start"]]
-    df["active_users"] = df["active_users"].astype("int64")
+    counts = _rollup(store, segment)[freq]
     first_day, last_day = first.date(), last.date()
-    df["complete"] = [ps >= first_day and _add(freq, ps, 1) - dt.timedelta(days=1) <= last_day
-                      for ps in df["period_start"]]
-    return df
+    # every period between the workspace's first and last event (not the segment's), 0 where silent
+    periods, p = [], _trunc(freq, first_day)
+    while p <= last_day:
+        periods.append(p)
+        p = _add(freq, p, 1)
+    return pd.DataFrame({
+        "period_start": periods,
+        "active_users": pd.Series([counts.get(p, 0) for p in periods], dtype="int64"),
+        "complete": [ps >= first_day and _add(freq, ps, 1) - dt.timedelta(days=1) <= last_day for ps in periods]})
 
 
 def stickiness_series(store: Store, segment: dict | None = None) -> pd.DataFrame:
     """Return month, mau, mean_dau, stickiness (mean DAU over days with any event / MAU), days_with_events per month."""
-    df = gs.monthly_stickiness(store, segment)
-    if df.empty:
+    roll = _rollup(store, segment)
+    if not roll["month"]:
         return pd.DataFrame(columns=["month", "mau", "mean_dau", "stickiness", "days_with_events"])
-    df["month"] = [_date(v) for v in df["month"]]
-    df["mau"] = df["mau"].astype("int64")
-    df["mean_dau"] = df["mean_dau"].astype(float)
-    df["stickiness"] = df["mean_dau"] / df["mau"]
-    return df[["month", "mau", "mean_dau", "stickiness", "days_with_events"]]
+    days: dict[dt.date, list[int]] = {}
+    for d, n in roll["day"].items():
+        days.setdefault(d.replace(day=1), []).append(n)
+    months = sorted(roll["month"])
+    mau = [roll["month"][m] for m in months]
+    mean_dau = [sum(days[m]) / len(days[m]) for m in months]
+    return pd.DataFrame({"month": months, "mau": pd.Series(mau, dtype="int64"),
+                         "mean_dau": pd.Series(mean_dau, dtype="float64"),
+                         "stickiness": [a / b for a, b in zip(mean_dau, mau)],
+                         "days_with_events": pd.Series([len(days[m]) for m in months], dtype="int64")})
 
 
 def event_names(store: Store) -> list[str]:

@@ -97,34 +97,20 @@ def property_values(store: Store, key: str, limit: int = 50) -> list[str]:
 
 
 # -- active users ------------------------------------------------------------------------------
-def active_users(store: Store, unit: str, segment=None) -> pd.DataFrame:
-    """Return period_start (date) and active_users for every period between the first and last event (0 where none)."""
-    u = _unit(unit)
-    seg, params = _segment_sql(segment)
-    sql = f"""
-        WITH a AS (
-            SELECT date_trunc('{u}', ts)::DATE AS period_start, count(DISTINCT user_id) AS active_users
-            FROM events WHERE TRUE {seg} GROUP BY 1),
-        b AS (SELECT min(date_trunc('{u}', ts))::DATE AS lo, max(date_trunc('{u}', ts))::DATE AS hi FROM events),
-        s AS (SELECT unnest(generate_series(b.lo, b.hi, INTERVAL 1 {u}))::DATE AS period_start FROM b WHERE b.lo IS NOT NULL)
-        SELECT s.period_start, coalesce(a.active_users, 0)::BIGINT AS active_users
-        FROM s LEFT JOIN a USING (period_start) ORDER BY s.period_start"""
-    return store.query_df(sql, params)
+def active_rollup(store: Store, segment=None) -> pd.DataFrame:
+    """Return unit ('day'|'week'|'month'), period_start (date) and active_users for every period with events, in one query.
 
-
-def monthly_stickiness(store: Store, segment=None) -> pd.DataFrame:
-    """Return month, mau, mean_dau (over days of the month with any event) per month with events."""
+    Distinct (user, day) pairs are taken once; weeks and months are rolled up from them, so the
+    events are read and the user ids hashed once for all three units.
+    """
     seg, params = _segment_sql(segment)
-    sql = f"""
-        WITH d AS MATERIALIZED (
-            SELECT ts::DATE AS day, user_id FROM events WHERE TRUE {seg} GROUP BY ALL),
-        dau AS (SELECT day, count(*) AS dau FROM d GROUP BY day),
-        m AS (SELECT date_trunc('month', day)::DATE AS month, count(DISTINCT user_id) AS mau FROM d GROUP BY 1),
-        md AS (SELECT date_trunc('month', day)::DATE AS month, avg(dau) AS mean_dau, count(*) AS days_with_events
-               FROM dau GROUP BY 1)
-        SELECT m.month, m.mau, md.mean_dau, md.days_with_events
-        FROM m JOIN md USING (month) ORDER BY m.month"""
-    return store.query_df(sql, params)
+    return store.query_df(f"""
+        WITH d AS MATERIALIZED (SELECT CAST(ts AS DATE) AS day, user_id FROM events WHERE TRUE {seg} GROUP BY ALL),
+        w AS MATERIALIZED (SELECT CAST(date_trunc('week', day) AS DATE) AS p, user_id FROM d GROUP BY ALL)
+        SELECT 'day' AS unit, day AS period_start, count(*) AS active_users FROM d GROUP BY day
+        UNION ALL SELECT 'week', p, count(*) FROM w GROUP BY p
+        UNION ALL SELECT 'month', CAST(date_trunc('month', day) AS DATE), count(DISTINCT user_id) FROM d GROUP BY 2
+        ORDER BY 1, 2""", params)
 
 
 # -- retention ---------------------------------------------------------------------------------
