@@ -15,7 +15,7 @@ import streamlit as st
 from pm_core.auth import Actor, resolve_role
 from pm_core.store import Store, StoreError, default_db_path, open_store
 
-DATA_PAGE = "pages/data.py"
+DATA_PAGE = "app_pages/data.py"
 
 
 # -- configuration ---------------------------------------------------------------------------

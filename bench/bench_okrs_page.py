@@ -28,7 +28,7 @@ def _measure(db: Path, runs: int, krs: int) -> tuple[float, float]:
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/okrs.py")
+    at.switch_page("app_pages/okrs.py")
     t = time.perf_counter()
     at.run()
     cold = time.perf_counter() - t

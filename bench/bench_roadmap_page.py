@@ -25,7 +25,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from tests.app.test_roadmap_page import make_workspace  # noqa: E402
 
-PAGE = "pages/roadmap.py"
+PAGE = "app_pages/roadmap.py"
 
 
 def _bare(runs: int) -> float:

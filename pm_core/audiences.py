@@ -23,7 +23,7 @@ from .briefing import (BulletsItem, ChartItem, Column, MetricItem, Section, Tabl
 from .charts import audiences as charts
 from .formatting import fmt_change, fmt_days, fmt_pct
 from .kpi_defs import KPI_BY_KEY
-from .periods import ALL, Period, PeriodError, month, parse_period, quarter_of
+from .periods import Period, PeriodError, month, parse_period, quarter_of
 from .store import Store, utcnow
 from .store import audiences_store as q
 

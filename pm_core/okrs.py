@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from .auth import Actor, require_editor
 from .formatting import fmt_int, fmt_value
-from .kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
+from .kpi_defs import KPI_BY_KEY, PILLARS
 from .periods import Period, PeriodError, custom, parse_period
 from .store import Store, new_id, utcnow
 from .store import okrs_store as db

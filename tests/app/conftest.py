@@ -18,7 +18,7 @@ def demo_db_path(demo_db_template, tmp_path):
 
 @pytest.fixture
 def run_page(monkeypatch):
-    """Return run(page, role, db_path, query=None) -> AppTest that has rendered `page` (e.g. 'pages/okrs.py').
+    """Return run(page, role, db_path, query=None) -> AppTest that has rendered `page` (e.g. 'app_pages/okrs.py').
 
     role 'editor' runs in local mode; 'viewer' runs in intranet mode with no identity, which is how a
     stakeholder on the intranet arrives. Caches are cleared so each run sees its own workspace.
@@ -36,7 +36,7 @@ def run_page(monkeypatch):
         for k, v in (query or {}).items():
             at.query_params[k] = v
         at.run()
-        if page != "pages/overview.py":
+        if page != "app_pages/overview.py":
             at.switch_page(page)
             at.run()
         return at

@@ -5,12 +5,11 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.e2e.test_pages import _pages
 
 WRITE_WORDS = re.compile(r"\b(save|delete|add|archive|import|create|update|replace|confirm|remove|edit|check.?in)\b", re.I)
-ALL_PAGES = [f"pages/{stem}.py" for stem, _ in _pages()]
-VIEWER_PAGES = [f"pages/{stem}.py" for stem, _ in _pages(editors_only=False)]
+ALL_PAGES = [f"app_pages/{stem}.py" for stem, _ in _pages()]
+VIEWER_PAGES = [f"app_pages/{stem}.py" for stem, _ in _pages(editors_only=False)]
 
 
 def _no_exception(at, where):
@@ -42,11 +41,11 @@ def test_page_renders_on_an_empty_workspace(run_page, tmp_path, page):
 
 
 def test_viewer_cannot_reach_the_upload_page(run_page, demo_db_path):
-    at = run_page("pages/overview.py", "viewer", demo_db_path)
+    at = run_page("app_pages/overview.py", "viewer", demo_db_path)
     assert not at.exception
     # app.py does not register the Data page for viewers; forcing a switch must not show an uploader.
     try:
-        at.switch_page("pages/data.py")
+        at.switch_page("app_pages/data.py")
         at.run()
     except Exception:
         return

@@ -6,7 +6,6 @@ import pytest
 
 from pm_core import career
 from pm_core.store import open_store
-from tests.conftest import ROOT
 
 SMALL = [311_111, 322_222, 333_333]
 
@@ -43,7 +42,7 @@ def _all_text(at) -> str:
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_page_with_salaries(run_page, tmp_path, role):
-    at = run_page("pages/career.py", role, _workspace(tmp_path / "w.duckdb", True))
+    at = run_page("app_pages/career.py", role, _workspace(tmp_path / "w.duckdb", True))
     assert not at.exception, at.exception
     text = _all_text(at)
     assert "Career & pay" in text
@@ -62,9 +61,7 @@ def test_page_with_salaries(run_page, tmp_path, role):
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_page_empty_state(run_page, tmp_path, role):
-    if role == "editor" and not (ROOT / "pages" / "data.py").exists():
-        pytest.skip("ui.empty_state links editors to pages/data.py, which is not in the tree yet")
-    at = run_page("pages/career.py", role, _workspace(tmp_path / "e.duckdb", False))
+    at = run_page("app_pages/career.py", role, _workspace(tmp_path / "e.duckdb", False))
     assert not at.exception, at.exception
     text = _all_text(at)
     assert "No salary rows yet." in text and "Levels.fyi" in text
@@ -72,7 +69,7 @@ def test_page_empty_state(run_page, tmp_path, role):
 
 
 def test_compare_panel_spreads_sign_on_for_viewers(run_page, tmp_path):
-    at = run_page("pages/career.py", "viewer", _workspace(tmp_path / "c.duckdb", True))
+    at = run_page("app_pages/career.py", "viewer", _workspace(tmp_path / "c.duckdb", True))
     at.number_input(key="cmp_base_0").set_value(150_000).run()
     at.number_input(key="cmp_sign_0").set_value(40_000).run()
     at.selectbox(key="cmp_level_0").set_value("pm").run()
@@ -85,7 +82,7 @@ def test_compare_panel_spreads_sign_on_for_viewers(run_page, tmp_path):
 
 def test_editor_saves_level_map_and_viewer_cannot(run_page, tmp_path, editor, viewer):
     path = _workspace(tmp_path / "m.duckdb", True)
-    at = run_page("pages/career.py", "editor", path)
+    at = run_page("app_pages/career.py", "editor", path)
     at.button(key="save_map").click().run()
     assert not at.exception
     assert any("Level map saved" in str(s.value) for s in at.success)
@@ -99,7 +96,7 @@ def test_editor_saves_level_map_and_viewer_cannot(run_page, tmp_path, editor, vi
 
 
 def test_self_assessment_suggests_a_level(run_page, tmp_path):
-    at = run_page("pages/career.py", "viewer", _workspace(tmp_path / "s.duckdb", False))
+    at = run_page("app_pages/career.py", "viewer", _workspace(tmp_path / "s.duckdb", False))
     for q in career.SELF_ASSESSMENT[:3]:
         at.radio(key=f"sa_{q['key']}").set_value(q["options"][2]).run()
     assert not at.exception

@@ -25,7 +25,7 @@ def db_with_import(tmp_path, monkeypatch):
 
 def test_editor_sees_uploader_and_history(run_page, db_with_import):
     db, imp = db_with_import
-    at = run_page("pages/data.py", "editor", db)
+    at = run_page("app_pages/data.py", "editor", db)
     assert not at.exception
     assert at.title[0].value == "Data"
     assert at.get("file_uploader")
@@ -35,7 +35,7 @@ def test_editor_sees_uploader_and_history(run_page, db_with_import):
 
 def test_editor_deletes_an_import_after_confirming(run_page, db_with_import):
     db, imp = db_with_import
-    at = run_page("pages/data.py", "editor", db)
+    at = run_page("app_pages/data.py", "editor", db)
     delete = next(b for b in at.button if b.label == "Delete this import")
     assert delete.disabled  # nothing happens before the confirmation box is ticked
     next(c for c in at.checkbox if "delete exactly" in c.label).check().run()
@@ -57,7 +57,7 @@ def test_viewer_cannot_use_the_page(monkeypatch, db_with_import):
     import streamlit as st
 
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "data.py"), default_timeout=60).run()
     assert not at.exception
     assert any("for editors" in w.value for w in at.warning)
     assert not at.get("file_uploader") and not at.button
@@ -66,10 +66,10 @@ def test_viewer_cannot_use_the_page(monkeypatch, db_with_import):
 
 def test_viewer_nav_has_no_data_page(run_page, db_with_import):
     db, _ = db_with_import
-    at = run_page("pages/overview.py", "viewer", db)
+    at = run_page("app_pages/overview.py", "viewer", db)
     assert not at.exception
     try:
-        at.switch_page("pages/data.py").run()
+        at.switch_page("app_pages/data.py").run()
     except Exception as exc:  # the page is not registered for viewers
         assert "data.py" in str(exc) or "page" in str(exc).lower()
     else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from pm_core.store import open_store
-from tests.conftest import ROOT
 from tests.core.test_experiments import put_exposures, synthetic
 
 
@@ -18,7 +17,7 @@ def make_db(path, n_c=3000, n_t=3000):
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_experiments_page_renders(run_page, tmp_path, role):
-    at = run_page("pages/experiments.py", role, make_db(tmp_path / "e.duckdb"),
+    at = run_page("app_pages/experiments.py", role, make_db(tmp_path / "e.duckdb"),
                   query={"experiment": "verified_wifi_filter"})
     assert not at.exception
     assert at.title[0].value == "Experiments"
@@ -31,7 +30,7 @@ def test_experiments_page_renders(run_page, tmp_path, role):
 
 
 def test_experiments_page_srm_and_bad_experiment(run_page, tmp_path):
-    at = run_page("pages/experiments.py", "viewer", make_db(tmp_path / "e.duckdb", n_c=3000, n_t=2500),
+    at = run_page("app_pages/experiments.py", "viewer", make_db(tmp_path / "e.duckdb", n_c=3000, n_t=2500),
                   query={"experiment": "verified_wifi_filter"})
     assert not at.exception
     assert any("Sample ratio mismatch" in e.value for e in at.error)
@@ -41,7 +40,7 @@ def test_experiments_page_srm_and_bad_experiment(run_page, tmp_path):
 
 
 def test_experiments_page_sample_size_inputs(run_page, tmp_path):
-    at = run_page("pages/experiments.py", "editor", make_db(tmp_path / "e.duckdb"),
+    at = run_page("app_pages/experiments.py", "editor", make_db(tmp_path / "e.duckdb"),
                   query={"experiment": "verified_wifi_filter"})
     at.number_input(key="exp_ss_base").set_value(10.0).run()
     at.number_input(key="exp_ss_mde").set_value(2.0).run()
@@ -54,17 +53,15 @@ def test_experiments_page_sample_size_inputs(run_page, tmp_path):
 
 
 def test_experiments_page_unknown_link(run_page, tmp_path):
-    at = run_page("pages/experiments.py", "viewer", make_db(tmp_path / "e.duckdb"), query={"experiment": "nope"})
+    at = run_page("app_pages/experiments.py", "viewer", make_db(tmp_path / "e.duckdb"), query={"experiment": "nope"})
     assert not at.exception
     assert any("does not exist here" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_experiments_page_empty(run_page, tmp_path, role):
-    if role == "editor" and not (ROOT / "pages" / "data.py").exists():
-        pytest.skip("the editor's empty state links to pages/data.py, which is not in this tree yet")
     path = tmp_path / "empty.duckdb"
     open_store(path).close()
-    at = run_page("pages/experiments.py", role, path)
+    at = run_page("app_pages/experiments.py", role, path)
     assert not at.exception
     assert any("No experiments yet" in i.value for i in at.info)

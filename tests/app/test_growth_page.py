@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from pm_core.store import open_store
-from tests.conftest import ROOT
 from tests.core.test_growth import put_events, random_events
 
 
@@ -19,7 +18,7 @@ def events_db(tmp_path):
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_growth_page_renders(run_page, events_db, role):
-    at = run_page("pages/growth.py", role, events_db)
+    at = run_page("app_pages/growth.py", role, events_db)
     assert not at.exception
     assert at.title[0].value == "Growth"
     assert len(at.get("vega_lite_chart")) >= 4  # active users, stickiness, heatmap, curve/trend, funnel
@@ -31,7 +30,7 @@ def test_growth_page_renders(run_page, events_db, role):
 
 
 def test_growth_page_controls(run_page, events_db):
-    at = run_page("pages/growth.py", "editor", events_db)
+    at = run_page("app_pages/growth.py", "editor", events_db)
     at.selectbox(key="growth_seg_key").set_value("platform").run()
     assert not at.exception
     at.selectbox(key="growth_seg_val").set_value("iOS").run()
@@ -52,10 +51,8 @@ def test_growth_page_controls(run_page, events_db):
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_growth_page_empty(run_page, tmp_path, role):
-    if role == "editor" and not (ROOT / "pages" / "data.py").exists():
-        pytest.skip("the editor's empty state links to pages/data.py, which is not in this tree yet")
     path = tmp_path / "empty.duckdb"
     open_store(path).close()
-    at = run_page("pages/growth.py", role, path)
+    at = run_page("app_pages/growth.py", role, path)
     assert not at.exception
     assert any("No product events yet" in i.value for i in at.info)

@@ -10,7 +10,7 @@ from pm_core.auth import Actor
 from pm_core.periods import parse_period
 from pm_core.store import open_store
 
-PAGE = "pages/okrs.py"
+PAGE = "app_pages/okrs.py"
 EDITOR = Actor(email="pm@example.com", role="editor")
 Q = parse_period("2026-Q4")  # the demo's current quarter; the page judges pace on the real today
 

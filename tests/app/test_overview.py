@@ -29,7 +29,7 @@ def _metric(at, label):
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_overview_renders_every_pillar(run_page, kpi_db, role):
-    at = run_page("pages/overview.py", role, kpi_db)
+    at = run_page("app_pages/overview.py", role, kpi_db)
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Overview"
     assert [h.value for h in at.subheader] == ["Strategy", "Discovery", "Delivery", "Growth & Stakeholders"]
@@ -46,7 +46,7 @@ def test_overview_renders_every_pillar(run_page, kpi_db, role):
 
 
 def test_overview_period_from_url_and_segment(run_page, kpi_db):
-    at = run_page("pages/overview.py", "editor", kpi_db, query={"period": "2026-07", "segment": "platform=iOS"})
+    at = run_page("app_pages/overview.py", "editor", kpi_db, query={"period": "2026-07", "segment": "platform=iOS"})
     assert not at.exception
     assert at.selectbox(key="overview_period").value == "2026-07"
     assert at.selectbox(key="overview_seg_platform").value == "iOS"
@@ -63,20 +63,20 @@ def test_overview_period_from_url_and_segment(run_page, kpi_db):
 
 
 def test_overview_bad_period_in_url_falls_back_with_notice(run_page, kpi_db):
-    at = run_page("pages/overview.py", "viewer", kpi_db, query={"period": "1999-13"})
+    at = run_page("app_pages/overview.py", "viewer", kpi_db, query={"period": "1999-13"})
     assert not at.exception
     assert any("does not exist" in w.value for w in at.warning)
     assert at.selectbox(key="overview_period").value == "all"
 
 
 def test_overview_on_an_empty_workspace(run_page, tmp_path):
-    at = run_page("pages/overview.py", "editor", tmp_path / "empty.duckdb")
+    at = run_page("app_pages/overview.py", "editor", tmp_path / "empty.duckdb")
     assert not at.exception
     assert len(at.metric) == 18 and all(m.value == "—" for m in at.metric)
 
 
 def test_overview_on_the_demo(run_page, demo_db_path):
     for role in ("editor", "viewer"):
-        at = run_page("pages/overview.py", role, demo_db_path)
+        at = run_page("app_pages/overview.py", role, demo_db_path)
         assert not at.exception, [e.value for e in at.exception]
         assert len(at.metric) == 18

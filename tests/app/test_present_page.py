@@ -9,7 +9,7 @@ import pytest
 from pm_core.store import open_store
 from tests.core.test_audiences_fixtures import build_workspace
 
-PAGE = "pages/present.py"
+PAGE = "app_pages/present.py"
 WRITE_WORDS = re.compile(r"\b(save|delete|add|archive|import|create|update|replace|confirm|remove|edit|reset)\b", re.I)
 SLIDES = ["Headline numbers", "OKR progress", "Roadmap: top items", "Risks"]
 

@@ -11,7 +11,7 @@ from pm_core.auth import CLI_ACTOR
 from pm_core.store import open_store
 from tests.conftest import SAMPLE_DATA
 
-PAGE = "pages/roadmap.py"
+PAGE = "app_pages/roadmap.py"
 
 
 def make_workspace(path, n: int = 0, demo: bool = False):

@@ -14,7 +14,7 @@ def _settings(path):
 
 
 def test_viewer_reads_settings_without_any_input(run_page, tmp_path):
-    at = run_page("pages/settings.py", "viewer", tmp_path / "w.duckdb")
+    at = run_page("app_pages/settings.py", "viewer", tmp_path / "w.duckdb")
     assert not at.exception
     assert at.title[0].value == "Settings"
     for kind in ("text_input", "number_input", "checkbox", "selectbox", "text_area", "button", "form"):
@@ -29,7 +29,7 @@ def test_viewer_reads_settings_without_any_input(run_page, tmp_path):
 
 def test_editor_saves_a_valid_change(run_page, tmp_path):
     path = tmp_path / "w.duckdb"
-    at = run_page("pages/settings.py", "editor", path)
+    at = run_page("app_pages/settings.py", "editor", path)
     assert not at.exception
     assert len(at.text_input) + len(at.number_input) + len(at.checkbox) == len(SETTINGS)
     at.text_input(key="setting_funnel_goal_event").set_value("booking_started")
@@ -43,7 +43,7 @@ def test_editor_saves_a_valid_change(run_page, tmp_path):
 
 def test_editor_sees_inline_errors_and_nothing_is_saved(run_page, tmp_path):
     path = tmp_path / "w.duckdb"
-    at = run_page("pages/settings.py", "editor", path)
+    at = run_page("app_pages/settings.py", "editor", path)
     at.text_input(key="setting_funnel_start_event").set_value("   ")
     at.number_input(key="setting_gross_margin").set_value(1.5)
     at.text_input(key="setting_currency").set_value("EUR")
@@ -59,5 +59,5 @@ def test_editor_sees_inline_errors_and_nothing_is_saved(run_page, tmp_path):
 
 def test_settings_on_the_demo(run_page, demo_db_path):
     for role in ("editor", "viewer"):
-        at = run_page("pages/settings.py", role, demo_db_path)
+        at = run_page("app_pages/settings.py", role, demo_db_path)
         assert not at.exception

@@ -18,7 +18,6 @@ from pm_core.exports.html import briefing_html, esc
 from pm_core.exports.png import PngRenderer, chart_png, png_size
 from pm_core.exports.pptx import briefing_pptx
 from pm_core.exports.xlsx import briefing_xlsx
-from pm_core.kpi_defs import KPI_BY_KEY
 from pm_core.store import open_store
 from tests.core.test_audiences_fixtures import FORMULA, TODAY, XSS, build_workspace
 

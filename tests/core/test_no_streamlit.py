@@ -1,5 +1,4 @@
 """pm_core must run without a UI: importing all of it never loads Streamlit."""
-import pkgutil
 import subprocess
 import sys
 

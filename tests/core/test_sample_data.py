@@ -6,7 +6,6 @@ the importers receive, independently of how they interpret it.
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
 import importlib.util
 import json

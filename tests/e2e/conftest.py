@@ -30,7 +30,7 @@ def _need_chromium() -> None:
         missing = f"no Chromium at {CHROMIUM} (install Debian's 'chromium' package; .ci/run does)"
     else:
         try:
-            import playwright.sync_api  # noqa: F401
+            import playwright.sync_api  # noqa: F401  (only checks it is installed)
         except ImportError:
             missing = "the playwright Python package is not installed (make test installs it)"
     if missing:

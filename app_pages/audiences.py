@@ -108,7 +108,7 @@ for col, fmt in zip(dl, ("pptx", "xlsx", "html")):
         st.download_button(labels[fmt], data=lambda f=fmt: export_briefing(brief, f), file_name=file_name(brief, fmt),
                            mime=MIME[fmt], icon=icons[fmt], key=f"aud_dl_{fmt}", on_click="ignore")
 with dl[3]:
-    st.page_link("pages/present.py", label="Presentation mode", icon=":material/co_present:",
+    st.page_link("app_pages/present.py", label="Presentation mode", icon=":material/co_present:",
                  query_params={"period": period})
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 import pillars_ui as ui
 from pm_core.auth import PermissionDenied
-from pm_core.formats import KIND_HINTS, KINDS
+from pm_core.formats import KIND_HINTS
 from pm_core.formatting import fmt_int
 from pm_core.ingest import (ImportRefused, delete_import, import_file, list_imports, preview_file, rejects_csv_bytes,
                             rejects_for)

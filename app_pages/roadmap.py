@@ -260,7 +260,7 @@ def _raci(v) -> None:
         people_now = [c for c in matrix.columns if c != TASK_COL]
         people_text = st.text_input("People (comma separated)", ", ".join(people_now), key=f"rm_raci_people_{v.id}")
         people = list(dict.fromkeys(p.strip() for p in people_text.split(",") if p.strip()))
-        base = matrix.reindex(columns=[TASK_COL, *people]).fillna("").astype(object)
+        base = matrix.reindex(columns=[TASK_COL, *people]).astype(object).fillna("")
         if base.empty:
             base = pd.DataFrame({TASK_COL: [""], **{p: [""] for p in people}}).astype(object)
         cfg = {p: st.column_config.SelectboxColumn(p, options=["", *ROLES], help=", ".join(f"{r}: {h}" for r, h in ROLE_HELP.items()))
