@@ -96,7 +96,7 @@ def run_duckdb(store):
 
 def forget(store) -> None:
     """Drop the per-store memos kept on the data version, so every timed run computes from the events."""
-    for attr in ("_growth_rollup_cache", "_kpi_series_cache", "_kr_catalog_cache"):
+    for attr in ("_growth_memo", "_kpi_series_cache", "_kr_catalog_cache"):
         store.__dict__.pop(attr, None)
 
 

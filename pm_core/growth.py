@@ -98,6 +98,13 @@ def retention_table(store: Store, unit: str = "week", first_time: bool = True, m
     if not 1 <= int(max_k) <= 400:
         raise GrowthError(f"max_k must be between 1 and 400, got {max_k}")
     max_k = int(max_k)
+    key = ("retention", unit, bool(first_time), mode, normalise_segment(segment), cohort_start, cohort_end, max_k)
+    res = _memo(store, key, lambda: _retention(store, unit, bool(first_time), mode, segment, cohort_start, cohort_end, max_k))
+    return res.model_copy(deep=True)  # callers may edit their copy; the memo stays as computed
+
+
+def _retention(store: Store, unit: str, first_time: bool, mode: str, segment, cohort_start, cohort_end,
+               max_k: int) -> RetentionResult:
     last = gs.last_event_period(store, unit)
     sizes, counts = gs.retention_counts(store, unit, first_time, mode, segment, max_k)
     if last is None or sizes.empty:
@@ -170,9 +177,13 @@ def funnel(store: Store, steps: list[str], window_days: int = 30, period: str | 
     if window_days < 0 or window_days > 3660:
         raise GrowthError(f"window_days must be between 0 and 3660, got {window_days}")
     p = parse_period(period or "all")
-    df = gs.funnel_counts(store, steps, window_days, p.start, p.end, segment)
-    users = [int(u) for u in df["users"]]
-    med = [None if pd.isna(m) else float(m) for m in df["median_seconds"]]
+    if p.is_all:  # shared with the conversion KPI's months (same steps, window and segment)
+        cells = _funnel_cells(store, steps, window_days, segment)
+        users, med = cells["users"], cells["median"]
+    else:
+        df = gs.funnel_counts(store, steps, window_days, p.start, p.end, segment)
+        users = [int(u) for u in df["users"]]
+        med = [None if pd.isna(m) else float(m) for m in df["median_seconds"]]
     out: list[FunnelStep] = []
     for i, ev in enumerate(steps):
         prev = users[i - 1] if i else None
@@ -185,21 +196,30 @@ def funnel(store: Store, steps: list[str], window_days: int = 30, period: str | 
                         window_days=window_days, period=p.label)
 
 
-def _rollup(store: Store, segment) -> dict[str, dict[dt.date, int]]:
-    """Return {unit: {period_start: active users}} from one scan, memoised per store on the data version.
+def _memo(store: Store, key: tuple, fn):
+    """Return fn() memoised on the store for this data version: pages, KPIs and briefings share one computation.
 
-    The growth page asks for days, weeks, months and stickiness separately; they share this scan.
+    A write bumps the data version, which empties the memo, so a result is never stale.
     """
-    key = (store.data_version(), normalise_segment(segment))
-    cache = getattr(store, "_growth_rollup_cache", None)
-    if cache is None or cache[0] != key:
+    version = store.data_version()
+    memo = getattr(store, "_growth_memo", None)
+    if memo is None or memo[0] != version:
+        memo = (version, {})
+        store._growth_memo = memo
+    if key not in memo[1]:
+        memo[1][key] = fn()
+    return memo[1][key]
+
+
+def _rollup(store: Store, segment) -> dict[str, dict[dt.date, int]]:
+    """Return {unit: {period_start: active users}} from one scan (the growth page asks for days, weeks, months and stickiness separately)."""
+    def compute():
         df = gs.active_rollup(store, segment)
         out: dict[str, dict[dt.date, int]] = {u: {} for u in gs.UNITS}
         for unit, ps, n in df[["unit", "period_start", "active_users"]].itertuples(index=False):
             out[unit][_date(ps)] = int(n)
-        cache = (key, out)
-        store._growth_rollup_cache = cache
-    return cache[1]
+        return out
+    return _memo(store, ("rollup", normalise_segment(segment)), compute)
 
 
 def _trunc(unit: str, d: dt.date) -> dt.date:
@@ -287,6 +307,23 @@ def parse_segment(texts: list[str] | None) -> dict[str, str]:
     return out
 
 
+def _funnel_cells(store: Store, steps: list[str], window_days: int, segment) -> dict:
+    """Return {'users': [...], 'median': [...], 'months': {month: [...]}} of a funnel over all data, one query per data version."""
+    def compute():
+        df = gs.funnel_counts_by_month(store, steps, window_days, segment)
+        n = len(steps)
+        out = {"users": [0] * n, "median": [None] * n, "months": {}}
+        for m, step, users, med in df[["month", "step", "users", "median_seconds"]].itertuples(index=False):
+            i = int(step) - 1
+            if pd.isna(m):
+                out["users"][i] = int(users)
+                out["median"][i] = None if pd.isna(med) else float(med)
+            else:
+                out["months"].setdefault(_date(m), [0] * n)[i] = int(users)
+        return out
+    return _memo(store, ("funnel", tuple(steps), int(window_days), normalise_segment(segment)), compute)
+
+
 def funnel_monthly(store: Store, steps: list[str], window_days: int = 30,
                    segment: dict | None = None) -> dict[dt.date, list[int]]:
     """Return {first day of month: users per step} by the month of each user's first step-1 event, from one query.
@@ -300,8 +337,4 @@ def funnel_monthly(store: Store, steps: list[str], window_days: int = 30,
     window_days = int(window_days)
     if window_days < 0 or window_days > 3660:
         raise GrowthError(f"window_days must be between 0 and 3660, got {window_days}")
-    df = gs.funnel_counts_by_month(store, steps, window_days, segment)
-    out: dict[dt.date, list[int]] = {}
-    for m, step, users in df[["month", "step", "users"]].itertuples(index=False):
-        out.setdefault(_date(m), [0] * len(steps))[int(step) - 1] = int(users)
-    return out
+    return {m: list(v) for m, v in _funnel_cells(store, steps, window_days, segment)["months"].items()}

@@ -208,17 +208,20 @@ def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.da
 
 
 def funnel_counts_by_month(store: Store, steps: list[str], window_days: int, segment=None) -> pd.DataFrame:
-    """Return month (date), step (1-based) and users per calendar month (UTC) of the users' anchor, in one query.
+    """Return month (date; NULL on the all-data rows), step (1-based), users and median_seconds, in one query.
 
-    Same rules as funnel_counts; each user is anchored once (their first start event), so summing
-    the months of a quarter or of all data gives exactly that period's funnel. Months without
-    starters are absent; a step nobody reached in a month is absent too (read it as 0).
+    Same rules as funnel_counts without a period. Each user is anchored once (their first start
+    event), so summing the months of a quarter gives exactly that quarter's counts; medians do not
+    add up, so they are given only on the all-data rows (month NULL). Months without starters are
+    absent; a step nobody reached in a month is absent too (read it as 0).
     """
     ctes, params = _funnel_ctes(steps, window_days, segment)
     selects = " UNION ALL ".join(
-        f"SELECT CAST(date_trunc('month', t1) AS DATE) AS month, {i} AS step, count(*) AS users FROM s{i} GROUP BY 1"
+        f"SELECT CAST(date_trunc('month', t1) AS DATE) AS month, {i} AS step, count(*) AS users, "
+        f"CASE WHEN grouping(CAST(date_trunc('month', t1) AS DATE)) = 1 THEN median(dt) END AS median_seconds "
+        f"FROM s{i} GROUP BY GROUPING SETS ((CAST(date_trunc('month', t1) AS DATE)), ())"
         for i in range(1, len(steps) + 1))
-    sql = "WITH " + ", ".join(ctes) + f" SELECT * FROM ({selects}) ORDER BY month, step"
+    sql = "WITH " + ", ".join(ctes) + f" SELECT * FROM ({selects}) ORDER BY month NULLS FIRST, step"
     return store.query_df(sql, params)
 
 
