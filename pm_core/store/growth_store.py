@@ -151,7 +151,14 @@ def retention_counts(store: Store, unit: str, first_time: bool, mode: str, segme
     else:
         body = f"""SELECT up.p AS cohort, least({_k_expr(u, 'up.p', 'lim.last_p')}, ?) AS k, count(*) AS users
                    FROM up JOIN lim USING (user_id) GROUP BY ALL"""
-    cells = store.query_df(f"WITH {up}, {lim} {body}", params + [int(max_k)])
+    if first_time and mode == "on_or_after":
+        # Only each user's first and last period matter; date_trunc keeps order, so truncating
+        # min(ts) and max(ts) per user skips the user-period table altogether.
+        lim = (f"lim AS (SELECT user_id, date_trunc('{u}', min(ts))::DATE AS first_p, "
+               f"date_trunc('{u}', max(ts))::DATE AS last_p FROM events WHERE TRUE {seg} GROUP BY user_id)")
+        cells = store.query_df(f"WITH {lim} {body}", params + [int(max_k)])
+    else:
+        cells = store.query_df(f"WITH {up}, {lim} {body}", params + [int(max_k)])
     if mode == "on":
         sizes = cells[cells["k"] == 0][["cohort", "users"]].rename(columns={"users": "size"})
     else:
