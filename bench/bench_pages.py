@@ -23,7 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from streamlit import logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+logger.set_log_level("error")  # clearing caches outside a script run logs harmless warnings
 
 TARGET_MS = 200
 MEMOS = ("_growth_memo", "_kpi_series_cache", "_kr_catalog_cache")
