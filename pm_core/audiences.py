@@ -483,11 +483,13 @@ def _series_df(ctx: _Ctx, name: str) -> pd.DataFrame:
     return ctx.memo(f"series:{name}", lambda: q.metric_series(ctx.store, [name]))
 
 
-def _series_value(df: pd.DataFrame, agg: str, period: Period) -> tuple[float | None, int]:
+def _series_value(df: pd.DataFrame, agg: str, period: Period, first: int | None = None) -> tuple[float | None, int]:
     if df.empty or period.is_all:
         return None, 0
     d = df["date"].dt.date
-    sel = df[(d >= period.start) & (d < period.end)]["value"]
+    sel = df[(d >= period.start) & (d < period.end)].sort_values("date")["value"]
+    if first is not None:
+        sel = sel.head(first)
     if sel.empty:
         return None, 0
     return float(sel.sum() if agg == "sum" else sel.mean()), len(sel)
@@ -532,6 +534,10 @@ def metric_item(ctx: _Ctx, key: str) -> MetricItem:
         expected = 3 if ctx.period.kind == "quarter" else 12
         if n < expected:
             note = f"{n} of {expected} months have data"
+            if prev and mdef.agg == "sum":
+                # A total over part of a period is compared with the same months of the previous one.
+                pv = _series_value(df, mdef.agg, prev, first=n)[0]
+                note += f"; compared with the first {n} months of {prev.label}"
     return MetricItem(**base, value=v, previous=pv, period=ctx.period.describe(), note=note)
 
 

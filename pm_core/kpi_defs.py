@@ -27,7 +27,7 @@ KPI_DEFS: list[KpiDef] = [
            "Revenue in the period divided by total market size in the period (both from metric series).",
            "metrics: revenue and market size series"),
     KpiDef("revenue_growth", "strategy", "Revenue growth", "fraction",
-           "Revenue in the period over revenue in the previous period, minus one.",
+           "Revenue in the period over revenue in the previous period, minus one; a period still in progress is compared with the same number of months at the start of the previous one.",
            "metrics: revenue series"),
     KpiDef("clv", "strategy", "Customer lifetime value", "currency",
            "Average revenue per active user in the month (revenue / MAU) times gross margin, divided by that month's churn.",

@@ -384,12 +384,17 @@ def _revenue_growth(ctx: _Context, p: Period | None) -> Computed:
         return None, f"no '{name}' metric points {_where(p)}.", {}
     if not prev_df:
         return None, f"no '{name}' metric points in {prev.describe()} to compare with.", {}
+    cover = None
+    if p.kind != "month" and len(cur_df) < len(prev_df):
+        # A period still in progress is compared like for like: its first N points against the
+        # previous period's first N, never a partial quarter against a whole one.
+        n = len(cur_df)
+        prev_df = dict(sorted(prev_df.items())[:n])
+        cover = (f"{p.label} has {n} of {len(_in(rev, prev))} data points so far; compared with the first {n} "
+                 f"of {prev.label} (period to date).")
     before = sum(prev_df.values())
     if before == 0:
         return None, f"revenue in {prev.describe()} was zero, so growth is undefined.", {}
-    cover = None
-    if p.kind != "month" and len(cur_df) < len(prev_df):
-        cover = f"{p.label} has {len(cur_df)} data points vs {len(prev_df)} in {prev.label}."
     now = sum(cur_df.values())
     return now / before - 1, _join(lead, cover, seg_note), {"revenue": now, "previous_revenue": before, "covers": p.label}
 
