@@ -283,8 +283,9 @@ def test_strategy_and_stakeholder_kpis_match_pandas(kstore, period):
         assert growth.value == pytest.approx(8000 / 7000 - 1) and growth.period == "2026-08"
         assert growth.previous == pytest.approx(7000 / 6000 - 1)
     elif period == "2026-Q3":
-        assert growth.value == pytest.approx((7000 + 8000) / (4000 + 5000 + 6000) - 1)
-        assert "2 data points" in growth.note
+        # Q3 has July and August only: compared with Q2's first two months (period to date).
+        assert growth.value == pytest.approx((7000 + 8000) / (4000 + 5000) - 1)
+        assert "2 of 3 data points" in growth.note and "period to date" in growth.note
     else:
         m = int(period[-2:])
         assert growth.value == pytest.approx(m / (m - 1) - 1)
