@@ -5,7 +5,6 @@ import streamlit as st
 
 import pillars_ui as ui
 from pm_core import metrics
-from pm_core.charts import kpis as kpi_charts
 from pm_core.formatting import fmt_change, fmt_value
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
 from pm_core.periods import parse_period
@@ -52,7 +51,7 @@ elif "segment" in st.query_params:
 seg_items = tuple(sorted(segment.items()))
 with st.spinner("Computing KPIs…"):
     results = ui.cached(metrics.compute_kpis, period, seg_items)
-    sparks = ui.cached(kpi_charts.sparkline_specs, seg_items)
+    series = ui.cached(metrics.all_kpi_series, "month", dict(seg_items) or None)
     targets = ui.cached(metrics.kpi_targets, period)
 currency = ui.cached(get_settings)["currency"]
 
@@ -69,7 +68,10 @@ def card(r: metrics.KpiResult) -> None:
     d = KPI_BY_KEY[r.key]
     with st.container(border=True):
         change = fmt_change(r.value, r.previous, r.unit)
-        st.metric(r.label, fmt_value(r.value, r.unit, currency),
+        trend = series.get(r.key)
+        # st.metric's own sparkline: seventeen Vega charts made the first load of this page seconds slower.
+        spark = trend["value"].tolist() if trend is not None and len(trend) >= 2 and r.value is not None else None
+        st.metric(r.label, fmt_value(r.value, r.unit, currency), chart_data=spark, chart_type="line",
                   delta=None if change == "—" else change,
                   delta_color="normal" if d.higher_is_better else "inverse",
                   delta_description=f"vs {parse_period(r.extra['previous_period']).describe()}" if change != "—" and r.extra.get("previous_period") else None,
@@ -77,8 +79,6 @@ def card(r: metrics.KpiResult) -> None:
         if r.value is None:
             st.caption(f"Not enough data: {r.note or 'no data for this period.'}")
         else:
-            if r.key in sparks:
-                st.vega_lite_chart(spec=sparks[r.key], height=48)
             bits = []
             if r.key == "cycle_time_days" and r.extra.get("p85") is not None:
                 bits.append(f"85th percentile {fmt_value(r.extra['p85'], 'days')}")
