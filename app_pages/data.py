@@ -1,7 +1,9 @@
 """Data: bring exports into the workspace (preview, confirm, rejects) and manage past imports. Editors only."""
 from __future__ import annotations
 
+import os
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,17 @@ from pm_core.ingest import (ImportRefused, delete_import, import_file, list_impo
                             rejects_for)
 from pm_core.settings import get_setting
 
+_TIMING_LOG = os.environ.get("PILLARS_TIMING_LOG")  # a file to append timing marks to (e2e profiling); unset in use
+
+
+def _mark(what: str) -> None:
+    """Append a perf_counter timing mark to $PILLARS_TIMING_LOG when it is set (no output otherwise)."""
+    if _TIMING_LOG:
+        with open(_TIMING_LOG, "a", encoding="utf-8") as fh:
+            fh.write(f"{time.perf_counter():.3f} {what}\n")
+
+
+_mark("page run starts")
 ui.page_header("Data", "What is in this workspace, and how to bring in a new export (events, Jira, surveys, A/B tests, pay, metrics).")
 actor = ui.current_actor()
 if not actor.can_edit:
@@ -60,7 +73,9 @@ with tab_import:
         st.error(f"{up.name} is {up.size / 2**20:,.0f} MB, above this workspace's limit of {fmt_int(limit_mb)} MB "
                  "(setting 'max_upload_mb' on the Settings page). Split the export by date, or gzip it, and try again.")
     else:
+        _mark("upload received")
         path = _saved_upload(up)
+        _mark("upload on disk")
         fid = up.file_id
         c1, c2 = st.columns(2)
         kind_choice = c1.selectbox("What this file holds", list(KIND_LABELS), format_func=KIND_LABELS.get, key=f"kind_{fid}")
@@ -83,6 +98,7 @@ with tab_import:
                     st.session_state.pop(f"mapkind_{fid}", None)
                     st.rerun()
             st.stop()
+        _mark("preview computed")
         if pv.sheets:
             c2.selectbox("Sheet", pv.sheets, index=pv.sheets.index(pv.sheet) if pv.sheet in pv.sheets else 0,
                          key=f"sheet_{fid}")
@@ -159,10 +175,15 @@ with tab_import:
                  else "Import every row that passes the checks")
         if st.button(label, type="primary", key=f"go_{fid}"):
             bar = st.progress(0.0, text="Starting…")
+            _mark("import clicked")
+
+            def _progress(frac: float, msg: str) -> None:
+                _mark(f"import: {msg}")
+                bar.progress(min(max(frac, 0.0), 1.0), text=msg)
+
             try:
                 res = import_file(store, actor, path, kind=kind, mapping=mapping or None, types=types or None, sheet=sheet,
-                                  file_name=up.name, on_duplicate=on_dup,
-                                  progress=lambda frac, msg: bar.progress(min(max(frac, 0.0), 1.0), text=msg))
+                                  file_name=up.name, on_duplicate=on_dup, progress=_progress)
             except ImportRefused as exc:
                 bar.empty()
                 st.error(str(exc))
@@ -174,6 +195,7 @@ with tab_import:
                 bar.empty()
         last = st.session_state.get("_last_import")
         if last:
+            _mark("result shown")
             if last.get("skipped"):
                 st.info(f"Skipped: the file was already imported as {last['duplicate_of']}; nothing changed.")
             else:
@@ -186,6 +208,7 @@ with tab_import:
                                        mime="text/csv", key=f"dl_{last['import_id']}")
 
 with tab_history:
+    _mark("history starts")
     rows = list_imports(store)
     if not rows:
         ui.empty_state("No imports yet.", "Drop an export in the 'Import a file' tab.")
@@ -214,3 +237,4 @@ with tab_history:
                     st.session_state.pop("_last_import", None)
                     st.toast(f"Deleted import {pick}: {fmt_int(n)} rows removed.")
                     st.rerun()
+_mark("page run ends")
