@@ -23,10 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streamlit import logger  # noqa: E402
+from streamlit import config as st_config, logger as st_logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-logger.set_log_level("error")  # clearing caches outside a script run logs harmless warnings
+# Clearing caches outside a script run logs harmless bare-mode warnings; keep the table readable.
+st_config.set_option("logger.level", "error")
+st_logger.set_log_level("error")
 
 TARGET_MS = 200
 MEMOS = ("_growth_memo", "_kpi_series_cache", "_kr_catalog_cache")
