@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
+from concurrent.futures import wait as futures_wait
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +13,8 @@ import pillars_ui as ui
 from pm_core.auth import PermissionDenied
 from pm_core.formats import KIND_HINTS
 from pm_core.formatting import fmt_int
-from pm_core.ingest import (ImportRefused, delete_import, import_file, list_imports, preview_file, rejects_csv_bytes,
-                            rejects_for)
+from pm_core.ingest import (ImportRefused, after_import_future, delete_import, import_file, list_imports, preview_file,
+                            rejects_csv_bytes, rejects_for, save_upload)
 from pm_core.settings import get_setting
 
 _TIMING_LOG = os.environ.get("PILLARS_TIMING_LOG")  # a file to append timing marks to (e2e profiling); unset in use
@@ -40,17 +40,54 @@ KIND_LABELS = {"auto": "Detect from the headers", **{k: f"{k.replace('_', ' ')} 
 
 
 def _saved_upload(up) -> Path:
-    """Write the upload to a temp file once per upload (DuckDB then reads it from disk)."""
+    """Write the upload to a temp file once per upload (DuckDB then reads it from disk); drop earlier uploads' copies."""
     key = f"_upload_{up.file_id}"
     path = st.session_state.get(key)
     if path and Path(path).exists():
         return Path(path)
-    suffix = "".join(Path(up.name).suffixes[-2:]) or ".csv"
-    with tempfile.NamedTemporaryFile(prefix="pillars-upload-", suffix=suffix, delete=False) as fh:
-        for chunk in iter(lambda: up.read(8 << 20), b""):
-            fh.write(chunk)
-    st.session_state[key] = fh.name
-    return Path(fh.name)
+    for k in [k for k in st.session_state if str(k).startswith("_upload_")]:
+        Path(st.session_state.pop(k)).unlink(missing_ok=True)
+    up.seek(0)
+    saved = save_upload(up, up.name)
+    st.session_state[key] = str(saved)
+    return saved
+
+
+def _preview(path: Path, up, kind, mapping: dict, types: dict, sheet):
+    """The preview for these choices, computed once per upload, choices and data version (reruns reuse it)."""
+    key = (kind, tuple(sorted(mapping.items())), tuple(sorted(types.items())), sheet, store.data_version())
+    memo = st.session_state.get(f"_pv_{up.file_id}")
+    if memo and memo[0] == key:
+        return memo[1]
+    with st.spinner("Reading the file…"):
+        pv = preview_file(path, kind=kind, mapping=mapping or None, types=types or None, sheet=sheet,
+                          file_name=up.name, store=store)
+    st.session_state[f"_pv_{up.file_id}"] = (key, pv)
+    return pv
+
+
+def _linked_krs_outcome(import_id: str) -> None:
+    """Wait (with a spinner) for the import's linked key-result update, then say how it went."""
+    fut = after_import_future(import_id)
+    if fut is None:  # started by another server process, or before a restart
+        return
+    if not fut.done():
+        with st.spinner("Updating linked key results…"):
+            futures_wait([fut])
+        _mark("linked key results updated")
+    exc = fut.exception()
+    if exc is not None:
+        st.error(f"The import is saved, but updating the key results linked to KPIs failed: {exc}. "
+                 "Their values catch up at the next import or check-in; tell the workspace owner if this repeats.")
+        return
+    n = len(fut.result() or [])
+    st.caption(f"Linked key results: {fmt_int(n)} new automatic check-in{'s' if n != 1 else ''} from this import."
+               if n else "Linked key results: no value changed with this import.")
+
+
+def _rejects_download(import_id: str):
+    """The rejects CSV built only when the button is clicked (a large reject list is not rebuilt on every rerun)."""
+    return lambda: rejects_csv_bytes(rejects_for(store, import_id))
 
 
 def _type_label(t: str) -> str:
@@ -86,9 +123,7 @@ with tab_import:
         if mapping and kind is None:
             kind = st.session_state.get(f"mapkind_{fid}")  # the mapping's fields belong to that kind
         try:
-            with st.spinner("Reading the file…"):
-                pv = preview_file(path, kind=kind, mapping=mapping or None, types=types or None, sheet=sheet,
-                                  file_name=up.name, store=store)
+            pv = _preview(path, up, kind, mapping, types, sheet)
         except ImportRefused as exc:
             st.error(str(exc))
             if mapping or types:
@@ -183,7 +218,7 @@ with tab_import:
 
             try:
                 res = import_file(store, actor, path, kind=kind, mapping=mapping or None, types=types or None, sheet=sheet,
-                                  file_name=up.name, on_duplicate=on_dup, progress=_progress)
+                                  file_name=up.name, on_duplicate=on_dup, progress=_progress, background_hooks=True)
             except ImportRefused as exc:
                 bar.empty()
                 st.error(str(exc))
@@ -202,10 +237,10 @@ with tab_import:
                 st.success(f"Imported {fmt_int(last['rows_imported'])} of {fmt_int(last['rows_read'])} rows as "
                            f"{last['kind'].replace('_', ' ')} ({last['source']}); import {last['import_id']}.")
                 if last["rows_rejected"]:
-                    rj = rejects_for(store, last["import_id"])
                     st.download_button(f"Download the {fmt_int(last['rows_rejected'])} rejected rows (CSV)",
-                                       rejects_csv_bytes(rj), file_name=f"rejected_rows_{last['import_id']}.csv",
+                                       _rejects_download(last["import_id"]), file_name=f"rejected_rows_{last['import_id']}.csv",
                                        mime="text/csv", key=f"dl_{last['import_id']}")
+                _linked_krs_outcome(last["import_id"])
 
 with tab_history:
     _mark("history starts")
@@ -222,7 +257,7 @@ with tab_history:
         pick = st.selectbox("Import", list(labels), format_func=labels.get, key="hist_pick")
         chosen = next(r for r in rows if r["id"] == pick)
         if chosen["rows_rejected"]:
-            st.download_button("Download its rejected rows (CSV)", rejects_csv_bytes(rejects_for(store, pick)),
+            st.download_button("Download its rejected rows (CSV)", _rejects_download(pick),
                                file_name=f"rejected_rows_{pick}.csv", mime="text/csv", key=f"hist_dl_{pick}")
         with st.expander("Delete this import"):
             st.write(f"This removes the {fmt_int(chosen['rows_imported'])} rows imported from {chosen['file_name']} "

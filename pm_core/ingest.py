@@ -12,9 +12,12 @@ from __future__ import annotations
 import bisect
 import csv
 import json
+import logging
 import re
 import tempfile
+import threading
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,7 +28,7 @@ from . import hooks
 from .auth import Actor, require_editor
 from .formats import DetectError, Format, Match, detect, jira, salaries, survey
 from .formats.base import norm
-from .formats.sniff import FileInfo, SniffError, sniff
+from .formats.sniff import FileInfo, SniffError, save_stream, sniff
 from .store import Store, new_id, utcnow
 from .store import imports_store, ingest_store
 from .store.ingest_store import Check, Plan, parse_expr, raw_expr
@@ -495,11 +498,15 @@ def _display_columns(header: list[str]) -> list[str]:
 
 def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, mapping: dict[str, str] | None = None,
                 types: dict[str, str] | None = None, sheet: str | None = None, file_name: str | None = None,
-                on_duplicate: str = "error", progress: Progress | None = None) -> ImportResult:
+                on_duplicate: str = "error", progress: Progress | None = None,
+                background_hooks: bool = False) -> ImportResult:
     """Import one file all-or-nothing and return what happened; raises ImportRefused (file named) for unusable input.
 
     A file whose sha256 matches an earlier import is refused ('error'), skipped ('skip', returning
-    skipped=True) or imported after deleting the earlier import's rows ('replace').
+    skipped=True) or imported after deleting the earlier import's rows ('replace'). The post-import
+    hook (linked key results) runs before returning, or with background_hooks=True is started on a
+    worker thread right after the commit (see `after_import_in_background`; the caller shows its
+    outcome from `after_import_future(import_id)`).
     """
     require_editor(actor)
     if on_duplicate not in ON_DUPLICATE:
@@ -554,12 +561,69 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
         rejects_file = write_rejects_csv(rejects, import_id) if len(rejects) else None
     finally:
         info.cleanup()
-    prog(0.9, "Updating linked key results")
-    hooks.after_import(store, actor, import_id)
+    if background_hooks:
+        # started before any further progress callback, which may end the caller's script run
+        after_import_in_background(store, actor, import_id)
+    else:
+        prog(0.9, "Updating linked key results")
+        hooks.after_import(store, actor, import_id)
     prog(1.0, "Done")
     return ImportResult(import_id=import_id, kind=prep.plan.kind, source=prep.plan.source, rows_read=rows_read,
                         rows_imported=accepted, rows_rejected=len(rejects), rejects_file=rejects_file,
                         duplicate_of=dup["id"] if dup else None)
+
+
+def save_upload(fileobj, file_name: str) -> Path:
+    """Write an uploaded file object to a new temp file (same extension) and return its path.
+
+    The sha256 and UTF-8 check are done while copying, so the preview and import that follow do not
+    read the whole file again for them. The caller deletes the file when done with it.
+    """
+    suffix = "".join(Path(file_name).suffixes[-2:]) or ".csv"
+    if not re.fullmatch(r"(\.[A-Za-z0-9]{1,8}){1,2}", suffix):
+        suffix = ".csv"  # a suffix taken from a user's file name must stay a plain extension
+    return save_stream(fileobj, suffix)
+
+
+_log = logging.getLogger(__name__)
+_hook_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pillars-after-import")
+_hook_futures: dict[str, Future] = {}
+_hook_lock = threading.Lock()
+_HOOK_FUTURES_KEPT = 64
+
+
+def after_import_in_background(store: Store, actor: Actor, import_id: str) -> Future:
+    """Start hooks.after_import for a committed import on a worker thread of this process; returns its Future.
+
+    The Future's result is the list of check-ins made; an error is kept on it (and logged) for the
+    caller to show. Calling it again for the same import returns the first Future (runs once).
+    Hooks run one at a time, in the order their imports committed.
+    """
+    require_editor(actor)
+    with _hook_lock:
+        fut = _hook_futures.get(import_id)
+        if fut is not None:
+            return fut
+
+        def run() -> list:
+            try:
+                return hooks.after_import(store, actor, import_id)
+            except Exception:
+                _log.exception("after_import failed for %s", import_id)
+                raise
+
+        fut = _hook_pool.submit(run)
+        _hook_futures[import_id] = fut
+        if len(_hook_futures) > _HOOK_FUTURES_KEPT:  # forget the oldest finished ones
+            for k in [k for k, f in _hook_futures.items() if f.done()][: len(_hook_futures) - _HOOK_FUTURES_KEPT]:
+                del _hook_futures[k]
+        return fut
+
+
+def after_import_future(import_id: str) -> Future | None:
+    """Return the Future started by after_import_in_background for import_id (None if none was started here)."""
+    with _hook_lock:
+        return _hook_futures.get(import_id)
 
 
 def delete_import(store: Store, actor: Actor, import_id: str) -> int:

@@ -7,6 +7,7 @@ UTF-8 are transcoded to a UTF-8 temp file in chunks so DuckDB can read them from
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import hashlib
@@ -20,6 +21,8 @@ CHUNK = 4 << 20
 HEAD_BYTES = 1 << 20          # the header must fit in the first MB
 SAMPLE_TEXT = 256 << 10       # text used to choose the delimiter
 DELIMITERS = (",", ";", "\t", "|")
+_SCAN_MEMO: dict[tuple, tuple[str, str, int]] = {}   # (path, size, mtime_ns) -> (sha256, encoding, size)
+_SCAN_MEMO_MAX = 16
 
 
 class SniffError(ValueError):
@@ -89,6 +92,9 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
     Returns (sha256, encoding, size). A file mixing valid multi-byte UTF-8 with invalid bytes is refused
     with the row where the first bad byte sits; one with no UTF-8 multi-byte sequences is read as cp1252.
     """
+    key = _file_key(path)
+    if key in _SCAN_MEMO:
+        return _SCAN_MEMO[key]
     h = hashlib.sha256()
     size = 0
     with path.open("rb") as fh:
@@ -127,6 +133,62 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
                 "of the file is UTF-8; save the file again as UTF-8 (or fix that row) and retry") from None
         encoding = "cp1252"
     return h.hexdigest(), encoding, size
+
+
+def _file_key(path: Path) -> tuple:
+    st = path.stat()
+    return str(path.resolve()), st.st_size, st.st_mtime_ns
+
+
+def _remember(key: tuple, result: tuple[str, str, int]) -> None:
+    # only save_stream's own temp files (unique names, never rewritten) are remembered: a path the
+    # user may overwrite in place could keep its size and coarse mtime with different bytes
+    if len(_SCAN_MEMO) >= _SCAN_MEMO_MAX:
+        with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another session trimmed it first
+            _SCAN_MEMO.pop(next(iter(_SCAN_MEMO)))
+    _SCAN_MEMO[key] = result
+
+
+def save_stream(src, suffix: str = ".csv") -> Path:
+    """Copy a binary file object to a new temp file and return its path, hashing and checking UTF-8 in the same pass.
+
+    When the copy is plain (not gzip/zip) text that is valid UTF-8 throughout, the sha256 and encoding
+    are remembered for that file so the later sniff does not read it again; anything else (gzip,
+    UTF-16, cp1252, invalid bytes) is left for `sniff` to decide with its own messages.
+    """
+    fd, tmp = tempfile.mkstemp(prefix="pillars-upload-", suffix=suffix)
+    h = hashlib.sha256()
+    dec = codecs.getincrementaldecoder("utf-8")()
+    size, checking, encoding = 0, True, "utf-8"
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := src.read(CHUNK):
+                if size == 0:
+                    if _magic(chunk) != "text" or _utf16_guess(chunk[:HEAD_BYTES]):
+                        checking = False
+                    elif chunk.startswith(codecs.BOM_UTF8):
+                        encoding = "utf-8-sig"
+                size += len(chunk)
+                h.update(chunk)
+                out.write(chunk)
+                if checking:
+                    try:
+                        dec.decode(chunk)
+                    except UnicodeDecodeError:
+                        checking = False
+            if checking:
+                try:
+                    dec.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    checking = False
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    path = Path(tmp)
+    if checking and size:
+        _remember(_file_key(path), (h.hexdigest(), encoding, size))
+    return path
 
 
 def consumed_before_error(exc: UnicodeDecodeError, consumed: int) -> int:

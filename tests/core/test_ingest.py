@@ -481,3 +481,84 @@ def test_every_sample_file_imports_cleanly(store, editor):
         res = import_file(store, editor, SAMPLE_DATA / entry["file"], kind=entry.get("kind"), sheet=entry.get("sheet"))
         assert res.kind == entry.get("kind", res.kind), entry["file"]
         assert res.rows_rejected == 0 and res.rows_imported == res.rows_read > 0, (entry["file"], res)
+
+
+# -- the Data page's fast path: one pass over the upload, the hook after the result -------------------
+@pytest.mark.parametrize("body,encoding", [
+    ("user_id,event,timestamp\nZoë,search,2026-06-01\nb,search,2026-06-02\n".encode("utf-8"), "utf-8"),
+    (b"\xef\xbb\xbfuser_id,event,timestamp\na,search,2026-06-01\n", "utf-8-sig"),
+    ("user_id;event;timestamp\nJos\xe9;search;2026-06-01\n".encode("cp1252"), "cp1252"),
+    (gzip.compress(b"user_id,event,timestamp\na,search,2026-06-01\n"), "utf-8"),
+], ids=["utf8", "bom", "cp1252", "gzip"])
+def test_saved_upload_sniffs_like_the_original(tmp_path, body, encoding):
+    import hashlib
+    import io
+
+    from pm_core.formats.sniff import sniff
+    from pm_core.ingest import save_upload
+
+    original = tmp_path / "export.csv"
+    original.write_bytes(body)
+    saved = save_upload(io.BytesIO(body), "export.csv.gz" if body[:2] == b"\x1f\x8b" else "export.csv")
+    try:
+        assert saved.read_bytes() == body and saved.name.startswith("pillars-upload-")
+        from pm_core.formats import sniff as sniff_mod
+
+        # plain UTF-8 uploads are hashed and checked during the copy; the others are left to sniff
+        remembered = sniff_mod._file_key(saved) in sniff_mod._SCAN_MEMO
+        assert remembered == (encoding in ("utf-8", "utf-8-sig") and body[:2] != b"\x1f\x8b")
+        a, b = sniff(original, "export.csv"), sniff(saved, "export.csv")
+        try:
+            assert (b.sha256, b.encoding, b.size, b.header, b.delimiter) == (a.sha256, a.encoding, a.size, a.header, a.delimiter)
+            assert b.sha256 == hashlib.sha256(body).hexdigest() and b.encoding == encoding
+        finally:
+            a.cleanup()
+            b.cleanup()
+    finally:
+        saved.unlink()
+
+
+def test_saved_upload_with_bad_utf8_is_still_refused_with_the_row(tmp_path):
+    import io
+
+    from pm_core.ingest import save_upload
+
+    body = "user_id,event,timestamp\nZoë,search,2026-06-01\n".encode() + b"b\xff,search,2026-06-02\n"
+    saved = save_upload(io.BytesIO(body), "bad.csv")
+    try:
+        with pytest.raises(ImportRefused, match=r"bad\.csv: row 3 has bytes that are not valid UTF-8"):
+            preview_file(saved, file_name="bad.csv")
+    finally:
+        saved.unlink()
+
+
+def test_background_hook_runs_after_the_commit_and_keeps_its_error(store, editor, tmp_path, monkeypatch):
+    import threading
+
+    from pm_core.ingest import after_import_future
+
+    seen = []
+
+    def hook(s, actor, import_id):
+        # the rows are committed before the hook starts, and it runs off the caller's thread
+        seen.append((import_id, threading.current_thread().name,
+                     int(s.query_df("SELECT count(*) AS n FROM events WHERE import_id = ?", [import_id])["n"][0])))
+        return ["a check-in"]
+
+    monkeypatch.setattr(pm_core.hooks, "after_import", hook)
+    f = write(tmp_path, "ev.csv", "user_id,event,timestamp\na,search,2026-06-01\nb,search,2026-06-02\n")
+    res = import_file(store, editor, f, background_hooks=True)
+    fut = after_import_future(res.import_id)
+    assert fut is not None and fut.result(timeout=30) == ["a check-in"]
+    assert seen == [(res.import_id, seen[0][1], 2)] and seen[0][1].startswith("pillars-after-import")
+
+    def broken(s, actor, import_id):
+        raise RuntimeError("KR link is broken")
+
+    monkeypatch.setattr(pm_core.hooks, "after_import", broken)
+    g = write(tmp_path, "ev2.csv", "user_id,event,timestamp\nc,search,2026-06-03\n")
+    res2 = import_file(store, editor, g, background_hooks=True)
+    err = after_import_future(res2.import_id).exception(timeout=30)
+    assert isinstance(err, RuntimeError) and "KR link is broken" in str(err)
+    assert q(store, "SELECT count(*) AS n FROM events")["n"][0] == 3  # the import itself stays saved
+    assert after_import_future("imp_never_started") is None
