@@ -70,9 +70,26 @@ def cached(fn: Callable, *args, **kwargs) -> Any:
     return _cached(fn.__module__, fn.__name__, data_version(), tuple(args), tuple(sorted(kwargs.items())))
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _chart_spec(module: str, name: str, inputs: tuple, options: tuple) -> dict:
+    builder = getattr(importlib.import_module(module), name)
+    return builder(*inputs, **dict(options)).to_dict(validate=False)
+
+
+def chart(builder: Callable, *inputs, **options) -> None:
+    """Render builder(*inputs) (an Altair chart from pm_core.charts) from a cached Vega-Lite spec.
+
+    Inputs are the small aggregates a page already holds; building and validating an Altair chart
+    on every rerun cost 100-300 ms per chart, which is why the spec is cached on them.
+    """
+    spec = _chart_spec(builder.__module__, builder.__name__, tuple(inputs), tuple(sorted(options.items())))
+    st.vega_lite_chart(spec, width="stretch")
+
+
 def clear_caches() -> None:
     """Drop cached results (tests call this between runs; writes bump the data version instead)."""
     _cached.clear()
+    _chart_spec.clear()
 
 
 # -- who is looking --------------------------------------------------------------------------

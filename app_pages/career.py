@@ -41,11 +41,10 @@ tabs = st.tabs(["Ladder", "Team pay", "Compare offers", "Growth path", "Data iss
 # -- ladder ------------------------------------------------------------------------------------
 with tabs[0]:
     data = ui.cached(career.ladder_chart_data, chart_ccy, rates or None)
-    st.altair_chart(charts.ladder_chart(data), width="stretch")
+    ui.chart(charts.ladder_chart, data)
     for ccy in sorted(set(data["other_points"]["currency"])):
         st.caption(f"Reference points in {ccy} are shown on their own axis (no {ccy}→{chart_ccy} rate entered).")
-        st.altair_chart(charts.ladder_chart(ui.cached(career.ladder_chart_data, ccy, None, False)),
-                        width="stretch")
+        ui.chart(charts.ladder_chart, ui.cached(career.ladder_chart_data, ccy, None, False))
     st.dataframe(pd.DataFrame([{"Level": lv.name, "Scope": lv.scope, "Focus": lv.focus, "Band": lv.band_label,
                                 "Currency": lv.currency, "Source": lv.source_label, "Note": lv.note} for lv in levels]),
                  hide_index=True, width="stretch")
@@ -83,8 +82,10 @@ with tabs[1]:
                     st.caption(f"Every {ccy} group has fewer than {min_rows} rows, so no {ccy} chart is drawn.")
                     continue
                 left, right = st.columns(2)
-                left.altair_chart(charts.percentile_chart(pct, ccy, group_title), width="stretch")
-                right.altair_chart(charts.breakdown_chart(pct, ccy, group_title), width="stretch")
+                with left:
+                    ui.chart(charts.percentile_chart, pct, ccy, group_title)
+                with right:
+                    ui.chart(charts.breakdown_chart, pct, ccy, group_title)
 
 # -- compare ---------------------------------------------------------------------------------------
 with tabs[2]:
@@ -124,7 +125,7 @@ with tabs[3]:
     ids = [lv.id for lv in levels]
     chosen = st.selectbox("Level", ids, index=ids.index(suggested) if suggested in ids else 1 if len(ids) > 1 else 0,
                           format_func=level_names.get, key="growth_level")
-    path = career.growth_path(store, chosen)
+    path = ui.cached(career.growth_path, chosen)
     nxt = path["next"]
     st.subheader(f"{path['level']['name']} → {nxt['name']}" if nxt else f"{path['level']['name']} (top of the ladder)")
     st.caption(path["band_change"])

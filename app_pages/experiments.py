@@ -76,9 +76,9 @@ if len(r.variants) > 2:
 
 a, b = st.columns(2)
 with a:
-    st.altair_chart(charts.variant_rates_chart(r), width="stretch")
+    ui.chart(charts.variant_rates_chart, r)
 with b:
-    st.altair_chart(charts.lift_chart(r), width="stretch")
+    ui.chart(charts.lift_chart, r)
     st.caption(f"Sample-ratio check: chi-square p = {r.srm_p_value:.3g} against an expected split of "
                + " / ".join(f"{s * 100:.0f}%" for s in r.expected_split)
                + " (setting *experiment_split*; empty means equal)."

@@ -64,10 +64,10 @@ with tab_active:
                       help="Mean distinct users per day, over the month's days that have any event.")
             m3.metric(f"Stickiness · {month:%B %Y}", fmt_pct(srow.iloc[0]["stickiness"]), border=True,
                       help="Mean DAU divided by MAU: how many days of the month a typical user comes back.")
-        st.altair_chart(charts.active_users_chart(dau, wau, mau), width="stretch")
+        ui.chart(charts.active_users_chart, dau, wau, mau)
         st.caption("Faded points are periods the data only partly covers (it starts or ends inside them), so they read low.")
         if not stick.empty:
-            st.altair_chart(charts.stickiness_chart(stick), width="stretch")
+            ui.chart(charts.stickiness_chart, stick)
 
 # -- retention ---------------------------------------------------------------------------------
 with tab_ret:
@@ -100,18 +100,18 @@ with tab_ret:
                       border=True, width="content",
                       help=f"Retained users / cohort users, summed over cohorts whose {unit} + {k1} is no later than "
                            f"the last {unit} in the data (starting {ret.last_period:%d %b %Y}).")
-        st.altair_chart(charts.retention_heatmap(ret), width="stretch")
+        ui.chart(charts.retention_heatmap, ret)
         st.caption(f"Each row is a cohort (its start and size); a cell is the share of it active {unit} N later. "
                    f"Cells after the last {unit} in the data (starting {ret.last_period:%d %b %Y}) are left blank, "
                    "and the weighted mean uses only cohorts observable at N.")
         a, b = st.columns(2)
         with a:
-            st.altair_chart(charts.retention_curve(ret), width="stretch")
+            ui.chart(charts.retention_curve, ret)
         with b:
             if observable:
                 n = st.select_slider(f"{unit.capitalize()}-N for the trend", options=observable, value=observable[0],
                                      key="growth_ret_n")
-                st.altair_chart(charts.retention_trend_chart(growth.retention_trend(ret, n), n, unit), width="stretch")
+                ui.chart(charts.retention_trend_chart, growth.retention_trend(ret, n), n, unit)
             else:
                 st.info(f"The data spans a single {unit}: no cohort can be followed yet.")
 
@@ -147,7 +147,7 @@ with tab_funnel:
             if fr.steps[0].users == 0:
                 st.info(f"No users with a '{steps[0]}' event for this selection.")
             else:
-                st.altair_chart(charts.funnel_chart(fr), width="stretch")
+                ui.chart(charts.funnel_chart, fr)
                 rows = [{"Step": f"{i}. {s.event}", "Users": fmt_int(s.users),
                          "From previous step": fmt_pct(s.conversion_from_previous),
                          "From first step": fmt_pct(s.conversion_from_start),
