@@ -120,9 +120,11 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
                 if first and chunk.startswith(codecs.BOM_UTF8):
                     encoding = "utf-8-sig"
                 first = False
-                if not seen_multibyte and not chunk.isascii():
+                if not chunk.isascii():
                     seen_multibyte = True
-                dec.decode(chunk)
+                    dec.decode(chunk)
+                elif dec.getstate()[0]:  # a multi-byte sequence cut at the previous chunk's end
+                    dec.decode(chunk)
                 consumed += len(chunk)
                 lines_before += chunk.count(b"\n")
     except UnicodeDecodeError as exc:
@@ -171,7 +173,8 @@ def save_stream(src, suffix: str = ".csv") -> Path:
                 size += len(chunk)
                 h.update(chunk)
                 out.write(chunk)
-                if checking:
+                # ASCII is valid UTF-8: only other chunks (or one ending a cut sequence) go through the decoder
+                if checking and (not chunk.isascii() or dec.getstate()[0]):
                     try:
                         dec.decode(chunk)
                     except UnicodeDecodeError:

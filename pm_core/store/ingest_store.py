@@ -19,6 +19,7 @@ import pandas as pd
 from .core import Store
 
 MAX_LINE_BYTES = 8 << 20
+FIRST_ROWS_BUFFER = 2 * MAX_LINE_BYTES
 
 # -- value parsers -----------------------------------------------------------------------------
 _US = ["%m/%d/%y %I:%M %p", "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y",
@@ -43,9 +44,11 @@ def _ts_expr(kind: str, v: str) -> str:
     # Spanish (and lowercase) Jira months and 'p. m.' markers become what %b / %p read
     es = (f"replace(replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower({v}), "
           f"'/ene/', '/jan/'), '/abr/', '/apr/'), '/ago/', '/aug/'), '/dic/', '/dec/'), '/sept/', '/sep/'), 'p. m.', 'pm'), 'a. m.', 'am')")
-    jira = f"TRY_STRPTIME({es}, {_lit_list(_JIRA)})"
-    us = f"TRY_STRPTIME({v}, {_lit_list(_US)})"
-    eu = f"TRY_STRPTIME({v}, {_lit_list(_EU)})"
+    # every format of a list starts with these digits and separators: a value without them (an ISO
+    # timestamp during type inference, say) skips trying each format in turn, which costs ~10 us a row
+    jira = f"CASE WHEN regexp_matches({v}, '^[0-9]{{1,2}}[/ -][^0-9]') THEN TRY_STRPTIME({es}, {_lit_list(_JIRA)}) END"
+    us = f"CASE WHEN regexp_matches({v}, '^[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]') THEN TRY_STRPTIME({v}, {_lit_list(_US)}) END"
+    eu = f"CASE WHEN regexp_matches({v}, '^[0-9]{{1,2}}[/.-][0-9]{{1,2}}[/.-][0-9]') THEN TRY_STRPTIME({v}, {_lit_list(_EU)}) END"
     return {
         "iso": iso, "epoch": epoch, "jira": jira, "us": us, "eu": eu,
         "mixed_us": f"COALESCE({iso}, {jira}, {epoch}, {us})",
@@ -118,10 +121,14 @@ class Params:
         return f"${name}"
 
 
-def _source(plan: Plan, p: Params, rejects: str | None = None) -> str:
+def _source(plan: Plan, p: Params, rejects: str | None = None, first_rows: bool = False) -> str:
     cols = {f"c{i}": "VARCHAR" for i in range(plan.ncols)}
     opts = (f"delim={p(plan.delimiter)}, quote='\"', escape='\"', header=true, auto_detect=false, "
             f"columns={p(cols)}, compression={p(plan.compression)}, max_line_size={MAX_LINE_BYTES}, ignore_errors=true")
+    if first_rows:
+        # the reader's default buffer is 16 x max_line_size (128 MB): a LIMIT over the first rows of a
+        # 100 MB file would otherwise read all of it (0.1-0.2 s per preview query)
+        opts += f", buffer_size={FIRST_ROWS_BUFFER}"
     if rejects:
         # our own generated names (not user input), so written into the SQL text
         opts += f", store_rejects=true, rejects_table='{rejects}', rejects_scan='{rejects}_scan'"
@@ -137,7 +144,7 @@ def _code_sql(plan: Plan) -> str:
 def sample_rows(store: Store, plan: Plan, n: int) -> pd.DataFrame:
     """Return the first n data rows as text (columns c0..), reading only what is needed."""
     p = Params()
-    return _run_df(store, f"SELECT * FROM {_source(plan, p)} LIMIT {int(n)}", p)
+    return _run_df(store, f"SELECT * FROM {_source(plan, p, first_rows=True)} LIMIT {int(n)}", p)
 
 
 def _run_df(store: Store, sql: str, p: Params) -> pd.DataFrame:
@@ -161,7 +168,7 @@ def type_hits(store: Store, plan: Plan, candidates: dict[int, list[str]], limit:
         for t in types:
             parts.append(f"count(*) FILTER (WHERE {r} IS NOT NULL AND ({parse_expr(t, r)}) IS NOT NULL)")
             keys.append((i, t))
-    sql = f"SELECT {', '.join(parts)} FROM (SELECT * FROM {_source(plan, p)} LIMIT {int(limit)})"
+    sql = f"SELECT {', '.join(parts)} FROM (SELECT * FROM {_source(plan, p, first_rows=True)} LIMIT {int(limit)})"
     cur = store.cursor()
     try:
         row = cur.execute(sql, p.values).fetchone()
@@ -178,7 +185,7 @@ def max_value(store: Store, plan: Plan, expr: str, limit: int = 5000) -> float |
     p = Params()
     cur = store.cursor()
     try:
-        v = cur.execute(f"SELECT max({expr}) FROM (SELECT * FROM {_source(plan, p)} LIMIT {int(limit)})", p.values).fetchone()[0]
+        v = cur.execute(f"SELECT max({expr}) FROM (SELECT * FROM {_source(plan, p, first_rows=True)} LIMIT {int(limit)})", p.values).fetchone()[0]
     finally:
         cur.close()
     return None if v is None else float(v)
@@ -320,7 +327,7 @@ def stage(cur: duckdb.DuckDBPyConnection, plan: Plan, *, values: bool = True, li
         # one SELECT level lets DuckDB parse a value once for both its check and its column
         outs = "".join(f"{e} AS o{i}, " for i, e in enumerate(exprs) if not _CONST.fullmatch(e))
     lim = f" LIMIT {int(limit) + 1}" if limit else ""
-    inner = f"SELECT {outs}{_code_sql(plan)} AS code, c.* FROM {_source(plan, p, rj)} AS c{lim}"
+    inner = f"SELECT {outs}{_code_sql(plan)} AS code, c.* FROM {_source(plan, p, rj, first_rows=bool(limit))} AS c{lim}"
     try:
         # a table keeps the reader's order, so rowid is the record's position among the rows that parsed
         keep = "".join(f"o{i}, " for i, e in enumerate(exprs) if not _CONST.fullmatch(e)) if values else ""

@@ -562,3 +562,28 @@ def test_background_hook_runs_after_the_commit_and_keeps_its_error(store, editor
     assert isinstance(err, RuntimeError) and "KR link is broken" in str(err)
     assert q(store, "SELECT count(*) AS n FROM events")["n"][0] == 3  # the import itself stays saved
     assert after_import_future("imp_never_started") is None
+
+
+def test_utf8_sequence_cut_between_chunks_is_still_utf8(tmp_path, monkeypatch):
+    import io
+
+    from pm_core.formats import sniff as sniff_mod
+    from pm_core.ingest import save_upload
+
+    monkeypatch.setattr(sniff_mod, "CHUNK", 16)  # 'é' below straddles two 16-byte chunks
+    body = "user_id,event,t\nabcdefghijklmnoé,search,2026-06-01\n".encode()
+    assert body[31:33] == "é".encode()
+    f = write(tmp_path, "cut.csv", body.decode())
+    saved = save_upload(io.BytesIO(body), "cut.csv")
+    try:
+        assert sniff_mod._file_key(saved) in sniff_mod._SCAN_MEMO
+        for p in (f, saved):
+            info = sniff_mod.sniff(p, "cut.csv")
+            assert info.encoding == "utf-8" and not info.notes
+        bad = write(tmp_path, "cutbad.csv", "")
+        # the sequence's second byte replaced (invalid), while a later row is valid UTF-8: not cp1252
+        bad.write_bytes(body[:32] + b"x" + body[33:] + "b,café,2026-06-02\n".encode())
+        with pytest.raises(sniff_mod.SniffError, match="row 2 has bytes that are not valid UTF-8"):
+            sniff_mod.sniff(bad, "cutbad.csv")
+    finally:
+        saved.unlink()
