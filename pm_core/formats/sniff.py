@@ -95,16 +95,15 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
     key = _file_key(path)
     if key in _SCAN_MEMO:
         return _SCAN_MEMO[key]
+    # a plain file is hashed in the same pass as the UTF-8 check; gzip hashes the bytes on disk first
     h = hashlib.sha256()
     size = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            h.update(chunk)
-            size += len(chunk)
+    hashed = container != "gzip"
+    if not hashed:
+        h, size = _sha256(path)
     dec = codecs.getincrementaldecoder("utf-8")()
     seen_multibyte = False
     consumed = 0
-    lines_before = 0
     encoding = "utf-8"
     try:
         with _open_raw(path, container) as fh:
@@ -117,6 +116,9 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
                 if not chunk:
                     dec.decode(b"", final=True)
                     break
+                if hashed:
+                    h.update(chunk)
+                    size += len(chunk)
                 if first and chunk.startswith(codecs.BOM_UTF8):
                     encoding = "utf-8-sig"
                 first = False
@@ -126,7 +128,6 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
                 elif dec.getstate()[0]:  # a multi-byte sequence cut at the previous chunk's end
                     dec.decode(chunk)
                 consumed += len(chunk)
-                lines_before += chunk.count(b"\n")
     except UnicodeDecodeError as exc:
         if seen_multibyte and _has_valid_multibyte(path, container):
             row = _line_of_offset(path, container, consumed_before_error(exc, consumed))
@@ -134,7 +135,18 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
                 f"{name}: row {row} has bytes that are not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}) while the rest "
                 "of the file is UTF-8; save the file again as UTF-8 (or fix that row) and retry") from None
         encoding = "cp1252"
+        if hashed:  # the pass stopped at the bad byte
+            h, size = _sha256(path)
     return h.hexdigest(), encoding, size
+
+
+def _sha256(path: Path):
+    h, size = hashlib.sha256(), 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    return h, size
 
 
 def _file_key(path: Path) -> tuple:
