@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .auth import Actor, require_editor
 from .briefing import (BulletsItem, ChartItem, Column, MetricItem, Section, TableItem, TextItem, Briefing)
 from .charts import audiences as charts
-from .formatting import fmt_change, fmt_days, fmt_pct
+from .formatting import as_number, fmt_change, fmt_days, fmt_pct
 from .kpi_defs import KPI_BY_KEY
 from .periods import Period, PeriodError, month, parse_period, quarter_of
 from .store import Store, utcnow
@@ -507,7 +507,7 @@ def metric_item(ctx: _Ctx, key: str) -> MetricItem:
         return MetricItem(**base | {"label": _g(r, "label") or mdef.label, "unit": _g(r, "unit") or mdef.unit,
                                     "definition": _g(r, "definition") or mdef.definition,
                                     "source": _g(r, "source") or mdef.source},
-                          value=_num(_g(r, "value")), previous=_num(_g(r, "previous")),
+                          value=as_number(_g(r, "value")), previous=as_number(_g(r, "previous")),
                           note=_g(r, "note"), period=_period_words(_g(r, "period"), ctx.period))
     if mdef.kind == "setting":
         from .settings import get_setting
@@ -541,14 +541,6 @@ def metric_item(ctx: _Ctx, key: str) -> MetricItem:
     return MetricItem(**base, value=v, previous=pv, period=ctx.period.describe(), note=note)
 
 
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if f != f else f
 
 
 def _period_words(p: Any, fallback: Period) -> str:
@@ -641,7 +633,7 @@ def _col_unit(unit: str) -> str:
 def _fmt(v: Any, unit: str, currency: str = "USD") -> str:
     from .briefing import fmt_unit
 
-    return fmt_unit(_num(v), unit, currency)
+    return fmt_unit(as_number(v), unit, currency)
 
 
 def _okr_rows(ctx: _Ctx) -> tuple[Period, list[dict], str | None]:
@@ -655,9 +647,9 @@ def _okr_rows(ctx: _Ctx) -> tuple[Period, list[dict], str | None]:
         for o in objs:
             for kr in _g(o, "key_results", []) or []:
                 rows.append({"objective": _g(o, "title", ""), "kr": _g(kr, "title", ""),
-                             "progress": _num(_g(kr, "progress")), "expected": _num(_g(kr, "expected")),
-                             "status": _label(_g(kr, "status")), "confidence": _num(_g(kr, "confidence")),
-                             "grade": _num(_g(kr, "grade")), "kpi": _g(kr, "kpi")})
+                             "progress": as_number(_g(kr, "progress")), "expected": as_number(_g(kr, "expected")),
+                             "status": _label(_g(kr, "status")), "confidence": as_number(_g(kr, "confidence")),
+                             "grade": as_number(_g(kr, "grade")), "kpi": _g(kr, "kpi")})
         summary = okrs.okr_summary(ctx.store, qp.label, today=ctx.today) if objs else None
         return rows, summary
     rows, summary = ctx.memo("okrs", load)
@@ -844,11 +836,11 @@ def experiment_names(store: Store) -> list[str]:
 def _variants_df(res: Any) -> pd.DataFrame:
     rows = []
     for v in _g(res, "variants", []) or []:
-        users, conv = _num(_g(v, "users")) or 0, _num(_g(v, "conversions")) or 0
-        rate = _num(_g(v, "rate"))
+        users, conv = as_number(_g(v, "users")) or 0, as_number(_g(v, "conversions")) or 0
+        rate = as_number(_g(v, "rate"))
         if rate is None:
             rate = conv / users if users else None
-        lo, hi = _num(_g(v, "ci_low")), _num(_g(v, "ci_high"))
+        lo, hi = as_number(_g(v, "ci_low")), as_number(_g(v, "ci_high"))
         if (lo is None or hi is None) and users and rate is not None:
             # Wald interval for the variant's own rate (the lift's interval comes from the analysis).
             half = 1.96 * (rate * (1 - rate) / users) ** 0.5
@@ -872,9 +864,9 @@ def _section_experiments(ctx: _Ctx) -> list[Section]:
         r = e["result"]
         ci = _g(r, "ci95") or (None, None)
         rows.append({"experiment": e["name"], "verdict": _g(r, "verdict", ""),
-                     "abs_lift": _num(_g(r, "abs_lift")), "rel_lift": _num(_g(r, "rel_lift")),
-                     "ci_low": _num(ci[0]) if ci else None, "ci_high": _num(ci[1]) if ci else None,
-                     "p_value": _num(_g(r, "p_value")), "srm_p_value": _num(_g(r, "srm_p_value"))})
+                     "abs_lift": as_number(_g(r, "abs_lift")), "rel_lift": as_number(_g(r, "rel_lift")),
+                     "ci_low": as_number(ci[0]) if ci else None, "ci_high": as_number(ci[1]) if ci else None,
+                     "p_value": as_number(_g(r, "p_value")), "srm_p_value": as_number(_g(r, "srm_p_value"))})
     first = exps[0]
     sec.lead = f"{len(exps)} experiment(s). {first['name']}: {_g(first['result'], 'verdict', '')}".strip()
     vdf = _variants_df(first["result"])
@@ -944,7 +936,7 @@ def _section_feedback(ctx: _Ctx) -> list[Section]:
     sec.items.append(TableItem(title="Latest comments", columns=[
         Column(key="responded_at", label="Date", unit="date"), Column(key="scale", label="Survey"),
         Column(key="score", label="Score", unit="score"), Column(key="comment", label="Comment")],
-        rows=[{"responded_at": _as_date(r.responded_at), "scale": str(r.scale).upper(), "score": _num(r.score),
+        rows=[{"responded_at": _as_date(r.responded_at), "scale": str(r.scale).upper(), "score": as_number(r.score),
                "comment": r.comment} for r in latest.itertuples()]))
     return [sec]
 
@@ -1000,7 +992,7 @@ def _outcome_bullets(store: Store, init: Any) -> list[str]:
         mdef = metric_catalog().get(key)
         label = _g(o, "label") or (mdef.label if mdef else str(key))
         unit = _g(o, "unit") or (mdef.unit if mdef else "ratio")
-        before, after = _num(_g(o, "before")), _num(_g(o, "after"))
+        before, after = as_number(_g(o, "before")), as_number(_g(o, "after"))
         if before is None or after is None:
             note = _g(o, "note") or "not enough data on both sides of the launch"
             out.append(f"{label}: {note}")
@@ -1034,7 +1026,7 @@ def _experiment_bullet(store: Store, name: str) -> str | None:
         r = experiments.analyse(store, name)
     except Exception as exc:
         return f"A/B test {name}: no result ({exc})"
-    rel, p = _num(_g(r, "rel_lift")), _num(_g(r, "p_value"))
+    rel, p = as_number(_g(r, "rel_lift")), as_number(_g(r, "p_value"))
     vdf = _variants_df(r)
     rates = ", ".join(f"{v.variant} {fmt_pct(v.rate)}" for v in vdf.itertuples() if v.rate is not None)
     parts = [f"A/B test {name}: {rates}" if rates else f"A/B test {name}"]

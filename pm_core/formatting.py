@@ -6,6 +6,17 @@ import math
 _SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
 
 
+def as_number(v) -> float | None:
+    """Return v as a plain float; None for None, NaN, infinities and anything that is not a number (JSON never sees NaN)."""
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) or math.isinf(f) else f
+
+
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 

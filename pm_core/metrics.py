@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import math
 from typing import Any, Callable
 
 import pandas as pd
 from pydantic import BaseModel
 
+from .formatting import as_number
 from .kpi_defs import KPI_BY_KEY, KPI_DEFS, PILLARS
 from .periods import ALL, Period, month, month_of, parse_period, quarter_of
 from .settings import get_settings
@@ -60,19 +60,10 @@ def _add_months(d: dt.date, n: int) -> dt.date:
     return dt.date(k // 12, k % 12 + 1, 1)
 
 
-def _num(v: Any) -> float | None:
-    """Return v as a plain float, None for None/NaN/inf (so JSON never sees NaN)."""
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) or math.isinf(f) else f
 
 
 def _ratio(num: float | None, den: float | None) -> float | None:
-    num, den = _num(num), _num(den)  # also turns pandas' NA (outer joins) into None
+    num, den = as_number(num), as_number(den)  # also turns pandas' NA (outer joins) into None
     if num is None or den is None or den == 0:
         return None
     return num / den
@@ -275,7 +266,7 @@ def _month_value(ctx: _Context, key: str, m: Period | None) -> Computed:
     row = a["rows"].get(m.start)
     if not row or not row.get("mau"):
         return None, f"no events{' in this segment' if ctx.segment else ''} in {m.describe()}.", {}
-    mau, dau = float(row["mau"]), _num(row["dau"])
+    mau, dau = float(row["mau"]), as_number(row["dau"])
     if key == "mau":
         return mau, None, {"days_with_events": int(row["days"])}
     if key == "dau":
@@ -288,7 +279,7 @@ def _month_value(ctx: _Context, key: str, m: Period | None) -> Computed:
             return None, missing, {}
         return _ratio(row["feature_users"], mau), None, {"users": int(row["feature_users"]), "active": int(mau)}
     if key == "churn":
-        prev_active = _num(row.get("prev_active"))
+        prev_active = as_number(row.get("prev_active"))
         if not prev_active:
             return None, f"no users active in {m.previous().describe()} to measure churn against.", {}
         return float(row["churned"]) / prev_active, None, {"churned": int(row["churned"]), "previous_active": int(prev_active)}
@@ -348,7 +339,7 @@ def _cycle(ctx: _Context, p: Period | None) -> Computed:
         left.append(f"{c['no_created']} resolved items without a Created date were left out.")
     if c["n"] == 0:
         return None, _join(f"no resolved items {_where(p)}.", *left), {}
-    return _num(c["median"]), _join(*left), {"p85": _num(c["p85"]), "n": c["n"]}
+    return as_number(c["median"]), _join(*left), {"p85": as_number(c["p85"]), "n": c["n"]}
 
 
 def _on_time(ctx: _Context, p: Period | None) -> Computed:
@@ -513,7 +504,7 @@ def _retention(ctx: _Context, p: Period | None) -> Computed:
     size = sum(s for s, _ in eligible)
     kept = sum(r for _, r in eligible)
     if p is None or p.is_all:
-        value = _num(res.weighted.get(k))
+        value = as_number(res.weighted.get(k))
         note = f"weighted over all {len(eligible)} weekly cohorts old enough to measure."
     else:
         value = kept / size if size else None
@@ -559,7 +550,7 @@ def _compute(ctx: _Context, key: str) -> KpiResult:
             m = parse_period(covers).previous()
             previous = PERIOD_FUNCS[key](ctx, m)[0]
             extra = extra | {"previous_period": m.label}
-    value, previous = _num(value), _num(previous)
+    value, previous = as_number(value), as_number(previous)
     elapsed = parse_period(covers).fraction_elapsed(ctx.today)
     if elapsed is not None and 0 < elapsed < 1:
         extra = extra | {"period_elapsed": round(elapsed, 3)}  # the period is still running on `today`
@@ -567,7 +558,7 @@ def _compute(ctx: _Context, key: str) -> KpiResult:
         note = "not enough data."
     return KpiResult(key=key, pillar=d.pillar, label=d.label, value=value, previous=previous, unit=d.unit,
                      definition=d.definition, source=d.source, note=note, period=covers,
-                     extra={k: (_num(v) if isinstance(v, float) else v) for k, v in extra.items()})
+                     extra={k: (as_number(v) if isinstance(v, float) else v) for k, v in extra.items()})
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -634,7 +625,7 @@ def parse_segment(texts: list[str] | str | None) -> dict[str, str] | None:
 
 # -- series for sparklines, OKR history and exports ----------------------------------------------
 def _frame(rows: list[tuple[dt.date, float | None]]) -> pd.DataFrame:
-    kept = [(d, _num(v)) for d, v in rows if _num(v) is not None]
+    kept = [(d, as_number(v)) for d, v in rows if as_number(v) is not None]
     return pd.DataFrame({"period_start": [d for d, _ in kept], "value": [v for _, v in kept]},
                         columns=["period_start", "value"])
 
@@ -725,7 +716,7 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
         out = []
         for r in df.itertuples():
             if key == "cycle_time_days":
-                v = r.median if (_num(r.resolved_n) or 0) > 0 else None
+                v = r.median if (as_number(r.resolved_n) or 0) > 0 else None
             elif key == "on_time_rate":
                 v = _ratio(r.on_time, r.due)
             else:

@@ -1,11 +1,11 @@
 """Prioritisation maths: RICE, ICE, value vs effort (with its 2x2), a weighted score, ranks and rank moves."""
 from __future__ import annotations
 
-import math
 from typing import Any, Iterable
 
 import pandas as pd
 
+from .formatting import as_number
 from .roadmap_models import DEFAULT_WEIGHTS, METHODS, WEIGHT_INPUTS, RoadmapError
 
 QUADRANTS = ("quick_win", "big_bet", "fill_in", "money_pit")
@@ -23,19 +23,11 @@ def _get(item: Any, name: str) -> Any:
     return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
 
 
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def rice(reach, impact, confidence, effort) -> float | None:
     """Return reach x impact x confidence(%)/100 / effort; None when any input is missing or effort is not positive."""
-    r, i, c, e = (_num(x) for x in (reach, impact, confidence, effort))
+    r, i, c, e = (as_number(x) for x in (reach, impact, confidence, effort))
     if None in (r, i, c, e) or e <= 0:
         return None
     return r * i * (c / 100.0) / e
@@ -43,7 +35,7 @@ def rice(reach, impact, confidence, effort) -> float | None:
 
 def ice(impact, confidence, ease) -> float | None:
     """Return impact x confidence x ease (each 1-10, so 1..1000); None when any input is missing."""
-    i, c, e = (_num(x) for x in (impact, confidence, ease))
+    i, c, e = (as_number(x) for x in (impact, confidence, ease))
     if None in (i, c, e):
         return None
     return i * c * e
@@ -51,7 +43,7 @@ def ice(impact, confidence, ease) -> float | None:
 
 def value_effort(value, effort) -> float | None:
     """Return value (1-10) / effort (person-months); None when either is missing or effort is not positive."""
-    v, e = _num(value), _num(effort)
+    v, e = as_number(value), as_number(effort)
     if v is None or e is None or e <= 0:
         return None
     return v / e
@@ -59,7 +51,7 @@ def value_effort(value, effort) -> float | None:
 
 def quadrant(value, effort, effort_split: float | None) -> str | None:
     """Return quick_win / big_bet / fill_in / money_pit; effort at or below the split counts as low effort."""
-    v, e = _num(value), _num(effort)
+    v, e = as_number(value), as_number(effort)
     if v is None or e is None or effort_split is None:
         return None
     high_value = v >= VALUE_SPLIT
@@ -75,7 +67,7 @@ def check_weights(weights: dict | None) -> dict[str, float]:
     for k, v in (weights or {}).items():
         if k not in WEIGHT_INPUTS:
             raise RoadmapError(f"weight {k!r} is not a scoring input; use {', '.join(WEIGHT_INPUTS)}")
-        f = _num(v)
+        f = as_number(v)
         if f is None or f < 0:
             raise RoadmapError(f"weight {k!r} must be a number of 0 or more, got {v!r}")
         out[k] = f
