@@ -57,22 +57,9 @@ def _range(name: str, v: float | None, lo: float, hi: float, lo_open: bool = Fal
     return float(v)
 
 
-class InitiativeIn(BaseModel):
-    """An initiative as an editor enters it; validators refuse values outside each field's scale."""
+class _InitiativeDetails(BaseModel):
+    """The launch, scoring, cost, Jira and PRD fields an initiative's input and its view share."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    title: str = Field(min_length=1, max_length=200)
-    problem: str = ""
-    hypothesis: str = ""
-    solution: str = ""
-    pillar: str | None = None
-    team: str | None = None
-    status: str = "idea"
-    health: str = "on_track"
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    bucket: str | None = None
     launch_date: dt.date | None = None
     reach: float | None = None
     impact: float | None = None
@@ -89,6 +76,24 @@ class InitiativeIn(BaseModel):
     user_stories: list[UserStory] = Field(default_factory=list)
     out_of_scope: str = ""
     milestones: list[Milestone] = Field(default_factory=list)
+
+
+class InitiativeIn(_InitiativeDetails):
+    """An initiative as an editor enters it; validators refuse values outside each field's scale."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200)
+    problem: str = ""
+    hypothesis: str = ""
+    solution: str = ""
+    pillar: str | None = None
+    team: str | None = None
+    status: str = "idea"
+    health: str = "on_track"
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    bucket: str | None = None
 
     @field_validator("pillar", "team", "bucket", "jira_epic", "jira_label", mode="before")
     @classmethod
@@ -190,7 +195,7 @@ def parse_initiative(data: dict | InitiativeIn) -> InitiativeIn:
         raise RoadmapError(f"{who}: " + "; ".join(parts)) from None
 
 
-class InitiativeView(BaseModel):
+class InitiativeView(_InitiativeDetails):
     """An initiative as listed: stored fields plus scores, ranks, links, delivery progress and warnings."""
 
     id: str
@@ -206,22 +211,6 @@ class InitiativeView(BaseModel):
     end_date: dt.date | None = None
     bucket: str | None = None
     board_bucket: str  # now | next | later | shipped: explicit bucket or derived from dates/status
-    launch_date: dt.date | None = None
-    reach: float | None = None
-    impact: float | None = None
-    confidence: float | None = None
-    effort: float | None = None
-    ice_impact: float | None = None
-    ice_confidence: float | None = None
-    ice_ease: float | None = None
-    value: float | None = None
-    cost: float | None = None
-    gain: float | None = None
-    jira_epic: str | None = None
-    jira_label: str | None = None
-    user_stories: list[UserStory] = Field(default_factory=list)
-    out_of_scope: str = ""
-    milestones: list[Milestone] = Field(default_factory=list)
     scores: dict[str, float | None] = Field(default_factory=dict)
     ranks: dict[str, int | None] = Field(default_factory=dict)
     rank_spread: int | None = None
