@@ -23,8 +23,12 @@ _TIMING_LOG = os.environ.get("PILLARS_TIMING_LOG")  # a file to append timing ma
 def _mark(what: str) -> None:
     """Append a perf_counter timing mark to $PILLARS_TIMING_LOG when it is set (no output otherwise)."""
     if _TIMING_LOG:
-        with open(_TIMING_LOG, "a", encoding="utf-8") as fh:
-            fh.write(f"{time.perf_counter():.3f} {what}\n")
+        # A profiling aid must never break the page: a missing folder or unwritable file is ignored.
+        try:
+            with open(_TIMING_LOG, "a", encoding="utf-8") as fh:
+                fh.write(f"{time.perf_counter():.3f} {what}\n")
+        except OSError:
+            pass
 
 
 _mark("page run starts")

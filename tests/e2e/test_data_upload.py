@@ -19,6 +19,7 @@ UPLOADER = '[data-testid="stFileUploader"] input[type=file]'
 # the Data page appends perf_counter marks here (CLOCK_MONOTONIC, so comparable with this process's clock);
 # set at import so the session's server, started later, inherits it
 TIMING_LOG = ROOT / "test-artifacts" / "data-page-timing.log"
+TIMING_LOG.parent.mkdir(exist_ok=True)
 os.environ.setdefault("PILLARS_TIMING_LOG", str(TIMING_LOG))
 
 
