@@ -23,6 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pm_core import growth  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The pandas baselines are the same ones bench_kpis times; one copy serves both benches.
+from bench_kpis import pandas_funnel as pd_funnel  # noqa: E402
+from bench_kpis import pandas_retention_table as pd_retention_week  # noqa: E402
 from pm_core.store import open_store  # noqa: E402
 
 EVENTS = np.array(["sign_up", "search", "listing_view", "booking_started", "booking_completed", "wifi_filter_used"])
@@ -49,30 +54,6 @@ def generate(n: int, seed: int = 7) -> pd.DataFrame:
 
 
 # -- the straightforward pandas baseline --------------------------------------------------------
-def pd_retention_week(df: pd.DataFrame, max_k: int = 12) -> dict[int, float | None]:
-    week = df["ts"].dt.to_period("W-SUN").dt.start_time
-    up = pd.DataFrame({"user_id": df["user_id"], "p": week}).drop_duplicates()
-    first = up.groupby("user_id")["p"].min().rename("c")
-    up = up.join(first, on="user_id")
-    up["k"] = (up["p"] - up["c"]).dt.days // 7
-    last = up["p"].max()
-    sizes = first.value_counts()
-    counts = up[(up["k"] >= 1) & (up["k"] <= max_k)].groupby(["c", "k"]).size()
-    out = {}
-    for k in range(1, max_k + 1):
-        ok = sizes[sizes.index + pd.Timedelta(weeks=k) <= last]
-        num = sum(counts.get((c, k), 0) for c in ok.index)
-        out[k] = num / ok.sum() if ok.sum() else None
-    return out
-
-
-def pd_funnel(df: pd.DataFrame, start: str, goal: str, window_days: int) -> tuple[int, int]:
-    s = df[df["event"] == start].groupby("user_id")["ts"].min().rename("t1")
-    g = df[df["event"] == goal][["user_id", "ts"]].join(s, on="user_id", how="inner")
-    ok = g[(g["ts"] >= g["t1"]) & (g["ts"] <= g["t1"] + pd.Timedelta(days=window_days))]
-    return len(s), ok["user_id"].nunique()
-
-
 def pd_active(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     day = df["ts"].dt.floor("D")
     dau = df.groupby(day)["user_id"].nunique()
