@@ -81,6 +81,9 @@ _OBJ_EDITABLE = {"title", "description", "owner", "pillar", "period", "parent_id
 _KR_EDITABLE = {"title", "kr_type", "baseline", "target", "unit", "weight", "kpi_key", "event_name",
                 "window_days", "segment", "due_date", "owner", "archived", "position"}
 _CI_EDITABLE = {"value", "confidence", "comment", "as_of"}
+# Every key-result read carries its objective's period; one SELECT serves them all.
+_KR_SELECT = ("SELECT " + ", ".join(f"k.{c}" for c in _KR_COLS)
+              + ", o.period FROM key_results k JOIN objectives o ON o.id = k.objective_id")
 
 
 def _insert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], row: dict) -> None:
@@ -204,26 +207,19 @@ def key_results(store: Store, period: str | None = None, include_archived: bool 
         params.append(period)
     if not include_archived:
         where.append("NOT k.archived AND NOT o.archived")
-    cols = ", ".join(f"k.{c}" for c in _KR_COLS)
-    return _rows(store, f"SELECT {cols}, o.period FROM key_results k JOIN objectives o ON o.id = k.objective_id "
-                 f"WHERE {' AND '.join(where)} ORDER BY k.position, k.created_at, k.id", params)
+    return _rows(store, f"{_KR_SELECT} WHERE {' AND '.join(where)} ORDER BY k.position, k.created_at, k.id", params)
 
 
 def get_key_result(store: Store, kr_id: str) -> dict | None:
     """Return one key result with its objective's period, or None."""
-    cols = ", ".join(f"k.{c}" for c in _KR_COLS)
-    rows = _rows(store, f"SELECT {cols}, o.period FROM key_results k JOIN objectives o ON o.id = k.objective_id "
-                 "WHERE k.id = ?", [kr_id])
+    rows = _rows(store, f"{_KR_SELECT} WHERE k.id = ?", [kr_id])
     return rows[0] if rows else None
 
 
 def linked_key_results(store: Store) -> list[dict]:
     """Return active key results linked to a KPI or an event count (with their objective's period)."""
-    cols = ", ".join(f"k.{c}" for c in _KR_COLS)
-    return _rows(store, 
-        f"SELECT {cols}, o.period FROM key_results k JOIN objectives o ON o.id = k.objective_id "
-        "WHERE NOT k.archived AND NOT o.archived AND (k.kpi_key IS NOT NULL OR k.event_name IS NOT NULL) "
-        "ORDER BY k.created_at, k.id")
+    return _rows(store, f"{_KR_SELECT} WHERE NOT k.archived AND NOT o.archived "
+                 "AND (k.kpi_key IS NOT NULL OR k.event_name IS NOT NULL) ORDER BY k.created_at, k.id")
 
 
 def checkins(store: Store, period: str | None = None, kr_id: str | None = None) -> list[dict]:
