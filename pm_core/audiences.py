@@ -350,42 +350,42 @@ def _validation_message(what: str, exc: ValidationError) -> str:
     return f"{what}: " + "; ".join(parts)
 
 
+def _stored(model, docs: dict, initiative_id: str):
+    doc = docs.get(initiative_id)
+    return None if doc is None else model.model_validate({k: v for k, v in doc.items() if not k.startswith("_")})
+
+
+def _save_initiative_doc(store: Store, actor: Actor, initiative_id: str, data, model, what: str, writer):
+    """Validate data as `model` and store it for an existing initiative (editors only), all or nothing."""
+    require_editor(actor)
+    if initiative_id not in {i.id for i in _initiatives(store)}:
+        raise AudienceError(f"{what}: no initiative with id {initiative_id!r}")
+    try:
+        doc = data if isinstance(data, model) else model.model_validate(data)
+    except ValidationError as exc:
+        raise AudienceError(_validation_message(what, exc)) from None
+    writer(store, initiative_id, doc.model_dump(), actor.email)
+    return doc
+
+
 def get_battle_card(store: Store, initiative_id: str) -> BattleCardIn | None:
     """Return the stored battle card text of an initiative, or None when nobody wrote one."""
-    doc = q.read_battle_cards(store).get(initiative_id)
-    return None if doc is None else BattleCardIn.model_validate({k: v for k, v in doc.items() if not k.startswith("_")})
+    return _stored(BattleCardIn, q.read_battle_cards(store), initiative_id)
 
 
 def save_battle_card(store: Store, actor: Actor, initiative_id: str, data: dict | BattleCardIn) -> BattleCardIn:
     """Validate and store an initiative's battle card (editors only); unknown initiative ids are refused."""
-    require_editor(actor)
-    if initiative_id not in {i.id for i in _initiatives(store)}:
-        raise AudienceError(f"battle card: no initiative with id {initiative_id!r}")
-    try:
-        card = data if isinstance(data, BattleCardIn) else BattleCardIn.model_validate(data)
-    except ValidationError as exc:
-        raise AudienceError(_validation_message("battle card", exc)) from None
-    q.write_battle_card(store, initiative_id, card.model_dump(), actor.email)
-    return card
+    return _save_initiative_doc(store, actor, initiative_id, data, BattleCardIn, "battle card", q.write_battle_card)
 
 
 def get_debrief_notes(store: Store, initiative_id: str) -> DebriefNotesIn | None:
     """Return the stored debrief notes of an initiative, or None when nobody wrote any."""
-    doc = q.read_debrief_notes(store).get(initiative_id)
-    return None if doc is None else DebriefNotesIn.model_validate({k: v for k, v in doc.items() if not k.startswith("_")})
+    return _stored(DebriefNotesIn, q.read_debrief_notes(store), initiative_id)
 
 
 def save_debrief_notes(store: Store, actor: Actor, initiative_id: str, data: dict | DebriefNotesIn) -> DebriefNotesIn:
     """Validate and store an initiative's debrief notes (editors only); unknown initiative ids are refused."""
-    require_editor(actor)
-    if initiative_id not in {i.id for i in _initiatives(store)}:
-        raise AudienceError(f"debrief: no initiative with id {initiative_id!r}")
-    try:
-        notes = data if isinstance(data, DebriefNotesIn) else DebriefNotesIn.model_validate(data)
-    except ValidationError as exc:
-        raise AudienceError(_validation_message("debrief notes", exc)) from None
-    q.write_debrief_notes(store, initiative_id, notes.model_dump(), actor.email)
-    return notes
+    return _save_initiative_doc(store, actor, initiative_id, data, DebriefNotesIn, "debrief notes", q.write_debrief_notes)
 
 
 # -- neighbours' data, read defensively ----------------------------------------------------------
