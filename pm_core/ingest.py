@@ -408,6 +408,23 @@ def rejects_csv_bytes(df: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False).encode("utf-8")
 
 
+def _direct_rejects(cur, prep: _Prepared, sc: ingest_store.Scan) -> pd.DataFrame:
+    """Return the rejects of a one-pass import; rows that failed a check are found by reading the file again.
+
+    The second read keeps only each row's check code, and happens only when some row failed.
+    """
+    if not sc.bad:
+        return _collect_rejects(cur, prep, sc)
+    codes = ingest_store.stage(cur, prep.plan, values=False)
+    try:
+        if codes.bad != sc.bad:
+            raise ImportRefused(f"{prep.info.display_name}: the file changed while it was imported "
+                                f"({sc.bad} then {codes.bad} rows failed the checks); nothing was saved")
+        return _collect_rejects(cur, prep, codes)
+    finally:
+        ingest_store.drop_stage(cur, codes)
+
+
 def _refuse_unusable(prep: _Prepared, sc: ingest_store.Scan, rejects: pd.DataFrame | None) -> None:
     name = prep.info.display_name
     rows_read = sc.parsed + len(sc.structural)
@@ -529,21 +546,28 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
         prep = _prepare(store, info, kind, mapping, types)
         import_id = new_id("imp_")
         prep.plan.consts["import_id"] = import_id
-        prog(0.3, "Reading and checking every row")
+        direct = ingest_store.can_insert_direct(prep.plan)
+        prog(0.3, "Reading, checking and saving every row" if direct else "Reading and checking every row")
         rows_read = 0
         cap = max(MEMORY_FLOOR, info.path.stat().st_size)
         with ingest_store.memory_cap(store, cap), store.transaction() as tx:
-            # one read of the file: rows are staged with their check results, then counted and inserted
-            sc = ingest_store.stage(tx, prep.plan)
-            rejects = _collect_rejects(tx, prep, sc) if (sc.bad or sc.structural) else None
-            _refuse_unusable(prep, sc, rejects)
-            rejects = rejects if rejects is not None else pd.DataFrame(columns=["row_number", "column", "value", "reason"])
-            prog(0.6, "Saving rows")
-            rows_read = sc.parsed + len(sc.structural)
             if dup and on_duplicate == "replace":
                 ingest_store.delete_import_rows(tx, dup["id"])
-            inserted = ingest_store.insert_rows(tx, prep.plan, sc)
-            ingest_store.drop_stage(tx, sc)
+            if direct:
+                sc = ingest_store.insert_direct(tx, prep.plan)
+                inserted = ingest_store.rows_of_import(tx, "events", import_id)
+                rejects = _direct_rejects(tx, prep, sc) if (sc.bad or sc.structural) else None
+                _refuse_unusable(prep, sc, rejects)
+            else:
+                # one read of the file: rows are staged with their check results, then counted and inserted
+                sc = ingest_store.stage(tx, prep.plan)
+                rejects = _collect_rejects(tx, prep, sc) if (sc.bad or sc.structural) else None
+                _refuse_unusable(prep, sc, rejects)
+                prog(0.6, "Saving rows")
+                inserted = ingest_store.insert_rows(tx, prep.plan, sc)
+                ingest_store.drop_stage(tx, sc)
+            rejects = rejects if rejects is not None else pd.DataFrame(columns=["row_number", "column", "value", "reason"])
+            rows_read = sc.parsed + len(sc.structural)
             accepted = sc.parsed - sc.bad
             if prep.plan.source != "wide" and inserted != accepted:
                 raise ImportRefused(f"{name}: {inserted} rows were stored but {accepted} passed the checks; nothing was saved")

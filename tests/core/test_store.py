@@ -76,17 +76,55 @@ def test_file_from_a_newer_pillars_is_refused_untouched(tmp_path):
 def test_older_file_is_upgraded_in_place(tmp_path, monkeypatch):
     path = tmp_path / "old.duckdb"
     open_store(path).close()
-    # Pretend a newer Pillars adds a column: the file at version 1 must gain it on open.
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, ["ALTER TABLE metric_points ADD COLUMN note VARCHAR"])
+    # Pretend a newer Pillars adds a column: the file at the current version must gain it on open.
+    nxt = schema.SCHEMA_VERSION + 1
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", nxt)
+    monkeypatch.setitem(schema.MIGRATIONS, nxt, ["ALTER TABLE metric_points ADD COLUMN note VARCHAR"])
     from pm_core.store import core
 
-    monkeypatch.setattr(core, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(core, "SCHEMA_VERSION", nxt)
+    s = open_store(path)
+    try:
+        assert s.schema_version() == nxt
+        cols = s.query_df("SELECT column_name FROM information_schema.columns WHERE table_name = 'metric_points'")
+        assert "note" in cols["column_name"].tolist()
+    finally:
+        s.close()
+
+
+def _properties_compression(store) -> set[str]:
+    cur = store.cursor()
+    try:
+        cur.execute("CHECKPOINT")
+        return {r[0] for r in cur.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('events') WHERE column_name = 'properties' "
+            "AND segment_type <> 'VALIDITY'").fetchall()}
+    finally:
+        cur.close()
+
+
+def test_version_1_file_gets_zstd_properties_and_keeps_its_events(tmp_path):
+    path = tmp_path / "v1.duckdb"
+    import duckdb
+
+    open_store(path).close()
+    # rebuild the file as Pillars 1 left it: events.properties with DuckDB's default compression
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE events")
+    con.execute("CREATE TABLE events (import_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL, event VARCHAR NOT NULL, "
+                "ts TIMESTAMP NOT NULL, properties JSON)")
+    con.execute("INSERT INTO events SELECT 'imp', 'u' || (i % 97), 'search', TIMESTAMP '2026-05-01' + INTERVAL (i) MINUTE, "
+                "json_object('platform', ['iOS', 'Web'][1 + i % 2], 'session', i) FROM range(150000) t(i)")
+    con.execute("DELETE FROM schema_version WHERE version > 1")
+    con.close()
     s = open_store(path)
     try:
         assert s.schema_version() == 2
-        cols = s.query_df("SELECT column_name FROM information_schema.columns WHERE table_name = 'metric_points'")
-        assert "note" in cols["column_name"].tolist()
+        got = s.query_df("SELECT count(*) AS n, count(DISTINCT user_id) AS u, "
+                         "count(*) FILTER (WHERE properties->>'platform' = 'iOS') AS ios, max(ts) AS last FROM events").iloc[0]
+        assert (got["n"], got["u"], got["ios"]) == (150000, 97, 75000)
+        assert str(got["last"]) == "2026-08-13 03:59:00"
+        assert _properties_compression(s) == {"ZSTD"}
     finally:
         s.close()
 
