@@ -651,12 +651,18 @@ def after_import_future(import_id: str) -> Future | None:
 
 
 def delete_import(store: Store, actor: Actor, import_id: str) -> int:
-    """Delete one import's rows everywhere (and its provenance and rejects); returns rows removed; unknown id is refused."""
+    """Delete one import's rows everywhere (and its provenance and rejects); returns rows removed; unknown id is refused.
+
+    Key results linked to KPIs are then re-computed without those rows (a check-in where a value moved).
+    """
     require_editor(actor)
-    if not ingest_store.import_exists(store, import_id):
+    file_name = ingest_store.import_file_name(store, import_id)
+    if file_name is None:
         raise ImportRefused(f"no import with id {import_id!r}; see `imports` for the list")
     with store.transaction() as cur:
-        return ingest_store.delete_import_rows(cur, import_id)
+        removed = ingest_store.delete_import_rows(cur, import_id)
+    hooks.after_delete(store, actor, import_id, file_name)
+    return removed
 
 
 def list_imports(store: Store) -> list[dict]:

@@ -1027,8 +1027,12 @@ def _kr_in_from_row(k: dict) -> KeyResultIn:
                        segment=_opt(k["segment"]), due_date=_date(k["due_date"]), owner=_opt(k["owner"]) or "")
 
 
-def auto_checkins_after_import(store: Store, actor: Actor, import_id: str, today: dt.date | None = None) -> list[Checkin]:
+def auto_checkins_after_import(store: Store, actor: Actor, import_id: str, today: dt.date | None = None,
+                               file_name: str | None = None, comment: str | None = None) -> list[Checkin]:
     """Re-compute every active linked KR and add an 'import' check-in naming import_id where the value changed; returns them.
+
+    After an import is deleted its provenance is gone, so the caller passes the file name and a
+    comment saying the rows were removed.
 
     A KR whose data cannot give a value (e.g. no events in its period yet), or whose stored link no
     longer validates, is left alone. KRs of ended periods are updated too: late data (e.g. the last
@@ -1040,14 +1044,14 @@ def auto_checkins_after_import(store: Store, actor: Actor, import_id: str, today
     if not linked:
         return []
     latest = db.latest_checkin_values(store, [k["id"] for k in linked])
-    file_name = db.import_file_name(store, import_id) or import_id
+    file_name = file_name or db.import_file_name(store, import_id) or import_id
     rows = []
     for k in linked:
         try:
             kr = _kr_in_from_row(k)
             per = resolve_period(store, k["period"])
             ci = _link_checkin(store, actor, k["id"], kr, per, today, "import", import_id,
-                               comment=f"Updated by import {file_name}")
+                               comment=comment or f"Updated by import {file_name}")
         except ValueError:
             # One KR whose stored link no longer validates (e.g. its custom period was removed) must not
             # lose the import's result for everyone else; it keeps its last value.

@@ -584,9 +584,10 @@ CANONICAL = ("events", "work_items", "survey_responses", "experiment_exposures",
              "salaries", "metric_points")
 
 
-def import_exists(store: Store, import_id: str) -> bool:
-    """Return True if an import with this id is recorded."""
-    return not store.query_df("SELECT 1 FROM imports WHERE id = ?", [import_id]).empty
+def import_file_name(store: Store, import_id: str) -> str | None:
+    """Return the file name an import was made from, or None for an unknown import."""
+    df = store.query_df("SELECT file_name FROM imports WHERE id = ?", [import_id])
+    return None if df.empty else str(df.iloc[0]["file_name"])
 
 
 def delete_import_rows(cur: duckdb.DuckDBPyConnection, import_id: str) -> int:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from pm_core import metrics, okrs
-from pm_core.ingest import import_file
+from pm_core.ingest import delete_import, import_file
 
 Q3 = "2026-Q3"
 TODAY = dt.date(2026, 11, 25)
@@ -78,6 +78,15 @@ def test_retention_kr_moves_with_a_checkin_naming_the_import(store, editor, tmp_
 
     # Re-running the hook for the same import changes nothing: the value did not move.
     assert okrs.auto_checkins_after_import(store, editor, r2.import_id, today=TODAY) == []
+
+    # Deleting the newer import takes its rows out of the KR too, with a check-in that says why.
+    delete_import(store, editor, r2.import_id)
+    back = okrs.get_checkins(store, kid)[-1]
+    assert back.source == "import" and back.value == pytest.approx(expected_before)
+    assert back.comment == "Recomputed after import events_2026-08-06.csv was deleted"
+    assert back.value == pytest.approx(metrics.compute_kpi(store, "retention", period=Q3).value)
+    r2 = import_file(store, editor, newer)  # and importing it again brings the 0.75 back
+    assert okrs.get_checkins(store, kid)[-1].value == pytest.approx(0.75)
 
     # The PM sets confidence and reads the executive line.
     okrs.add_checkin(store, editor, kid, auto.value, confidence=8, comment="August cohorts are back", today=TODAY)
