@@ -153,8 +153,10 @@ def _candidates(role: str) -> list[str]:
     if role in ("time", "date"):
         pre = "ts_" if role == "time" else "date_"
         return [pre + f for f in _DATE_FORMS]
-    if role in ("number", "score"):
+    if role == "number":
         return ["number", "number_eu"]
+    if role == "score":
+        return ["number", "number_eu", "bool"]  # bool: a yes/no task-completion answer
     if role == "bool":
         return ["bool"]
     return ["text"]
@@ -169,6 +171,8 @@ def _pick(role: str, hits: dict[str, int], delimiter: str) -> str:
         if filled == 0:
             return "number"
         n, eu = hits.get("number", 0), hits.get("number_eu", 0)
+        if role == "score" and hits.get("bool", 0) == filled and n < filled:
+            return "bool"  # every answer is yes/no and some are words: a task-completion question
         # '3,100' fits both readings; only values that need the decimal comma ('3,5') choose it
         if eu > n:
             return "number_eu"
@@ -198,6 +202,15 @@ def _normalise_type(role: str, value: str, target: str, name: str) -> str:
         short = [a.split("_", 1)[1] if a.startswith(("ts_", "date_")) else a for a in allowed]
         raise ImportRefused(f"{name}: type '{value}' does not apply to '{target}'; choose one of: {', '.join(short)}")
     return v
+
+
+def _scale_from_header(header: str) -> str | None:
+    """Return 'nps', 'csat' or 'task' when the score column's header names its scale, else None (decided from the values)."""
+    words = norm(header)
+    for scale, hints in (("nps", survey.NPS_WORDS), ("csat", survey.CSAT_WORDS), ("task", survey.TASK_WORDS)):
+        if any(w in words for w in hints):
+            return scale
+    return None
 
 
 def _type_label(t: str) -> str:
@@ -239,10 +252,14 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
     scale = None
     if fmt.kind == "survey":
         forced = types.pop("score", None)
-        if forced in ("nps", "csat"):
+        if forced in ("nps", "csat", "task"):
             scale = forced
         elif forced:
             types["score"] = forced
+        if scale is None and forced is None:
+            scale = _scale_from_header(header[match.columns["score"][0]])
+        if scale == "task":
+            types["score"] = "bool"
     chosen: dict[str, str] = {}
     for target, cols in match.columns.items():
         role = roles[target]
@@ -250,6 +267,8 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
             chosen[target] = _normalise_type(role, types[target], target, name)
         else:
             chosen[target] = _pick(role, hits.get(cols[0], {}), info.delimiter)
+    if scale in ("nps", "csat") and chosen.get("score") == "bool":
+        chosen["score"] = "number"  # the header names a 0-10 or 1-5 scale: yes/no answers are rejects, not 1/0
     unknown = set(types) - set(match.columns)
     if unknown:
         raise ImportRefused(f"{name}: types given for {', '.join(sorted(unknown))}, which are not mapped fields of this file")
@@ -270,6 +289,8 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
                                   if len(cols) > 1 else r)
             continue
         parsed = parse_expr(chosen[target], r)
+        if fmt.kind == "survey" and target == "score" and chosen[target] == "bool":
+            parsed = f"CAST(({parsed}) AS DOUBLE)"  # task completion: yes = 1, no = 0
         plan.exprs[target] = parsed
         if f.required and not f.allow_empty:
             plan.checks.append(Check(f"{r} IS NULL", col_name, f"{target} is empty", "NULL"))
@@ -278,22 +299,20 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
                                      f"'{{value}}' is not a {_type_label(chosen[target])}", r))
     notes = list(info.notes)
     if fmt.kind == "survey":
+        if scale is None and chosen["score"] == "bool":
+            scale = "task"
+            notes.append("task completion (yes/no) inferred from the answers")
         if scale is None:
-            words = norm(header[match.columns["score"][0]])
-            if any(w in words for w in survey.NPS_WORDS):
-                scale = "nps"
-            elif any(w in words for w in survey.CSAT_WORDS):
-                scale = "csat"
-            else:
-                top = ingest_store.max_value(store, plan, plan.exprs["score"])
-                scale = "nps" if top is not None and top > 5 else "csat"
-                notes.append(f"scale {scale.upper()} inferred from the values (highest score seen: {top})")
-        lo, hi = (0, 10) if scale == "nps" else (1, 5)
-        sc = plan.exprs["score"]
-        plan.checks.append(Check(f"({sc}) IS NOT NULL AND (({sc}) < {lo} OR ({sc}) > {hi})",
-                                 header[match.columns["score"][0]],
-                                 f"score '{{value}}' is outside the {scale.upper()} scale ({lo}-{hi})",
-                                 raw_expr(match.columns["score"][0])))
+            top = ingest_store.max_value(store, plan, plan.exprs["score"])
+            scale = "nps" if top is not None and top > 5 else "csat"
+            notes.append(f"scale {scale.upper()} inferred from the values (highest score seen: {top})")
+        if scale != "task":
+            lo, hi = (0, 10) if scale == "nps" else (1, 5)
+            sc = plan.exprs["score"]
+            plan.checks.append(Check(f"({sc}) IS NOT NULL AND (({sc}) < {lo} OR ({sc}) > {hi})",
+                                     header[match.columns["score"][0]],
+                                     f"score '{{value}}' is outside the {scale.upper()} scale ({lo}-{hi})",
+                                     raw_expr(match.columns["score"][0])))
         plan.consts["scale"] = scale
     if fmt.kind == "experiment":
         plan.consts["experiment"] = _stem(name)

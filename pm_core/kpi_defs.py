@@ -45,8 +45,9 @@ KPI_DEFS: list[KpiDef] = [
            "Share of users with a funnel start event who have the goal event at or after their first start event and within the conversion window (default 30 days); for a month or quarter, users whose first start event falls in it.",
            "events; settings: funnel start and goal events, window"),
     KpiDef("task_success_rate", "discovery", "Task success rate", "fraction",
-           "Successful task events divided by task attempt events in the period.",
-           "events; settings: task success and attempt events"),
+           "Successful task events divided by task attempt events in the period; when the data has no task attempt "
+           "events, the share of 'yes' answers to a task-completion survey question ('Were you able to complete your task?').",
+           "events (settings: task success and attempt events), else a yes/no task-completion survey import"),
     KpiDef("cycle_time_days", "delivery", "Cycle time (lead time)", "days",
            "Median days from Created to Resolved over work items resolved in the period; this is lead time. The 85th percentile is shown beside it.",
            "work item imports (Jira, Linear, GitHub)", higher_is_better=False),

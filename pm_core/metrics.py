@@ -321,7 +321,14 @@ def _survey(ctx: _Context, scale: str, p: Period | None) -> Computed:
 def _task_success(ctx: _Context, p: Period | None) -> Computed:
     missing = ctx.missing_event("task_attempt_event")
     if missing:
-        return None, missing, {}
+        # no task events at all: a task-completion survey ('Were you able to ...?' yes/no) answers instead
+        c = ctx.surveys("task", p)
+        if c["scored"]:
+            note = "from task-completion survey answers" + (" (surveys are not split by segment)" if ctx.segment else "") + "."
+            return c["yes"] / c["scored"], note, {"answers": c["scored"], "yes": c["yes"]}
+        if ctx.surveys("task", ALL)["scored"]:
+            return None, f"no task-completion survey answers {_where(p)}.", {}
+        return None, missing + " No task-completion survey (yes/no) was imported either.", {}
     a, s_ = ctx.settings["task_attempt_event"], ctx.settings["task_success_event"]
     c = ctx.event_counts([a, s_], p)
     if c[a] == 0:
@@ -709,6 +716,9 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
     if key == "task_success_rate":
         a, s = settings["task_attempt_event"], settings["task_success_event"]
         df = ms.event_counts_by(store, [a, s], freq, segment)
+        if not (df["event"] == a).any():  # no task events: the survey answers, as compute_kpis falls back
+            tasks = ms.survey_by(store, "task", freq)
+            return _frame([(_as_date(r.period_start), _ratio(r.yes, r.scored)) for r in tasks.itertuples()])
         wide = df.pivot_table(index="period_start", columns="event", values="n", aggfunc="sum", fill_value=0)
         return _frame([(_as_date(i), _ratio(r.get(s, 0), r.get(a, 0))) for i, r in wide.iterrows()])
     if key in ("cycle_time_days", "on_time_rate", "bug_rate"):

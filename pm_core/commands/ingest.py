@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--map", action="append", default=[], metavar="TARGET=SOURCE",
                    help="use column SOURCE for field TARGET (repeatable; empty SOURCE leaves the field out)")
     p.add_argument("--type", action="append", default=[], metavar="TARGET=TYPE",
-                   help="override an inferred type, e.g. ts=eu, ts=epoch, value=number_eu, score=nps")
+                   help="override an inferred type, e.g. ts=eu, ts=epoch, value=number_eu, score=nps|csat|task")
     p.add_argument("--sheet", help="XLSX sheet (default: the first)")
     p.add_argument("--on-duplicate", choices=list(ON_DUPLICATE), default="error",
                    help="what to do when the same file (same sha256) was imported before")

@@ -194,7 +194,7 @@ def event_months(store: Store) -> list[dt.date]:
 
 
 # -- surveys --------------------------------------------------------------------------------
-_SURVEY_KEYS = ("rows", "scored", "hi", "promoters", "detractors", "undated")
+_SURVEY_KEYS = ("rows", "scored", "hi", "promoters", "detractors", "undated", "yes")
 
 
 def survey_stats(src, ranges: list[Range]) -> dict[str, list[dict[str, int]]]:
@@ -207,16 +207,18 @@ def survey_stats(src, ranges: list[Range]) -> dict[str, list[dict[str, int]]]:
                  f"count(*) FILTER (WHERE {c} AND score >= 4 AND score <= 5)",
                  f"count(*) FILTER (WHERE {c} AND score >= 9 AND score <= 10)",
                  f"count(*) FILTER (WHERE {c} AND score >= 0 AND score <= 6)",
-                 f"count(*) FILTER (WHERE {c} AND responded_at IS NULL)"]
-    # each range's condition appears six times, so its parameters are repeated six times
+                 f"count(*) FILTER (WHERE {c} AND responded_at IS NULL)",
+                 f"count(*) FILTER (WHERE {c} AND score = 1)"]
+    # each range's condition appears once per count, so its parameters are repeated as often
+    k = len(_SURVEY_KEYS)
     per = [cp[i:i + n] for i, n in _param_slices(ranges)]
     for ps in per:
-        params += ps * 6
+        params += ps * k
     rows = _fetch(src, f"SELECT scale, {', '.join(cols)} FROM survey_responses GROUP BY scale", params)
     out: dict[str, list[dict[str, int]]] = {}
     for r in rows:
         vals = [int(x) for x in r[1:]]
-        out[r[0]] = [dict(zip(_SURVEY_KEYS, vals[i * 6:(i + 1) * 6])) for i in range(len(ranges))]
+        out[r[0]] = [dict(zip(_SURVEY_KEYS, vals[i * k:(i + 1) * k])) for i in range(len(ranges))]
     return out
 
 
@@ -230,14 +232,15 @@ def _param_slices(ranges: list[Range]) -> list[tuple[int, int]]:
 
 
 def survey_by(store: Store, scale: str, grain: str) -> pd.DataFrame:
-    """Return period_start, scored, hi, promoters, detractors per month/quarter for dated responses of one scale."""
+    """Return period_start, scored, hi, promoters, detractors, yes per month/quarter for dated responses of one scale."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
     return store.query_df("""
         SELECT CAST(date_trunc(?, responded_at) AS DATE) AS period_start, count(score) AS scored,
                count(*) FILTER (WHERE score >= 4 AND score <= 5) AS hi,
                count(*) FILTER (WHERE score >= 9 AND score <= 10) AS promoters,
-               count(*) FILTER (WHERE score >= 0 AND score <= 6) AS detractors
+               count(*) FILTER (WHERE score >= 0 AND score <= 6) AS detractors,
+               count(*) FILTER (WHERE score = 1) AS yes
         FROM survey_responses WHERE scale = ? AND responded_at IS NOT NULL GROUP BY 1 ORDER BY 1""", [grain, scale])
 
 
