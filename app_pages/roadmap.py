@@ -133,10 +133,8 @@ def _timeline() -> None:
                          format_func=lambda x: {"team": "By team", "pillar": "By pillar", "none": "None"}[x])
     c3.segmented_control("Scale", ["month", "quarter"], key="rm_scale", format_func=lambda x: f"By {x}")
     lane = st.session_state.get("rm_lane") or "team"
-    chart = charts.timeline_chart(views, today, colour_by=st.session_state.get("rm_colour") or "status",
-                                  lane_by=None if lane == "none" else lane,
-                                  scale=st.session_state.get("rm_scale") or "month")
-    st.altair_chart(chart, width="stretch")
+    ui.chart(charts.timeline_chart, tuple(views), today, colour_by=st.session_state.get("rm_colour") or "status",
+             lane_by=None if lane == "none" else lane, scale=st.session_state.get("rm_scale") or "month")
     undated = [v.title for v in views if not (v.start_date and v.end_date)]
     st.caption("Bars run from start to end date; the dark strip inside a bar is Jira work done; ◆ marks launches "
                "and milestones; dashed arrows run from what an initiative waits on to its start; the red line is "
@@ -202,7 +200,7 @@ def _priorities() -> None:
 
 
 def _matrix() -> None:
-    st.altair_chart(charts.value_effort_chart(views), width="stretch")
+    ui.chart(charts.value_effort_chart, tuple(views))
     missing = [v.title for v in views if v.value is None or v.effort is None]
     if missing:
         st.caption(f"{len(missing)} initiative(s) without value or effort are not drawn.")
