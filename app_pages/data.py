@@ -94,10 +94,10 @@ def _rejects_download(import_id: str):
     return lambda: rejects_csv_bytes(rejects_for(store, import_id))
 
 
-def _type_label(t: str) -> str:
-    from pm_core.ingest import TYPE_LABELS
+def _type_short(t: str) -> str:
+    from pm_core.ingest import TYPE_SHORT
 
-    return TYPE_LABELS.get(t.removeprefix("ts_").removeprefix("date_"), t)
+    return TYPE_SHORT.get(t.removeprefix("ts_").removeprefix("date_"), t)
 
 
 tab_import, tab_history = st.tabs(["Import a file", "Import history"])
@@ -183,7 +183,7 @@ with tab_import:
                 choices = pv.type_choices.get(f.target)
                 if choices and f.type:
                     new_types[f.target] = c.selectbox(f"Type of {f.target}", choices, index=choices.index(f.type),
-                                                      format_func=_type_label, key=f"t_{fid}_{f.target}",
+                                                      format_func=_type_short, key=f"t_{fid}_{f.target}",
                                                       label_visibility="collapsed")
                 else:
                     c.caption(f.type_label or "")

@@ -53,6 +53,10 @@ TYPE_LABELS = {
     "mixed_us": "several date forms (ISO, Jira, Unix, month/day/year)",
     "mixed_eu": "several date forms (ISO, Jira, Unix, day/month/year)",
 }
+# the same choices in a few words, for a drop-down; TYPE_LABELS gives the detail beside it
+TYPE_SHORT = {"text": "text", "number": "number 1,234.5", "number_eu": "number 1.234,5", "bool": "yes / no",
+              "iso": "ISO date-time", "epoch": "Unix time", "jira": "Jira date", "us": "US date m/d/y",
+              "eu": "EU date d/m/y", "mixed_us": "mixed forms, US", "mixed_eu": "mixed forms, EU"}
 _DATE_FORMS = ("iso", "epoch", "jira", "us", "eu", "mixed_us", "mixed_eu")
 
 
