@@ -139,7 +139,10 @@ def wait_idle(pg, timeout: float = 45_000) -> None:
         running = pg.locator('[data-testid="stStatusWidget"]').count()
         if not running:
             pg.wait_for_timeout(300)
-            if not pg.locator('[data-testid="stStatusWidget"]').count():
+            # the script is done once the status widget is gone; the page is drawn once no element
+            # is still a grey placeholder (screenshots taken earlier showed empty boxes)
+            if not pg.locator('[data-testid="stStatusWidget"]').count() and \
+                    not pg.locator('[data-testid="stSkeleton"]').count():
                 return
         pg.wait_for_timeout(200)
     raise AssertionError("the app was still running after the timeout")
