@@ -165,17 +165,20 @@ def variant_rates_chart(res: ExperimentResult) -> alt.Chart:
                      "hi": min(1.0, v.rate + 1.96 * se), "users": v.users, "conversions": v.conversions,
                      "role": "control" if v.name == res.control else ("treatment" if v.name == res.treatment else "other")})
     d = pd.DataFrame(rows)
+    colours = {"control": "#9e9e9e", "treatment": "#4c78a8", "other": "#bab0ac"}
+    roles = [r for r in colours if r in set(d["role"])]  # the legend names only roles that have a bar
     base = alt.Chart(_data(d)).encode(x=alt.X("variant:N", title="Variant", sort=list(d["variant"]), axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar(size=48).encode(
         y=alt.Y("rate:Q", title="Conversion rate", axis=alt.Axis(format="%")),
-        color=alt.Color("role:N", title=None, scale=alt.Scale(domain=["control", "treatment", "other"],
-                                                              range=["#9e9e9e", "#4c78a8", "#bab0ac"])),
+        color=alt.Color("role:N", title=None, scale=alt.Scale(domain=roles, range=[colours[r] for r in roles])),
         tooltip=[alt.Tooltip("variant:N", title="Variant"), alt.Tooltip("rate:Q", title="Rate", format=".2%"),
                  alt.Tooltip("users:Q", title="Users", format=","),
                  alt.Tooltip("conversions:Q", title="Conversions", format=","),
                  alt.Tooltip("lo:Q", title="95% CI low", format=".2%"),
                  alt.Tooltip("hi:Q", title="95% CI high", format=".2%")])
-    err = base.mark_errorbar(ticks=True).encode(y=alt.Y("lo:Q", title="Conversion rate"), y2="hi:Q")
+    # ticks as wide as the bar's middle third, not the whole band
+    err = base.mark_errorbar(ticks={"size": 16}, thickness=1.5, color="#333333").encode(
+        y=alt.Y("lo:Q", title="Conversion rate"), y2="hi:Q")
     return (bars + err).properties(title="Conversion rate by variant (with 95% intervals)", height=260)
 
 
