@@ -84,6 +84,8 @@ def card(r: metrics.KpiResult) -> None:
                 bits.append(f"85th percentile {fmt_value(r.extra['p85'], 'days')}")
             if r.extra.get("n") is not None and r.key in ("csat", "nps", "cycle_time_days", "on_time_rate", "bug_rate"):
                 bits.append(f"n = {int(r.extra['n']):,}")
+            if r.extra.get("answers") is not None:  # task success taken from a yes/no survey, not events
+                bits.append(f"from {int(r.extra['answers']):,} task-survey answers")
             if r.extra.get("period_elapsed") is not None:
                 bits.append(f"{parse_period(r.period).describe()} in progress ({r.extra['period_elapsed']:.0%} elapsed)")
             if r.key in targets:
