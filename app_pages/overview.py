@@ -74,7 +74,7 @@ def card(r: metrics.KpiResult) -> None:
         st.metric(r.label, fmt_value(r.value, r.unit, currency), chart_data=spark, chart_type="line",
                   delta=None if change == "—" else change,
                   delta_color="normal" if d.higher_is_better else "inverse",
-                  delta_description=f"vs {parse_period(r.extra['previous_period']).describe()}" if change != "—" and r.extra.get("previous_period") else None,
+                  delta_description=_compared_with(r) if change != "—" else None,
                   help=f"Covers {parse_period(r.period).describe()}.")
         if r.value is None:
             st.caption(f"Not enough data: {r.note or 'no data for this period.'}")
@@ -100,6 +100,16 @@ def card(r: metrics.KpiResult) -> None:
             st.caption(f"Period: {r.period}")
             if r.note:
                 st.caption(f"Note: {r.note}")
+
+
+def _compared_with(r) -> str | None:
+    """Return 'vs October 2026', or 'vs 1–22 Oct 2026' when a partial month is compared like for like."""
+    if not r.extra.get("previous_period"):
+        return None
+    prev = parse_period(r.extra["previous_period"])
+    if r.extra.get("previous_days"):
+        return f"vs 1–{r.extra['previous_days']} {prev.start:%b %Y}"
+    return f"vs {prev.describe()}"
 
 
 for col, pillar in zip(st.columns(len(PILLARS)), PILLARS):

@@ -152,7 +152,8 @@ class _Context:
         first, last = self.bounds
         p = self.period
         if last is None:
-            return {"ref": None, "prev": None, "rows": {}, "why": "no events" + (" in this segment" if self.segment else "") + " in the data."}
+            return {"ref": None, "prev": None, "rows": {}, "prev_to_date": None, "days": None,
+                    "why": "no events" + (" in this segment" if self.segment else "") + " in the data."}
         if p.is_all:
             lo = _add_months(last.date().replace(day=1), -2)
             hi = _add_months(last.date().replace(day=1), 1)
@@ -172,7 +173,19 @@ class _Context:
             ref = self._latest_month_in(p, rows) or month_of(p.end - dt.timedelta(days=1))
             prev = self._latest_month_in(self.prev_period, rows) if self.prev_period else None
             prev = prev or (month_of(self.prev_period.end - dt.timedelta(days=1)) if self.prev_period else None)
-        return {"ref": ref, "prev": prev, "rows": rows, "why": None}
+        out = {"ref": ref, "prev": prev, "rows": rows, "why": None, "prev_to_date": None, "days": None}
+        day = last.date()
+        if prev is not None and ref.start <= day < ref.end - dt.timedelta(days=1):
+            # The data stops part-way through the month (an export taken mid-month, or the month is
+            # still running): its users, churn and stickiness are compared with the same first days
+            # of the month before, never a partial month against a whole one.
+            days = (day - ref.start).days + 1
+            cut = min(prev.start + dt.timedelta(days=days), prev.end)
+            part = ms.monthly_activity(self.src, _dt(prev.start), _dt(cut), self.settings["feature_event"],
+                                       self.segment, lead_start=_dt(_add_months(prev.start, -1)))
+            got = {r["month"]: r for r in part.to_dict("records")}
+            out["prev_to_date"], out["days"] = got.get(prev.start), days
+        return out
 
     @staticmethod
     def _latest_month_in(p: Period | None, rows: dict) -> Period | None:
@@ -259,11 +272,11 @@ def _monthly(ctx: _Context, which: str) -> tuple[Period | None, Period | None, d
     return a["ref"], a["prev"], a["rows"]
 
 
-def _month_value(ctx: _Context, key: str, m: Period | None) -> Computed:
+def _month_value(ctx: _Context, key: str, m: Period | None, to_date: bool = False) -> Computed:
     a = ctx.activity
     if m is None:
         return None, a["why"] or "no month to report on", {}
-    row = a["rows"].get(m.start)
+    row = a["prev_to_date"] if to_date else a["rows"].get(m.start)
     if not row or not row.get("mau"):
         return None, f"no events{' in this segment' if ctx.segment else ''} in {m.describe()}.", {}
     mau, dau = float(row["mau"]), as_number(row["dau"])
@@ -535,12 +548,20 @@ def _compute(ctx: _Context, key: str) -> KpiResult:
         ref, prev, _ = _monthly(ctx, key)
         fn = _clv if key == "clv" else (lambda c, m: _month_value(c, key, m))
         value, note, extra = fn(ctx, ref)
-        previous = fn(ctx, prev)[0] if prev is not None else None
+        days = ctx.activity["days"] if key != "clv" else None
+        if prev is not None and days:
+            previous = _month_value(ctx, key, prev, to_date=True)[0]
+        else:
+            previous = fn(ctx, prev)[0] if prev is not None else None
         covers = ref.label if ref else ctx.period.label
         if value is not None and ref is not None:
             note = _join(ctx.month_note(ref), note)
         if prev is not None:
             extra = extra | {"previous_period": prev.label}
+            if days:
+                extra = extra | {"previous_days": days}
+                if value is not None:
+                    note = _join(note, f"Compared with the first {days} days of {prev.describe()} (like for like).")
     else:
         try:
             value, note, extra = PERIOD_FUNCS[key](ctx, ctx.period)
@@ -700,7 +721,7 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
             return _frame([])
         ctx = once("ctx", lambda: _Context(store, parse_period("all"), segment, _today(None)))
         rows = {r["month"]: r for r in act.to_dict("records")}
-        ctx._memo["activity"] = {"ref": None, "prev": None, "rows": rows, "why": None}
+        ctx._memo["activity"] = {"ref": None, "prev": None, "rows": rows, "why": None, "prev_to_date": None, "days": None}
         vals = []
         for m in sorted(rows):
             fn = _clv if key == "clv" else (lambda c, mm: _month_value(c, key, mm))

@@ -95,13 +95,22 @@ def kstore(store):
 
 
 # -- independent computations -------------------------------------------------------------
-def _month_frame(ev, month_start):
+def _month_frame(ev, month_start, days=None):
+    """Events of the calendar month, or of its first `days` days (a like-for-like comparison)."""
     m = pd.Timestamp(month_start)
-    return ev[(ev["ts"] >= m) & (ev["ts"] < m + pd.DateOffset(months=1))]
+    end = m + pd.DateOffset(months=1) if days is None else min(m + pd.Timedelta(days=days), m + pd.DateOffset(months=1))
+    return ev[(ev["ts"] >= m) & (ev["ts"] < end)]
 
 
-def pd_mau(ev, m):
-    return _month_frame(ev, m)["user_id"].nunique()
+def pd_mau(ev, m, days=None):
+    return _month_frame(ev, m, days)["user_id"].nunique()
+
+
+def pd_churn_to_date(ev, m, days):
+    """Churn of the first `days` days of month m: users of the whole month before not seen in those days."""
+    prev = set(_month_frame(ev, pd.Timestamp(m) - pd.DateOffset(months=1))["user_id"])
+    cur = set(_month_frame(ev, m, days)["user_id"])
+    return len(prev - cur) / len(prev)
 
 
 def pd_dau(ev, m):
@@ -228,11 +237,22 @@ def test_monthly_kpis_match_pandas(kstore, period, month):
     assert g["churn"].value == pytest.approx(pd_churn(ev, month))
     assert res["delivery"]["feature_adoption"].value == pytest.approx(pd_adoption(ev, month))
     prev = (pd.Timestamp(month) - pd.DateOffset(months=1)).strftime("%Y-%m-%d")
-    if period != "2026-Q3":  # a quarter compares with the previous quarter's latest month (June)
+    last = ev["ts"].max()
+    # August is the data's last month and ends part-way (the data stops on the 19th): it is compared
+    # with the same first days of the month before, never a partial month with a whole one.
+    days = (last.normalize() - pd.Timestamp(month)).days + 1 if last < pd.Timestamp(month) + pd.DateOffset(months=1) else None
+    if period == "2026-07":
+        assert days is None and "previous_days" not in g["mau"].extra
         assert g["mau"].previous == pd_mau(ev, prev)
         assert g["churn"].previous == pytest.approx(pd_churn(ev, prev))
-    else:
-        assert g["mau"].previous == pd_mau(ev, "2026-06-01")
+    elif period == "all":
+        assert days == 19 and g["mau"].extra["previous_days"] == days
+        assert g["mau"].previous == pd_mau(ev, prev, days)
+        assert g["churn"].previous == pytest.approx(pd_churn_to_date(ev, prev, days))
+        assert g["stickiness"].previous == pytest.approx(pd_dau(_month_frame(ev, prev, days), prev) / pd_mau(ev, prev, days))
+        assert f"first {days} days of July 2026" in g["mau"].note
+    else:  # a quarter compares with the previous quarter's latest month (June), over the same first days
+        assert g["mau"].previous == pd_mau(ev, "2026-06-01", days)
     if period == "all":
         assert "partial" in g["mau"].note.lower() and "latest month" in g["mau"].note
 
