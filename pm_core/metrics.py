@@ -152,8 +152,7 @@ class _Context:
         first, last = self.bounds
         p = self.period
         if last is None:
-            return {"ref": None, "prev": None, "rows": {}, "prev_to_date": None, "days": None,
-                    "why": "no events" + (" in this segment" if self.segment else "") + " in the data."}
+            return _activity_result(why="no events" + (" in this segment" if self.segment else "") + " in the data.")
         if p.is_all:
             lo = _add_months(last.date().replace(day=1), -2)
             hi = _add_months(last.date().replace(day=1), 1)
@@ -173,7 +172,7 @@ class _Context:
             ref = self._latest_month_in(p, rows) or month_of(p.end - dt.timedelta(days=1))
             prev = self._latest_month_in(self.prev_period, rows) if self.prev_period else None
             prev = prev or (month_of(self.prev_period.end - dt.timedelta(days=1)) if self.prev_period else None)
-        out = {"ref": ref, "prev": prev, "rows": rows, "why": None, "prev_to_date": None, "days": None}
+        out = _activity_result(ref, prev, rows)
         day = last.date()
         if prev is not None and ref.start <= day < ref.end - dt.timedelta(days=1):
             # The data stops part-way through the month (an export taken mid-month, or the month is
@@ -265,6 +264,13 @@ def _in(series: dict[dt.date, float], p: Period | None) -> dict[dt.date, float]:
 
 # -- one function per KPI: (ctx, period) -> (value, note, extra) -------------------------------
 Computed = tuple[float | None, str | None, dict]
+
+
+def _activity_result(ref: Period | None = None, prev: Period | None = None, rows: dict | None = None,
+                     why: str | None = None) -> dict:
+    """Return the monthly-activity memo: months to report, their rows, and (set later) the month-to-date
+    row of the month before (prev_to_date) with its length in days, when the data stops part-way."""
+    return {"ref": ref, "prev": prev, "rows": rows or {}, "why": why, "prev_to_date": None, "days": None}
 
 
 def _monthly(ctx: _Context, which: str) -> tuple[Period | None, Period | None, dict]:
@@ -721,7 +727,7 @@ def _series(store: Store, key: str, freq: str, segment, memo: dict) -> pd.DataFr
             return _frame([])
         ctx = once("ctx", lambda: _Context(store, parse_period("all"), segment, _today(None)))
         rows = {r["month"]: r for r in act.to_dict("records")}
-        ctx._memo["activity"] = {"ref": None, "prev": None, "rows": rows, "why": None, "prev_to_date": None, "days": None}
+        ctx._memo["activity"] = _activity_result(rows=rows)
         vals = []
         for m in sorted(rows):
             fn = _clv if key == "clv" else (lambda c, mm: _month_value(c, key, mm))

@@ -141,6 +141,33 @@ def _code_sql(plan: Plan) -> str:
     return "CASE " + " ".join(f"WHEN {c.cond} THEN {i + 1}" for i, c in enumerate(plan.checks)) + " ELSE 0 END"
 
 
+def _bound(sql: str, p: Params) -> dict[str, Any]:
+    """Return the parameters of p that the SQL text uses (DuckDB refuses named parameters it does not see)."""
+    used = set(re.findall(r"\$(p[0-9]+)", sql))
+    return {k: v for k, v in p.values.items() if k in used}
+
+
+def _structural_rows(cur: duckdb.DuckDBPyConnection, rj: str) -> list[dict]:
+    """Return one dict per line DuckDB's reader could not split (first error of each line), from its rejects table."""
+    if not cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [rj]).fetchone()[0]:
+        return []
+    seen, out = set(), []
+    for line, etype, col, csv_line, msg in cur.execute(
+            f"SELECT line, error_type, column_name, csv_line, error_message FROM {rj} ORDER BY line").fetchall():
+        if line in seen:
+            continue
+        seen.add(line)
+        out.append({"line": int(line), "error_type": str(etype), "column": col, "csv_line": csv_line or "",
+                    "message": msg or ""})
+    return out
+
+
+def _drop_rejects(cur: duckdb.DuckDBPyConnection, rj: str) -> None:
+    with contextlib.suppress(duckdb.Error):
+        cur.execute(f"DROP TABLE IF EXISTS {rj}")
+        cur.execute(f"DROP TABLE IF EXISTS {rj}_scan")
+
+
 def sample_rows(store: Store, plan: Plan, n: int) -> pd.DataFrame:
     """Return the first n data rows as text (columns c0..), reading only what is needed."""
     p = Params()
@@ -332,8 +359,7 @@ def stage(cur: duckdb.DuckDBPyConnection, plan: Plan, *, values: bool = True, li
         # a table keeps the reader's order, so rowid is the record's position among the rows that parsed
         keep = "".join(f"o{i}, " for i, e in enumerate(exprs) if not _CONST.fullmatch(e)) if values else ""
         sql = f"CREATE TEMP TABLE {stg} AS SELECT {keep}code, CASE WHEN code > 0 THEN {value} END AS bad_value FROM ({inner})"
-        names = set(re.findall(r"\$(p[0-9]+)", sql))
-        cur.execute(sql, {k: v for k, v in p.values.items() if k in names})
+        cur.execute(sql, _bound(sql, p))
         if limit:
             limited = cur.execute(f"SELECT count(*) > {int(limit)} FROM {stg}").fetchone()[0]
             if limited:
@@ -341,18 +367,13 @@ def stage(cur: duckdb.DuckDBPyConnection, plan: Plan, *, values: bool = True, li
         else:
             limited = False
         parsed, bad = cur.execute(f"SELECT count(*), count(*) FILTER (WHERE code > 0) FROM {stg}").fetchone()
-        exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [rj]).fetchone()[0]
-        rows = cur.execute(
-            f"SELECT line, error_type, column_name, csv_line, error_message FROM {rj} ORDER BY line").fetchall() if exists else []
+        structural = _structural_rows(cur, rj)
     except BaseException:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it on rollback
             cur.execute(f"DROP TABLE IF EXISTS {stg}")
         raise
     finally:
-        with contextlib.suppress(duckdb.Error):
-            cur.execute(f"DROP TABLE IF EXISTS {rj}")
-            cur.execute(f"DROP TABLE IF EXISTS {rj}_scan")
-    structural = _structural(rows)
+        _drop_rejects(cur, rj)
     if limited:
         # the reader may have looked past the rows kept; count only problems among them
         last = int(parsed) + len(structural) + 1
@@ -450,9 +471,7 @@ def insert_rows(cur: duckdb.DuckDBPyConnection, plan: Plan, sc: Scan) -> int:
     else:
         sel = ", ".join(e if _CONST.fullmatch(e) else f"o{i}" for i, e in enumerate(exprs))
         sql = f"INSERT INTO {table} ({template}) SELECT {sel} FROM {sc.table} WHERE code = 0"
-        names = set(re.findall(r"\$(p[0-9]+)", sel))
-        used = {k: v for k, v in p_const.values.items() if k in names}
-        n = cur.execute(sql, used).fetchall()
+        n = cur.execute(sql, _bound(sel, p_const)).fetchall()
     cur.execute("SET SESSION preserve_insertion_order = true")
     n = n[0] if n else None
     if plan.kind == "work_items":
@@ -501,21 +520,16 @@ def insert_direct(cur: duckdb.DuckDBPyConnection, plan: Plan) -> Scan:
         # the canonical tables need no order; writing in any order saves time and memory (this cursor only)
         cur.execute("SET SESSION preserve_insertion_order = false")
         try:
-            used = set(re.findall(r"\$(p[0-9]+)", sql))
-            parsed = int(cur.execute(sql, {k: v for k, v in p.values.items() if k in used}).fetchone()[0])
+            parsed = int(cur.execute(sql, _bound(sql, p)).fetchone()[0])
         finally:
             cur.execute("SET SESSION preserve_insertion_order = true")
-        bad = int(cur.execute(f"SELECT count(*) FROM {table} WHERE import_id = ?", [marker]).fetchone()[0])
+        bad = rows_of_import(cur, table, marker)
         if bad:
             cur.execute(f"DELETE FROM {table} WHERE import_id = ?", [marker])
-        exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [rj]).fetchone()[0]
-        rows = cur.execute(
-            f"SELECT line, error_type, column_name, csv_line, error_message FROM {rj} ORDER BY line").fetchall() if exists else []
+        structural = _structural_rows(cur, rj)
     finally:
-        with contextlib.suppress(duckdb.Error):
-            cur.execute(f"DROP TABLE IF EXISTS {rj}")
-            cur.execute(f"DROP TABLE IF EXISTS {rj}_scan")
-    return Scan(parsed, bad, _structural(rows))
+        _drop_rejects(cur, rj)
+    return Scan(parsed, bad, structural)
 
 
 def rows_of_import(cur: duckdb.DuckDBPyConnection, table: str, import_id: str) -> int:
@@ -523,18 +537,6 @@ def rows_of_import(cur: duckdb.DuckDBPyConnection, table: str, import_id: str) -
     if table not in CANONICAL:
         raise ValueError(f"unknown table {table!r}")
     return int(cur.execute(f"SELECT count(*) FROM {table} WHERE import_id = ?", [import_id]).fetchone()[0])
-
-
-def _structural(rows: list[tuple]) -> list[dict]:
-    """Return one dict per line DuckDB's reader could not split (first error of each line)."""
-    seen, out = set(), []
-    for line, etype, col, csv_line, msg in rows:
-        if line in seen:
-            continue
-        seen.add(line)
-        out.append({"line": int(line), "error_type": str(etype), "column": col, "csv_line": csv_line or "",
-                    "message": msg or ""})
-    return out
 
 
 def _link_epics(cur: duckdb.DuckDBPyConnection, import_id: str) -> None:
@@ -594,7 +596,7 @@ def delete_import_rows(cur: duckdb.DuckDBPyConnection, import_id: str) -> int:
     """Delete an import's rows from every canonical table, its rejects and its provenance; returns data rows removed."""
     removed = 0
     for table in CANONICAL:
-        removed += int(cur.execute(f"SELECT count(*) FROM {table} WHERE import_id = ?", [import_id]).fetchone()[0])
+        removed += rows_of_import(cur, table, import_id)
         cur.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
     cur.execute("DELETE FROM import_rejects WHERE import_id = ?", [import_id])
     cur.execute("DELETE FROM imports WHERE id = ?", [import_id])
