@@ -15,6 +15,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from pm_core.auth import Actor, resolve_role
+from pm_core.briefing import md_escape
 from pm_core.store import Store, StoreError, default_db_path, open_store
 
 DATA_PAGE = "app_pages/data.py"
@@ -166,3 +167,21 @@ def query_param(name: str, allowed: list[str] | None = None, default: str | None
     if allowed is not None and raw not in allowed:
         return default, f"The link asked for {name} '{raw}', which does not exist here; showing {default or 'the default'} instead."
     return raw, None
+
+
+def metric_tiles(items: list, *, slide: bool = False) -> None:
+    """Render briefing MetricItems as st.metric tiles, three per row, with the definition in the tooltip.
+
+    On a slide the tiles have no border or caption (the period goes in the tooltip); on a page each
+    tile has a border and a caption with its period and note.
+    """
+    for start in range(0, len(items), 3):
+        for col, m in zip(st.columns(3), items[start:start + 3]):
+            with col:
+                change = m.change_text
+                tip = f"{m.definition} ({m.period})" if slide else f"{m.definition} Source: {m.source}."
+                st.metric(md_escape(m.label), m.value_text, delta=None if change == "—" else change,
+                          delta_color="normal" if m.higher_is_better else "inverse", border=not slide,
+                          help=md_escape(tip))
+                if not slide:
+                    st.caption(md_escape(m.period + (f" · {m.note}" if m.note else "")))

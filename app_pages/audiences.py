@@ -113,19 +113,6 @@ with dl[3]:
 
 
 # -- sections ----------------------------------------------------------------------------------------
-def render_metrics(items: list[MetricItem]) -> None:
-    """Render metric items as st.metric tiles, three per row, definition in the help tooltip."""
-    for start in range(0, len(items), 3):
-        row = st.columns(3)
-        for col, m in zip(row, items[start:start + 3]):
-            with col:
-                change = m.change_text
-                st.metric(md_escape(m.label), m.value_text, delta=None if change == "—" else change,
-                          delta_color="normal" if m.higher_is_better else "inverse", border=True,
-                          help=md_escape(f"{m.definition} Source: {m.source}."))
-                st.caption(md_escape(m.period + (f" · {m.note}" if m.note else "")))
-
-
 def render_table(t: TableItem) -> None:
     """Render a table with each cell formatted as in the exports (text only, so nothing is interpreted)."""
     if t.title:
@@ -147,7 +134,7 @@ def render_section(s: Section, i: int) -> None:
             st.info(md_escape(s.empty), icon=":material/info:")
         metric_items = [x for x in s.items if isinstance(x, MetricItem)]
         if metric_items:
-            render_metrics(metric_items)
+            ui.metric_tiles(metric_items)
         for j, item in enumerate(s.items):
             if isinstance(item, TextItem):
                 if item.text == s.lead:

@@ -65,18 +65,6 @@ with st.container(key="slide-0"):
         st.info("No data yet: once events, surveys, Jira issues or metric series are imported, these slides fill themselves.")
 
 
-def slide_metrics(items: list[MetricItem]) -> None:
-    """Headline KPIs as large tiles with their change; definitions in the tooltip."""
-    for start in range(0, len(items), 3):
-        cols = st.columns(3)
-        for col, m in zip(cols, items[start:start + 3]):
-            with col:
-                change = m.change_text
-                st.metric(md_escape(m.label), m.value_text, delta=None if change == "—" else change,
-                          delta_color="normal" if m.higher_is_better else "inverse",
-                          help=md_escape(f"{m.definition} ({m.period})"))
-
-
 for i, s in enumerate(brief.sections, start=1):
     with st.container(key=f"slide-{i}"):
         st.markdown(f"## {md_escape(s.title)}")
@@ -88,7 +76,7 @@ for i, s in enumerate(brief.sections, start=1):
             st.info(md_escape(s.empty))
         metric_items = [x for x in s.items if isinstance(x, MetricItem)]
         if metric_items:
-            slide_metrics(metric_items)
+            ui.metric_tiles(metric_items, slide=True)
         for item in s.items:
             if isinstance(item, TextItem) and item.text != s.lead:
                 st.markdown(md_escape(item.text))
