@@ -161,6 +161,13 @@ for i, section in enumerate(brief.sections):
     render_section(section, i)
 
 # -- editing (editors only) ---------------------------------------------------------------------------
+def _initiative_picker(label: str, cands: list[tuple[str, str]], key: str) -> str:
+    """Return the chosen initiative id from (id, title) pairs, starting at the one the link names when it is there."""
+    titles = dict(cands)
+    return st.selectbox(label, list(titles), format_func=lambda i: titles[i], key=key,
+                        index=list(titles).index(initiative) if initiative in titles else 0)
+
+
 if actor.can_edit:
     st.divider()
     st.markdown("### Editing")
@@ -203,9 +210,7 @@ if actor.can_edit:
             if not cands:
                 st.caption("Battle cards are written for launched, in-progress or planned initiatives; the roadmap has none.")
             else:
-                titles = dict(cands)
-                iid = st.selectbox("Initiative", list(titles), format_func=lambda i: titles[i], key="bc_initiative",
-                                   index=list(titles).index(initiative) if initiative in titles else 0)
+                iid = _initiative_picker("Initiative", cands, "bc_initiative")
                 card = ui.cached(A.get_battle_card, iid) or A.BattleCardIn()
                 experiments = ["", *ui.cached(A.experiment_names)]
                 with st.form(f"bc_form_{iid}"):
@@ -240,9 +245,7 @@ if actor.can_edit:
             if not cands:
                 st.caption("Debriefs are written for launched initiatives; the roadmap has none yet.")
             else:
-                titles = dict(cands)
-                iid = st.selectbox("Launched initiative", list(titles), format_func=lambda i: titles[i], key="db_initiative",
-                                   index=list(titles).index(initiative) if initiative in titles else 0)
+                iid = _initiative_picker("Launched initiative", cands, "db_initiative")
                 notes = ui.cached(A.get_debrief_notes, iid) or A.DebriefNotesIn()
                 with st.form(f"db_form_{iid}"):
                     well = st.text_area("What went well (one per line)", "\n".join(notes.went_well))

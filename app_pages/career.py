@@ -162,6 +162,17 @@ with tabs[4]:
                                    for i in issues]), hide_index=True, width="stretch")
 
 # -- editing (editors only) ------------------------------------------------------------------------
+def _save_button(label: str, key: str, save, table: pd.DataFrame, done: str) -> None:
+    """A save button for an edited table: on success the message shows after the rerun; a refusal shows in words."""
+    if st.button(label, key=key):
+        try:
+            save(store, actor, table)
+            st.session_state["career_saved"] = done
+            st.rerun()
+        except career.CareerError as exc:
+            st.error(str(exc))
+
+
 if actor.can_edit:
     with tabs[5]:
         if st.session_state.get("career_saved"):
@@ -171,34 +182,18 @@ if actor.can_edit:
         ladder_df = pd.DataFrame([lv.model_dump() for lv in levels])
         edited = st.data_editor(ladder_df, num_rows="dynamic", hide_index=True, key="edit_ladder",
                                 width="stretch")
-        if st.button("Save ladder", key="save_ladder"):
-            try:
-                career.save_ladder(store, actor, edited)
-                st.session_state["career_saved"] = "Ladder saved."
-                st.rerun()
-            except career.CareerError as exc:
-                st.error(str(exc))
+        _save_button("Save ladder", "save_ladder", career.save_ladder, edited, "Ladder saved.")
         st.markdown("**Level map** (company level → ladder level; '*' = any company)")
         map_edit = st.data_editor(ui.cached(career.level_map), num_rows="dynamic", hide_index=True, key="edit_map",
                                   width="stretch",
                                   column_config={"ladder_level": st.column_config.SelectboxColumn(options=ids, required=True)})
-        if st.button("Save level map", key="save_map"):
-            try:
-                career.save_level_map(store, actor, map_edit)
-                st.session_state["career_saved"] = "Level map saved; the percentiles use it right away."
-                st.rerun()
-            except career.CareerError as exc:
-                st.error(str(exc))
+        _save_button("Save level map", "save_map", career.save_level_map, map_edit,
+                     "Level map saved; the percentiles use it right away.")
         st.markdown("**Reference points** (each needs a source; the year may be empty when the source gives none)")
         pts_df = pd.DataFrame([p.model_dump() for p in points_all])
         pts_edit = st.data_editor(pts_df, num_rows="dynamic", hide_index=True, key="edit_points",
                                   width="stretch",
                                   column_config={"qualifier": st.column_config.SelectboxColumn(options=list(career.QUALIFIERS)),
                                                  "ladder_level": st.column_config.SelectboxColumn(options=ids)})
-        if st.button("Save reference points", key="save_points"):
-            try:
-                career.save_reference_points(store, actor, pts_edit)
-                st.session_state["career_saved"] = "Reference points saved."
-                st.rerun()
-            except career.CareerError as exc:
-                st.error(str(exc))
+        _save_button("Save reference points", "save_points", career.save_reference_points, pts_edit,
+                     "Reference points saved.")
