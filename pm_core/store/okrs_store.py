@@ -78,7 +78,8 @@ _CI_COLS = ["id", "kr_id", "value", "confidence", "comment", "source", "import_i
             "created_at", "edited_by", "edited_at"]
 # Columns an update may touch (names come from these lists, never from callers' strings).
 _OBJ_EDITABLE = {"title", "description", "owner", "pillar", "period", "parent_id", "archived", "position"}
-_KR_EDITABLE = {"title", "kr_type", "baseline", "target", "unit", "weight", "kpi_key", "event_name",
+# objective_id is editable: moving a KR to another objective is an edit (pm_core.okrs checks the target first).
+_KR_EDITABLE = {"objective_id", "title", "kr_type", "baseline", "target", "unit", "weight", "kpi_key", "event_name",
                 "window_days", "segment", "due_date", "owner", "archived", "position"}
 _CI_EDITABLE = {"value", "confidence", "comment", "as_of"}
 # Every key-result read carries its objective's period; one SELECT serves them all.
