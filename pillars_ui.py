@@ -6,7 +6,6 @@ caches directly.
 from __future__ import annotations
 
 import hashlib
-import html
 import importlib
 import os
 import pickle
@@ -15,7 +14,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from pm_core.auth import Actor, resolve_role
-from pm_core.briefing import md_escape
+from pm_core.text import md
 from pm_core.store import Store, StoreError, default_db_path, open_store
 
 DATA_PAGE = "app_pages/data.py"
@@ -136,17 +135,12 @@ def empty_state(what: str, kind_hint: str) -> None:
         st.page_link(DATA_PAGE, label="Go to Data", icon=":material/upload_file:")
 
 
-def esc(text: Any) -> str:
-    """Return user-written text escaped for HTML (None -> empty string)."""
-    return html.escape("" if text is None else str(text))
-
-
 def sidebar_identity() -> None:
     """Show who is looking and whether they can edit, in the sidebar."""
     actor = current_actor()
     with st.sidebar:
         role = "Editor" if actor.can_edit else "Viewer (read-only)"
-        st.caption(f"Signed in as **{esc(actor.email)}** · {role}")
+        st.caption(f"Signed in as **{md(actor.email)}** · {role}")
         if app_mode() == "intranet" and not actor.can_edit and _login_configured():
             if st.button("Sign in", key="_pillars_login"):
                 st.login()
@@ -165,7 +159,8 @@ def query_param(name: str, allowed: list[str] | None = None, default: str | None
     if raw is None or raw == "":
         return default, None
     if allowed is not None and raw not in allowed:
-        return default, f"The link asked for {name} '{raw}', which does not exist here; showing {default or 'the default'} instead."
+        return default, (f"The link asked for {name} '{md(raw)}', which does not exist here; "
+                         f"showing {md(default) or 'the default'} instead.")
     return raw, None
 
 
@@ -180,8 +175,8 @@ def metric_tiles(items: list, *, slide: bool = False) -> None:
             with col:
                 change = m.change_text
                 tip = f"{m.definition} ({m.period})" if slide else f"{m.definition} Source: {m.source}."
-                st.metric(md_escape(m.label), m.value_text, delta=None if change == "—" else change,
+                st.metric(md(m.label), m.value_text, delta=None if change == "—" else change,
                           delta_color="normal" if m.higher_is_better else "inverse", border=not slide,
-                          help=md_escape(tip))
+                          help=md(tip))
                 if not slide:
-                    st.caption(md_escape(m.period + (f" · {m.note}" if m.note else "")))
+                    st.caption(md(m.period + (f" · {m.note}" if m.note else "")))

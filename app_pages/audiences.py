@@ -7,10 +7,11 @@ import streamlit as st
 import pillars_ui as ui
 from pm_core import audiences as A
 from pm_core import metrics
-from pm_core.briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, format_cell, md_escape
+from pm_core.briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, format_cell
 from pm_core.exports import MIME, export_briefing, file_name
 from pm_core.exports.png import chart_png
 from pm_core.periods import parse_period
+from pm_core.text import md
 
 ui.page_header("Stakeholder views",
                "What does each audience need to know, in its own words and numbers, for the chosen period?")
@@ -33,7 +34,7 @@ except ValueError:
     notices.append("The link's segment filter could not be read; showing every segment.")
 bad_seg = {k: v for k, v in url_segment.items() if v not in seg_options.get(k, [])}
 if bad_seg:
-    notices.append("The link asked for segment " + ", ".join(f"{k} = {v}" for k, v in bad_seg.items())
+    notices.append("The link asked for segment " + ", ".join(f"{md(k)} = {md(v)}" for k, v in bad_seg.items())
                    + ", which is not in the data; showing every segment instead.")
 url_segment = {k: v for k, v in url_segment.items() if k not in bad_seg}
 for msg in notices:
@@ -52,7 +53,7 @@ segment: dict[str, str] = {}
 for col, key in zip(cols[2:], seg_keys):
     with col:
         choices = ["All", *seg_options[key]]
-        picked = st.selectbox(key.replace("_", " ").capitalize(), choices,
+        picked = st.selectbox(md(key.replace("_", " ").capitalize()), choices,
                               index=choices.index(url_segment.get(key, "All")), key=f"aud_seg_{key}")
         if picked != "All":
             segment[key] = picked
@@ -88,16 +89,16 @@ if initiative:
 elif "initiative" in st.query_params:
     del st.query_params["initiative"]
 
-with st.spinner(f"Building the {aud.name} view…"):
+with st.spinner(f"Building the {md(aud.name)} view…"):
     brief = ui.cached(A.build_briefing, aud_id, period, tuple(sorted(segment.items())), initiative)
 
 # -- header and downloads --------------------------------------------------------------------------
 if periods == ["all"]:
     ui.empty_state("No data yet.", "Import product events, surveys, Jira issues or metric series to fill these views.")
-st.subheader(md_escape(brief.title))
-st.markdown(f"**{md_escape(brief.headline)}**")
-st.caption(f"The concern it answers: {md_escape(brief.concern)} · What they look for: "
-           f"{md_escape(', '.join(brief.cares_about)) or '—'} · Figures for {md_escape(brief.period_text)}.")
+st.subheader(md(brief.title))
+st.markdown(f"**{md(brief.headline)}**")
+st.caption(f"The concern it answers: {md(brief.concern)} · What they look for: "
+           f"{md(', '.join(brief.cares_about)) or '—'} · Figures for {md(brief.period_text)}.")
 
 labels = {"pptx": "PowerPoint deck", "xlsx": "Excel workbook", "html": "HTML briefing (offline)"}
 icons = {"pptx": ":material/slideshow:", "xlsx": ":material/table_view:", "html": ":material/description:"}
@@ -116,7 +117,7 @@ with dl[3]:
 def render_table(t: TableItem) -> None:
     """Render a table with each cell formatted as in the exports (text only, so nothing is interpreted)."""
     if t.title:
-        st.markdown(f"**{md_escape(t.title)}**")
+        st.markdown(f"**{md(t.title)}**")
     df = pd.DataFrame([{c.label: format_cell(r.get(c.key), c.unit) for c in t.columns} for r in t.rows],
                       columns=[c.label for c in t.columns])
     st.dataframe(df, hide_index=True, width="stretch")
@@ -125,13 +126,13 @@ def render_table(t: TableItem) -> None:
 def render_section(s: Section, i: int) -> None:
     """Render one section of the briefing with native Streamlit elements."""
     with st.container(border=True):
-        st.markdown(f"#### {md_escape(s.title)}")
+        st.markdown(f"#### {md(s.title)}")
         if s.lead:
-            st.markdown(md_escape(s.lead))
+            st.markdown(md(s.lead))
         if s.error:
-            st.error(md_escape(s.error), icon=":material/error:")
+            st.error(md(s.error), icon=":material/error:")
         if s.empty:
-            st.info(md_escape(s.empty), icon=":material/info:")
+            st.info(md(s.empty), icon=":material/info:")
         metric_items = [x for x in s.items if isinstance(x, MetricItem)]
         if metric_items:
             ui.metric_tiles(metric_items)
@@ -140,10 +141,10 @@ def render_section(s: Section, i: int) -> None:
                 if item.text == s.lead:
                     continue
                 box = {"warning": st.warning, "success": st.success, "info": st.info}.get(item.tone, st.write)
-                box(md_escape(item.text))
+                box(md(item.text))
             elif isinstance(item, BulletsItem):
-                head = f"**{md_escape(item.title)}**\n\n" if item.title else ""
-                st.markdown(head + "\n".join(f"- {md_escape(b)}" for b in item.bullets))
+                head = f"**{md(item.title)}**\n\n" if item.title else ""
+                st.markdown(head + "\n".join(f"- {md(b)}" for b in item.bullets))
             elif isinstance(item, TableItem):
                 render_table(item)
             elif isinstance(item, ChartItem):
@@ -154,7 +155,7 @@ def render_section(s: Section, i: int) -> None:
         if s.notes:
             with st.expander("Definitions and sources"):
                 for line in s.notes.splitlines():
-                    st.caption(md_escape(line))
+                    st.caption(md(line))
 
 
 for i, section in enumerate(brief.sections):
@@ -172,7 +173,7 @@ if actor.can_edit:
     st.divider()
     st.markdown("### Editing")
     catalog = A.metric_catalog()
-    with st.expander(f"Change the {aud.name} view (metrics, sections, words)"):
+    with st.expander(f"Change the {md(aud.name)} view (metrics, sections, words)"):
         custom = ui.cached(A.is_customised, aud_id)
         st.caption("Currently " + ("customised by an editor." if custom else "the stakeholder cheatsheet's default.")
                    + " Metrics and sections show in the order you pick them.")
@@ -196,7 +197,7 @@ if actor.can_edit:
                         "cares_about": cares.splitlines(), "metrics": picked_metrics, "charts": picked_charts,
                         "sections": picked_sections, "roadmap_statuses": statuses, "max_items": int(max_items)})
                 except A.AudienceError as exc:
-                    st.error(str(exc))
+                    st.error(md(str(exc)))
                 else:
                     st.success(f"Saved the {name} view.")
                     st.rerun()
@@ -234,7 +235,7 @@ if actor.can_edit:
                                 "value_proposition": vp, "for_whom": who, "differentiation": diff,
                                 "experiment": exp or None, "proof_notes": notes.splitlines(), "objections": rows})
                         except A.AudienceError as exc:
-                            st.error(str(exc))
+                            st.error(md(str(exc)))
                         else:
                             st.success("Battle card saved.")
                             st.rerun()
@@ -255,7 +256,7 @@ if actor.can_edit:
                             A.save_debrief_notes(ui.get_store(), actor, iid,
                                                  {"went_well": well.splitlines(), "to_improve": improve.splitlines()})
                         except A.AudienceError as exc:
-                            st.error(str(exc))
+                            st.error(md(str(exc)))
                         else:
                             st.success("Debrief notes saved.")
                             st.rerun()

@@ -5,6 +5,7 @@ import streamlit as st
 import pillars_ui as ui
 from pm_core import career
 from pm_core.charts import career as charts
+from pm_core.text import md
 
 ui.page_header("Career & pay",
                "What each PM level owns and earns: the guide's bands, published reference points and your team's own pay, "
@@ -24,12 +25,12 @@ top = st.columns([1, 3])
 chart_ccy = top[0].selectbox("Currency", currencies, index=currencies.index("USD") if "USD" in currencies else 0,
                              help="Pay in different currencies is never mixed. Pick the currency to show.")
 with top[1].expander("Convert other currencies (optional; not stored)"):
-    st.caption(f"Enter how many {chart_ccy} one unit of another currency is worth to fold it into {chart_ccy}. "
+    st.caption(f"Enter how many {md(chart_ccy)} one unit of another currency is worth to fold it into {md(chart_ccy)}. "
                "Leave 0 to keep it separate.")
     rate_cols = st.columns(max(1, len(currencies) - 1))
     rates = []
     for col, ccy in zip(rate_cols, [c for c in currencies if c != chart_ccy]):
-        r = col.number_input(f"1 {ccy} = ? {chart_ccy}", min_value=0.0, value=0.0, step=0.01, format="%.4f",
+        r = col.number_input(f"1 {md(ccy)} = ? {md(chart_ccy)}", min_value=0.0, value=0.0, step=0.01, format="%.4f",
                              key=f"rate_{chart_ccy}_{ccy}")
         if r > 0:
             rates.append((ccy, float(r)))
@@ -43,13 +44,13 @@ with tabs[0]:
     data = ui.cached(career.ladder_chart_data, chart_ccy, rates or None)
     ui.chart(charts.ladder_chart, data)
     for ccy in sorted(set(data["other_points"]["currency"])):
-        st.caption(f"Reference points in {ccy} are shown on their own axis (no {ccy}→{chart_ccy} rate entered).")
+        st.caption(f"Reference points in {md(ccy)} are shown on their own axis (no {md(ccy)}→{md(chart_ccy)} rate entered).")
         ui.chart(charts.ladder_chart, ui.cached(career.ladder_chart_data, ccy, None, False))
     st.dataframe(pd.DataFrame([{"Level": lv.name, "Scope": lv.scope, "Focus": lv.focus, "Band": lv.band_label,
                                 "Currency": lv.currency, "Source": lv.source_label, "Note": lv.note} for lv in levels]),
                  hide_index=True, width="stretch")
-    st.caption("Reference points: " + "; ".join(f"{p.label} {p.display} ({p.source_label}"
-                                                  + (f", {p.note}" if p.note else "") + ")" for p in points_all))
+    st.caption("Reference points: " + "; ".join(md(f"{p.label} {p.display} ({p.source_label}"
+                                                     + (f", {p.note}" if p.note else "") + ")") for p in points_all))
     with st.expander("How company levels are placed on the ladder"):
         st.dataframe(ui.cached(career.level_map), hide_index=True, width="stretch")
         st.caption("Rows whose level is not in this map are kept and shown as 'unmapped'. '*' matches any company.")
@@ -79,7 +80,7 @@ with tabs[1]:
             for ccy in list(dict.fromkeys(pct["currency"])):
                 shown = pct[(pct["currency"] == ccy) & ~pct["suppressed"]]
                 if shown.empty:
-                    st.caption(f"Every {ccy} group has fewer than {min_rows} rows, so no {ccy} chart is drawn.")
+                    st.caption(f"Every {md(ccy)} group has fewer than {min_rows} rows, so no {md(ccy)} chart is drawn.")
                     continue
                 left, right = st.columns(2)
                 with left:
@@ -89,7 +90,7 @@ with tabs[1]:
 
 # -- compare ---------------------------------------------------------------------------------------
 with tabs[2]:
-    st.caption(f"Enter your current package and up to three offers in {chart_ccy}. The sign-on bonus is spread over "
+    st.caption(f"Enter your current package and up to three offers in {md(chart_ccy)}. The sign-on bonus is spread over "
                "four years, as Levels.fyi does. Nothing you type here is stored.")
     level_options = [""] + [lv.id for lv in levels]
     cols = st.columns(4)
@@ -113,11 +114,11 @@ with tabs[2]:
         try:
             result = career.compare_offers(store, packages, currency=chart_ccy, rates=rates or None)
         except career.CareerError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
         else:
             st.dataframe(career.offers_table(result), width="stretch")
             for c in result:
-                st.markdown(f"**{ui.esc(c.label)}** · {ui.esc(c.band_note)} {ui.esc(c.team_note)} {ui.esc(c.next_note)}")
+                st.markdown(f"**{md(c.label)}** · {md(c.band_note)} {md(c.team_note)} {md(c.next_note)}")
 
 # -- growth path -----------------------------------------------------------------------------------
 with tabs[3]:
@@ -127,14 +128,14 @@ with tabs[3]:
                           format_func=level_names.get, key="growth_level")
     path = ui.cached(career.growth_path, chosen)
     nxt = path["next"]
-    st.subheader(f"{path['level']['name']} → {nxt['name']}" if nxt else f"{path['level']['name']} (top of the ladder)")
-    st.caption(path["band_change"])
+    st.subheader(md(f"{path['level']['name']} → {nxt['name']}" if nxt else f"{path['level']['name']} (top of the ladder)"))
+    st.caption(md(path["band_change"]))
     now_col, next_col = st.columns(2)
-    now_col.markdown(f"**Now — {ui.esc(path['level']['name'])}**")
-    next_col.markdown(f"**Next — {ui.esc(nxt['name'])}**" if nxt else "**Next —** nothing above this level")
+    now_col.markdown(f"**Now — {md(path['level']['name'])}**")
+    next_col.markdown(f"**Next — {md(nxt['name'])}**" if nxt else "**Next —** nothing above this level")
     for c in path["changes"]:
-        now_col.markdown(f"*{c['aspect']}:* {ui.esc(c['now'] or '—')}")
-        next_col.markdown(f"*{c['aspect']}:* {ui.esc(c['next'] or '—')}")
+        now_col.markdown(f"*{c['aspect']}:* {md(c['now'] or '—')}")
+        next_col.markdown(f"*{c['aspect']}:* {md(c['next'] or '—')}")
     st.markdown("**Self-assessment** — answer at least three questions; the suggestion is the middle of your answers.")
     answers = {}
     for q in career.SELF_ASSESSMENT:
@@ -142,7 +143,7 @@ with tabs[3]:
     answered = {k: v for k, v in answers.items() if v}
     if len(answered) >= 3:
         level_id = career.self_assess(answered)
-        st.success(f"You seem to work at **{ui.esc(level_names.get(level_id, level_id))}** level today.")
+        st.success(f"You seem to work at **{md(level_names.get(level_id, level_id))}** level today.")
         st.session_state["career_suggested"] = level_id
     else:
         st.caption(f"{len(answered)} of {len(career.SELF_ASSESSMENT)} answered.")
@@ -170,7 +171,7 @@ def _save_button(label: str, key: str, save, table: pd.DataFrame, done: str) -> 
             st.session_state["career_saved"] = done
             st.rerun()
         except career.CareerError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
 
 
 if actor.can_edit:

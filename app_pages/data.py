@@ -17,6 +17,7 @@ from pm_core.ingest import (ImportRefused, after_import_future, delete_import, i
                             rejects_csv_bytes, rejects_for, save_upload)
 from pm_core.settings import get_setting
 
+from pm_core.text import md
 _TIMING_LOG = os.environ.get("PILLARS_TIMING_LOG")  # a file to append timing marks to (e2e profiling); unset in use
 
 
@@ -81,7 +82,7 @@ def _linked_krs_outcome(import_id: str) -> None:
         _mark("linked key results updated")
     exc = fut.exception()
     if exc is not None:
-        st.error(f"The import is saved, but updating the key results linked to KPIs failed: {exc}. "
+        st.error(f"The import is saved, but updating the key results linked to KPIs failed: {md(exc)}. "
                  "Their values catch up at the next import or check-in; tell the workspace owner if this repeats.")
         return
     n = len(fut.result() or [])
@@ -111,7 +112,7 @@ with tab_import:
                 "NPS and CSAT surveys; A/B test exposures or totals; Levels.fyi-style salaries; and metric series.",
                 icon=":material/upload_file:")
     elif up.size > limit_mb * 2**20:
-        st.error(f"{up.name} is {up.size / 2**20:,.0f} MB, above this workspace's limit of {fmt_int(limit_mb)} MB "
+        st.error(f"{md(up.name)} is {up.size / 2**20:,.0f} MB, above this workspace's limit of {fmt_int(limit_mb)} MB "
                  "(setting 'max_upload_mb' on the Settings page). Split the export by date, or gzip it, and try again.")
     else:
         _mark("upload received")
@@ -129,7 +130,7 @@ with tab_import:
         try:
             pv = _preview(path, up, kind, mapping, types, sheet)
         except ImportRefused as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
             if mapping or types:
                 if st.button("Reset my column choices", key=f"reset_{fid}"):
                     st.session_state.pop(f"map_{fid}", None)
@@ -143,7 +144,7 @@ with tab_import:
                          key=f"sheet_{fid}")
         st.subheader("What Pillars understood")
         # the source label is a phrase ('Survey responses (NPS / CSAT)'): a metric would cut it off
-        st.markdown(f"**{ui.esc(pv.source_label)}** · {ui.esc(pv.file_name)}")
+        st.markdown(f"**{md(pv.source_label)}** · {md(pv.file_name)}")
         m1, m3, m4 = st.columns([1, 1, 1.4])
         m1.metric("Kind", pv.kind.replace("_", " "))
         if pv.complete:
@@ -160,11 +161,11 @@ with tab_import:
             facts.append(f"scale {pv.scale.upper()}")
         if pv.experiment and pv.source != "aggregates":
             facts.append(f"experiment name (when no column says): {pv.experiment}")
-        st.caption(" · ".join(facts))
+        st.caption(md(" · ".join(facts)))
         for note in pv.notes:
-            st.caption(note)
+            st.caption(md(note))
         if pv.properties:
-            st.caption("Kept as event properties (segments on the dashboards): " + ", ".join(pv.properties[:30]))
+            st.caption("Kept as event properties (segments on the dashboards): " + md(", ".join(pv.properties[:30])))
 
         st.markdown("**Columns** — change a choice and the preview updates. A value that does not fit its type "
                     "becomes a rejected row with the reason, never an empty cell.")
@@ -175,18 +176,18 @@ with tab_import:
                 if f.role in ("labels", "last") and not f.source:
                     continue
                 a, b, c = st.columns([2, 3, 3])
-                a.markdown(f"**{f.target}**" + (" *(required)*" if f.required else "") + (f"  \n{f.help}" if f.help else ""))
+                a.markdown(f"**{md(f.target)}**" + (" *(required)*" if f.required else "") + (f"  \n{md(f.help)}" if f.help else ""))
                 current = f.source if f.source in pv.columns else NONE
-                new_map[f.target] = b.selectbox(f"Column for {f.target}", options, index=options.index(current),
+                new_map[f.target] = b.selectbox(f"Column for {md(f.target)}", options, index=options.index(current),
                                                 key=f"m_{fid}_{f.target}", label_visibility="collapsed",
-                                                help=f"found by {f.how}" if f.how else None)
+                                                help=f"found by {md(f.how)}" if f.how else None)
                 choices = pv.type_choices.get(f.target)
                 if choices and f.type:
-                    new_types[f.target] = c.selectbox(f"Type of {f.target}", choices, index=choices.index(f.type),
+                    new_types[f.target] = c.selectbox(f"Type of {md(f.target)}", choices, index=choices.index(f.type),
                                                       format_func=_type_short, key=f"t_{fid}_{f.target}",
                                                       label_visibility="collapsed")
                 else:
-                    c.caption(f.type_label or "")
+                    c.caption(md(f.type_label or ""))
             if st.form_submit_button("Update preview"):
                 st.session_state[f"map_{fid}"] = new_map
                 st.session_state[f"types_{fid}"] = new_types
@@ -206,7 +207,7 @@ with tab_import:
         on_dup = "error"
         if pv.duplicate_of:
             d = pv.duplicate_of
-            st.warning(f"This exact file was imported before ({d['file_name']}, {d['imported_at']} UTC, import {d['id']}).")
+            st.warning(f"This exact file was imported before ({md(d['file_name'])}, {d['imported_at']} UTC, import {md(d['id'])}).")
             choice = st.radio("What to do", ["Skip it (keep the earlier import)", "Replace the earlier import with this one"],
                               key=f"dup_{fid}")
             on_dup = "skip" if choice.startswith("Skip") else "replace"
@@ -225,10 +226,10 @@ with tab_import:
                                   file_name=up.name, on_duplicate=on_dup, progress=_progress, background_hooks=True)
             except ImportRefused as exc:
                 bar.empty()
-                st.error(str(exc))
+                st.error(md(str(exc)))
             except PermissionDenied as exc:
                 bar.empty()
-                st.error(str(exc))
+                st.error(md(str(exc)))
             else:
                 st.session_state["_last_import"] = res.model_dump()
                 bar.empty()
@@ -236,10 +237,10 @@ with tab_import:
         if last:
             _mark("result shown")
             if last.get("skipped"):
-                st.info(f"Skipped: the file was already imported as {last['duplicate_of']}; nothing changed.")
+                st.info(f"Skipped: the file was already imported as {md(last['duplicate_of'])}; nothing changed.")
             else:
                 st.success(f"Imported {fmt_int(last['rows_imported'])} of {fmt_int(last['rows_read'])} rows as "
-                           f"{last['kind'].replace('_', ' ')} ({last['source']}); import {last['import_id']}.")
+                           f"{last['kind'].replace('_', ' ')} ({md(last['source'])}); import {md(last['import_id'])}.")
                 if last["rows_rejected"]:
                     st.download_button(f"Download the {fmt_int(last['rows_rejected'])} rejected rows (CSV)",
                                        _rejects_download(last["import_id"]), file_name=f"rejected_rows_{last['import_id']}.csv",
@@ -264,14 +265,14 @@ with tab_history:
             st.download_button("Download its rejected rows (CSV)", _rejects_download(pick),
                                file_name=f"rejected_rows_{pick}.csv", mime="text/csv", key=f"hist_dl_{pick}")
         with st.expander("Delete this import"):
-            st.write(f"This removes the {fmt_int(chosen['rows_imported'])} rows imported from {chosen['file_name']} "
+            st.write(f"This removes the {fmt_int(chosen['rows_imported'])} rows imported from {md(chosen['file_name'])} "
                      "from every dashboard. Other imports are not touched.")
             sure = st.checkbox("Yes, delete exactly this import's rows", key=f"sure_{pick}")
             if st.button("Delete this import", disabled=not sure, key=f"del_{pick}"):
                 try:
                     n = delete_import(store, actor, pick)
                 except (ImportRefused, PermissionDenied) as exc:
-                    st.error(str(exc))
+                    st.error(md(str(exc)))
                 else:
                     st.session_state.pop("_last_import", None)
                     st.toast(f"Deleted import {pick}: {fmt_int(n)} rows removed.")

@@ -8,6 +8,7 @@ from pm_core import experiments
 from pm_core.charts import growth as charts
 from pm_core.experiments import ExperimentError
 from pm_core.formatting import fmt_int, fmt_pct, fmt_pp
+from pm_core.text import md
 
 ui.page_header("Experiments", "Did the change move conversion, by how much, and can we trust the answer?")
 
@@ -28,18 +29,18 @@ st.query_params["experiment"] = name
 try:
     r = ui.cached(experiments.analyse, name)
 except ExperimentError as exc:
-    st.error(f"This experiment cannot be analysed: {exc}")
+    st.error(f"This experiment cannot be analysed: {md(exc)}")
     st.stop()
 
 if not r.srm_ok:
-    observed = " / ".join(f"{v.name} {fmt_int(v.users)}" for v in r.variants)
+    observed = " / ".join(f"{md(v.name)} {fmt_int(v.users)}" for v in r.variants)
     expected = " / ".join(f"{s * 100:.0f}%" for s in r.expected_split)
     st.error(f"**Sample ratio mismatch.** Users split {observed}, but the design expects {expected} "
              f"(chi-square p = {r.srm_p_value:.2g}). Something in assignment or tracking is off; "
              "do not trust the comparison below until it is explained.", icon=":material/warning:")
 
 verdict_box = st.success if r.significant and r.abs_lift > 0 and r.srm_ok else st.info
-verdict_box(r.verdict, icon=":material/lightbulb:")
+verdict_box(md(r.verdict), icon=":material/lightbulb:")
 
 by = {v.name: v for v in r.variants}
 
@@ -51,13 +52,13 @@ def role_label(name: str) -> str:
 
 ctrl, treat = by[r.control], by[r.treatment]
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(role_label(r.control), fmt_pct(ctrl.rate, 2), border=True,
+m1.metric(md(role_label(r.control)), fmt_pct(ctrl.rate, 2), border=True,
           help=f"{fmt_int(ctrl.conversions)} conversions of {fmt_int(ctrl.users)} users.")
-m2.metric(f"{r.treatment}", fmt_pct(treat.rate, 2), border=True,
+m2.metric(md(r.treatment), fmt_pct(treat.rate, 2), border=True,
           help=f"{fmt_int(treat.conversions)} conversions of {fmt_int(treat.users)} users.")
 rel = f" ({r.rel_lift * 100:+.1f}% relative)" if r.rel_lift is not None else ""
 m3.metric("Absolute lift", fmt_pp(r.abs_lift, 2), border=True,
-          help=f"{r.treatment} minus {r.control}{rel}. 95% CI {fmt_pp(r.ci95[0], 2)} to {fmt_pp(r.ci95[1], 2)} (unpooled standard error).")
+          help=f"{md(r.treatment)} minus {md(r.control)}{rel}. 95% CI {fmt_pp(r.ci95[0], 2)} to {fmt_pp(r.ci95[1], 2)} (unpooled standard error).")
 m4.metric("p-value (two-sided)", f"{r.p_value:.3g}", border=True,
           help="Pooled two-proportion z-test. Below 0.05 counts as statistically significant here.")
 st.caption(f"Lift {fmt_pp(r.abs_lift, 2)}{rel}; 95% confidence interval of the difference "
@@ -71,7 +72,7 @@ st.dataframe([{"Variant": role_label(v.name), "Users": fmt_int(v.users),
 if r.users_in_both:
     st.caption(f"{fmt_int(r.users_in_both)} users saw more than one variant; each is counted once, in the first variant they saw.")
 if len(r.variants) > 2:
-    st.caption(f"This experiment has {len(r.variants)} variants; the test compares {r.treatment} with {r.control}. "
+    st.caption(f"This experiment has {len(r.variants)} variants; the test compares {md(r.treatment)} with {md(r.control)}. "
                "The sample-ratio check uses all of them.")
 
 a, b = st.columns(2)
@@ -105,4 +106,4 @@ try:
     st.caption(f"This experiment has {fmt_int(have)} users in its smaller compared arm: "
                + ("enough for this effect size." if have >= n else f"about {have / n:.0%} of what this effect size needs."))
 except ExperimentError as exc:
-    st.warning(f"Cannot size this test: {exc}")
+    st.warning(f"Cannot size this test: {md(exc)}")

@@ -9,6 +9,7 @@ from pm_core.charts import growth as charts
 from pm_core.formatting import fmt_days, fmt_int, fmt_pct
 from pm_core.growth import GrowthError
 from pm_core.settings import get_settings
+from pm_core.text import md
 
 ui.page_header("Growth", "Are more people using the product, do they come back, and where do they drop out before the goal?")
 
@@ -32,10 +33,10 @@ segment: tuple = ()
 if seg_key != "Everyone":
     values = ui.cached(growth.segment_values, seg_key)
     with c2:
-        seg_val = st.selectbox(f"{seg_key} is", values, key="growth_seg_val") if values else None
+        seg_val = st.selectbox(f"{md(seg_key)} is", values, key="growth_seg_val") if values else None
     if seg_val is not None:
         segment = ((seg_key, seg_val),)
-seg_text = f" · segment: {segment[0][0]} = {segment[0][1]}" if segment else " · everyone"
+seg_text = f" · segment: {md(segment[0][0])} = {md(segment[0][1])}" if segment else " · everyone"
 st.caption(f"Events from {first:%d %b %Y} to {last:%d %b %Y %H:%M} UTC{seg_text}. "
            "Weeks start on Monday (UTC); a user is active in a period if they have any event in it.")
 
@@ -88,7 +89,7 @@ with tab_ret:
         with st.spinner("Building cohorts…"):
             ret = ui.cached(growth.retention_table, unit, who == "first-time", mode, segment, None, None, max_k)
     except GrowthError as exc:
-        st.error(f"Retention could not be computed: {exc}")
+        st.error(f"Retention could not be computed: {md(exc)}")
         ret = None
     if ret is not None and not ret.cohorts:
         st.info("No cohorts for this segment.")
@@ -138,14 +139,14 @@ with tab_funnel:
             with st.spinner("Following users through the funnel…"):
                 fr = ui.cached(growth.funnel, tuple(steps), int(window), period, segment)
         except GrowthError as exc:
-            st.error(f"The funnel could not be computed: {exc}")
+            st.error(f"The funnel could not be computed: {md(exc)}")
             fr = None
         if fr is not None:
-            who_text = "all users" if period == "all" else f"users whose first '{steps[0]}' was in {period}"
-            st.metric(f"Conversion {steps[0]} → {steps[-1]} ({fr.window_days}-day window, {who_text})",
+            who_text = "all users" if period == "all" else f"users whose first '{md(steps[0])}' was in {period}"
+            st.metric(f"Conversion {md(steps[0])} → {md(steps[-1])} ({fr.window_days}-day window, {who_text})",
                       fmt_pct(fr.conversion), border=True, width="content")
             if fr.steps[0].users == 0:
-                st.info(f"No users with a '{steps[0]}' event for this selection.")
+                st.info(f"No users with a '{md(steps[0])}' event for this selection.")
             else:
                 ui.chart(charts.funnel_chart, fr)
                 rows = [{"Step": f"{i}. {s.event}", "Users": fmt_int(s.users),

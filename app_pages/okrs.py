@@ -11,6 +11,7 @@ from pm_core import okrs
 from pm_core.charts import okrs as okr_charts
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
 from pm_core.periods import quarter_of
+from pm_core.text import md
 
 ui.page_header("OKRs", "Where does each goal stand this period, is it moving fast enough, and how confident is the team?")
 
@@ -26,7 +27,7 @@ if msg := st.session_state.pop("_okrs_flash", None):
 
 def _show_errors(exc: okrs.OkrInputError) -> None:
     for field, text in exc.errors.items():
-        st.error(f"**{field.replace('_', ' ')}**: {text}")
+        st.error(f"**{md(field.replace('_', ' '))}**: {md(text)}")
 
 
 def _done(message: str) -> None:
@@ -46,7 +47,7 @@ if period == "all":  # other pages' "all data" means nothing for OKRs: quietly s
 try:
     per = okrs.resolve_period(ui.get_store(), period)
 except okrs.OkrInputError:
-    notice = f"The link asked for period '{period}', which Pillars does not know; showing {default} instead."
+    notice = f"The link asked for period '{md(period)}', which Pillars does not know; showing {md(default)} instead."
     period, per = default, okrs.resolve_period(ui.get_store(), default)
 if period not in choices:
     choices.append(period)
@@ -75,9 +76,9 @@ status = c4.selectbox("Status", [None, *okrs.STATUSES], key="okrs_status",
 # -- executive summary -------------------------------------------------------------------------
 frac = per.fraction_elapsed(today) or 0.0
 when = "over" if today >= per.end else ("not started" if today < per.start else f"{frac:.0%} elapsed")
-st.caption(f"{per.describe() if per.kind != 'custom' else per.label} · {when} · judged on {today:%d %b %Y}")
+st.caption(f"{md(per.describe() if per.kind != 'custom' else per.label)} · {when} · judged on {today:%d %b %Y}")
 if views_all:
-    st.markdown(f"#### {data['summary']}")
+    st.markdown(f"#### {md(data['summary'])}")
     counts = data["counts"]
     m = st.columns(4)
     for col, key in zip(m, okrs.STATUSES):
@@ -96,10 +97,10 @@ views = views_all if not (pillar or owner or status) else ui.cached(
 
 if not views_all:
     if actor.can_edit:
-        st.info(f"**No objectives for {period} yet.** Add one below: give it a title, then add key results "
+        st.info(f"**No objectives for {md(period)} yet.** Add one below: give it a title, then add key results "
                 "(link them to a KPI so imports keep them up to date).", icon=":material/flag:")
     else:
-        st.info(f"**No objectives for {period} yet.** An editor adds them on this page.", icon=":material/flag:")
+        st.info(f"**No objectives for {md(period)} yet.** An editor adds them on this page.", icon=":material/flag:")
 elif not views:
     st.info("No objectives match these filters.")
 
@@ -137,7 +138,7 @@ def _show_krs(rows: list[dict], graded: bool) -> None:
 def _definitions(krs: list[okrs.KeyResultView]) -> None:
     defs = {k.link: k.source_definition for k in krs if k.source_definition}
     if defs:
-        st.caption("  \n".join(f"**{link}** — {d}" for link, d in defs.items()))
+        st.caption("  \n".join(f"**{md(link)}** — {md(d)}" for link, d in defs.items()))
 
 
 KR_COLUMNS = {
@@ -155,11 +156,11 @@ if len(views) <= CARD_LIMIT:
     for o in views:
         with st.container(border=True):
             head, chip = st.columns([5, 1])
-            head.subheader(o.title, anchor=False)
+            head.subheader(md(o.title), anchor=False)
             colour, icon = CHIP[o.status]
             chip.badge(okrs.STATUS_LABELS[o.status], color=colour, icon=icon)
             parent = objs_by_id.get(o.parent_id)
-            bits = [b for b in (parent and f"Part of: {parent.title}", o.owner and f"Owner: {o.owner}",
+            bits = [b for b in (parent and f"Part of: {md(parent.title)}", o.owner and f"Owner: {md(o.owner)}",
                                 o.pillar and PILLAR_LABELS[o.pillar],
                                 o.confidence is not None and f"confidence {o.confidence:g}/10",
                                 o.grade is not None and f"grade {o.grade:.2f} — {okrs.grade_note(o.grade)}") if b]
@@ -206,12 +207,13 @@ if krs:
     if kr_id:
         o, k = krs[kr_id]
         hist = ui.cached(okrs.get_checkins, kr_id)
-        st.markdown(f"**{okrs.KR_TYPE_LABELS[k.type]}**: {okrs.format_kr_value(k.baseline, k.unit)} → "
-                    f"{okrs.format_kr_value(k.target, k.unit)} · now {okrs.format_kr_value(k.current, k.unit)}"
+        # Formatted values are escaped too: a '$' of a currency value would otherwise start LaTeX.
+        st.markdown(f"**{okrs.KR_TYPE_LABELS[k.type]}**: {md(okrs.format_kr_value(k.baseline, k.unit))} → "
+                    f"{md(okrs.format_kr_value(k.target, k.unit))} · now {md(okrs.format_kr_value(k.current, k.unit))}"
                     + (f" (as of {k.current_as_of:%d %b %Y})" if k.current_as_of else "")
                     + f" · {CHIP[k.status][1]} {okrs.STATUS_LABELS[k.status]}")
         if k.source_definition:
-            st.caption(f"Linked to `{k.link}`. {k.source_definition}")
+            st.caption(f"Linked to {md(k.link)}. {md(k.source_definition)}")
         hdf = pd.DataFrame([c.model_dump() for c in hist]) if hist else pd.DataFrame(
             columns=["as_of", "value", "source", "confidence", "comment"])
         st.altair_chart(okr_charts.progress_over_time(f"{k.title} — progress over {period}", k.type, k.unit,
@@ -358,10 +360,10 @@ def _kr_form(key: str, current: dict | None) -> dict | None:
     if prev:
         value, words = okrs.previous_period_value(ui.get_store(), objs[oid].period, link, segment or None, today)
         if value is None:
-            st.error(f"**baseline**: cannot take it from the data — {words}")
+            st.error(f"**baseline**: cannot take it from the data — {md(words)}")
             return None
         data["baseline"] = value
-        st.caption(f"Baseline set to {value:g} ({words}).")
+        st.caption(f"Baseline set to {value:g} ({md(words)}).")
     return data
 
 

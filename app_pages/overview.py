@@ -9,6 +9,7 @@ from pm_core.formatting import fmt_change, fmt_value
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
 from pm_core.periods import parse_period
 from pm_core.settings import get_settings
+from pm_core.text import md
 
 ui.page_header("Overview", "Where do strategy, discovery, delivery and growth stand for the chosen period, and what changed?")
 
@@ -38,7 +39,7 @@ for col, key in zip(cols[1:], shown_keys):
     with col:
         choices = ["All", *options[key]]
         current = url_segment.get(key, "All")
-        picked = st.selectbox(key.replace("_", " ").capitalize(), choices, index=choices.index(current), key=f"overview_seg_{key}")
+        picked = st.selectbox(md(key.replace("_", " ").capitalize()), choices, index=choices.index(current), key=f"overview_seg_{key}")
         if picked != "All":
             segment[key] = picked
 
@@ -58,7 +59,7 @@ currency = ui.cached(get_settings)["currency"]
 if len(periods) == 1:
     ui.empty_state("No data yet.", "Import product events, surveys, Jira issues or metric series to see the KPIs.")
 
-seg_text = f" · segment {', '.join(f'{k} = {v}' for k, v in segment.items())}" if segment else ""
+seg_text = f" · segment {', '.join(f'{md(k)} = {md(v)}' for k, v in segment.items())}" if segment else ""
 st.caption(f"Figures for **{parse_period(period).describe()}**{seg_text}. Changes compare with the previous period; "
            "open a card's *Definition* to see how it is computed and from which data.")
 
@@ -71,13 +72,13 @@ def card(r: metrics.KpiResult) -> None:
         trend = series.get(r.key)
         # st.metric's own sparkline: seventeen Vega charts made the first load of this page seconds slower.
         spark = trend["value"].tolist() if trend is not None and len(trend) >= 2 and r.value is not None else None
-        st.metric(r.label, fmt_value(r.value, r.unit, currency), chart_data=spark, chart_type="line",
+        st.metric(md(r.label), fmt_value(r.value, r.unit, currency), chart_data=spark, chart_type="line",
                   delta=None if change == "—" else change,
                   delta_color="normal" if d.higher_is_better else "inverse",
                   delta_description=_compared_with(r) if change != "—" else None,
                   help=f"Covers {parse_period(r.period).describe()}.")
         if r.value is None:
-            st.caption(f"Not enough data: {r.note or 'no data for this period.'}")
+            st.caption(f"Not enough data: {md(r.note or 'no data for this period.')}")
         else:
             bits = []
             if r.key == "cycle_time_days" and r.extra.get("p85") is not None:
@@ -92,14 +93,14 @@ def card(r: metrics.KpiResult) -> None:
                 t = targets[r.key]
                 bits.append(f"target {fmt_value(t['target'], r.unit, currency)} ({t['okr_period']} OKR)")
             if bits:
-                st.caption(" · ".join(bits))
+                st.caption(md(" · ".join(bits)))
         with st.popover("Definition", icon=":material/info:"):
-            st.markdown(f"**{r.label}**")
-            st.write(r.definition)
-            st.caption(f"Source: {r.source}")
-            st.caption(f"Period: {r.period}")
+            st.markdown(f"**{md(r.label)}**")
+            st.markdown(md(r.definition))
+            st.caption(f"Source: {md(r.source)}")
+            st.caption(f"Period: {md(r.period)}")
             if r.note:
-                st.caption(f"Note: {r.note}")
+                st.caption(f"Note: {md(r.note)}")
 
 
 def _compared_with(r) -> str | None:

@@ -6,9 +6,10 @@ import streamlit as st
 
 import pillars_ui as ui
 from pm_core import audiences as A
-from pm_core.briefing import BulletsItem, ChartItem, MetricItem, TableItem, TextItem, format_cell, md_escape
+from pm_core.briefing import BulletsItem, ChartItem, MetricItem, TableItem, TextItem, format_cell
 from pm_core.exports import MIME, export_briefing, file_name
 from pm_core.periods import parse_period
+from pm_core.text import md
 
 # Static CSS only (no user text): large type on screen, and for print hide Streamlit's chrome and
 # start every slide on a new page, so the browser's "Print to PDF" gives one clean page per slide.
@@ -59,30 +60,30 @@ with st.container(key="slide-0"):
     if notice:
         with st.container(key="present-chrome"):
             st.warning(notice, icon=":material/link_off:")
-    st.markdown(f"## {md_escape(brief.headline)}")
-    st.markdown(md_escape(f"{brief.concern} Figures for {brief.period_text}."))
+    st.markdown(f"## {md(brief.headline)}")
+    st.markdown(md(f"{brief.concern} Figures for {brief.period_text}."))
     if periods == ["all"]:
         st.info("No data yet: once events, surveys, Jira issues or metric series are imported, these slides fill themselves.")
 
 
 for i, s in enumerate(brief.sections, start=1):
     with st.container(key=f"slide-{i}"):
-        st.markdown(f"## {md_escape(s.title)}")
+        st.markdown(f"## {md(s.title)}")
         if s.lead:
-            st.markdown(md_escape(s.lead))
+            st.markdown(md(s.lead))
         if s.error:
-            st.error(md_escape(s.error))
+            st.error(md(s.error))
         if s.empty:
-            st.info(md_escape(s.empty))
+            st.info(md(s.empty))
         metric_items = [x for x in s.items if isinstance(x, MetricItem)]
         if metric_items:
             ui.metric_tiles(metric_items, slide=True)
         for item in s.items:
             if isinstance(item, TextItem) and item.text != s.lead:
-                st.markdown(md_escape(item.text))
+                st.markdown(md(item.text))
             elif isinstance(item, BulletsItem):
-                head = f"**{md_escape(item.title)}**\n\n" if item.title else ""
-                st.markdown(head + "\n".join(f"- {md_escape(b)}" for b in item.bullets))
+                head = f"**{md(item.title)}**\n\n" if item.title else ""
+                st.markdown(head + "\n".join(f"- {md(b)}" for b in item.bullets))
             elif isinstance(item, ChartItem):
                 st.vega_lite_chart(spec=item.spec, width="stretch", alt=item.alt or item.title)
             elif isinstance(item, TableItem):

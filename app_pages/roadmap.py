@@ -12,8 +12,8 @@ from pm_core.auth import PermissionDenied
 from pm_core.charts import roadmap as charts
 from pm_core.formatting import fmt_change, fmt_value
 from pm_core.kpi_defs import KPI_BY_KEY, KPI_DEFS, PILLAR_LABELS, PILLARS
-from pm_core.prd import md_escape
 from pm_core.raci import ROLE_HELP, ROLES, TASK_COL, matrix_csv
+from pm_core.text import md
 
 ui.page_header("Roadmap", "What are we building, in what order by each scoring method, and which key result should each initiative move?")
 
@@ -68,7 +68,7 @@ for name, (allowed, default) in URL_STATE.items():
             if not 0 <= number <= 5:
                 raise ValueError
         except ValueError:
-            notice = f"The link asked for weight {name[2:]} '{value}'; weights run from 0 to 5, so the default is used."
+            notice = f"The link asked for weight {name[2:]} '{md(value)}'; weights run from 0 to 5, so the default is used."
             number = float(default)
         st.session_state[key] = number
     elif name == "n":
@@ -148,8 +148,8 @@ def _board() -> None:
         col.markdown(f"#### {rm.BUCKET_LABELS[bucket]} ({len(items)})")
         for v in items[:60]:
             with col.container(border=True):
-                st.markdown(f"**{md_escape(v.title)}**  \n{HEALTH_ICON[v.health]} {rm.HEALTH_LABELS[v.health]} · "
-                            f"{rm.STATUS_LABELS[v.status]}" + (f" · {md_escape(v.team)}" if v.team else ""))
+                st.markdown(f"**{md(v.title)}**  \n{HEALTH_ICON[v.health]} {rm.HEALTH_LABELS[v.health]} · "
+                            f"{rm.STATUS_LABELS[v.status]}" + (f" · {md(v.team)}" if v.team else ""))
                 if v.ranks.get("rice"):
                     st.caption(f"RICE rank {v.ranks['rice']} of {len(views)}")
                 if v.jira_total:
@@ -217,12 +217,12 @@ def _detail(iid: str) -> None:
     v = next((x for x in all_views if x.id == iid), None)
     if v is None:
         return
-    st.subheader(v.title)
+    st.subheader(md(v.title))
     when = (f"{v.start_date:%d %b %Y} – {v.end_date:%d %b %Y}" if v.start_date and v.end_date
             else rm.BUCKET_LABELS[v.board_bucket])
     st.markdown(f":{STATUS_BADGE[v.status]}-badge[{rm.STATUS_LABELS[v.status]}] "
                 f":{HEALTH_BADGE[v.health]}-badge[{rm.HEALTH_LABELS[v.health]}] · {when}"
-                + (f" · {md_escape(v.team)}" if v.team else ""))
+                + (f" · {md(v.team)}" if v.team else ""))
     m = st.columns(3)
     m[0].metric("RICE rank", _rank_text(v, "rice"), border=True, help="Among all active initiatives.")
     m[1].metric("Weighted rank", _rank_text(v, "weighted"), border=True, help="With the default weights, among all active initiatives.")
@@ -231,13 +231,13 @@ def _detail(iid: str) -> None:
     else:
         m[2].metric("Jira delivery", "–", border=True, help="No Jira work attached (set an epic or a label).")
     for w in v.warnings:
-        st.warning(f"{v.title} {w}.")
+        st.warning(md(f"{v.title} {w}."))
     names = ["PRD", "RACI", "Outcome", "Delivery"] + (["Edit"] if actor.can_edit else [])
     tabs = st.tabs(names)
     with tabs[0]:
-        md = ui.cached(rm.prd_markdown, iid)
-        st.markdown(md)
-        st.download_button("Download PRD (Markdown)", md.encode("utf-8"), file_name=f"PRD - {v.title[:60]}.md",
+        prd_md = ui.cached(rm.prd_markdown, iid)  # user text in it is escaped by pm_core.prd
+        st.markdown(prd_md)
+        st.download_button("Download PRD (Markdown)", prd_md.encode("utf-8"), file_name=f"PRD - {v.title[:60]}.md",
                            mime="text/markdown", icon=":material/download:", key="rm_prd_dl")
     with tabs[1]:
         _raci(v)
@@ -268,13 +268,13 @@ def _raci(v) -> None:
                                 column_config=cfg, key=f"rm_raci_editor_{v.id}")
         problems = rm.check_raci(edited)
         for p in problems:
-            st.error(p["message"], icon=":material/error:")
+            st.error(md(p["message"]), icon=":material/error:")
         if st.button("Save RACI", disabled=bool(problems), key=f"rm_raci_save_{v.id}", type="primary"):
             try:
                 rm.set_raci(ui.get_store(), actor, v.id, edited)
                 _done(f"RACI of '{v.title}' saved.")
             except (rm.RoadmapError, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
         export = edited
     else:
         if matrix.empty:
@@ -282,7 +282,7 @@ def _raci(v) -> None:
             return
         st.dataframe(matrix, hide_index=True, width="stretch")
         for p in rm.check_raci(matrix):
-            st.error(p["message"], icon=":material/error:")
+            st.error(md(p["message"]), icon=":material/error:")
         export = matrix
     st.download_button("Download RACI (CSV)", matrix_csv(export), file_name=f"RACI - {v.title[:60]}.csv",
                        mime="text/csv", icon=":material/download:", key=f"rm_raci_dl_{v.id}")
@@ -291,7 +291,7 @@ def _raci(v) -> None:
 def _outcome(v) -> None:
     out = ui.cached(rm.outcome_check, v.id)
     if not out["applicable"]:
-        st.info(out["note"])
+        st.info(md(out["note"]))
         return
     st.caption(f"Launched {out['launch_date']:%d %b %Y}. Each linked KPI in {out['before_month']:%B %Y} (the last full "
                f"month before launch) vs {out['after_month']:%B %Y} (the first full month after), from imported data.")
@@ -299,20 +299,20 @@ def _outcome(v) -> None:
     for i, k in enumerate(out["kpis"]):
         col = cols[i % len(cols)]
         if k["after"] is None or k["before"] is None:
-            col.metric(k["label"], "–", border=True, help=k["note"])
-            col.caption(f"Not enough data: {k['note']}")
+            col.metric(md(k["label"]), "–", border=True, help=md(k["note"]))
+            col.caption(f"Not enough data: {md(k['note'])}")
             continue
-        col.metric(k["label"], fmt_value(k["after"], k["unit"]), fmt_change(k["after"], k["before"], k["unit"]),
+        col.metric(md(k["label"]), fmt_value(k["after"], k["unit"]), fmt_change(k["after"], k["before"], k["unit"]),
                    delta_color="normal" if k["higher_is_better"] else "inverse", border=True,
-                   help=f"{out['after_month']:%b %Y}; before: {fmt_value(k['before'], k['unit'])} in {out['before_month']:%b %Y}. "
-                        f"{KPI_BY_KEY[k['key']].definition if k['key'] in KPI_BY_KEY else ''}")
+                   help=md(f"{out['after_month']:%b %Y}; before: {fmt_value(k['before'], k['unit'])} in {out['before_month']:%b %Y}. "
+                           f"{KPI_BY_KEY[k['key']].definition if k['key'] in KPI_BY_KEY else ''}"))
 
 
 def _delivery(v) -> None:
     if not (v.jira_epic or v.jira_label):
         st.info("No Jira epic or label is attached." + (" Set one in the Edit tab." if actor.can_edit else ""))
         return
-    st.caption(f"Work items under epic **{md_escape(v.jira_epic or '–')}** or labelled **{md_escape(v.jira_label or '–')}**.")
+    st.caption(f"Work items under epic **{md(v.jira_epic or '–')}** or labelled **{md(v.jira_label or '–')}**.")
     if not v.jira_total:
         ui.empty_state("No matching Jira work items yet.", "Import a Jira 'CSV (all fields)' export that contains this epic or label.")
         return
@@ -411,7 +411,7 @@ def _initiative_form(prefix: str, v=None) -> None:
             st.session_state["_rm_select"] = new
             _done(f"'{title}' added.")
     except (rm.RoadmapError, PermissionDenied) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(md(str(exc)), icon=":material/error:")
 
 
 def _edit(v) -> None:
@@ -422,7 +422,7 @@ def _edit(v) -> None:
             st.session_state["_rm_select"] = ""
             _done(f"'{v.title}' archived; it no longer shows on the roadmap.")
         except (rm.RoadmapError, PermissionDenied) as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
 
 
 st.divider()

@@ -4,12 +4,11 @@ A briefing is a list of sections (one idea each: a slide, a sheet, a printed pag
 items of a few kinds (a metric with its definition, a paragraph, bullets, a table with typed columns,
 a chart as a Vega-Lite spec). Builders fill it from live data; the page, the PPTX, XLSX and HTML
 exporters only render it, so all of them show the same content. Text in a briefing is raw user text:
-each renderer escapes it for its own medium.
+each renderer escapes it for its own medium (pm_core.text: md for pages, html for the HTML export).
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field
@@ -172,19 +171,6 @@ class Briefing(BaseModel):
 
         walk(self.model_dump(exclude={"sections": {"__all__": {"items": {"__all__": {"spec"}}}}}))
         return out
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def md_escape(text: Any) -> str:
-    """Return text with Markdown (and HTML-looking) characters backslash-escaped; None -> ''.
-
-    Used wherever user text goes into st.markdown, so that a title like '[x](javascript:...)' or
-    '<img ...>' shows as typed.
-    """
-    s = "" if text is None else str(text)
-    return _MD_SPECIAL.sub(r"\\\1", s).replace("\n", " ")
 
 
 def format_cell(value: Any, unit: str) -> str:

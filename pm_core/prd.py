@@ -1,43 +1,9 @@
 """The PRD one-pager in the guide's structure, rendered as Markdown with user text escaped."""
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from .formatting import fmt_pct, fmt_value
 from .kpi_defs import KPI_BY_KEY
-
-# Inline markup characters CommonMark lets a backslash escape, plus '$' (Streamlit renders $...$ as
-# LaTeX) and ':' (Streamlit's :color[...] and :icon: directives). Block markers (# > - + = and "1.")
-# only matter at the start of a line, so they are escaped there alone and prose stays readable.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>!|~$:&])")
-_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
-
-
-def md_escape(text: Any) -> str:
-    """Return text with Markdown/HTML-significant characters backslash-escaped; newlines become spaces.
-
-    None and empty give ''. The result renders as the literal text in CommonMark and in st.markdown.
-    """
-    if text is None:
-        return ""
-    flat = " ".join(str(text).split())
-    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
-    return _BLOCK_START.sub(_escape_marker, escaped)
-
-
-def _escape_marker(m: re.Match) -> str:
-    marker = m.group(2)
-    # "1." is escaped as "1\." (a backslash before a digit is not an escape in CommonMark).
-    return m.group(1) + (marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker)
-
-
-def md_escape_block(text: Any) -> str:
-    """Return multi-line user text escaped line by line (paragraph breaks kept; '' stays '')."""
-    if text is None:
-        return ""
-    paras = [p for p in re.split(r"\n\s*\n", str(text).strip()) if p.strip()]
-    return "\n\n".join(md_escape(p) for p in paras)
+from .text import md, md_block
 
 
 def _day(d) -> str:
@@ -49,7 +15,7 @@ def _or_missing(text: str, what: str) -> str:
 
 
 def _kr_line(kr: dict) -> str:
-    title = md_escape(kr.get("title"))
+    title = md(kr.get("title"))
     if kr.get("missing"):
         return f"- **Key result:** {title} — _no longer in the OKRs (archived or deleted)_"
     from .roadmap_links import format_kr_value
@@ -67,19 +33,19 @@ def _kr_line(kr: dict) -> str:
     if kr.get("progress") is not None:
         parts.append(f"progress {fmt_pct(kr['progress'], 0)}")
     if kr.get("status"):
-        parts.append(md_escape(str(kr["status"]).replace("_", " ")))
-    where = f" ({md_escape(kr['objective_title'])}, {md_escape(kr.get('period') or '')})" if kr.get("objective_title") else ""
-    link = f"; linked to KPI {md_escape(KPI_BY_KEY[kr['kpi']].label)}" if kr.get("kpi") in KPI_BY_KEY else ""
+        parts.append(md(str(kr["status"]).replace("_", " ")))
+    where = f" ({md(kr['objective_title'])}, {md(kr.get('period') or '')})" if kr.get("objective_title") else ""
+    link = f"; linked to KPI {md(KPI_BY_KEY[kr['kpi']].label)}" if kr.get("kpi") in KPI_BY_KEY else ""
     return f"- **Key result:** {title}{where} — {', '.join(parts)}{link}"
 
 
 def _kpi_line(kpi: dict) -> str:
-    label = md_escape(kpi["label"])
+    label = md(kpi["label"])
     if kpi.get("value") is None:
-        return f"- **KPI:** {label} — _{md_escape(kpi.get('note') or 'no value yet')}_"
+        return f"- **KPI:** {label} — _{md(kpi.get('note') or 'no value yet')}_"
     meta = KPI_BY_KEY.get(kpi["key"])
-    definition = f" _{md_escape(meta.definition)}_" if meta else ""
-    return f"- **KPI:** {label} — **{fmt_value(kpi['value'], kpi['unit'])}** in {md_escape(kpi['period'])}.{definition}"
+    definition = f" _{md(meta.definition)}_" if meta else ""
+    return f"- **KPI:** {label} — **{fmt_value(kpi['value'], kpi['unit'])}** in {md(kpi['period'])}.{definition}"
 
 
 def prd_markdown_for(v, key_results: list[dict], kpis: list[dict]) -> str:
@@ -88,30 +54,30 @@ def prd_markdown_for(v, key_results: list[dict], kpis: list[dict]) -> str:
     Sections: Problem statement & hypothesis, Proposed solution, Success metrics, User stories, Out of
     scope. Empty sections say so instead of disappearing, so the one-pager shows what is missing.
     """
-    meta = [f"**Status:** {md_escape(v.status.replace('_', ' ').capitalize())}",
-            f"**Health:** {md_escape(v.health.replace('_', ' ').capitalize())}"]
+    meta = [f"**Status:** {md(v.status.replace('_', ' ').capitalize())}",
+            f"**Health:** {md(v.health.replace('_', ' ').capitalize())}"]
     if v.pillar:
-        meta.append(f"**Pillar:** {md_escape(v.pillar.capitalize())}")
+        meta.append(f"**Pillar:** {md(v.pillar.capitalize())}")
     if v.team:
-        meta.append(f"**Team:** {md_escape(v.team)}")
+        meta.append(f"**Team:** {md(v.team)}")
     if v.start_date and v.end_date:
         meta.append(f"**When:** {_day(v.start_date)} – {_day(v.end_date)}")
     elif v.board_bucket:
         meta.append(f"**When:** {v.board_bucket.capitalize()}")
     if v.launch_date:
         meta.append(f"**Launched:** {_day(v.launch_date)}")
-    lines = [f"# PRD: {md_escape(v.title)}", "", " · ".join(meta), ""]
+    lines = [f"# PRD: {md(v.title)}", "", " · ".join(meta), ""]
     lines += ["## Problem statement & hypothesis", "",
-              _or_missing(md_escape_block(v.problem), "problem statement"), ""]
-    lines += [f"**Hypothesis:** {md_escape_block(v.hypothesis)}" if v.hypothesis else "_No hypothesis written yet._", ""]
-    lines += ["## Proposed solution", "", _or_missing(md_escape_block(v.solution), "proposed solution"), ""]
+              _or_missing(md_block(v.problem), "problem statement"), ""]
+    lines += [f"**Hypothesis:** {md_block(v.hypothesis)}" if v.hypothesis else "_No hypothesis written yet._", ""]
+    lines += ["## Proposed solution", "", _or_missing(md_block(v.solution), "proposed solution"), ""]
     lines += ["## Success metrics", ""]
     metric_lines = [_kr_line(k) for k in key_results] + [_kpi_line(k) for k in kpis]
     lines += metric_lines or ["_No key result or KPI linked yet: link the KR this initiative should move._"]
     lines += [""]
     lines += ["## User stories", ""]
-    stories = [f"- As a {md_escape(s.as_a)}, I want {md_escape(s.i_want)}, so that {md_escape(s.so_that)}."
+    stories = [f"- As a {md(s.as_a)}, I want {md(s.i_want)}, so that {md(s.so_that)}."
                for s in v.user_stories]
     lines += stories or ["_No user stories written yet._"]
-    lines += ["", "## Out of scope", "", _or_missing(md_escape_block(v.out_of_scope), "out-of-scope list"), ""]
+    lines += ["", "## Out of scope", "", _or_missing(md_block(v.out_of_scope), "out-of-scope list"), ""]
     return "\n".join(lines)

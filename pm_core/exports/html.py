@@ -7,16 +7,11 @@ in the file. The file loads nothing from anywhere: it opens offline and by e-mai
 from __future__ import annotations
 
 import base64
-import html as _html
-from typing import Any, Callable
+from typing import Callable
 
 from ..briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, Briefing, format_cell
+from ..text import html as esc  # the one HTML escaper; `esc` keeps the many call sites below short
 from .png import PngRenderer
-
-
-def esc(value: Any) -> str:
-    """Return text safe inside HTML elements and quoted attributes (& < > " ' and / encoded); None -> ''."""
-    return _html.escape("" if value is None else str(value), quote=True).replace("/", "&#x2F;")
 
 
 # Static CSS only: nothing user-written is ever placed in this block.

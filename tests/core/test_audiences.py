@@ -6,7 +6,8 @@ import pytest
 
 from pm_core import audiences as A
 from pm_core.auth import PermissionDenied
-from pm_core.briefing import ChartItem, MetricItem, TableItem, md_escape
+from pm_core.briefing import ChartItem, MetricItem, TableItem
+from pm_core.text import md
 from pm_core.periods import PeriodError
 from pm_core.store import open_store
 from tests.conftest import SAMPLE_DATA
@@ -279,9 +280,9 @@ def test_seed_demo_matches_initiatives_by_title_and_is_idempotent(store, editor)
 
 
 def test_md_escape_neutralises_markdown_and_html():
-    assert md_escape("[x](javascript:alert(1))") == r"\[x\]\(javascript:alert\(1\)\)"
-    assert md_escape(XSS).startswith(r"\<img")
-    assert md_escape(None) == ""
+    assert md("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
+    assert md(XSS).startswith(r"\<img")
+    assert md(None) == ""
 
 
 def test_segment_is_passed_to_the_kpis(full):

@@ -11,7 +11,7 @@ import pytest
 from pm_core import okrs
 from pm_core import roadmap as rm
 from pm_core.auth import PermissionDenied
-from pm_core.prd import md_escape
+from pm_core.text import md
 from pm_core.raci import matrix_csv, validate_raci
 from pm_core.roadmap_models import RoadmapError
 from tests.conftest import SAMPLE_DATA
@@ -266,7 +266,7 @@ def test_prd_empty_sections_say_so(store, editor):
     (None, ""), ("two\nlines", "two lines"),
 ])
 def test_md_escape(text, expected):
-    assert md_escape(text) == expected
+    assert md(text) == expected
 
 
 # -- Jira progress ----------------------------------------------------------------------------
