@@ -17,10 +17,12 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## make run: install, create the demo workspace on first run, start the app on http://localhost:$(PORT)
+## make run: install, check the PILLARS_* settings, start the app on http://localhost:$(PORT)
+## (the app fills an empty workspace with the demo on first start in local mode; PILLARS_DEMO=0 starts empty).
+## ADDRESS=0.0.0.0 serves the network, which `serve` accepts in intranet mode only.
+ADDRESS ?= 127.0.0.1
 run: $(VENV)/.runtime
-	@test -f "$(PILLARS_DB)" || $(PY) -m pm_core init --demo
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m pm_core serve --port $(PORT) --address $(ADDRESS)
 
 ## make test: install test dependencies and run every tier (core, app, e2e)
 test: $(VENV)/.dev

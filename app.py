@@ -20,6 +20,7 @@ PAGES = [
     ("Workspace", "app_pages/settings.py", "Settings", ":material/settings:", False),
 ]
 
+ui.guard_start()  # refuse to serve on an unknown PILLARS_* setting, or a remote visitor in local mode
 ui.get_store()  # open (and on first start, fill) the workspace before any page runs
 actor = ui.current_actor()
 sections: dict[str, list] = {}
