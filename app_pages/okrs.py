@@ -327,7 +327,8 @@ def _kr_form(key: str, current: dict | None) -> dict | None:
                               format_func=okrs.KR_TYPE_LABELS.get)
         kind_now = "KPI" if cur.get("kpi_key") else ("Event count" if cur.get("event_name") else "Manual")
         kind = b.radio("Current value comes from", LINK_KINDS, index=LINK_KINDS.index(kind_now), horizontal=True)
-        weight = c.number_input("Weight", value=float(cur.get("weight") or 1.0), min_value=0.0, step=0.5,
+        weight = c.number_input("Weight", value=float(cur["weight"]) if cur.get("weight") is not None else 1.0,
+                                min_value=0.0, step=0.5,
                                 help="Objective progress is the weighted mean of its key results.")
         a, b, c = st.columns(3)
         keys = list(KPI_BY_KEY)
