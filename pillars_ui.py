@@ -180,3 +180,29 @@ def metric_tiles(items: list, *, slide: bool = False) -> None:
                           help=md(tip))
                 if not slide:
                     st.caption(md(m.period + (f" · {m.note}" if m.note else "")))
+
+
+# == confirmation after a save ====================================================================
+# A save ends with st.rerun() so the page redraws from the new data; anything drawn before the rerun is
+# lost. flash() keeps the confirmation in the session and show_flash(), which every editing page calls
+# right below its header, draws it once on the next run.
+_FLASH_KEY = "_pillars_flash"
+
+
+def flash(message: str, **user_text: Any) -> None:
+    """Keep `message` to confirm a save on the next run; call st.rerun() after it.
+
+    Name user-written parts in braces and pass them as keywords: they are Markdown-escaped before
+    they are filled in, e.g. flash("Saved battle card for {title}.", title=initiative_title).
+    """
+    if user_text:
+        message = message.format(**{k: md(v) for k, v in user_text.items()})
+    st.session_state[_FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    """Draw the confirmation kept by flash(), once: a success box here and a toast (seen wherever the page is scrolled)."""
+    message = st.session_state.pop(_FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+        st.toast(message, icon=":material/check_circle:")

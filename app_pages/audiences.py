@@ -15,6 +15,7 @@ from pm_core.text import md
 
 ui.page_header("Stakeholder views",
                "What does each audience need to know, in its own words and numbers, for the chosen period?")
+ui.show_flash()
 actor = ui.current_actor()
 
 # -- what the link asks for (audience, period, segment, initiative), with fallbacks and notices ----
@@ -192,17 +193,18 @@ if actor.can_edit:
             max_items = st.number_input("Rows per roadmap or table section", 1, 50, aud.max_items)
             if st.form_submit_button("Save this view", type="primary"):
                 try:
-                    A.save_audience(ui.get_store(), actor, {
+                    saved = A.save_audience(ui.get_store(), actor, {
                         "id": aud_id, "name": name, "title": title, "concern": concern,
                         "cares_about": cares.splitlines(), "metrics": picked_metrics, "charts": picked_charts,
                         "sections": picked_sections, "roadmap_statuses": statuses, "max_items": int(max_items)})
                 except A.AudienceError as exc:
                     st.error(md(str(exc)))
                 else:
-                    st.success(f"Saved the {name} view.")
+                    ui.flash("Saved the {name} view.", name=saved.name)
                     st.rerun()
         if custom and st.button("Reset to the cheatsheet default", key=f"aud_reset_{aud_id}"):
-            A.reset_audience(ui.get_store(), actor, aud_id)
+            default = A.reset_audience(ui.get_store(), actor, aud_id)
+            ui.flash("Reset the {name} view to the cheatsheet default.", name=default.name)
             st.rerun()
 
     if "battle_cards" in aud.sections:
@@ -237,7 +239,7 @@ if actor.can_edit:
                         except A.AudienceError as exc:
                             st.error(md(str(exc)))
                         else:
-                            st.success("Battle card saved.")
+                            ui.flash("Saved battle card for {title}.", title=dict(cands)[iid])
                             st.rerun()
 
     if "debrief" in aud.sections:
@@ -258,5 +260,5 @@ if actor.can_edit:
                         except A.AudienceError as exc:
                             st.error(md(str(exc)))
                         else:
-                            st.success("Debrief notes saved.")
+                            ui.flash("Saved debrief notes for {title}.", title=dict(cands)[iid])
                             st.rerun()

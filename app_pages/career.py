@@ -10,6 +10,7 @@ from pm_core.text import md
 ui.page_header("Career & pay",
                "What each PM level owns and earns: the guide's bands, published reference points and your team's own pay, "
                "with groups under the minimum size hidden.")
+ui.show_flash()
 store = ui.get_store()
 actor = ui.current_actor()
 
@@ -164,11 +165,11 @@ with tabs[4]:
 
 # -- editing (editors only) ------------------------------------------------------------------------
 def _save_button(label: str, key: str, save, table: pd.DataFrame, done: str) -> None:
-    """A save button for an edited table: on success the message shows after the rerun; a refusal shows in words."""
+    """A save button for an edited table: on success `done` ({n} = rows stored) shows after the rerun; a refusal in words."""
     if st.button(label, key=key):
         try:
-            save(store, actor, table)
-            st.session_state["career_saved"] = done
+            stored = save(store, actor, table)
+            ui.flash(done, n=len(stored))
             st.rerun()
         except career.CareerError as exc:
             st.error(md(str(exc)))
@@ -176,20 +177,18 @@ def _save_button(label: str, key: str, save, table: pd.DataFrame, done: str) -> 
 
 if actor.can_edit:
     with tabs[5]:
-        if st.session_state.get("career_saved"):
-            st.success(st.session_state.pop("career_saved"))
         st.caption("Changes replace the whole table when you save; a problem is reported by row and nothing is saved.")
         st.markdown("**Ladder levels** (leave band_high empty and tick band_open for a band with no published top)")
         ladder_df = pd.DataFrame([lv.model_dump() for lv in levels])
         edited = st.data_editor(ladder_df, num_rows="dynamic", hide_index=True, key="edit_ladder",
                                 width="stretch")
-        _save_button("Save ladder", "save_ladder", career.save_ladder, edited, "Ladder saved.")
+        _save_button("Save ladder", "save_ladder", career.save_ladder, edited, "Ladder saved: {n} levels.")
         st.markdown("**Level map** (company level → ladder level; '*' = any company)")
         map_edit = st.data_editor(ui.cached(career.level_map), num_rows="dynamic", hide_index=True, key="edit_map",
                                   width="stretch",
                                   column_config={"ladder_level": st.column_config.SelectboxColumn(options=ids, required=True)})
         _save_button("Save level map", "save_map", career.save_level_map, map_edit,
-                     "Level map saved; the percentiles use it right away.")
+                     "Level map saved ({n} rows); the percentiles use it right away.")
         st.markdown("**Reference points** (each needs a source; the year may be empty when the source gives none)")
         pts_df = pd.DataFrame([p.model_dump() for p in points_all])
         pts_edit = st.data_editor(pts_df, num_rows="dynamic", hide_index=True, key="edit_points",
@@ -197,4 +196,4 @@ if actor.can_edit:
                                   column_config={"qualifier": st.column_config.SelectboxColumn(options=list(career.QUALIFIERS)),
                                                  "ladder_level": st.column_config.SelectboxColumn(options=ids)})
         _save_button("Save reference points", "save_points", career.save_reference_points, pts_edit,
-                     "Reference points saved.")
+                     "Reference points saved: {n} points.")

@@ -21,8 +21,7 @@ CHIP = {"on_track": ("green", ":material/check_circle:"), "at_risk": ("orange", 
         "off_track": ("red", ":material/error:"), "no_data": ("gray", ":material/radio_button_unchecked:")}
 EMOJI = {"on_track": "🟢", "at_risk": "🟠", "off_track": "🔴", "no_data": "⚪"}
 
-if msg := st.session_state.pop("_okrs_flash", None):
-    st.success(msg)
+ui.show_flash()
 
 
 def _show_errors(exc: okrs.OkrInputError) -> None:
@@ -30,8 +29,9 @@ def _show_errors(exc: okrs.OkrInputError) -> None:
         st.error(f"**{md(field.replace('_', ' '))}**: {md(text)}")
 
 
-def _done(message: str) -> None:
-    st.session_state["_okrs_flash"] = message
+def _done(message: str, **user_text) -> None:
+    """Confirm a save after the rerun (user text in braces, escaped by ui.flash)."""
+    ui.flash(message, **user_text)
     st.rerun()
 
 
@@ -242,7 +242,8 @@ if krs:
                 if st.form_submit_button("Save check-in", type="primary"):
                     try:
                         okrs.add_checkin(ui.get_store(), actor, kr_id, value, conf, comment or None, as_of=as_of)
-                        _done("Check-in saved.")
+                        _done("Check-in saved for '{kr}': {value} on {day}.", kr=k.title,
+                              value=okrs.format_kr_value(value, k.unit), day=f"{as_of:%d %b %Y}")
                     except okrs.OkrInputError as exc:
                         _show_errors(exc)
             if hist:
@@ -266,10 +267,11 @@ if krs:
                     try:
                         if save:
                             okrs.edit_checkin(ui.get_store(), actor, cid, v, cf, cm or None, as_of=d)
-                            _done("Check-in updated.")
+                            _done("Check-in of {day} updated for '{kr}': {value}.", day=f"{d:%d %b %Y}", kr=k.title,
+                                  value=okrs.format_kr_value(v, k.unit))
                         if delete:
                             okrs.delete_checkin(ui.get_store(), actor, cid)
-                            _done("Check-in deleted.")
+                            _done("Check-in of {day} deleted from '{kr}'.", day=f"{ci.as_of:%d %b %Y}", kr=k.title)
                     except okrs.OkrInputError as exc:
                         _show_errors(exc)
 
@@ -373,7 +375,7 @@ with t_obj:
     if data:
         try:
             okrs.create_objective(ui.get_store(), actor, data)
-            _done(f"Objective '{data['title']}' added to {data['period']}.")
+            _done("Objective '{title}' added to {period}.", title=data["title"], period=data["period"])
         except okrs.OkrInputError as exc:
             _show_errors(exc)
 
@@ -382,7 +384,8 @@ with t_kr:
     if data:
         try:
             okrs.create_key_result(ui.get_store(), actor, data, today=today)
-            _done(f"Key result '{data['title']}' added.")
+            _done("Key result '{title}' added to '{objective}'.", title=data["title"],
+                  objective=objs[data["objective_id"]].title)
         except okrs.OkrInputError as exc:
             _show_errors(exc)
 
@@ -397,10 +400,10 @@ with t_eobj:
             try:
                 if data.get("_archive"):
                     okrs.archive_objective(ui.get_store(), actor, oid)
-                    _done("Objective archived (with its key results).")
+                    _done("Objective '{title}' archived, with its key results.", title=objs[oid].title)
                 else:
                     okrs.update_objective(ui.get_store(), actor, oid, data)
-                    _done("Objective saved.")
+                    _done("Objective '{title}' saved.", title=data["title"])
             except okrs.OkrInputError as exc:
                 _show_errors(exc)
 
@@ -417,10 +420,10 @@ with t_ekr:
             try:
                 if data.get("_archive"):
                     okrs.archive_key_result(ui.get_store(), actor, kid)
-                    _done("Key result archived.")
+                    _done("Key result '{title}' archived.", title=all_krs[kid][1].title)
                 else:
                     okrs.update_key_result(ui.get_store(), actor, kid, data, today=today)
-                    _done("Key result saved.")
+                    _done("Key result '{title}' saved.", title=data["title"])
             except okrs.OkrInputError as exc:
                 _show_errors(exc)
 
@@ -435,6 +438,6 @@ with t_per:
             try:
                 okrs.create_period(ui.get_store(), actor, label, start, end)
                 st.query_params["period"] = label.strip()
-                _done(f"Period '{label.strip()}' added.")
+                _done("Period '{label}' added.", label=label.strip())
             except okrs.OkrInputError as exc:
                 _show_errors(exc)

@@ -26,12 +26,12 @@ HEALTH_BADGE = {"on_track": "green", "at_risk": "orange", "off_track": "red"}
 STATUS_BADGE = {"idea": "gray", "discovery": "violet", "planned": "blue", "in_progress": "blue", "launched": "green",
                 "measured": "green"}
 
-if msg := st.session_state.pop("_roadmap_flash", None):
-    st.success(msg)
+ui.show_flash()
 
 
-def _done(message: str) -> None:
-    st.session_state["_roadmap_flash"] = message
+def _done(message: str, **user_text) -> None:
+    """Confirm a save after the rerun (user text in braces, escaped by ui.flash)."""
+    ui.flash(message, **user_text)
     st.rerun()
 
 
@@ -272,7 +272,7 @@ def _raci(v) -> None:
         if st.button("Save RACI", disabled=bool(problems), key=f"rm_raci_save_{v.id}", type="primary"):
             try:
                 rm.set_raci(ui.get_store(), actor, v.id, edited)
-                _done(f"RACI of '{v.title}' saved.")
+                _done("RACI of '{title}' saved.", title=v.title)
             except (rm.RoadmapError, PermissionDenied) as exc:
                 st.error(md(str(exc)))
         export = edited
@@ -405,11 +405,11 @@ def _initiative_form(prefix: str, v=None) -> None:
     try:
         if v:
             rm.update_initiative(ui.get_store(), actor, v.id, data, key_results=krs, kpis=kpis, dependencies=deps)
-            _done(f"'{title}' saved.")
+            _done("Initiative '{title}' saved.", title=title.strip())
         else:
             new = rm.create_initiative(ui.get_store(), actor, data, key_results=krs, kpis=kpis, dependencies=deps)
             st.session_state["_rm_select"] = new
-            _done(f"'{title}' added.")
+            _done("Initiative '{title}' added to the roadmap.", title=title.strip())
     except (rm.RoadmapError, PermissionDenied) as exc:
         st.error(md(str(exc)), icon=":material/error:")
 
@@ -420,7 +420,7 @@ def _edit(v) -> None:
         try:
             rm.archive_initiative(ui.get_store(), actor, v.id)
             st.session_state["_rm_select"] = ""
-            _done(f"'{v.title}' archived; it no longer shows on the roadmap.")
+            _done("Initiative '{title}' archived; it no longer shows on the roadmap.", title=v.title)
         except (rm.RoadmapError, PermissionDenied) as exc:
             st.error(md(str(exc)))
 

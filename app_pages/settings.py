@@ -8,6 +8,7 @@ from pm_core.growth import event_names
 from pm_core.settings import SETTINGS, SettingError, coerce, get_settings, update_settings
 
 ui.page_header("Settings", "Which events, metric series and assumptions do the KPIs, funnels and pay views use?")
+ui.show_flash()
 
 actor = ui.current_actor()
 current = ui.cached(get_settings)
@@ -17,7 +18,6 @@ for s in SETTINGS:
     groups.setdefault(s.group, []).append(s)
 
 ERRORS = "_settings_errors"
-SAVED = "_settings_saved"
 
 
 def shown(value) -> str:
@@ -38,8 +38,6 @@ if not actor.can_edit:
     st.stop()
 
 errors: dict[str, str] = st.session_state.get(ERRORS, {})
-if st.session_state.pop(SAVED, None):
-    st.success("Settings saved. KPIs, funnels and views now use them.", icon=":material/check_circle:")
 if errors:
     st.error(errors.get("_") or f"Nothing was saved: {len(errors)} setting(s) need fixing (see below).")
 
@@ -88,7 +86,8 @@ if submitted:
         except SettingError as exc:
             new_errors["_"] = str(exc)
         else:
-            st.session_state[SAVED] = True
+            ui.flash("Settings saved ({names}). KPIs, funnels and views now use them.",
+                     names=", ".join(k.replace("_", " ") for k in changed))
     st.session_state[ERRORS] = new_errors
     if not new_errors and not changed:
         st.info("Nothing changed.")
