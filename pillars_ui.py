@@ -16,6 +16,7 @@ import streamlit as st
 from pm_core.auth import Actor, resolve_role
 from pm_core.text import md
 from pm_core.store import Store, StoreError, default_db_path, open_store
+from pm_core.store.areas import reads
 
 DATA_PAGE = "app_pages/data.py"
 
@@ -61,15 +62,20 @@ def data_version() -> int:
     return get_store().data_version()
 
 
+# st.cache_data (Streamlit 1.67, runtime/caching/cache_utils.py _handle_cache_miss) holds a lock per
+# key while it computes: sessions asking for the same result at the same moment wait for one
+# computation, so after a write the result is computed once, not once per viewer.
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(module: str, name: str, version: int, args: tuple, kwargs: tuple) -> Any:
+def _cached(module: str, name: str, versions: tuple, args: tuple, kwargs: tuple) -> Any:
     fn = getattr(importlib.import_module(module), name)
     return fn(get_store(), *args, **dict(kwargs))
 
 
 def cached(fn: Callable, *args, **kwargs) -> Any:
-    """Call fn(store, *args, **kwargs) through a cache keyed on the data version and the (small) arguments."""
-    return _cached(fn.__module__, fn.__name__, data_version(), tuple(args), tuple(sorted(kwargs.items())))
+    """Call fn(store, *args, **kwargs) through a cache keyed on the (small) arguments and the versions
+    of the data areas fn reads (pm_core.store.areas.READS): a write elsewhere leaves the result cached."""
+    versions = get_store().data_versions(reads(fn))
+    return _cached(fn.__module__, fn.__name__, versions, tuple(args), tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -76,9 +76,8 @@ def run_duckdb(store):
 
 
 def forget(store) -> None:
-    """Drop the per-store memos kept on the data version, so every timed run computes from the events."""
-    for attr in ("_growth_memo", "_kpi_series_cache", "_kr_catalog_cache"):
-        store.__dict__.pop(attr, None)
+    """Drop the results memoised on the store (Store.memo), so every timed run computes from the events."""
+    store.clear_memo()
 
 
 def best(fn, runs: int, store=None) -> float:

@@ -172,9 +172,8 @@ def flat(res) -> dict[str, float | None]:
 
 
 def forget(store) -> None:
-    """Drop the per-store memos kept on the data version, so a timed run computes from the events."""
-    for attr in ("_growth_memo", "_kpi_series_cache", "_kr_catalog_cache"):
-        store.__dict__.pop(attr, None)
+    """Drop the results memoised on the store (Store.memo), so a timed run computes from the events."""
+    store.clear_memo()
 
 
 CPU: dict[int, float] = {}  # id(fn) -> least process CPU seconds of its timed runs (all threads)

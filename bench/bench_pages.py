@@ -31,7 +31,6 @@ st_config.set_option("logger.level", "error")
 st_logger.set_log_level("error")
 
 TARGET_MS = 200
-MEMOS = ("_growth_memo", "_kpi_series_cache", "_kr_catalog_cache")
 
 
 def page_dir() -> str:
@@ -66,8 +65,7 @@ def forget_everything(db: Path) -> None:
 
     st.cache_data.clear()
     store = pillars_ui._open(str(db.resolve()), False)  # the same cached store the app uses
-    for attr in MEMOS:
-        store.__dict__.pop(attr, None)
+    store.clear_memo()
 
 
 def baseline(runs: int) -> float:

@@ -311,7 +311,7 @@ def ensure_defaults(store: Store, actor: Actor) -> bool:
     require_editor(actor)
     if cs.ladder_count(store):
         return False
-    with store.transaction() as cur:
+    with store.transaction("career") as cur:
         return cs.write_defaults(cur, DEFAULT_LADDER, DEFAULT_REFERENCE_POINTS, DEFAULT_LEVEL_MAP, actor.email)
 
 
@@ -416,7 +416,7 @@ def save_ladder(store: Store, actor: Actor, data: pd.DataFrame | list[dict]) -> 
     for lid, what in sorted(used):
         if lid not in ids:
             raise CareerError(f"Level {lid!r} is still used by the {what}; change that first, then remove the level.")
-    with store.transaction() as cur:
+    with store.transaction("career") as cur:
         cs.replace_ladder(cur, rows, actor.email)
     return ladder(store)
 
@@ -448,7 +448,7 @@ def save_level_map(store: Store, actor: Actor, data: pd.DataFrame | list[dict]) 
     require_editor(actor)
     ensure_defaults(store, actor)
     rows = validate_level_map(data, ladder_ids(store))
-    with store.transaction() as cur:
+    with store.transaction("career") as cur:
         cs.replace_level_map(cur, rows, actor.email)
     return level_map(store)
 
@@ -491,7 +491,7 @@ def save_reference_points(store: Store, actor: Actor, data: pd.DataFrame | list[
     require_editor(actor)
     ensure_defaults(store, actor)
     rows = validate_reference_points(data, ladder_ids(store))
-    with store.transaction() as cur:
+    with store.transaction("career") as cur:
         cs.replace_reference_points(cur, rows, actor.email)
     return reference_points(store)
 
@@ -514,7 +514,7 @@ def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> None:
     known = ladder_ids(store)
     mappings = validate_level_map(data.get("level_map", []), known)
     points = validate_reference_points(data.get("reference_points", []), known)
-    with store.transaction() as cur:
+    with store.transaction("career") as cur:
         cs.add_level_map_rows(cur, mappings, actor.email)
         cs.add_reference_points(cur, points, actor.email)
 

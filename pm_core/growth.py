@@ -12,7 +12,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from .periods import parse_period
-from .store import Store
+from .store import Store, areas
 from .store import growth_store as gs
 from .store.growth_store import SegmentError, normalise_segment  # noqa: F401  (re-exported for callers)
 
@@ -197,18 +197,12 @@ def funnel(store: Store, steps: list[str], window_days: int = 30, period: str | 
 
 
 def _memo(store: Store, key: tuple, fn):
-    """Return fn() memoised on the store for this data version: pages, KPIs and briefings share one computation.
+    """Return fn() memoised on the store for this version of the events: pages, KPIs and briefings share one computation.
 
-    A write bumps the data version, which empties the memo, so a result is never stale.
+    An import of events bumps their version, so a result is never stale; a check-in or a roadmap
+    edit leaves it in place.
     """
-    version = store.data_version()
-    memo = getattr(store, "_growth_memo", None)
-    if memo is None or memo[0] != version:
-        memo = (version, {})
-        store._growth_memo = memo
-    if key not in memo[1]:
-        memo[1][key] = fn()
-    return memo[1][key]
+    return store.memo(("growth", *key), fn, areas.reads("pm_core.growth"))
 
 
 def _rollup(store: Store, segment) -> dict[str, dict[dt.date, int]]:

@@ -30,6 +30,7 @@ from .formats import DetectError, Format, Match, detect, jira, salaries, survey
 from .formats.base import norm
 from .formats.sniff import FileInfo, SniffError, save_stream, sniff
 from .store import Store, new_id, utcnow
+from .store import areas
 from .store import imports_store, ingest_store
 from .store.ingest_store import Check, Plan, parse_expr, raw_expr
 
@@ -573,7 +574,8 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
         prog(0.3, "Reading, checking and saving every row" if direct else "Reading and checking every row")
         rows_read = 0
         cap = max(MEMORY_FLOOR, info.path.stat().st_size)
-        with ingest_store.memory_cap(store, cap), store.transaction() as tx:
+        changed = areas.for_kind(prep.plan.kind) + (areas.for_kind(dup["kind"]) if dup else ())
+        with ingest_store.memory_cap(store, cap), store.transaction(*changed) as tx:
             if dup and on_duplicate == "replace":
                 ingest_store.delete_import_rows(tx, dup["id"])
             if direct:
@@ -682,7 +684,8 @@ def delete_import(store: Store, actor: Actor, import_id: str) -> int:
     file_name = ingest_store.import_file_name(store, import_id)
     if file_name is None:
         raise ImportRefused(f"no import with id {import_id!r}; see `imports` for the list")
-    with store.transaction() as cur:
+    kind = next((r["kind"] for r in imports_store.list_imports(store) if r["id"] == import_id), None)
+    with store.transaction(*areas.for_kind(kind)) as cur:
         removed = ingest_store.delete_import_rows(cur, import_id)
     hooks.after_delete(store, actor, import_id, file_name)
     return removed

@@ -22,7 +22,7 @@ from .formatting import as_number
 from .kpi_defs import KPI_BY_KEY, KPI_DEFS, PILLARS
 from .periods import ALL, Period, month, month_of, parse_period, quarter_of
 from .settings import get_settings
-from .store import Store
+from .store import Store, areas
 from .store import metrics_store as ms
 
 MONTHLY_KEYS = ("mau", "dau", "stickiness", "churn", "feature_adoption", "clv")
@@ -606,15 +606,22 @@ def compute_kpis(store: Store, period: str = "all", segment: dict[str, str] | No
     Raises PeriodError for a period string it cannot read; a KPI without data is None with a note.
     """
     p = parse_period(period)
-    cur = store.cursor()
-    try:
-        ctx = _Context(store, p, _clean_segment(segment), _today(today), src=cur)
-        out: dict[str, dict[str, KpiResult]] = {pillar: {} for pillar in PILLARS}
-        for d in KPI_DEFS:
-            out[d.pillar][d.key] = _compute(ctx, d.key)
-    finally:
-        cur.close()
-    return out
+    seg, day = _clean_segment(segment), _today(today)
+
+    def compute() -> dict[str, dict[str, KpiResult]]:
+        cur = store.cursor()
+        try:
+            ctx = _Context(store, p, seg, day, src=cur)
+            out: dict[str, dict[str, KpiResult]] = {pillar: {} for pillar in PILLARS}
+            for d in KPI_DEFS:
+                out[d.pillar][d.key] = _compute(ctx, d.key)
+        finally:
+            cur.close()
+        return out
+    # The page, briefings and linked key results share one computation per version of the KPIs'
+    # inputs: a check-in (okrs) does not recompute them.
+    res = store.memo(("compute_kpis", p.label, tuple(sorted((seg or {}).items())), day), compute, areas.reads(compute_kpis))
+    return {pillar: {k: r.model_copy(deep=True) for k, r in byk.items()} for pillar, byk in res.items()}
 
 
 def compute_kpi(store: Store, key: str, period: str = "all", segment: dict[str, str] | None = None) -> KpiResult:
@@ -622,11 +629,17 @@ def compute_kpi(store: Store, key: str, period: str = "all", segment: dict[str, 
     if key not in KPI_BY_KEY:
         raise KeyError(f"unknown KPI {key!r}; known: {', '.join(KPI_BY_KEY)}")
     p = parse_period(period)
-    cur = store.cursor()
-    try:
-        return _compute(_Context(store, p, _clean_segment(segment), _today(None), src=cur), key)
-    finally:
-        cur.close()
+    seg, day = _clean_segment(segment), _today(None)
+
+    def compute() -> KpiResult:
+        cur = store.cursor()
+        try:
+            return _compute(_Context(store, p, seg, day, src=cur), key)
+        finally:
+            cur.close()
+    res = store.memo(("compute_kpi", key, p.label, tuple(sorted((seg or {}).items())), day), compute,
+                     areas.reads(compute_kpi))
+    return res.model_copy(deep=True)
 
 
 def _clean_segment(segment) -> dict[str, str] | None:
@@ -672,25 +685,18 @@ def _as_date(v) -> dt.date:
     return v.date() if isinstance(v, (dt.datetime, pd.Timestamp)) else v
 
 
-def _series_cache(store: Store, freq: str, segment) -> dict:
-    """Return the per-store memo of KPI series for this data version, frequency and segment.
+def _cached_series(store: Store, key: str, freq: str, segment) -> pd.DataFrame:
+    """Return one KPI series memoised on the store for this version of the KPIs' inputs.
 
     Outcome checks and briefings ask for the same series many times (one per initiative and KPI);
-    keyed on the data version, a write anywhere starts a fresh memo, so a result is never stale.
+    the parts several series share (monthly activity, work items) are memoised with them. A write
+    to what KPIs read starts afresh, so a result is never stale; a check-in leaves them in place.
     """
-    version = store.data_version()
-    cache = getattr(store, "_kpi_series_cache", None)
-    if cache is None or cache["version"] != version:
-        cache = {"version": version, "memos": {}}
-        store._kpi_series_cache = cache
-    return cache["memos"].setdefault((freq, tuple(sorted((segment or {}).items()))), {})
-
-
-def _cached_series(store: Store, key: str, freq: str, segment) -> pd.DataFrame:
-    memo = _series_cache(store, freq, segment)
-    if ("series", key) not in memo:
-        memo[("series", key)] = _series(store, key, freq, segment, memo)
-    return memo[("series", key)].copy()  # callers may add columns; the memo stays as computed
+    deps = areas.reads(compute_kpis)
+    seg = tuple(sorted((segment or {}).items()))
+    parts = store.memo(("kpi_series_parts", freq, seg), dict, deps)
+    series = store.memo(("kpi_series", key, freq, seg), lambda: _series(store, key, freq, segment, parts), deps)
+    return series.copy()  # callers may add columns; the memo stays as computed
 
 
 def all_kpi_series(store: Store, freq: str = "month", segment: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:

@@ -492,7 +492,7 @@ def create_period(store: Store, actor: Actor, label: str, start: dt.date, end_in
         errors["end"] = f"the period ends ({end_inclusive}) before it starts ({start})"
     if errors:
         raise OkrInputError(errors)
-    with store.transaction() as cur:
+    with store.transaction("okrs") as cur:
         db.insert_period(cur, label, start, end_inclusive, actor.email, utcnow())
     return label
 
@@ -856,7 +856,7 @@ def create_objective(store: Store, actor: Actor, data: ObjectiveIn | dict) -> st
     _check_objective_refs(store, obj)
     oid = new_id("obj_")
     now = utcnow()
-    with store.transaction() as cur:
+    with store.transaction("okrs") as cur:
         db.insert_objective(cur, {**obj.model_dump(), "id": oid, "archived": False, "position": 0,
                                   "created_by": actor.email, "created_at": now,
                                   "updated_by": actor.email, "updated_at": now})
@@ -874,7 +874,7 @@ def update_objective(store: Store, actor: Actor, obj_id: str, data: ObjectiveIn 
         due = _date(k["due_date"])
         if k["objective_id"] == obj_id and due and not per.contains(due):
             raise OkrInputError({"period": f"key result '{k['title']}' is due {due}, outside {per.label}; change it first"})
-    with store.transaction() as cur:
+    with store.transaction("okrs") as cur:
         db.update_objective(cur, obj_id, obj.model_dump(), actor.email, utcnow())
 
 
@@ -884,7 +884,7 @@ def archive_objective(store: Store, actor: Actor, obj_id: str) -> None:
     if db.get_objective(store, obj_id) is None:
         raise OkrInputError({"id": f"no objective with id {obj_id!r}"})
     now = utcnow()
-    with store.transaction() as cur:
+    with store.transaction("okrs") as cur:
         db.update_objective(cur, obj_id, {"archived": True}, actor.email, now)
         db.archive_key_results_of(cur, obj_id, actor.email, now)
 
@@ -928,7 +928,7 @@ def create_key_result(store: Store, actor: Actor, data: KeyResultIn | dict, toda
     kid = new_id("kr_")
     now = utcnow()
     first = _link_checkin(store, actor, kid, kr, per, today or dt.date.today(), "link")
-    with store.transaction() as cur:
+    with store.transaction("okrs") as cur:
         db.insert_key_result(cur, {**_kr_row(kr), "id": kid, "archived": False, "position": 0,
                                    "created_by": actor.email, "created_at": now,
                                    "updated_by": actor.email, "updated_at": now})
@@ -949,7 +949,7 @@ def update_key_result(store: Store, actor: Actor, kr_id: str, data: KeyResultIn 
     link_changed = any(_opt(old[c]) != row[c] for c in ("kpi_key", "event_name", "window_days", "segment")) or \
         old["objective_id"] != kr.objective_id
     ci = _link_checkin(store, actor, kr_id, kr, per, today or dt.date.today(), "link") if link_changed else None
-    with store.transaction() as cur:
+    with store.transaction("okrs") as cur:
         db.update_key_result(cur, kr_id, row, actor.email, utcnow())
         if ci:
             db.insert_checkin(cur, ci)
@@ -960,7 +960,7 @@ def archive_key_result(store: Store, actor: Actor, kr_id: str) -> None:
     require_editor(actor)
     if db.get_key_result(store, kr_id) is None:
         raise OkrInputError({"id": f"no key result with id {kr_id!r}"})
-    with store.transaction() as cur:
+    with store.transaction("okrs") as cur:
         db.update_key_result(cur, kr_id, {"archived": True}, actor.email, utcnow())
 
 
@@ -989,7 +989,7 @@ def add_checkin(store: Store, actor: Actor, kr_id: str, value: float, confidence
     row = {"id": new_id("ci_"), "kr_id": kr_id, "value": ci.value, "confidence": ci.confidence,
            "comment": ci.comment, "source": "manual", "import_id": None, "as_of": day,
            "author": actor.email, "created_at": utcnow()}
-    with store.transaction() as cur:
+    with store.transaction("okrs") as cur:
         db.insert_checkin(cur, row)
     return Checkin(**row)
 
@@ -1005,7 +1005,7 @@ def edit_checkin(store: Store, actor: Actor, checkin_id: str, value: float, conf
                                "as_of": as_of or _date(old["as_of"])})
     kr = db.get_key_result(store, old["kr_id"])
     ci, day = _check_checkin(store, kr, ci, dt.date.today())
-    with store.transaction() as cur:
+    with store.transaction("okrs") as cur:
         db.update_checkin(cur, checkin_id, {"value": ci.value, "confidence": ci.confidence, "comment": ci.comment,
                                             "as_of": day}, actor.email, utcnow())
 
@@ -1015,7 +1015,7 @@ def delete_checkin(store: Store, actor: Actor, checkin_id: str) -> None:
     require_editor(actor)
     if db.get_checkin(store, checkin_id) is None:
         raise OkrInputError({"checkin_id": f"no check-in with id {checkin_id!r}"})
-    with store.transaction() as cur:
+    with store.transaction("okrs") as cur:
         db.delete_checkin(cur, checkin_id)
 
 
@@ -1063,7 +1063,7 @@ def auto_checkins_after_import(store: Store, actor: Actor, import_id: str, today
             continue
         rows.append(ci)
     if rows:
-        with store.transaction() as cur:
+        with store.transaction("okrs") as cur:
             for r in rows:
                 db.insert_checkin(cur, r)
     return [Checkin(**r, import_file=file_name) for r in rows]
@@ -1094,7 +1094,7 @@ def backfill_linked(store: Store, actor: Actor, kr_id: str, every_days: int = 7,
             rows.append(ci)
         day += dt.timedelta(days=every_days)
     if rows:
-        with store.transaction() as cur:
+        with store.transaction("okrs") as cur:
             for r in rows:
                 db.insert_checkin(cur, r)
     return [Checkin(**r) for r in rows]

@@ -124,7 +124,7 @@ def create_initiative(store: Store, actor: Actor, data: InitiativeIn | dict, key
     require_editor(actor)
     clean = parse_initiative(data)
     iid = new_id("ini_")
-    with store.transaction() as cur:
+    with store.transaction("roadmap") as cur:
         rs.insert_initiative(cur, _row(iid, clean), actor.email)
         _write_links(cur, store, iid, key_results, kpis, dependencies)
     return iid
@@ -139,7 +139,7 @@ def update_initiative(store: Store, actor: Actor, initiative_id: str, data: Init
     """
     require_editor(actor)
     clean = parse_initiative(data)
-    with store.transaction() as cur:
+    with store.transaction("roadmap") as cur:
         if not rs.initiative_exists(cur, initiative_id):
             raise RoadmapError(f"initiative {initiative_id!r} does not exist")
         rs.update_initiative_row(cur, _row(initiative_id, clean), actor.email)
@@ -150,7 +150,7 @@ def set_links(store: Store, actor: Actor, initiative_id: str, key_results: list[
               kpis: list[str] | None = None, dependencies: list[str] | None = None) -> None:
     """Replace the given kinds of link of one initiative (None = unchanged) all-or-nothing; cycles are refused by name."""
     require_editor(actor)
-    with store.transaction() as cur:
+    with store.transaction("roadmap") as cur:
         if not rs.initiative_exists(cur, initiative_id):
             raise RoadmapError(f"initiative {initiative_id!r} does not exist")
         _write_links(cur, store, initiative_id, key_results, kpis, dependencies)
@@ -159,7 +159,7 @@ def set_links(store: Store, actor: Actor, initiative_id: str, key_results: list[
 def archive_initiative(store: Store, actor: Actor, initiative_id: str, archived: bool = True) -> None:
     """Archive (or restore) an initiative; it leaves every view but keeps its links, RACI and history."""
     require_editor(actor)
-    with store.transaction() as cur:
+    with store.transaction("roadmap") as cur:
         if not rs.initiative_exists(cur, initiative_id):
             raise RoadmapError(f"initiative {initiative_id!r} does not exist")
         rs.set_archived(cur, initiative_id, archived, actor.email)
@@ -191,7 +191,7 @@ def set_raci(store: Store, actor: Actor, initiative_id: str, rows: pd.DataFrame 
         if person not in people:
             people.append(person)
         cells.append((task, person, raci_mod.normalise_role(r["role"]), tasks.index(task), people.index(person)))
-    with store.transaction() as cur:
+    with store.transaction("roadmap") as cur:
         if not rs.initiative_exists(cur, initiative_id):
             raise RoadmapError(f"initiative {initiative_id!r} does not exist")
         rs.replace_raci(cur, initiative_id, cells)

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .kpi_defs import KPI_BY_KEY
+from .store.areas import reads
 
 
 def _module(name: str):
@@ -29,14 +30,10 @@ def kr_catalog(store) -> list[dict]:
     okrs = _module("okrs")
     if okrs is None:
         return []
-    # Outcome checks and briefings read the catalogue once per initiative; it only changes with a
-    # write (data version) or with the date (KR status depends on today), so keep it per both.
-    key = (store.data_version(), dt.date.today())
-    cached = getattr(store, "_kr_catalog_cache", None)
-    if cached is None or cached[0] != key:
-        cached = (key, _okr_rows(okrs, store))
-        store._kr_catalog_cache = cached
-    return [dict(r) for r in cached[1]]
+    # Outcome checks and briefings read the catalogue once per initiative; it only changes with what
+    # the OKRs read (pm_core.store.areas) or with the date (KR status depends on today), so keep it per both.
+    rows = store.memo(("kr_catalog", dt.date.today()), lambda: _okr_rows(okrs, store), reads("pm_core.okrs"))
+    return [dict(r) for r in rows]
 
 
 def _okr_rows(okrs, store, today: dt.date | None = None) -> list[dict]:

@@ -58,7 +58,7 @@ def _read_docs(store: Store, table: str) -> dict[str, dict]:
 
 def _upsert_doc(store: Store, table: str, key_value: str, doc: dict, actor_email: str) -> None:
     key, col = _DOC_TABLES[table]
-    with store.transaction() as cur:
+    with store.transaction("audiences") as cur:
         cur.execute(
             f"INSERT INTO {table} VALUES (?, ?, ?, ?) ON CONFLICT ({key}) DO UPDATE SET "
             f"{col} = excluded.{col}, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
@@ -67,7 +67,7 @@ def _upsert_doc(store: Store, table: str, key_value: str, doc: dict, actor_email
 
 def _delete_doc(store: Store, table: str, key_value: str) -> int:
     key, _ = _DOC_TABLES[table]
-    with store.transaction() as cur:
+    with store.transaction("audiences") as cur:
         n = cur.execute(f"SELECT count(*) FROM {table} WHERE {key} = ?", [key_value]).fetchone()[0]
         cur.execute(f"DELETE FROM {table} WHERE {key} = ?", [key_value])
     return int(n)

@@ -5,6 +5,7 @@ lives only in the `pm_core.store` package.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import importlib
@@ -13,11 +14,12 @@ import pkgutil
 import threading
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import duckdb
 import pandas as pd
 
+from .areas import areas_of
 from .schema import CORE_DDL, MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("data") / "pillars.duckdb"
@@ -80,6 +82,9 @@ class Store:
         self.path = path
         self._local = threading.local()
         self._write_lock = threading.RLock()
+        self._memo: collections.OrderedDict = collections.OrderedDict()
+        self._memo_lock = threading.Lock()
+        self._memo_computing: dict = {}
 
     # -- connections -------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -89,17 +94,22 @@ class Store:
         return cur
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, *areas: str) -> Iterator[duckdb.DuckDBPyConnection]:
         """Yield a cursor inside BEGIN ... COMMIT; any exception rolls everything back.
 
-        Successful commits bump the data version so that caches keyed on it refresh.
+        A successful commit bumps the version of each named data area (pm_core.store.areas; none
+        named = every area) and the workspace's data version, so caches keyed on them refresh. Name
+        only what the write changes: a check-in is transaction("okrs") and leaves the KPIs cached.
         """
+        bumped = list(areas_of(areas))  # an unknown area is refused before anything is written
         with self._write_lock:
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
-                cur.execute("UPDATE data_version SET n = n + 1, changed_at = ?", [utcnow()])
+                now = utcnow()
+                cur.execute("UPDATE data_versions SET n = n + 1, changed_at = ? WHERE list_contains(?, area)", [now, bumped])
+                cur.execute("UPDATE data_version SET n = n + 1, changed_at = ?", [now])
                 cur.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(Exception):
@@ -109,12 +119,65 @@ class Store:
                 cur.close()
 
     def data_version(self) -> int:
-        """Return the counter that every committed write increments (0 on a new workspace)."""
+        """Return the counter that every committed write increments (0 on a new workspace): 'anything changed'."""
         cur = self.cursor()
         try:
             return int(cur.execute("SELECT n FROM data_version").fetchone()[0])
         finally:
             cur.close()
+
+    def data_versions(self, areas=()) -> tuple[int, ...]:
+        """Return the version of each area (sorted by name; none named = every area), for cache keys."""
+        names = areas_of(areas)
+        cur = self.cursor()
+        try:
+            found = dict(cur.execute("SELECT area, n FROM data_versions").fetchall())
+        finally:
+            cur.close()
+        return tuple(int(found.get(a, 0)) for a in names)
+
+    # Enough for every page's KPIs, series, rollups and briefings at a few periods and segments; the
+    # least recently used result goes first (results of older versions are never asked for again).
+    MEMO_ENTRIES = 512
+
+    def memo(self, key, fn: Callable[[], Any], areas=()) -> Any:
+        """Return fn(), computed once per key and per version of `areas` (none named = every area).
+
+        Thread-safe: sessions asking for the same key at the same moment wait for one computation
+        instead of each running it. The value is shared; callers must not modify it (return copies
+        of DataFrames and lists that a caller may change). An exception is not remembered.
+        """
+        full = (key, areas_of(areas), self.data_versions(areas))
+        with self._memo_lock:
+            if full in self._memo:
+                self._memo.move_to_end(full)
+                return self._memo[full]
+            lock = self._memo_computing.setdefault(full, threading.Lock())
+        # A computation that waits for another key's computation cannot deadlock (areas read each
+        # other in one direction), but a bounded wait keeps a page alive if that ever changes.
+        got = lock.acquire(timeout=120)
+        try:
+            with self._memo_lock:
+                if full in self._memo:
+                    self._memo.move_to_end(full)
+                    return self._memo[full]
+            value = fn()
+            with self._memo_lock:
+                self._memo[full] = value
+                while len(self._memo) > self.MEMO_ENTRIES:
+                    self._memo.popitem(last=False)
+            return value
+        finally:
+            if got:
+                lock.release()
+            with self._memo_lock:
+                if self._memo_computing.get(full) is lock and full in self._memo:
+                    del self._memo_computing[full]
+
+    def clear_memo(self) -> None:
+        """Forget every memoised result (benchmarks use it for a cold run; writes never need it)."""
+        with self._memo_lock:
+            self._memo.clear()
 
     def schema_version(self) -> int:
         """Return the schema version recorded in the file."""

@@ -6,12 +6,14 @@ Changes to existing columns go into MIGRATIONS under a new version number; never
 step, add one.
 """
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # 'at' is a reserved word in DuckDB 2, hence the longer column names.
 # Times are naive TIMESTAMP holding UTC: date_trunc on them never depends on a session time zone.
 CORE_DDL = [
     """CREATE TABLE IF NOT EXISTS data_version (n BIGINT NOT NULL, changed_at TIMESTAMP NOT NULL)""",
+    # one version per data area (pm_core.store.areas): a write bumps only the areas it changes
+    """CREATE TABLE IF NOT EXISTS data_versions (area VARCHAR PRIMARY KEY, n BIGINT NOT NULL, changed_at TIMESTAMP NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS settings (
         key VARCHAR PRIMARY KEY,
         value JSON NOT NULL,
@@ -114,4 +116,10 @@ MIGRATIONS: dict[int, list[str]] = {
         "INSERT INTO _events_v2 SELECT import_id, user_id, event, ts, properties FROM events",
         "DROP TABLE events",
         "ALTER TABLE _events_v2 RENAME TO events"],
+    # Version 3: per-area data versions (issue 17). With one version for the whole workspace, a check-in
+    # made every viewer's next page recompute every KPI (25 viewers + 2 editors: median page 3.6 s).
+    # Each area starts at 0; the old data_version row keeps counting every write.
+    3: ["INSERT INTO data_versions SELECT area, 0, now()::TIMESTAMP FROM (VALUES ('events'), ('surveys'), "
+        "('work_items'), ('experiments'), ('metrics'), ('salaries'), ('career'), ('okrs'), ('roadmap'), "
+        "('audiences'), ('settings'), ('imports')) AS a(area) ON CONFLICT DO NOTHING"],
 }

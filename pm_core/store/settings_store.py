@@ -17,7 +17,7 @@ def read_all(store: Store) -> dict:
 
 def write(store: Store, values: dict, actor_email: str) -> None:
     """Upsert several settings in one transaction (all or none)."""
-    with store.transaction() as cur:
+    with store.transaction("settings") as cur:
         for key, value in values.items():
             cur.execute(
                 "INSERT INTO settings VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "

@@ -1,0 +1,88 @@
+"""Data areas: what a write changes and what a read depends on, declared once.
+
+Every write names the areas it changes (`Store.transaction("okrs")`); each area has its own version
+counter in the `data_versions` table. A cached result keys on the versions of the areas its reader
+depends on (READS below), so a check-in (okrs) leaves the KPIs (events, surveys, ...) cached, and
+an import of events leaves the career page cached. A reader missing from READS depends on every
+area: slower, never stale.
+
+Measured with bench/bench_sessions.py (issue 17): with one version for everything, every check-in
+made every viewer's next page recompute every KPI.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+# Areas and the tables whose rows they cover. `imports` is the provenance (imports, import_rejects);
+# an import also bumps the area of its kind (KIND_AREAS).
+AREA_TABLES: dict[str, tuple[str, ...]] = {
+    "events": ("events",),
+    "surveys": ("survey_responses",),
+    "work_items": ("work_items",),
+    "experiments": ("experiment_exposures", "experiment_aggregates"),
+    "metrics": ("metric_points",),
+    "salaries": ("salaries",),
+    "career": ("ladder_levels", "level_map", "reference_points"),
+    "okrs": ("okr_periods", "objectives", "key_results", "checkins"),
+    "roadmap": ("initiatives", "initiative_links", "raci"),
+    "audiences": ("audiences", "battle_cards", "debrief_notes"),
+    "settings": ("settings",),
+    "imports": ("imports", "import_rejects"),
+}
+AREAS: tuple[str, ...] = tuple(sorted(AREA_TABLES))  # sorted, as every areas tuple here
+
+# import kind -> the area its rows land in
+KIND_AREAS: dict[str, str] = {"events": "events", "survey": "surveys", "work_items": "work_items",
+                              "experiment": "experiments", "metrics": "metrics", "salaries": "salaries"}
+
+# What the sixteen KPIs read: events, surveys, Jira items, metric series, settings (funnel events,
+# series names...) and the roadmap (ROI from initiatives' cost and gain). Not OKRs: targets come from
+# metrics.kpi_targets, declared on its own.
+KPI_INPUTS: tuple[str, ...] = ("events", "surveys", "work_items", "metrics", "settings", "roadmap")
+
+# reader (module, or module.function) -> areas it depends on; a function entry wins over its module's.
+READS: dict[str, tuple[str, ...]] = {
+    "pm_core.metrics": KPI_INPUTS,
+    "pm_core.metrics.kpi_targets": ("okrs",),
+    "pm_core.metrics.segment_options": ("events",),
+    "pm_core.growth": ("events",),
+    "pm_core.experiments": ("experiments", "events", "settings"),
+    # key results linked to a KPI show its live value; import-made check-ins name their import
+    "pm_core.okrs": ("okrs", "imports", *KPI_INPUTS),
+    "pm_core.roadmap": ("roadmap", "okrs", "work_items", *KPI_INPUTS),
+    "pm_core.audiences": ("audiences", "okrs", "roadmap", "experiments", *KPI_INPUTS),
+    "pm_core.audiences.list_audiences": ("audiences",),
+    "pm_core.audiences.is_customised": ("audiences",),
+    "pm_core.audiences.get_battle_card": ("audiences",),
+    "pm_core.audiences.get_debrief_notes": ("audiences",),
+    "pm_core.audiences.experiment_names": ("experiments",),
+    "pm_core.audiences.period_choices": KPI_INPUTS,
+    "pm_core.audiences.default_period": KPI_INPUTS,
+    "pm_core.career": ("salaries", "career", "settings"),
+    "pm_core.settings": ("settings",),
+}
+
+
+def _check(areas) -> tuple[str, ...]:
+    unknown = [a for a in areas if a not in AREA_TABLES]
+    if unknown:
+        raise ValueError(f"unknown data area(s) {', '.join(map(repr, unknown))}; known: {', '.join(AREAS)}")
+    return tuple(sorted(set(areas)))
+
+
+def areas_of(areas) -> tuple[str, ...]:
+    """Return the sorted, checked areas of a write or a read; empty means every area."""
+    return _check(areas) if areas else AREAS
+
+
+def reads(fn: Callable | str) -> tuple[str, ...]:
+    """Return the areas a reader depends on (a function, or 'module.name'); every area when undeclared."""
+    name = fn if isinstance(fn, str) else f"{fn.__module__}.{fn.__name__}"
+    found = READS.get(name) or READS.get(name.rsplit(".", 1)[0])
+    return _check(found) if found else AREAS
+
+
+def for_kind(kind: str) -> tuple[str, ...]:
+    """Return the areas an import of this kind changes: its rows' area and the imports themselves."""
+    area = KIND_AREAS.get(kind)
+    return ("imports", area) if area else AREAS
