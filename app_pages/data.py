@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import pillars_ui as ui
+from pm_core import audit
 from pm_core.auth import PermissionDenied
 from pm_core.formats import KIND_HINTS
 from pm_core.formatting import fmt_int
@@ -101,7 +102,7 @@ def _type_short(t: str) -> str:
     return TYPE_SHORT.get(t.removeprefix("ts_").removeprefix("date_"), t)
 
 
-tab_import, tab_history = st.tabs(["Import a file", "Import history"])
+tab_import, tab_history, tab_activity = st.tabs(["Import a file", "Import history", "Activity"])
 
 with tab_import:
     limit_mb = int(get_setting(store, "max_upload_mb"))
@@ -277,4 +278,36 @@ with tab_history:
                     st.session_state.pop("_last_import", None)
                     st.toast(f"Deleted import {pick}: {fmt_int(n)} rows removed.")
                     st.rerun()
+with tab_activity:
+    st.caption("Every change to this workspace, newest first: who made it, when (UTC), and what it changed. "
+               "Only editors see this log.")
+    found = audit.audit_filters(store, actor)
+    ANY = "Any"
+    f1, f2, f3, f4 = st.columns([1.3, 1, 1, 1.3])
+    person = f1.selectbox("Person", [ANY] + found["actor"], key="audit_person")
+    action = f2.selectbox("Action", [ANY] + found["action"], key="audit_action",
+                          format_func=lambda a: a if a == ANY else audit.ACTIONS.get(a, a))
+    kind = f3.selectbox("Object type", [ANY] + found["object_type"], key="audit_kind",
+                        format_func=lambda t: t if t == ANY else audit.OBJECT_TYPES.get(t, t))
+    days = f4.date_input("Days (UTC)", value=[], key="audit_days", format="YYYY-MM-DD",
+                         help="Pick a first and a last day; leave empty for every day.")
+    since = days[0] if len(days) >= 1 else None
+    until = days[1] if len(days) == 2 else since
+    entries = audit.list_audit(store, actor, person=None if person == ANY else person,
+                               action=None if action == ANY else action, object_type=None if kind == ANY else kind,
+                               since=since, until=until, limit=500)
+    if not entries:
+        filtered = (person, action, kind) != (ANY,) * 3 or bool(days)
+        st.info("No changes recorded for these filters." if filtered else
+                "No changes recorded yet. Imports, check-ins and every save on the OKR, roadmap, stakeholder, "
+                "career and settings pages appear here.", icon=":material/history:")
+    else:
+        log = pd.DataFrame([{"When": e["when"], "Who": e["actor"], "Action": e["action_label"],
+                             "Object type": e["object_label"], "Object": e["object_name"] or e["object_id"],
+                             "Change": e["summary"] or ""} for e in entries])
+        st.dataframe(log, hide_index=True, use_container_width=True,
+                     column_config={"Change": st.column_config.TextColumn("Change", width="large")})
+        if len(entries) == 500:
+            st.caption("Showing the latest 500 changes; narrow the filters to see older ones.")
+
 _mark("page run ends")

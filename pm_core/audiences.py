@@ -18,6 +18,7 @@ from typing import Any, Callable
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import audit
 from .auth import Actor, require_editor
 from .briefing import (BulletsItem, ChartItem, Column, MetricItem, Section, TableItem, TextItem, Briefing)
 from .charts import audiences as charts
@@ -288,7 +289,10 @@ def save_audience(store: Store, actor: Actor, data: dict | AudienceDef) -> Audie
     """Validate and store one audience definition (editors only); returns what was stored."""
     require_editor(actor)
     a = parse_audience(data)
-    q.write_audience(store, a.id, a.model_dump(), actor.email)
+    old = get_audience(store, a.id).model_dump()
+    new = a.model_dump()
+    q.write_audience(store, a.id, new, actor.email,
+                     audit=audit.entry(actor, "save", "audience", a.id, a.name, audit.changes(old, new)))
     return a
 
 
@@ -297,8 +301,11 @@ def reset_audience(store: Store, actor: Actor, audience_id: str) -> AudienceDef:
     require_editor(actor)
     if audience_id not in AUDIENCE_IDS:
         raise AudienceError(f"unknown audience {audience_id!r}")
-    q.delete_audience(store, audience_id)
-    return DEFAULT_AUDIENCES[audience_id]
+    old = get_audience(store, audience_id).model_dump()
+    default = DEFAULT_AUDIENCES[audience_id]
+    q.delete_audience(store, audience_id, audit=audit.entry(actor, "reset", "audience", audience_id, default.name,
+                                                            audit.changes(old, default.model_dump())))
+    return default
 
 
 # -- battle cards and debrief notes -------------------------------------------------------------
@@ -355,16 +362,22 @@ def _stored(model, docs: dict, initiative_id: str):
     return None if doc is None else model.model_validate({k: v for k, v in doc.items() if not k.startswith("_")})
 
 
-def _save_initiative_doc(store: Store, actor: Actor, initiative_id: str, data, model, what: str, writer):
-    """Validate data as `model` and store it for an existing initiative (editors only), all or nothing."""
+def _save_initiative_doc(store: Store, actor: Actor, initiative_id: str, data, model, what: str, writer, reader,
+                         object_type: str):
+    """Validate data as `model` and store it for an existing initiative (editors only), all or nothing, with its audit row."""
     require_editor(actor)
-    if initiative_id not in {i.id for i in _initiatives(store)}:
+    titles = {i.id: i.title for i in _initiatives(store)}
+    if initiative_id not in titles:
         raise AudienceError(f"{what}: no initiative with id {initiative_id!r}")
     try:
         doc = data if isinstance(data, model) else model.model_validate(data)
     except ValidationError as exc:
         raise AudienceError(_validation_message(what, exc)) from None
-    writer(store, initiative_id, doc.model_dump(), actor.email)
+    old = _stored(model, reader(store), initiative_id)
+    new = doc.model_dump()
+    summary = audit.changes(old.model_dump(), new) if old is not None else "written: " + (audit.filled(new) or "empty")
+    writer(store, initiative_id, new, actor.email,
+           audit=audit.entry(actor, "save", object_type, initiative_id, titles[initiative_id], summary))
     return doc
 
 
@@ -375,7 +388,8 @@ def get_battle_card(store: Store, initiative_id: str) -> BattleCardIn | None:
 
 def save_battle_card(store: Store, actor: Actor, initiative_id: str, data: dict | BattleCardIn) -> BattleCardIn:
     """Validate and store an initiative's battle card (editors only); unknown initiative ids are refused."""
-    return _save_initiative_doc(store, actor, initiative_id, data, BattleCardIn, "battle card", q.write_battle_card)
+    return _save_initiative_doc(store, actor, initiative_id, data, BattleCardIn, "battle card", q.write_battle_card,
+                                q.read_battle_cards, "battle_card")
 
 
 def get_debrief_notes(store: Store, initiative_id: str) -> DebriefNotesIn | None:
@@ -385,7 +399,8 @@ def get_debrief_notes(store: Store, initiative_id: str) -> DebriefNotesIn | None
 
 def save_debrief_notes(store: Store, actor: Actor, initiative_id: str, data: dict | DebriefNotesIn) -> DebriefNotesIn:
     """Validate and store an initiative's debrief notes (editors only); unknown initiative ids are refused."""
-    return _save_initiative_doc(store, actor, initiative_id, data, DebriefNotesIn, "debrief notes", q.write_debrief_notes)
+    return _save_initiative_doc(store, actor, initiative_id, data, DebriefNotesIn, "debrief notes", q.write_debrief_notes,
+                                q.read_debrief_notes, "debrief_notes")
 
 
 # -- neighbours' data, read defensively ----------------------------------------------------------

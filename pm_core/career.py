@@ -27,6 +27,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from . import audit
 from .auth import Actor, require_editor
 from .formatting import fmt_money
 from .settings import get_setting
@@ -312,7 +313,11 @@ def ensure_defaults(store: Store, actor: Actor) -> bool:
     if cs.ladder_count(store):
         return False
     with store.transaction("career") as cur:
-        return cs.write_defaults(cur, DEFAULT_LADDER, DEFAULT_REFERENCE_POINTS, DEFAULT_LEVEL_MAP, actor.email)
+        wrote = cs.write_defaults(cur, DEFAULT_LADDER, DEFAULT_REFERENCE_POINTS, DEFAULT_LEVEL_MAP, actor.email)
+        if wrote:
+            audit.record(cur, actor, "create", "ladder", "ladder", "PM career ladder",
+                         f"the guide's default ladder ({len(DEFAULT_LADDER)} levels), reference points and level-map examples")
+        return wrote
 
 
 def _rows(data: pd.DataFrame | list[dict]) -> list[dict]:
@@ -416,8 +421,11 @@ def save_ladder(store: Store, actor: Actor, data: pd.DataFrame | list[dict]) -> 
     for lid, what in sorted(used):
         if lid not in ids:
             raise CareerError(f"Level {lid!r} is still used by the {what}; change that first, then remove the level.")
+    summary = audit.table_changes(_records(cs.read_ladder(store)), rows, lambda r: str(r["id"]),
+                                  [c for c in cs.LADDER_COLUMNS if c != "id"])
     with store.transaction("career") as cur:
         cs.replace_ladder(cur, rows, actor.email)
+        audit.record(cur, actor, "save", "ladder", "ladder", "PM career ladder", summary)
     return ladder(store)
 
 
@@ -448,9 +456,15 @@ def save_level_map(store: Store, actor: Actor, data: pd.DataFrame | list[dict]) 
     require_editor(actor)
     ensure_defaults(store, actor)
     rows = validate_level_map(data, ladder_ids(store))
+    summary = audit.table_changes(_records(cs.read_level_map(store)), rows, _level_map_key, ["ladder_level", "note"])
     with store.transaction("career") as cur:
         cs.replace_level_map(cur, rows, actor.email)
+        audit.record(cur, actor, "save", "level_map", "level_map", "Company level map", summary)
     return level_map(store)
+
+
+def _level_map_key(r: dict) -> str:
+    return f"{r['company']} {r['company_level']}"
 
 
 def validate_reference_points(data: pd.DataFrame | list[dict], known_levels: list[str]) -> list[dict]:
@@ -491,8 +505,11 @@ def save_reference_points(store: Store, actor: Actor, data: pd.DataFrame | list[
     require_editor(actor)
     ensure_defaults(store, actor)
     rows = validate_reference_points(data, ladder_ids(store))
+    summary = audit.table_changes(_records(cs.read_reference_points(store)), rows, lambda r: str(r["label"]),
+                                  [c for c in cs.REFERENCE_COLUMNS if c not in ("id", "label")])
     with store.transaction("career") as cur:
         cs.replace_reference_points(cur, rows, actor.email)
+        audit.record(cur, actor, "save", "reference_points", "reference_points", "Pay reference points", summary)
     return reference_points(store)
 
 
@@ -515,8 +532,14 @@ def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> None:
     mappings = validate_level_map(data.get("level_map", []), known)
     points = validate_reference_points(data.get("reference_points", []), known)
     with store.transaction("career") as cur:
-        cs.add_level_map_rows(cur, mappings, actor.email)
-        cs.add_reference_points(cur, points, actor.email)
+        n_map = cs.add_level_map_rows(cur, mappings, actor.email)
+        n_points = cs.add_reference_points(cur, points, actor.email)
+        if n_map:
+            audit.record(cur, actor, "save", "level_map", "level_map", "Company level map",
+                         f"demo: added {n_map} mapping{'s' if n_map != 1 else ''}")
+        if n_points:
+            audit.record(cur, actor, "save", "reference_points", "reference_points", "Pay reference points",
+                         f"demo: added {n_points} reference point{'s' if n_points != 1 else ''}")
 
 
 # -- the team's pay ----------------------------------------------------------------------------

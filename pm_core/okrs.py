@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from . import audit
 from .auth import Actor, require_editor
 from .formatting import fmt_int, fmt_value
 from .kpi_defs import KPI_BY_KEY, PILLARS
@@ -494,6 +495,7 @@ def create_period(store: Store, actor: Actor, label: str, start: dt.date, end_in
         raise OkrInputError(errors)
     with store.transaction("okrs") as cur:
         db.insert_period(cur, label, start, end_inclusive, actor.email, utcnow())
+        audit.record(cur, actor, "create", "okr_period", label, label, f"{start} – {end_inclusive}")
     return label
 
 
@@ -860,6 +862,7 @@ def create_objective(store: Store, actor: Actor, data: ObjectiveIn | dict) -> st
         db.insert_objective(cur, {**obj.model_dump(), "id": oid, "archived": False, "position": 0,
                                   "created_by": actor.email, "created_at": now,
                                   "updated_by": actor.email, "updated_at": now})
+        audit.record(cur, actor, "create", "objective", oid, obj.title, audit.filled(obj.model_dump()))
     return oid
 
 
@@ -867,26 +870,33 @@ def update_objective(store: Store, actor: Actor, obj_id: str, data: ObjectiveIn 
     """Replace an objective's fields; refuses an unknown id, a parent loop, or moving KRs' due dates out of the period."""
     require_editor(actor)
     obj = _validate(ObjectiveIn, data)
-    if db.get_objective(store, obj_id) is None:
+    old = db.get_objective(store, obj_id)
+    if old is None:
         raise OkrInputError({"id": f"no objective with id {obj_id!r}"})
     per = _check_objective_refs(store, obj, own_id=obj_id)
     for k in db.key_results(store):
         due = _date(k["due_date"])
         if k["objective_id"] == obj_id and due and not per.contains(due):
             raise OkrInputError({"period": f"key result '{k['title']}' is due {due}, outside {per.label}; change it first"})
+    new = obj.model_dump()
     with store.transaction("okrs") as cur:
-        db.update_objective(cur, obj_id, obj.model_dump(), actor.email, utcnow())
+        db.update_objective(cur, obj_id, new, actor.email, utcnow())
+        audit.record(cur, actor, "edit", "objective", obj_id, obj.title,
+                     audit.changes({k: _opt(v) for k, v in old.items()}, new))
 
 
 def archive_objective(store: Store, actor: Actor, obj_id: str) -> None:
     """Archive an objective and its key results (kept, hidden from lists); unknown id -> OkrInputError."""
     require_editor(actor)
-    if db.get_objective(store, obj_id) is None:
+    old = db.get_objective(store, obj_id)
+    if old is None:
         raise OkrInputError({"id": f"no objective with id {obj_id!r}"})
     now = utcnow()
     with store.transaction("okrs") as cur:
         db.update_objective(cur, obj_id, {"archived": True}, actor.email, now)
         db.archive_key_results_of(cur, obj_id, actor.email, now)
+        audit.record(cur, actor, "archive", "objective", obj_id, old["title"],
+                     f"archived with its key results ({old['period']})")
 
 
 def _check_kr_refs(store: Store, kr: KeyResultIn) -> Period:
@@ -928,12 +938,15 @@ def create_key_result(store: Store, actor: Actor, data: KeyResultIn | dict, toda
     kid = new_id("kr_")
     now = utcnow()
     first = _link_checkin(store, actor, kid, kr, per, today or dt.date.today(), "link")
+    row = _kr_row(kr)
     with store.transaction("okrs") as cur:
-        db.insert_key_result(cur, {**_kr_row(kr), "id": kid, "archived": False, "position": 0,
+        db.insert_key_result(cur, {**row, "id": kid, "archived": False, "position": 0,
                                    "created_by": actor.email, "created_at": now,
                                    "updated_by": actor.email, "updated_at": now})
+        audit.record(cur, actor, "create", "key_result", kid, kr.title, audit.filled(row))
         if first:
             db.insert_checkin(cur, first)
+            _audit_auto_checkin(cur, actor, first, kr.title, kr.unit)
     return kid
 
 
@@ -951,17 +964,41 @@ def update_key_result(store: Store, actor: Actor, kr_id: str, data: KeyResultIn 
     ci = _link_checkin(store, actor, kr_id, kr, per, today or dt.date.today(), "link") if link_changed else None
     with store.transaction("okrs") as cur:
         db.update_key_result(cur, kr_id, row, actor.email, utcnow())
+        audit.record(cur, actor, "edit", "key_result", kr_id, kr.title,
+                     audit.changes({c: _opt(old[c]) for c in row}, row))
         if ci:
             db.insert_checkin(cur, ci)
+            _audit_auto_checkin(cur, actor, ci, kr.title, kr.unit)
 
 
 def archive_key_result(store: Store, actor: Actor, kr_id: str) -> None:
     """Archive a KR (kept with its check-ins, hidden from lists); unknown id -> OkrInputError."""
     require_editor(actor)
-    if db.get_key_result(store, kr_id) is None:
+    old = db.get_key_result(store, kr_id)
+    if old is None:
         raise OkrInputError({"id": f"no key result with id {kr_id!r}"})
     with store.transaction("okrs") as cur:
         db.update_key_result(cur, kr_id, {"archived": True}, actor.email, utcnow())
+        audit.record(cur, actor, "archive", "key_result", kr_id, old["title"], "archived (its check-ins are kept)")
+
+
+def checkin_summary(value: float, unit: str, confidence: int | None = None, comment: str | None = None,
+                    as_of: dt.date | None = None) -> str:
+    """Return a check-in in words for the audit log: 'value 23.5% (confidence 7), as of 2026-07-10: comment'."""
+    text = f"value {format_kr_value(value, unit)}"
+    if confidence is not None:
+        text += f" (confidence {confidence})"
+    if as_of is not None:
+        text += f", as of {as_of}"
+    if comment:
+        text += f": {audit.show(comment)}"
+    return text
+
+
+def _audit_auto_checkin(cur, actor: Actor, row: dict, title: str, unit: str) -> None:
+    """Record a check-in computed from data (on linking, after an import or its deletion, or a history fill)."""
+    audit.record(cur, actor, "auto_check_in", "check_in", row["id"], title,
+                 checkin_summary(row["value"], unit, None, row["comment"], row["as_of"]))
 
 
 def _check_checkin(store: Store, kr: dict, ci: CheckinIn, today: dt.date) -> tuple[CheckinIn, dt.date]:
@@ -991,6 +1028,8 @@ def add_checkin(store: Store, actor: Actor, kr_id: str, value: float, confidence
            "author": actor.email, "created_at": utcnow()}
     with store.transaction("okrs") as cur:
         db.insert_checkin(cur, row)
+        audit.record(cur, actor, "check_in", "check_in", row["id"], kr["title"],
+                     checkin_summary(row["value"], kr["unit"], row["confidence"], row["comment"], day))
     return Checkin(**row)
 
 
@@ -1005,18 +1044,26 @@ def edit_checkin(store: Store, actor: Actor, checkin_id: str, value: float, conf
                                "as_of": as_of or _date(old["as_of"])})
     kr = db.get_key_result(store, old["kr_id"])
     ci, day = _check_checkin(store, kr, ci, dt.date.today())
+    new = {"value": ci.value, "confidence": ci.confidence, "comment": ci.comment, "as_of": day}
+    shown = lambda d: {**d, "value": format_kr_value(d["value"], kr["unit"])}  # noqa: E731
     with store.transaction("okrs") as cur:
-        db.update_checkin(cur, checkin_id, {"value": ci.value, "confidence": ci.confidence, "comment": ci.comment,
-                                            "as_of": day}, actor.email, utcnow())
+        db.update_checkin(cur, checkin_id, new, actor.email, utcnow())
+        audit.record(cur, actor, "edit", "check_in", checkin_id, kr["title"],
+                     audit.changes(shown({c: _opt(old[c]) for c in new} | {"as_of": _date(old["as_of"])}), shown(new)))
 
 
 def delete_checkin(store: Store, actor: Actor, checkin_id: str) -> None:
     """Delete a check-in; an unknown id -> OkrInputError."""
     require_editor(actor)
-    if db.get_checkin(store, checkin_id) is None:
+    old = db.get_checkin(store, checkin_id)
+    if old is None:
         raise OkrInputError({"checkin_id": f"no check-in with id {checkin_id!r}"})
+    kr = db.get_key_result(store, old["kr_id"]) or {"title": old["kr_id"], "unit": "number"}
     with store.transaction("okrs") as cur:
         db.delete_checkin(cur, checkin_id)
+        audit.record(cur, actor, "delete", "check_in", checkin_id, kr["title"],
+                     checkin_summary(old["value"], kr["unit"], _opt(old["confidence"]), _opt(old["comment"]),
+                                     _date(old["as_of"])))
 
 
 def _kr_in_from_row(k: dict) -> KeyResultIn:
@@ -1061,12 +1108,13 @@ def auto_checkins_after_import(store: Store, actor: Actor, import_id: str, today
         prev = latest.get(k["id"])
         if prev is not None and math.isclose(prev, ci["value"], rel_tol=1e-9, abs_tol=1e-12):
             continue
-        rows.append(ci)
+        rows.append((ci, k))
     if rows:
         with store.transaction("okrs") as cur:
-            for r in rows:
+            for r, k in rows:
                 db.insert_checkin(cur, r)
-    return [Checkin(**r, import_file=file_name) for r in rows]
+                _audit_auto_checkin(cur, actor, r, k["title"], k["unit"])
+    return [Checkin(**r, import_file=file_name) for r, _ in rows]
 
 
 def backfill_linked(store: Store, actor: Actor, kr_id: str, every_days: int = 7, today: dt.date | None = None) -> list[Checkin]:
@@ -1097,6 +1145,7 @@ def backfill_linked(store: Store, actor: Actor, kr_id: str, every_days: int = 7,
         with store.transaction("okrs") as cur:
             for r in rows:
                 db.insert_checkin(cur, r)
+                _audit_auto_checkin(cur, actor, r, k["title"], k["unit"])
     return [Checkin(**r) for r in rows]
 
 

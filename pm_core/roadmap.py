@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from . import audit
 from . import raci as raci_mod
 from . import roadmap_links as links
 from .auth import Actor, require_editor
@@ -84,6 +85,22 @@ def _row(initiative_id: str, data: InitiativeIn) -> dict:
     return row
 
 
+_LINK_WORDS = {"kr": "key results", "kpi": "KPIs", "dependency": "depends on"}
+_CREATE_FIELDS = ("status", "health", "pillar", "team", "bucket", "start_date", "end_date", "launch_date")
+
+
+def _links_words(cur, initiative_id: str) -> dict[str, list[str]]:
+    return {_LINK_WORDS[k]: v for k, v in rs.links_of(cur, initiative_id).items() if k in _LINK_WORDS}
+
+
+def _with_links(summary: str, before: dict, after: dict) -> str:
+    """Add the link changes (key results, KPIs, dependencies) to an initiative's audit summary."""
+    moved = audit.changes(before, after, list(_LINK_WORDS.values()))
+    if moved == "no field changed":
+        return summary
+    return moved if summary == "no field changed" else f"{summary}; {moved}"
+
+
 def _write_links(cur, store: Store, initiative_id: str, key_results, kpis, dependencies) -> None:
     if key_results is not None:
         catalog = {k["id"]: k for k in links.kr_catalog(store)}
@@ -124,9 +141,12 @@ def create_initiative(store: Store, actor: Actor, data: InitiativeIn | dict, key
     require_editor(actor)
     clean = parse_initiative(data)
     iid = new_id("ini_")
+    row = _row(iid, clean)
     with store.transaction("roadmap") as cur:
-        rs.insert_initiative(cur, _row(iid, clean), actor.email)
+        rs.insert_initiative(cur, row, actor.email)
         _write_links(cur, store, iid, key_results, kpis, dependencies)
+        audit.record(cur, actor, "create", "initiative", iid, clean.title,
+                     _with_links(audit.filled(row, _CREATE_FIELDS), {}, _links_words(cur, iid)))
     return iid
 
 
@@ -140,10 +160,16 @@ def update_initiative(store: Store, actor: Actor, initiative_id: str, data: Init
     require_editor(actor)
     clean = parse_initiative(data)
     with store.transaction("roadmap") as cur:
-        if not rs.initiative_exists(cur, initiative_id):
+        old = rs.get_initiative_row(cur, initiative_id)
+        if old is None:
             raise RoadmapError(f"initiative {initiative_id!r} does not exist")
-        rs.update_initiative_row(cur, _row(initiative_id, clean), actor.email)
+        row = _row(initiative_id, clean)
+        links_before = _links_words(cur, initiative_id)
+        rs.update_initiative_row(cur, row, actor.email)
         _write_links(cur, store, initiative_id, key_results, kpis, dependencies)
+        audit.record(cur, actor, "edit", "initiative", initiative_id, clean.title,
+                     _with_links(audit.changes(old, row, [c for c in rs.COLUMNS if c != "id"]), links_before,
+                                 _links_words(cur, initiative_id)))
 
 
 def set_links(store: Store, actor: Actor, initiative_id: str, key_results: list[str] | None = None,
@@ -151,18 +177,25 @@ def set_links(store: Store, actor: Actor, initiative_id: str, key_results: list[
     """Replace the given kinds of link of one initiative (None = unchanged) all-or-nothing; cycles are refused by name."""
     require_editor(actor)
     with store.transaction("roadmap") as cur:
-        if not rs.initiative_exists(cur, initiative_id):
+        old = rs.get_initiative_row(cur, initiative_id)
+        if old is None:
             raise RoadmapError(f"initiative {initiative_id!r} does not exist")
+        links_before = _links_words(cur, initiative_id)
         _write_links(cur, store, initiative_id, key_results, kpis, dependencies)
+        audit.record(cur, actor, "edit", "initiative", initiative_id, old["title"],
+                     _with_links("no field changed", links_before, _links_words(cur, initiative_id)))
 
 
 def archive_initiative(store: Store, actor: Actor, initiative_id: str, archived: bool = True) -> None:
     """Archive (or restore) an initiative; it leaves every view but keeps its links, RACI and history."""
     require_editor(actor)
     with store.transaction("roadmap") as cur:
-        if not rs.initiative_exists(cur, initiative_id):
+        old = rs.get_initiative_row(cur, initiative_id)
+        if old is None:
             raise RoadmapError(f"initiative {initiative_id!r} does not exist")
         rs.set_archived(cur, initiative_id, archived, actor.email)
+        audit.record(cur, actor, "archive" if archived else "restore", "initiative", initiative_id, old["title"],
+                     "archived (links, RACI and history kept)" if archived else "restored to the roadmap")
 
 
 def set_raci(store: Store, actor: Actor, initiative_id: str, rows: pd.DataFrame | list[dict]) -> list[dict]:
@@ -192,9 +225,13 @@ def set_raci(store: Store, actor: Actor, initiative_id: str, rows: pd.DataFrame 
             people.append(person)
         cells.append((task, person, raci_mod.normalise_role(r["role"]), tasks.index(task), people.index(person)))
     with store.transaction("roadmap") as cur:
-        if not rs.initiative_exists(cur, initiative_id):
+        old = rs.get_initiative_row(cur, initiative_id)
+        if old is None:
             raise RoadmapError(f"initiative {initiative_id!r} does not exist")
         rs.replace_raci(cur, initiative_id, cells)
+        audit.record(cur, actor, "edit", "initiative", initiative_id, old["title"],
+                     f"RACI saved: {len(tasks)} task{'s' if len(tasks) != 1 else ''}, "
+                     f"{len(people)} {'people' if len(people) != 1 else 'person'}")
     return []
 
 

@@ -90,5 +90,5 @@ def update_settings(store: Store, actor: Actor, values: dict[str, Any]) -> dict[
     """Validate and store several settings at once (all or none); returns the new full settings."""
     require_editor(actor)
     clean = {k: coerce(k, v) for k, v in values.items()}
-    settings_store.write(store, clean, actor.email)
+    settings_store.write(store, clean, actor.email, defaults={k: _BY_KEY[k].default for k in clean})
     return get_settings(store)

@@ -11,6 +11,7 @@ import json
 
 import pandas as pd
 
+from . import audit_store
 from .core import Store, utcnow
 
 DDL = [
@@ -56,20 +57,25 @@ def _read_docs(store: Store, table: str) -> dict[str, dict]:
     return out
 
 
-def _upsert_doc(store: Store, table: str, key_value: str, doc: dict, actor_email: str) -> None:
+def _upsert_doc(store: Store, table: str, key_value: str, doc: dict, actor_email: str,
+                audit: audit_store.Entry | None = None) -> None:
     key, col = _DOC_TABLES[table]
     with store.transaction("audiences") as cur:
         cur.execute(
             f"INSERT INTO {table} VALUES (?, ?, ?, ?) ON CONFLICT ({key}) DO UPDATE SET "
             f"{col} = excluded.{col}, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
             [key_value, json.dumps(doc), actor_email, utcnow()])
+        if audit is not None:
+            audit_store.insert(cur, audit)
 
 
-def _delete_doc(store: Store, table: str, key_value: str) -> int:
+def _delete_doc(store: Store, table: str, key_value: str, audit: audit_store.Entry | None = None) -> int:
     key, _ = _DOC_TABLES[table]
     with store.transaction("audiences") as cur:
         n = cur.execute(f"SELECT count(*) FROM {table} WHERE {key} = ?", [key_value]).fetchone()[0]
         cur.execute(f"DELETE FROM {table} WHERE {key} = ?", [key_value])
+        if audit is not None and n:
+            audit_store.insert(cur, audit)
     return int(n)
 
 
@@ -78,14 +84,18 @@ def read_audiences(store: Store) -> dict[str, dict]:
     return _read_docs(store, "audiences")
 
 
-def write_audience(store: Store, audience_id: str, definition: dict, actor_email: str) -> None:
-    """Insert or replace one audience definition (one transaction)."""
-    _upsert_doc(store, "audiences", audience_id, definition, actor_email)
+def write_audience(store: Store, audience_id: str, definition: dict, actor_email: str,
+                   audit: audit_store.Entry | None = None) -> None:
+    """Insert or replace one audience definition (one transaction, with its audit row when given)."""
+    _upsert_doc(store, "audiences", audience_id, definition, actor_email, audit)
 
 
-def delete_audience(store: Store, audience_id: str) -> int:
-    """Delete a stored audience definition (the default applies again); returns rows removed (0 or 1)."""
-    return _delete_doc(store, "audiences", audience_id)
+def delete_audience(store: Store, audience_id: str, audit: audit_store.Entry | None = None) -> int:
+    """Delete a stored audience definition (the default applies again); returns rows removed (0 or 1).
+
+    The audit row, when given, is written only if a definition was removed.
+    """
+    return _delete_doc(store, "audiences", audience_id, audit)
 
 
 def read_battle_cards(store: Store) -> dict[str, dict]:
@@ -93,14 +103,15 @@ def read_battle_cards(store: Store) -> dict[str, dict]:
     return _read_docs(store, "battle_cards")
 
 
-def write_battle_card(store: Store, initiative_id: str, card: dict, actor_email: str) -> None:
-    """Insert or replace the battle card of one initiative."""
-    _upsert_doc(store, "battle_cards", initiative_id, card, actor_email)
+def write_battle_card(store: Store, initiative_id: str, card: dict, actor_email: str,
+                      audit: audit_store.Entry | None = None) -> None:
+    """Insert or replace the battle card of one initiative (with its audit row when given)."""
+    _upsert_doc(store, "battle_cards", initiative_id, card, actor_email, audit)
 
 
-def delete_battle_card(store: Store, initiative_id: str) -> int:
+def delete_battle_card(store: Store, initiative_id: str, audit: audit_store.Entry | None = None) -> int:
     """Delete one initiative's battle card; returns rows removed (0 or 1)."""
-    return _delete_doc(store, "battle_cards", initiative_id)
+    return _delete_doc(store, "battle_cards", initiative_id, audit)
 
 
 def read_debrief_notes(store: Store) -> dict[str, dict]:
@@ -108,9 +119,10 @@ def read_debrief_notes(store: Store) -> dict[str, dict]:
     return _read_docs(store, "debrief_notes")
 
 
-def write_debrief_notes(store: Store, initiative_id: str, notes: dict, actor_email: str) -> None:
-    """Insert or replace the debrief notes of one initiative."""
-    _upsert_doc(store, "debrief_notes", initiative_id, notes, actor_email)
+def write_debrief_notes(store: Store, initiative_id: str, notes: dict, actor_email: str,
+                        audit: audit_store.Entry | None = None) -> None:
+    """Insert or replace the debrief notes of one initiative (with its audit row when given)."""
+    _upsert_doc(store, "debrief_notes", initiative_id, notes, actor_email, audit)
 
 
 def count_rows(store: Store) -> dict[str, int]:

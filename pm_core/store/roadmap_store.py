@@ -114,6 +114,19 @@ def read_initiatives(store: Store, include_archived: bool = False) -> list[dict]
     return rows
 
 
+def get_initiative_row(cur: duckdb.DuckDBPyConnection, initiative_id: str) -> dict | None:
+    """Return one initiative's COLUMNS and archived flag (JSON columns decoded) inside the caller's transaction, or None."""
+    cur.execute(f"SELECT {', '.join(COLUMNS)}, archived FROM initiatives WHERE id = ?", [initiative_id])
+    names = [d[0] for d in cur.description]
+    found = cur.fetchone()
+    if found is None:
+        return None
+    row = dict(zip(names, found))
+    for c in _JSON_COLS:
+        row[c] = json.loads(row[c]) if row[c] else []
+    return row
+
+
 def initiative_exists(cur: duckdb.DuckDBPyConnection, initiative_id: str) -> bool:
     """Return True when an initiative with this id exists (archived or not)."""
     return cur.execute("SELECT count(*) FROM initiatives WHERE id = ?", [initiative_id]).fetchone()[0] > 0
@@ -134,6 +147,16 @@ def read_dependency_edges(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str
     """Return (initiative, depends_on) pairs inside the caller's transaction."""
     return [tuple(r) for r in cur.execute(
         "SELECT initiative_id, target FROM initiative_links WHERE kind = 'dependency'").fetchall()]
+
+
+def links_of(cur: duckdb.DuckDBPyConnection, initiative_id: str) -> dict[str, list[str]]:
+    """Return {kind: [label or target, ...]} of one initiative's links inside the caller's transaction."""
+    out: dict[str, list[str]] = {}
+    for kind, target, label in cur.execute(
+            "SELECT kind, target, label FROM initiative_links WHERE initiative_id = ? ORDER BY kind, label, target",
+            [initiative_id]).fetchall():
+        out.setdefault(kind, []).append(label or target)
+    return out
 
 
 def replace_links(cur: duckdb.DuckDBPyConnection, initiative_id: str, kind: str, rows: list[tuple[str, str | None]]) -> None:

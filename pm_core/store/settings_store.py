@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from . import audit_store
 from .core import Store, utcnow
 
 
@@ -15,11 +16,39 @@ def read_all(store: Store) -> dict:
         cur.close()
 
 
-def write(store: Store, values: dict, actor_email: str) -> None:
-    """Upsert several settings in one transaction (all or none)."""
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+_UNKNOWN = object()
+
+
+def write(store: Store, values: dict, actor_email: str, defaults: dict | None = None) -> None:
+    """Upsert several settings in one transaction (all or none), with one audit row per value that changed.
+
+    The audit summary reads 'key: old → new' from the stored value before the write; a key never
+    stored reads as its default when `defaults` gives it, else as 'default'.
+    """
+    defaults = defaults or {}
     with store.transaction("settings") as cur:
+        keys = list(values)
+        before = {k: json.loads(v) for k, v in cur.execute(
+            "SELECT key, value FROM settings WHERE list_contains(?, key)", [keys]).fetchall()} if keys else {}
+        entries = []
         for key, value in values.items():
             cur.execute(
                 "INSERT INTO settings VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
                 "value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
                 [key, json.dumps(value), actor_email, utcnow()])
+            previous = before[key] if key in before else defaults.get(key, _UNKNOWN)
+            if previous == value:
+                continue  # the value it already had: nothing to tell
+            old = "default" if previous is _UNKNOWN else _shown(previous)
+            entries.append(audit_store.Entry(actor=actor_email, action="change", object_type="setting",
+                                             object_id=key, object_name=key,
+                                             summary=f"{key}: {old} → {_shown(value)}"))
+        audit_store.insert(cur, entries)
