@@ -7,32 +7,97 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
+import ipaddress
 import pickle
+import sys
 from typing import Any, Callable
 
 import streamlit as st
 
 from pm_core.auth import Actor, resolve_role
 from pm_core.text import md
-from pm_core.store import Store, StoreError, default_db_path, open_store
+from pm_core.config import Config, ConfigError, is_loopback, load_config
+from pm_core.store import Store, StoreError, open_store
 from pm_core.store.areas import reads
 
 DATA_PAGE = "app_pages/data.py"
 
 
 # -- configuration ---------------------------------------------------------------------------
+def config() -> Config:
+    """Return the validated PILLARS_* configuration; raises ConfigError on an unknown name or value.
+
+    Read on every call (an environment scan costs microseconds) so that tests can change it.
+    """
+    return load_config()
+
+
 def app_mode() -> str:
-    """Return 'intranet' when PILLARS_MODE says so, else 'local' (any other value counts as local)."""
-    return "intranet" if os.environ.get("PILLARS_MODE", "local").strip().lower() == "intranet" else "local"
+    """Return 'local' or 'intranet'; an unknown PILLARS_MODE raises ConfigError (never read as local)."""
+    return config().mode
 
 
 def editor_emails() -> list[str]:
-    """Return the editors' emails from PILLARS_EDITORS (comma separated); empty means nobody edits in intranet mode."""
-    return [e.strip() for e in os.environ.get("PILLARS_EDITORS", "").split(",") if e.strip()]
+    """Return the editors' emails from PILLARS_EDITORS; empty means nobody edits in intranet mode."""
+    return list(config().editors)
+
+
+def guard_start() -> Config:
+    """Return the configuration, or show why this server refuses to serve and stop the script run.
+
+    Two refusals: a PILLARS_* name or value Pillars does not accept (fail closed: a typo in the
+    mode must not make visitors editors), and a visitor from another computer in local mode, where
+    everyone is an editor (local mode is for this computer; others need intranet mode).
+    """
+    try:
+        cfg = config()
+    except ConfigError as exc:
+        print(f"pillars: refusing to serve: {exc}", file=sys.stderr)
+        st.error(f"Pillars is not configured correctly, so it shows nothing. {exc}", icon=":material/block:")
+        st.stop()
+        raise  # unreachable; st.stop raises
+    if cfg.mode == "local" and _remote_ip() is not None:
+        st.error("This Pillars runs in local mode, where whoever uses it is an editor, so it only serves the "
+                 "computer it runs on. To share it, an editor starts it in intranet mode (see the README).",
+                 icon=":material/block:")
+        st.stop()
+    return cfg
+
+
+def _remote_ip() -> str | None:
+    """Return the visitor's address when it is another computer's; None for this computer or when unknown."""
+    try:
+        ip = st.context.ip_address  # None for 127.0.0.1 and ::1
+    except Exception:
+        return None
+    if not isinstance(ip, str) or not ip:  # no peer (AppTest gives a stand-in object)
+        return None
+    try:
+        mapped = ipaddress.ip_address(ip.split("%")[0])
+        if getattr(mapped, "ipv4_mapped", None) is not None:
+            ip = str(mapped.ipv4_mapped)
+    except ValueError:
+        return ip
+    return None if is_loopback(ip) else ip
 
 
 # -- the workspace ---------------------------------------------------------------------------
+_api: dict[str, Any] = {"path": None, "handle": None, "store": None}
+
+
+def _serve_cli(path: str, store: Store) -> None:
+    """Let `python -m pm_core` reach this process's store while it holds the file (pm_core.local_api)."""
+    from pm_core import cli, local_api
+
+    _api["store"] = store  # a re-opened store (after a cache clear) serves the CLI from then on
+    if _api["path"] == path and _api["handle"] is not None:
+        return
+    if _api["handle"] is not None:
+        _api["handle"].stop()
+    _api["path"] = path
+    _api["handle"] = local_api.serve(path, lambda argv, cwd: cli.run_in_app(_api["store"], argv, cwd))
+
+
 @st.cache_resource(show_spinner=False)
 def _open(path: str, demo: bool) -> Store:
     store = open_store(path)
@@ -42,19 +107,41 @@ def _open(path: str, demo: bool) -> Store:
 
         with st.spinner("Setting up the demo workspace (first start only)…"):
             load_demo(store, CLI_ACTOR)
+    _serve_cli(path, store)
     return store
 
 
+_RETRY_SECONDS = 5
+
+
 def get_store() -> Store:
-    """Return the process-wide store; on a workspace problem, show it in words and stop the page."""
-    path = str(default_db_path().resolve())
-    demo = os.environ.get("PILLARS_DEMO", "1") != "0"
+    """Return the process-wide store; on a workspace problem, say it in words (no path) and stop the page.
+
+    The demo fills an empty workspace only where the configuration says so (local mode by default).
+    When another process holds the file, the page says so and retries every few seconds, so a second
+    replica on the same file recovers by itself once the file is free.
+    """
+    cfg = config()
+    path = str(cfg.db.resolve())
     try:
-        return _open(path, demo)
+        return _open(path, cfg.demo)
     except StoreError as exc:
-        st.error(f"Pillars cannot open its workspace. {exc}")
+        print(f"pillars: cannot open the workspace: {exc}", file=sys.stderr)  # the path and detail go to the log only
+        st.error(f"Pillars cannot open its workspace. {exc.public}", icon=":material/error:")
+        if exc.locked:
+            _retry_open(path, cfg.demo)
         st.stop()
         raise  # unreachable; st.stop raises
+
+
+@st.fragment(run_every=_RETRY_SECONDS)
+def _retry_open(path: str, demo: bool) -> None:
+    st.caption(f"Trying again every {_RETRY_SECONDS} seconds…")
+    try:
+        _open(path, demo)
+    except StoreError:
+        return
+    st.rerun(scope="app")
 
 
 def data_version() -> int:
@@ -147,6 +234,13 @@ def sidebar_identity() -> None:
     with st.sidebar:
         role = "Editor" if actor.can_edit else "Viewer (read-only)"
         st.caption(f"Signed in as **{md(actor.email)}** · {role}")
+        if actor.can_edit:
+            from pm_core.settings import settings_problems
+
+            problems = cached(settings_problems)
+            if problems:
+                st.warning(f"{len(problems)} stored setting{'s' if len(problems) > 1 else ''} out of range; the "
+                           "default is used until it is fixed on the Settings page.", icon=":material/warning:")
         if app_mode() == "intranet" and not actor.can_edit and _login_configured():
             if st.button("Sign in", key="_pillars_login"):
                 st.login()

@@ -5,13 +5,15 @@ import streamlit as st
 
 import pillars_ui as ui
 from pm_core.growth import event_names
-from pm_core.settings import SETTINGS, SettingError, coerce, get_settings, update_settings
+from pm_core.settings import SETTINGS, SettingError, coerce, get_settings, settings_problems, update_settings
 
 ui.page_header("Settings", "Which events, metric series and assumptions do the KPIs, funnels and pay views use?")
 ui.show_flash()
 
 actor = ui.current_actor()
 current = ui.cached(get_settings)
+for problem in ui.cached(settings_problems):  # a value an older version stored, now out of range
+    st.warning(problem, icon=":material/warning:")
 known_events = set(ui.cached(event_names))
 groups: dict[str, list] = {}
 for s in SETTINGS:

@@ -6,31 +6,74 @@ series is revenue, the gross margin used for CLV. Pages and the CLI read and wri
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .auth import Actor, require_editor
 from .store import Store
 from .store import settings_store
+from .text import clean_text
+from .validators import iso_currency
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 class SettingError(ValueError):
-    """A setting value that cannot be used (the message names the setting)."""
+    """A setting value that cannot be used (the message names the setting and what it accepts)."""
 
 
 @dataclass(frozen=True)
 class Setting:
+    """One workspace setting: its type and valid values are declared here and nowhere else.
+
+    `lo`/`hi` bound numbers (and, for lists, every item); `lo_open` makes `lo` itself invalid;
+    `items` bounds a list's length; `check` is an extra rule for text (e.g. ISO currency codes).
+    """
+
     key: str
     default: Any
     help: str
     kind: type  # str, int, float, bool or list
     group: str = "General"
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    items: tuple[int, int] = (0, 0)
+    check: Callable[[str], str] | None = None
+    example: str = ""
+
+    @property
+    def label(self) -> str:
+        """Return the setting's name for people ('Conversion window days')."""
+        return self.key.replace("_", " ").capitalize()
+
+    def accepts(self) -> str:
+        """Return what the setting accepts, in words ('a whole number from 1 to 365')."""
+        if self.kind is list:
+            lo, hi = self.items
+            return (f"empty, or {lo} to {hi} positive numbers separated by commas" + (f" ({self.example})" if self.example else ""))
+        if self.kind is str:
+            return "an ISO 4217 currency code such as USD, EUR or GBP" if self.check else f"a name of up to {TEXT_MAX} characters"
+        if self.kind is bool:
+            return "yes or no"
+        what = "a whole number" if self.kind is int else "a number"
+        rng = f"between {self.lo:g} and {self.hi:g}" if self.kind is float else f"from {self.lo:g} to {self.hi:g}"
+        return f"{what} {rng}" + (f" ({self.example})" if self.example else "")
 
 
+def _currency(value: str) -> str:
+    return iso_currency(value, "currency")
+
+
+TEXT_MAX = 200
 SETTINGS: list[Setting] = [
     Setting("funnel_start_event", "search", "Event that starts the conversion funnel (conversion rate KPI).", str, "Funnel"),
     Setting("funnel_goal_event", "booking_completed", "Event that ends the conversion funnel (conversion rate KPI).", str, "Funnel"),
-    Setting("conversion_window_days", 30, "Days after a user's first start event within which the goal counts.", int, "Funnel"),
+    # 365: the Growth page's window input stops there, and a longer window than a year of data means nothing.
+    Setting("conversion_window_days", 30, "Days after a user's first start event within which the goal counts.", int, "Funnel",
+            lo=1, hi=365),
     Setting("feature_event", "wifi_filter_used", "Event that marks use of the feature whose adoption is tracked.", str, "Adoption"),
     Setting("task_success_event", "booking_completed", "Event that counts as a successful task (task success rate).", str, "Adoption"),
     Setting("task_attempt_event", "booking_started", "Event that counts as a task attempt (task success rate).", str, "Adoption"),
@@ -38,51 +81,134 @@ SETTINGS: list[Setting] = [
     Setting("market_size_metric", "market_size", "Metric series holding total market size, for market share.", str, "Strategy"),
     Setting("marketing_spend_metric", "marketing_spend", "Metric series holding marketing spend (shown to marketing).", str, "Strategy"),
     Setting("stakeholder_metric", "stakeholder_pulse", "Metric series holding stakeholder pulse scores (alignment KPI).", str, "Strategy"),
-    Setting("gross_margin", 0.7, "Gross margin (0-1) used for customer lifetime value.", float, "Strategy"),
-    Setting("currency", "USD", "Currency of revenue figures (ISO code).", str, "Strategy"),
-    Setting("experiment_split", [], "Expected traffic split per variant for the sample-ratio check; empty means equal.", list, "Experiments"),
-    Setting("salary_min_group", 5, "Salary groups smaller than this are hidden so no one's pay can be read off.", int, "Career"),
-    Setting("max_upload_mb", 1024, "Largest file the Data page accepts, in MB.", int, "Imports"),
+    Setting("gross_margin", 0.7, "Gross margin (0-1) used for customer lifetime value.", float, "Strategy",
+            lo=0, hi=1, lo_open=True, example="e.g. 0.7 for 70%"),
+    Setting("currency", "USD", "Currency of revenue figures (ISO code).", str, "Strategy", check=_currency),
+    Setting("experiment_split", [], "Expected traffic split per variant for the sample-ratio check; empty means equal.", list,
+            "Experiments", lo=0, hi=1e6, lo_open=True, items=(2, 20), example="e.g. 50, 50"),
+    # 3: with two rows in a group, each person can subtract their own pay and read the other's.
+    Setting("salary_min_group", 5, "Salary groups smaller than this are hidden so no one's pay can be read off (at least 3).",
+            int, "Career", lo=3, hi=1000),
+    # 1024: the server's own limit (server.maxUploadSize in .streamlit/config.toml); more could never arrive.
+    Setting("max_upload_mb", 1024, "Largest file the Data page accepts, in MB.", int, "Imports", lo=1, hi=1024),
 ]
 _BY_KEY = {s.key: s for s in SETTINGS}
 
 
-def get_settings(store: Store) -> dict[str, Any]:
-    """Return every declared setting's value: stored where set, else the default."""
+def _read(store: Store) -> tuple[dict[str, Any], list[str]]:
     stored = settings_store.read_all(store)
-    return {s.key: stored.get(s.key, s.default) for s in SETTINGS}
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for s in SETTINGS:
+        if s.key not in stored:
+            values[s.key] = s.default
+            continue
+        try:
+            values[s.key] = coerce(s.key, stored[s.key])
+        except SettingError:
+            values[s.key] = s.default
+            shown = str(stored[s.key])
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
+            problems.append(f"The stored value of '{s.label}' ({shown}) is not valid any more: it takes "
+                            f"{s.accepts()}. Pillars uses the default ({_shown(s.default)}) until an editor "
+                            "saves a valid value on the Settings page.")
+    return values, problems
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(f"{v:g}" for v in value) or "equal split"
+    return str(value)
+
+
+def get_settings(store: Store) -> dict[str, Any]:
+    """Return every declared setting's value: stored where set and still valid, else the default.
+
+    A stored value that this version refuses (saved by an older Pillars, or by hand) is never
+    returned, so no page can crash on it; `settings_problems` says which ones were replaced.
+    """
+    return _read(store)[0]
+
+
+def settings_problems(store: Store) -> list[str]:
+    """Return one sentence per stored setting that is out of range or of the wrong type (empty when all are valid)."""
+    return _read(store)[1]
 
 
 def get_setting(store: Store, key: str) -> Any:
-    """Return one setting's value (default when unset); unknown keys raise SettingError."""
+    """Return one setting's value (default when unset or invalid); unknown keys raise SettingError."""
     if key not in _BY_KEY:
         raise SettingError(f"unknown setting {key!r}")
     return get_settings(store)[key]
 
 
+def _number(s: Setting, value: Any) -> float | int:
+    if isinstance(value, bool):
+        raise ValueError
+    if s.kind is int:
+        if isinstance(value, float):
+            if not math.isfinite(value) or value != int(value):
+                raise ValueError
+            return int(value)
+        if isinstance(value, str):
+            return int(value.strip().replace(",", ""))
+        return int(value)
+    out = float(value.strip().replace(",", "")) if isinstance(value, str) else float(value)
+    if not math.isfinite(out):
+        raise ValueError
+    return out
+
+
+def _in_range(s: Setting, x: float) -> bool:
+    low_ok = s.lo is None or (x > s.lo if s.lo_open else x >= s.lo)
+    return low_ok and (s.hi is None or x <= s.hi)
+
+
 def coerce(key: str, value: Any) -> Any:
-    """Return value converted to the setting's type; raise SettingError naming the setting when it cannot be."""
+    """Return value converted to the setting's type and checked against its declared range.
+
+    Raises SettingError naming the setting and what it accepts: an unknown key, a wrong type, NaN or
+    infinity, a number out of range, a blank or over-long name, or a currency that is not ISO 4217.
+    """
     if key not in _BY_KEY:
         raise SettingError(f"unknown setting {key!r}; known: {', '.join(sorted(_BY_KEY))}")
     s = _BY_KEY[key]
+
+    def refuse(got: Any) -> SettingError:
+        shown = repr(got) if not isinstance(got, str) or len(got) <= 40 else repr(got[:40] + "…")
+        return SettingError(f"setting {key!r} ({s.label.lower()}) takes {s.accepts()}; got {shown}")
+
+    if s.kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise refuse(value)
+    if s.kind is list:
+        raw = [v for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        if not isinstance(raw, (list, tuple)):
+            raise refuse(value)
+        try:
+            out = [float(_number(s, v)) for v in raw]
+        except (TypeError, ValueError):
+            raise refuse(value) from None
+        if out and (not s.items[0] <= len(out) <= s.items[1] or not all(_in_range(s, v) for v in out)):
+            raise refuse(value)
+        return out
+    if s.kind is str:
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise refuse(value)
+        try:
+            out = clean_text(value, s.label.lower(), max_len=TEXT_MAX, required=True)
+            return s.check(out) if s.check else out
+        except ValueError as exc:
+            raise SettingError(f"setting {key!r}: {exc}") from None
     try:
-        if s.kind is bool:
-            if isinstance(value, str):
-                return value.strip().lower() in {"1", "true", "yes", "on"}
-            return bool(value)
-        if s.kind is list:
-            if isinstance(value, str):
-                return [float(v) for v in value.split(",") if v.strip()]
-            return list(value)
-        out = s.kind(value)
-    except (TypeError, ValueError):
-        raise SettingError(f"setting {key!r} needs a {s.kind.__name__}, got {value!r}") from None
-    if s.kind is str and not out.strip():
-        raise SettingError(f"setting {key!r} cannot be empty")
-    if key == "gross_margin" and not 0 < out <= 1:
-        raise SettingError("setting 'gross_margin' must be between 0 and 1 (e.g. 0.7 for 70%)")
-    if s.kind is int and out < 0:
-        raise SettingError(f"setting {key!r} cannot be negative")
+        out = _number(s, value)
+    except (TypeError, ValueError, OverflowError):
+        raise refuse(value) from None
+    if not _in_range(s, out):
+        raise refuse(out)
     return out
 
 

@@ -28,7 +28,16 @@ _DUCKDB_MAGIC = b"DUCK"
 
 
 class StoreError(Exception):
-    """A problem with the workspace file that a person can act on (path named in the message)."""
+    """A problem with the workspace file that a person can act on (path named in the message).
+
+    `public` says the same in words without the path, process id or the database's own message:
+    that is what a page shows a viewer. `locked` is True when another process holds the file.
+    """
+
+    def __init__(self, message: str, public: str | None = None, locked: bool = False):
+        super().__init__(message)
+        self.public = public or "The workspace file cannot be used. An editor can see why in the server's log."
+        self.locked = locked
 
 
 def default_db_path() -> Path:
@@ -50,14 +59,17 @@ def _check_file(path: Path) -> None:
     if not path.exists():
         return
     if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a Pillars workspace file. Point PILLARS_DB or --db at a .duckdb file.")
+        raise StoreError(f"{path} is a folder, not a Pillars workspace file. Point PILLARS_DB or --db at a .duckdb file.",
+                         public="The workspace setting points at a folder, not a workspace file. An editor can set PILLARS_DB to a .duckdb file.")
     size = path.stat().st_size
     if size == 0:
-        raise StoreError(f"{path} is an empty file, not a Pillars workspace. Remove it or choose another path; Pillars will not overwrite it.")
+        raise StoreError(f"{path} is an empty file, not a Pillars workspace. Remove it or choose another path; Pillars will not overwrite it.",
+                         public="The workspace file is empty, not a Pillars workspace; Pillars left it untouched. An editor can remove it or choose another file.")
     with path.open("rb") as fh:
         head = fh.read(16)
     if _DUCKDB_MAGIC not in head:
-        raise StoreError(f"{path} is not a DuckDB database (it may be another kind of file or corrupt). Pillars left it untouched; choose another path with PILLARS_DB or --db.")
+        raise StoreError(f"{path} is not a DuckDB database (it may be another kind of file or corrupt). Pillars left it untouched; choose another path with PILLARS_DB or --db.",
+                         public="The workspace file is not a Pillars workspace (another kind of file, or damaged); Pillars left it untouched. An editor can choose another file.")
 
 
 def _area_modules() -> list:
@@ -241,7 +253,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     if found is not None and found > SCHEMA_VERSION:
         raise StoreError(
             f"{path} was written by a newer Pillars (schema {found}; this one knows up to {SCHEMA_VERSION}). "
-            "Upgrade Pillars to open it; the file was not changed.")
+            "Upgrade Pillars to open it; the file was not changed.",
+            public="The workspace was written by a newer Pillars; it was not changed. An editor can upgrade this Pillars.")
     con.execute("BEGIN TRANSACTION")
     try:
         for ddl in CORE_DDL:
@@ -281,10 +294,15 @@ def open_store(path: str | Path | None = None, read_only: bool = False) -> Store
         if "lock" in msg.lower():
             raise StoreError(
                 f"{p} is in use by another process (DuckDB allows one writer). Stop the other Pillars "
-                f"(app or CLI) using it, or point PILLARS_DB / --db at another file. Detail: {msg.splitlines()[0]}") from None
+                f"(app or CLI) using it, or point PILLARS_DB / --db at another file. Detail: {msg.splitlines()[0]}",
+                public="The workspace is in use by another Pillars process (a second server or a command-line "
+                       "import on the same file). An editor can stop the other process, or give each server "
+                       "its own workspace file.", locked=True) from None
         raise StoreError(f"{p} could not be opened: {msg.splitlines()[0]}") from None
     except duckdb.Error as exc:
-        raise StoreError(f"{p} is not a usable DuckDB workspace: {str(exc).splitlines()[0]}") from None
+        raise StoreError(f"{p} is not a usable DuckDB workspace: {str(exc).splitlines()[0]}",
+                         public="The workspace file is not a usable Pillars workspace (it may be damaged). "
+                                "An editor can see why in the server's log.") from None
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         try:

@@ -1,0 +1,61 @@
+"""Shared checks for numbers and currency codes on the way in (text checks live in pm_core.text).
+
+Each check raises ValueError with a message naming the field (`what`); each area wraps it in its own
+error class (OkrInputError, CareerError, RoadmapError, AudienceError...) the way it reports fields.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+# ISO 4217 alphabetic codes of the currencies and funds in use (list one, as published by the SIX
+# maintenance agency, 2025 edition: includes XCG, the Caribbean guilder from 2025, and ZWG). No
+# maintained package is in requirements.txt, so the list is declared here; precious metals (XAU...),
+# the SDR and the testing codes (XTS, XXX) are left out because nobody is paid in them. When the
+# agency adds or withdraws a code, change this set and tests/core/test_text.py.
+ISO_4217 = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD
+CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
+GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW
+KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN
+NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL
+SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES
+VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
+""".split())
+
+
+def is_iso_currency(code: Any) -> bool:
+    """Return True when `code` is an ISO 4217 currency code in use ('USD', 'eur' after upper-casing is not: exact)."""
+    return isinstance(code, str) and code in ISO_4217
+
+
+def iso_currency(value: Any, what: str = "currency") -> str:
+    """Return the value as an upper-case ISO 4217 code ('gbp ' -> 'GBP'); ValueError naming `what` otherwise."""
+    code = "" if value is None else str(value).strip().upper()
+    if code not in ISO_4217:
+        shown = "nothing" if not code else repr(str(value).strip()[:20])
+        raise ValueError(f"the {what} must be an ISO 4217 currency code such as USD, EUR or GBP, got {shown}")
+    return code
+
+
+def finite_number(value: Any, what: str, *, lo: float | None = None, hi: float | None = None) -> float:
+    """Return value as a float that is finite and within [lo, hi]; ValueError naming `what` otherwise.
+
+    Strings are read as numbers ('1,200' too); NaN and infinity are refused rather than treated as
+    missing, so a typed 'nan' never reaches a chart or a mean.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"the {what} must be a number, got {value!r}")
+    try:
+        out = float(value.replace(",", "").strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"the {what} must be a number, got {str(value)[:40]!r}") from None
+    if not math.isfinite(out):
+        raise ValueError(f"the {what} must be a finite number, got {out}")
+    if (lo is not None and out < lo) or (hi is not None and out > hi):
+        low = "" if lo is None else f"{lo:,g}"
+        high = "" if hi is None else f"{hi:,g}"
+        span = f"between {low} and {high}" if lo is not None and hi is not None else (
+            f"at least {low}" if lo is not None else f"at most {high}")
+        raise ValueError(f"the {what} must be {span}, got {out:,g}")
+    return out
