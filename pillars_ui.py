@@ -13,12 +13,14 @@ import sys
 from typing import Any, Callable
 
 import streamlit as st
+from streamlit import dataframe_util
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pm_core.auth import Actor, resolve_role
 from pm_core.text import md
 from pm_core.config import Config, ConfigError, is_loopback, load_config
 from pm_core.store import Store, StoreError, open_store
-from pm_core.store.areas import reads
+from pm_core.store.areas import AREAS, reads
 
 DATA_PAGE = "app_pages/data.py"
 
@@ -152,24 +154,64 @@ def data_version() -> int:
 # st.cache_data (Streamlit 1.67, runtime/caching/cache_utils.py _handle_cache_miss) holds a lock per
 # key while it computes: sessions asking for the same result at the same moment wait for one
 # computation, so after a write the result is computed once, not once per viewer.
+# Only `key` is hashed by Streamlit (arguments with a leading underscore are not): it is a digest of
+# the pickled call and versions, because Streamlit's hasher walks every argument in Python (a page
+# run spent 3-5 ms in it over ~10 calls).
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(module: str, name: str, versions: tuple, args: tuple, kwargs: tuple) -> Any:
-    fn = getattr(importlib.import_module(module), name)
-    return fn(get_store(), *args, **dict(kwargs))
+def _cached(key: str, _module: str, _name: str, _args: tuple, _kwargs: tuple) -> Any:
+    fn = getattr(importlib.import_module(_module), _name)
+    return fn(get_store(), *_args, **dict(_kwargs))
+
+
+def _area_versions(store: Store) -> dict[str, int]:
+    """Return every data area's version, read once per script run (and again after a write through this store).
+
+    A page asks for ~10 cached results; one query each cost 0.4 ms plus a cursor. A write by another
+    session in this process moves store.commits, so the next call reads the versions again.
+    """
+    ctx = get_script_run_ctx()
+    seen = getattr(ctx, "_pillars_versions", None) if ctx is not None else None
+    if seen is not None and seen[0] is ctx.cursors and seen[1] == store.commits:  # cursors: new each run
+        return seen[2]
+    commits = store.commits
+    versions = dict(zip(AREAS, store.data_versions()))
+    if ctx is not None:
+        ctx._pillars_versions = (ctx.cursors, commits, versions)
+    return versions
 
 
 def cached(fn: Callable, *args, **kwargs) -> Any:
     """Call fn(store, *args, **kwargs) through a cache keyed on the (small) arguments and the versions
     of the data areas fn reads (pm_core.store.areas.READS): a write elsewhere leaves the result cached."""
-    versions = get_store().data_versions(reads(fn))
-    return _cached(fn.__module__, fn.__name__, versions, tuple(args), tuple(sorted(kwargs.items())))
+    store = get_store()
+    now = _area_versions(store)
+    versions = tuple(now[a] for a in reads(fn))
+    call = (fn.__module__, fn.__name__, tuple(args), tuple(sorted(kwargs.items())))
+    try:
+        key = hashlib.blake2b(pickle.dumps((call, versions), protocol=5), digest_size=20).hexdigest()
+    except Exception:  # an argument that does not pickle: Streamlit's own hasher decides
+        return _cached_hashed(*call, versions)
+    return _cached(key, *call)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_hashed(module: str, name: str, args: tuple, kwargs: tuple, versions: tuple) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(get_store(), *args, **dict(kwargs))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _chart_spec(key: str, _module: str, _name: str, _inputs: tuple, _options: tuple) -> dict:
     # only `key` is hashed by Streamlit (arguments named with a leading underscore are not)
     builder = getattr(importlib.import_module(_module), _name)
-    return builder(*_inputs, **dict(_options)).to_dict(validate=False)
+    spec = builder(*_inputs, **dict(_options)).to_dict(validate=False)
+    # st.vega_lite_chart turns every inline dataset into Arrow IPC bytes on every call (through a
+    # DataFrame: 2-5 ms per chart and run) and passes bytes through as they are (Streamlit 1.67,
+    # elements/vega_charts.py _marshall_chart_data), so the same conversion is done once, here.
+    for name, rows in list(spec.get("datasets", {}).items()):
+        if isinstance(rows, list):
+            spec["datasets"][name] = dataframe_util.convert_anything_to_arrow_bytes(rows)
+    return spec
 
 
 def chart(builder: Callable, *inputs, **options) -> None:
@@ -193,6 +235,7 @@ def chart(builder: Callable, *inputs, **options) -> None:
 def clear_caches() -> None:
     """Drop cached results (tests call this between runs; writes bump the data version instead)."""
     _cached.clear()
+    _cached_hashed.clear()
     _chart_spec.clear()
 
 

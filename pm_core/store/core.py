@@ -97,6 +97,7 @@ class Store:
         self._memo: collections.OrderedDict = collections.OrderedDict()
         self._memo_lock = threading.Lock()
         self._memo_computing: dict = {}
+        self.commits = 0  # writes committed through this object: lets callers skip re-reading versions
 
     # -- connections -------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -123,6 +124,7 @@ class Store:
                 cur.execute("UPDATE data_versions SET n = n + 1, changed_at = ? WHERE list_contains(?, area)", [now, bumped])
                 cur.execute("UPDATE data_version SET n = n + 1, changed_at = ?", [now])
                 cur.execute("COMMIT")
+                self.commits += 1
             except BaseException:
                 with contextlib.suppress(Exception):
                     cur.execute("ROLLBACK")
