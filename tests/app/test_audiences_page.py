@@ -8,6 +8,7 @@ import pytest
 
 from pm_core import audiences as A
 from pm_core.store import open_store
+from pm_core.text import md
 from tests.core.test_audiences_fixtures import FORMULA, build_workspace
 
 PAGE = "app_pages/audiences.py"
@@ -97,7 +98,7 @@ def test_each_audience_with_full_data(run_page, full_db, aid, role):
     assert not at.exception, [e.value for e in at.exception][:1]
     assert at.selectbox(key="aud_audience").value == aid
     assert at.selectbox(key="aud_period").value == "2026-Q3"
-    assert A.DEFAULT_AUDIENCES[aid].name in at.subheader[0].value
+    assert md(A.DEFAULT_AUDIENCES[aid].name) in at.subheader[0].value  # the Markdown source, escaped
     assert len(at.metric) >= 3
     assert not at.error, [e.value for e in at.error]
     if role == "viewer":
@@ -207,7 +208,7 @@ def test_a_link_to_one_battle_card(open_link, full_db):
     qp = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert qp["initiative"] == iid
     at = open_link("viewer", full_db, {"audience": "sales", "initiative": "ini_gone"})
-    assert any("ini_gone" in w.value for w in at.warning)
+    assert any(md("ini_gone") in w.value for w in at.warning)
     assert len([m for m in at.markdown if m.value.startswith("#### Battle card")]) == 3
 
 

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from pm_core.store import open_store
+from pm_core.text import md
 from tests.core.test_audiences_fixtures import build_workspace
 
 PAGE = "app_pages/present.py"
@@ -48,7 +49,7 @@ def test_one_slide_per_section_with_no_editing_chrome(run_page, full_db, role):
     titles = _slide_titles(at)
     assert len(titles) == 1 + len(SLIDES)  # the headline slide, then one per section
     for want, got in zip(SLIDES, titles[1:]):
-        assert got.startswith(want)
+        assert got.startswith(md(want))  # the Markdown source: titles are escaped like user text
     assert "Q3 2026" in titles[0]
     assert len(at.metric) >= 6
     assert len(at.form) == 0 and len(at.text_input) == 0 and len(at.text_area) == 0

@@ -9,6 +9,7 @@ import pytest
 from pm_core import roadmap as rm
 from pm_core.auth import CLI_ACTOR
 from pm_core.store import open_store
+from pm_core.text import md
 from tests.conftest import SAMPLE_DATA
 
 PAGE = "app_pages/roadmap.py"
@@ -122,7 +123,7 @@ def test_bad_url_values_fall_back_with_a_notice(run_page, tmp_path):
     at = run_page(PAGE, "viewer", db, query={"view": "gantt", "w_effort": "99", "initiative": "ini_nope"})
     assert not at.exception
     warn = " ".join(w.value for w in at.warning)
-    assert "view 'gantt'" in warn and "weight effort" in warn and "initiative 'ini_nope'" in warn
+    assert "view 'gantt'" in warn and "weight effort" in warn and f"initiative '{md('ini_nope')}'" in warn  # escaped Markdown
 
 
 def test_editor_sees_raci_violations_inline_and_cannot_save_them(run_page, tmp_path):
@@ -142,7 +143,7 @@ def test_editor_sees_raci_violations_inline_and_cannot_save_them(run_page, tmp_p
     # dropping the only Accountable from the matrix shows the violation inline and blocks saving
     at.text_input(key=f"rm_raci_people_{iid}").set_value("Ben").run()
     assert not at.exception, at.exception
-    assert any("Task 'Launch' has no Accountable (A)" in e.value for e in at.error)
+    assert any(md("Task 'Launch' has no Accountable (A)") in e.value for e in at.error)
     assert at.button(key=f"rm_raci_save_{iid}").disabled is True
     at.text_input(key=f"rm_raci_people_{iid}").set_value("Ana, Ben, Cy").run()
     at.button(key=f"rm_raci_save_{iid}").click().run()
