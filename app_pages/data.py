@@ -17,8 +17,8 @@ from pm_core.formatting import fmt_int
 from pm_core.ingest import (ImportRefused, after_import_future, delete_import, import_file, list_imports, preview_file,
                             rejects_csv_bytes, rejects_for, save_upload)
 from pm_core.settings import get_setting
-
 from pm_core.text import md
+
 _TIMING_LOG = os.environ.get("PILLARS_TIMING_LOG")  # a file to append timing marks to (e2e profiling); unset in use
 
 

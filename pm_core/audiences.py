@@ -25,6 +25,7 @@ from .charts import audiences as charts
 from .formatting import as_number, fmt_change, fmt_days, fmt_pct
 from .kpi_defs import KPI_BY_KEY
 from .periods import Period, PeriodError, month, parse_period, quarter_of
+from .text import clean_lines, clean_text
 from .store import Store, utcnow
 from .store import audiences_store as q
 
@@ -126,10 +127,16 @@ class AudienceDef(BaseModel):
             raise ValueError(f"audience must be one of {', '.join(AUDIENCE_IDS)}, got {v!r}")
         return v
 
+    @field_validator("name", "title", "concern")
+    @classmethod
+    def _text(cls, v: str, info) -> str:
+        limit = {"name": 60, "title": 160, "concern": 300}[info.field_name]
+        return clean_text(v, info.field_name, max_len=limit, required=True)
+
     @field_validator("cares_about")
     @classmethod
     def _words(cls, v: list[str]) -> list[str]:
-        return [w.strip() for w in v if w and w.strip()]
+        return clean_lines(v, "'what they look for' item")
 
     @field_validator("metrics", "charts")
     @classmethod
@@ -316,6 +323,11 @@ class Objection(BaseModel):
     objection: str = Field(min_length=1, max_length=400)
     answer: str = Field(min_length=1, max_length=1000)
 
+    @field_validator("objection", "answer")
+    @classmethod
+    def _text(cls, v: str, info) -> str:
+        return clean_text(v, info.field_name, max_len=400 if info.field_name == "objection" else 1000, required=True)
+
 
 class BattleCardIn(BaseModel):
     """What an editor writes on a battle card; proof points from data are added when it is shown."""
@@ -328,10 +340,15 @@ class BattleCardIn(BaseModel):
     objections: list[Objection] = Field(default_factory=list)
     experiment: str | None = None    # name of the A/B test whose result is a proof point
 
+    @field_validator("value_proposition", "for_whom", "differentiation")
+    @classmethod
+    def _text(cls, v: str, info) -> str:
+        return clean_text(v, info.field_name.replace("_", " "), max_len=400 if info.field_name == "for_whom" else 600)
+
     @field_validator("proof_notes")
     @classmethod
     def _notes(cls, v: list[str]) -> list[str]:
-        return [n.strip() for n in v if n and n.strip()]
+        return clean_lines(v, "proof point", max_len=600)
 
     @field_validator("experiment", mode="before")
     @classmethod
@@ -348,8 +365,8 @@ class DebriefNotesIn(BaseModel):
 
     @field_validator("went_well", "to_improve")
     @classmethod
-    def _lines(cls, v: list[str]) -> list[str]:
-        return [n.strip() for n in v if n and n.strip()]
+    def _lines(cls, v: list[str], info) -> list[str]:
+        return clean_lines(v, info.field_name.replace("_", " ") + " note", max_len=1000)
 
 
 def _validation_message(what: str, exc: ValidationError) -> str:

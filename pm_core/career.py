@@ -33,12 +33,19 @@ from .formatting import fmt_money
 from .settings import get_setting
 from .store import Store, new_id
 from .store import career_store as cs
+from .text import LONG_MAX, clean_text
+from .validators import finite_number, iso_currency
 
 ABSURD_PAY = 20_000_000
 # A yearly figure above 20M is absurd in dollars, pounds or euros but ordinary in yen or rupees,
 # so these currencies are not held to that limit.
 LOW_UNIT_CURRENCIES = ("ARS", "CLP", "COP", "HUF", "IDR", "INR", "IRR", "ISK", "JPY", "KHR", "KRW", "KZT", "LAK",
                        "LKR", "MMK", "MNT", "NGN", "PHP", "PKR", "PYG", "RUB", "THB", "TWD", "TZS", "UGX", "UZS", "VND")
+# The most a yearly pay figure typed here (band, reference point, offer) may be: 1e9 a year, 1e12 in
+# the low-unit currencies above (a billion rupiah is about 60,000 dollars). More is a typo (1e300 was
+# once accepted and drew an empty chart).
+MAX_PAY = 1e9
+MAX_PAY_LOW_UNIT = 1e12
 SIGN_ON_YEARS = 4
 GROUPINGS = ("ladder_level", "level", "title", "company", "location", "years")
 GROUPING_LABELS = {"ladder_level": "Ladder level", "level": "Company level", "title": "Title",
@@ -330,16 +337,41 @@ def _text(v: Any) -> str:
     return "" if v is None else str(v).strip()
 
 
+def _short(v: Any, n: int = 60) -> str:
+    """Return a value cut for naming a row in a message ('Ladder row 2 (Senior PM)')."""
+    t = _text(v)
+    return t if len(t) <= n else t[:n] + "…"
+
+
+def _field(r: dict, key: str, where: str, long: bool = False, empty: str | None = None) -> str:
+    """Return row[key] as clean text (pm_core.text.clean_text); CareerError naming the row and field otherwise.
+
+    With `empty` the field is required and that is the message for a blank one.
+    """
+    try:
+        return clean_text(r.get(key), key, max_len=LONG_MAX if long else 200, required=empty is not None,
+                          empty=f"{key} {empty}" if empty else None)
+    except ValueError as exc:
+        raise CareerError(f"{where}: {exc}") from None
+
+
+def _pay(v: float | None, currency: str, where: str, field: str) -> float | None:
+    """Return a yearly pay figure, refused (naming the field) when above MAX_PAY for its currency."""
+    if v is None:
+        return None
+    top = MAX_PAY_LOW_UNIT if currency in LOW_UNIT_CURRENCIES else MAX_PAY
+    if abs(v) > top:
+        raise CareerError(f"{where}: the {field} must be at most {top:,.0f} a year in {currency}, got {v:,.4g}")
+    return v
+
+
 def _num(v: Any, where: str, field: str) -> float | None:
     if v is None or (isinstance(v, str) and not v.strip()):
         return None
     try:
-        out = float(str(v).replace(",", "")) if isinstance(v, str) else float(v)
-    except (TypeError, ValueError):
-        raise CareerError(f"{where}: {field} must be a number, got {v!r}") from None
-    if math.isnan(out) or math.isinf(out):
-        return None
-    return out
+        return finite_number(v, field)
+    except ValueError as exc:
+        raise CareerError(f"{where}: {exc}") from None
 
 
 def _year(v: Any, where: str) -> int | None:
@@ -352,10 +384,10 @@ def _year(v: Any, where: str) -> int | None:
 
 
 def _currency(v: Any, where: str) -> str:
-    c = _text(v).upper()
-    if not re.fullmatch(r"[A-Z]{3}", c):
-        raise CareerError(f"{where}: currency must be a three-letter ISO code such as USD or GBP, got {v!r}")
-    return c
+    try:
+        return iso_currency(v)
+    except ValueError as exc:
+        raise CareerError(f"{where}: {exc}") from None
 
 
 def _truthy(v: Any) -> bool:
@@ -375,16 +407,14 @@ def validate_ladder(data: pd.DataFrame | list[dict]) -> list[dict]:
         raise CareerError("The ladder needs at least one level.")
     out, seen = [], set()
     for i, r in enumerate(rows, start=1):
-        where = f"Ladder row {i}" + (f" ({_text(r.get('name'))})" if _text(r.get("name")) else "")
+        where = f"Ladder row {i}" + (f" ({_short(r.get('name'))})" if _text(r.get("name")) else "")
         lid = _text(r.get("id")).lower()
         if not re.fullmatch(r"[a-z0-9][a-z0-9_]*", lid):
             raise CareerError(f"{where}: id must be lower-case letters, digits or '_' (e.g. 'senior_pm'), got {r.get('id')!r}")
         if lid in seen:
             raise CareerError(f"{where}: id {lid!r} is used twice")
         seen.add(lid)
-        name = _text(r.get("name"))
-        if not name:
-            raise CareerError(f"{where}: name cannot be empty")
+        name = _field(r, "name", where, empty="cannot be empty")
         rank = _num(r.get("rank"), where, "rank")
         if rank is None or not float(rank).is_integer():
             raise CareerError(f"{where}: rank must be a whole number (1 = most junior)")
@@ -397,12 +427,17 @@ def validate_ladder(data: pd.DataFrame | list[dict]) -> list[dict]:
             raise CareerError(f"{where}: band_high {high:,.0f} must be above band_low {low:,.0f}")
         if low is not None and high is None and not opened:
             raise CareerError(f"{where}: the band has no band_high; give one, or tick 'open' if the band has no upper bound")
-        out.append(dict(id=lid, rank=int(rank), name=name, scope=_text(r.get("scope")), focus=_text(r.get("focus")),
-                        skills=_text(r.get("skills")), responsibilities=_text(r.get("responsibilities")),
-                        impact_startup=_text(r.get("impact_startup")), impact_scale=_text(r.get("impact_scale")),
+        ccy = _currency(r.get("currency") or "USD", where)
+        _pay(low, ccy, where, "band_low")
+        _pay(high, ccy, where, "band_high")
+        out.append(dict(id=lid, rank=int(rank), name=name, scope=_field(r, "scope", where, True),
+                        focus=_field(r, "focus", where, True), skills=_field(r, "skills", where, True),
+                        responsibilities=_field(r, "responsibilities", where, True),
+                        impact_startup=_field(r, "impact_startup", where, True),
+                        impact_scale=_field(r, "impact_scale", where, True),
                         band_low=low, band_high=high, band_open=opened,
-                        currency=_currency(r.get("currency") or "USD", where), source=_text(r.get("source")),
-                        year=_year(r.get("year"), where), note=_text(r.get("note"))))
+                        currency=ccy, source=_field(r, "source", where),
+                        year=_year(r.get("year"), where), note=_field(r, "note", where, True)))
     ranks = [r["rank"] for r in out]
     if len(set(ranks)) != len(ranks):
         raise CareerError("Two ladder levels share a rank; give each level its own rank (1 = most junior).")
@@ -436,18 +471,17 @@ def validate_level_map(data: pd.DataFrame | list[dict], known_levels: list[str])
         company, level, target = _text(r.get("company")), _text(r.get("company_level")), _text(r.get("ladder_level")).lower()
         if not (company or level or target):
             continue  # an empty row added in the editor and left blank
-        where = f"Level map row {i} ({company or '?'} {level or '?'})"
-        if not company:
-            raise CareerError(f"{where}: company cannot be empty (use '*' for any company)")
-        if not level:
-            raise CareerError(f"{where}: company_level cannot be empty")
+        where = f"Level map row {i} ({_short(company) or '?'} {_short(level) or '?'})"
+        company = _field(r, "company", where, empty="cannot be empty (use '*' for any company)")
+        level = _field(r, "company_level", where, empty="cannot be empty")
         if target not in known_levels:
             raise CareerError(f"{where}: ladder_level {target!r} is not on the ladder; use one of {', '.join(known_levels)}")
         key = (company.lower(), level.lower())
         if key in seen:
             raise CareerError(f"{where}: {company} {level} is mapped twice")
         seen.add(key)
-        out.append(dict(company=company, company_level=level, ladder_level=target, note=_text(r.get("note")) or None))
+        out.append(dict(company=company, company_level=level, ladder_level=target,
+                        note=_field(r, "note", where, True) or None))
     return out
 
 
@@ -474,9 +508,8 @@ def validate_reference_points(data: pd.DataFrame | list[dict], known_levels: lis
         label = _text(r.get("label"))
         if not label and r.get("amount") is None:
             continue
-        where = f"Reference point row {i}" + (f" ({label})" if label else "")
-        if not label:
-            raise CareerError(f"{where}: label cannot be empty")
+        where = f"Reference point row {i}" + (f" ({_short(label)})" if label else "")
+        label = _field(r, "label", where, empty="cannot be empty")
         rid = _text(r.get("id")) or new_id("ref_")
         if rid in seen:
             raise CareerError(f"{where}: id {rid!r} is used twice")
@@ -484,19 +517,19 @@ def validate_reference_points(data: pd.DataFrame | list[dict], known_levels: lis
         amount = _num(r.get("amount"), where, "amount")
         if amount is None or amount <= 0:
             raise CareerError(f"{where}: amount must be a positive number")
-        source = _text(r.get("source"))
-        if not source:
-            raise CareerError(f"{where}: source cannot be empty; say where the figure comes from")
+        ccy = _currency(r.get("currency"), where)
+        _pay(amount, ccy, where, "amount")
+        source = _field(r, "source", where, empty="cannot be empty; say where the figure comes from")
         qualifier = _text(r.get("qualifier")).lower() or "exact"
         if qualifier not in QUALIFIERS:
             raise CareerError(f"{where}: qualifier must be one of {', '.join(QUALIFIERS)}, got {qualifier!r}")
         lvl = _text(r.get("ladder_level")).lower() or None
         if lvl is not None and lvl not in known_levels:
             raise CareerError(f"{where}: ladder_level {lvl!r} is not on the ladder; leave it empty or use one of {', '.join(known_levels)}")
-        out.append(dict(id=rid, label=label, company=_text(r.get("company")) or None, ladder_level=lvl, amount=amount,
-                        currency=_currency(r.get("currency"), where), qualifier=qualifier,
-                        comp=_text(r.get("comp")) or None, source=source, year=_year(r.get("year"), where),
-                        note=_text(r.get("note")) or None))
+        out.append(dict(id=rid, label=label, company=_field(r, "company", where) or None, ladder_level=lvl, amount=amount,
+                        currency=ccy, qualifier=qualifier,
+                        comp=_field(r, "comp", where) or None, source=source, year=_year(r.get("year"), where),
+                        note=_field(r, "note", where, True) or None))
     return out
 
 
@@ -580,7 +613,7 @@ def _rates_dict(rates: Any) -> dict[str, float]:
     out = {}
     for code, rate in items:
         r = float(rate)
-        if not r > 0:
+        if not (r > 0 and math.isfinite(r)):
             raise CareerError(f"The rate for {code} must be a positive number, got {rate!r}")
         out[_currency(code, "Conversion rate")] = r
     return out
@@ -724,11 +757,16 @@ def compare_offers(store: Store, offers: list[OfferIn | dict], currency: str = "
     out = []
     for i, raw in enumerate(offers, start=1):
         o = raw if isinstance(raw, OfferIn) else OfferIn(**raw)
-        name = o.label or f"Package {i}"
-        for field in ("base", "stock", "bonus", "sign_on"):
-            if getattr(o, field) < 0:
-                raise CareerError(f"{name}: {field.replace('_', '-')} cannot be negative")
+        try:
+            name = clean_text(o.label, "label") or f"Package {i}"
+        except ValueError as exc:
+            raise CareerError(f"Package {i}: {exc}") from None
         ccy = _currency(o.currency or cur_code, name)
+        for field in ("base", "stock", "bonus", "sign_on"):
+            v = _num(getattr(o, field), name, field.replace("_", "-"))
+            if v is not None and v < 0:
+                raise CareerError(f"{name}: {field.replace('_', '-')} cannot be negative")
+            _pay(v, ccy, name, field.replace("_", "-"))
         sign_on_year = o.sign_on / SIGN_ON_YEARS
         total = o.base + o.stock + o.bonus + sign_on_year
         notes_band, notes_team, notes_next = "", "", ""

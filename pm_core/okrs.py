@@ -44,6 +44,8 @@ from .kpi_defs import KPI_BY_KEY, PILLARS
 from .periods import Period, PeriodError, custom, parse_period
 from .store import Store, new_id, utcnow
 from .store import okrs_store as db
+from .text import LONG_MAX, clean_text
+from .validators import finite_number
 
 KrType = Literal["increase_to", "decrease_to", "stay_above", "stay_below", "milestone"]
 KR_TYPES: tuple[str, ...] = ("increase_to", "decrease_to", "stay_above", "stay_below", "milestone")
@@ -62,6 +64,28 @@ SWEET_SPOT = (0.6, 0.7)
 
 _LINK_RE = re.compile(r"^(?:kpi:(?P<kpi>[a-z_]+)|events:(?P<event>[^:]+):(?P<days>\d+)d)$")
 _SEG_KEY_RE = re.compile(r"^[A-Za-z0-9_.\- ]{1,64}$")
+COMMENT_MAX = 2000
+# The values a key result (baseline, target, check-in) may take, by unit. A percentage is a fraction
+# (0.25 = 25%): -1000%..1000% covers any real change; beyond that it is a typo (1e15 was once stored).
+# NPS runs from -100 to 100; every other unit is held to a trillion, above any count or amount a KR tracks.
+VALUE_LIMIT = 1e12
+UNIT_RANGES = {"fraction": (-10.0, 10.0), "nps": (-100.0, 100.0), "done": (0.0, 1.0)}
+
+
+def value_range(unit: str) -> tuple[float, float]:
+    """Return the (lowest, highest) value a key result in `unit` may hold."""
+    return UNIT_RANGES.get(unit, (-VALUE_LIMIT, VALUE_LIMIT))
+
+
+def _check_value(v: float, unit: str, what: str) -> float:
+    lo, hi = value_range(unit)
+    v = finite_number(v, what)
+    if not lo <= v <= hi:
+        if unit == "fraction":
+            raise ValueError(f"the {what} of a percentage key result must be between -1000% and 1000% "
+                             f"(as a fraction, -10 to 10; 0.25 = 25%), got {v:g}")
+        raise ValueError(f"the {what} of a key result in {unit} must be between {lo:,g} and {hi:,g}, got {v:g}")
+    return v
 
 
 class OkrInputError(ValueError):
@@ -142,15 +166,22 @@ class ObjectiveIn(BaseModel):
     @field_validator("title")
     @classmethod
     def _title(cls, v: str) -> str:
-        if not v:
-            raise ValueError("give the objective a title")
-        if len(v) > 200:
-            raise ValueError(f"keep the title under 200 characters (it has {len(v)})")
-        return v
+        return clean_text(v, "title", required=True, empty="give the objective a title")
+
+    @field_validator("owner")
+    @classmethod
+    def _owner(cls, v: str) -> str:
+        return clean_text(v, "owner")
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, v: str) -> str:
+        return clean_text(v, "description", max_len=LONG_MAX)
 
     @field_validator("period")
     @classmethod
     def _period(cls, v: str) -> str:
+        v = clean_text(v, "period")
         if not v or v.lower() == "all":
             raise ValueError("choose a period such as 2026-Q3 (a quarter), 2026-07 (a month) or a custom range")
         return v
@@ -200,11 +231,12 @@ class KeyResultIn(BaseModel):
     @field_validator("title")
     @classmethod
     def _title(cls, v: str) -> str:
-        if not v:
-            raise ValueError("give the key result a title")
-        if len(v) > 200:
-            raise ValueError(f"keep the title under 200 characters (it has {len(v)})")
-        return v
+        return clean_text(v, "title", required=True, empty="give the key result a title")
+
+    @field_validator("owner")
+    @classmethod
+    def _owner(cls, v: str) -> str:
+        return clean_text(v, "owner")
 
     @field_validator("kr_type")
     @classmethod
@@ -215,16 +247,14 @@ class KeyResultIn(BaseModel):
 
     @field_validator("baseline", "target")
     @classmethod
-    def _finite(cls, v: float) -> float:
-        if not math.isfinite(v):
-            raise ValueError("must be a finite number")
-        return v
+    def _finite(cls, v: float, info) -> float:
+        return finite_number(v, info.field_name, lo=-VALUE_LIMIT, hi=VALUE_LIMIT)
 
     @field_validator("weight")
     @classmethod
     def _weight(cls, v: float) -> float:
-        if not math.isfinite(v) or v <= 0:
-            raise ValueError(f"weight must be a positive number (e.g. 1); got {v:g}")
+        if not math.isfinite(v) or v <= 0 or v > 1000:
+            raise ValueError(f"weight must be a positive number up to 1,000 (e.g. 1); got {v:g}")
         return v
 
     @field_validator("kpi")
@@ -239,7 +269,7 @@ class KeyResultIn(BaseModel):
     @field_validator("event_name")
     @classmethod
     def _event(cls, v: str | None) -> str | None:
-        return v or None
+        return clean_text(v, "event name") or None
 
     @field_validator("segment")
     @classmethod
@@ -274,6 +304,8 @@ class KeyResultIn(BaseModel):
             raise ValueError(_direction_msg("decrease to", self.baseline, self.target, "below", "increase to"))
         if not self.unit:
             self.unit = KPI_BY_KEY[self.kpi].unit if self.kpi else ("count" if self.event_name else "number")
+        for what in ("baseline", "target"):
+            _check_value(getattr(self, what), self.unit, what)
         return self
 
 
@@ -295,9 +327,7 @@ class CheckinIn(BaseModel):
     @field_validator("value")
     @classmethod
     def _finite(cls, v: float) -> float:
-        if not math.isfinite(v):
-            raise ValueError("value must be a finite number")
-        return v
+        return finite_number(v, "value")  # the range depends on the KR's unit: _check_checkin
 
     @field_validator("confidence", mode="before")
     @classmethod
@@ -315,9 +345,7 @@ class CheckinIn(BaseModel):
     @field_validator("comment")
     @classmethod
     def _comment(cls, v: str | None) -> str | None:
-        if v and len(v) > 2000:
-            raise ValueError(f"keep the comment under 2,000 characters (it has {len(v)})")
-        return v or None
+        return clean_text(v, "comment", max_len=COMMENT_MAX) or None
 
 
 # -- views -------------------------------------------------------------------------------------
@@ -478,11 +506,12 @@ def resolve_period(store: Store, label: str) -> Period:
 def create_period(store: Store, actor: Actor, label: str, start: dt.date, end_inclusive: dt.date) -> str:
     """Create a custom OKR period and return its label; refuses reversed dates, a taken label or a standard label."""
     require_editor(actor)
-    label = (label or "").strip()
     errors = {}
-    if not label:
-        errors["label"] = "give the period a name, e.g. 'H2 2026 launch'"
-    else:
+    try:
+        label = clean_text(label, "period name", required=True, empty="give the period a name, e.g. 'H2 2026 launch'")
+    except ValueError as exc:
+        errors["label"], label = str(exc), ""
+    if label:
         try:
             parse_period(label)
             errors["label"] = f"{label!r} already names a standard period; choose another name"
@@ -1009,6 +1038,10 @@ def _check_checkin(store: Store, kr: dict, ci: CheckinIn, today: dt.date) -> tup
         raise OkrInputError({"as_of": f"{as_of} is outside the period {per.label} ({per.start} – {last})"})
     if kr["kr_type"] == "milestone" and ci.value not in (0, 1):
         raise OkrInputError({"value": "a milestone check-in is 1 (done) or 0 (not done)"})
+    try:
+        _check_value(ci.value, kr.get("unit") or "number", "value")
+    except ValueError as exc:
+        raise OkrInputError({"value": str(exc)}) from None
     return ci, as_of
 
 

@@ -7,6 +7,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from .text import clean_text
+
 ROLES = ("R", "A", "C", "I", "A/R")
 ROLE_HELP = {"R": "Responsible (does the work)", "A": "Accountable (owns the outcome; exactly one per task)",
              "C": "Consulted", "I": "Informed", "A/R": "Accountable and Responsible"}
@@ -94,8 +96,12 @@ def validate_raci(rows: Iterable[dict]) -> list[dict]:
     problems: list[dict] = []
     by_task: dict[str, list[tuple[str, str]]] = {}
     for r in rows:
-        task = str(r.get("task") or "").strip()
-        person = str(r.get("person") or "").strip()
+        try:  # a name of invisible characters is blank; bidi controls and over-long names are refused
+            task = clean_text(r.get("task") or "", "task name")
+            person = clean_text(r.get("person") or "", "person's name")
+        except ValueError as exc:
+            problems.append({"task": str(r.get("task") or "")[:60], "message": f"A RACI row: {exc}"})
+            continue
         by_task.setdefault(task, [])
         if not task:
             problems.append({"task": "", "message": "a RACI row has no task name"})

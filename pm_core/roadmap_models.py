@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .kpi_defs import PILLARS
+from .text import LONG_MAX, clean_text
+from .validators import finite_number
 
 STATUSES = ("idea", "discovery", "planned", "in_progress", "launched", "measured")
 STATUS_LABELS = {"idea": "Idea", "discovery": "Discovery", "planned": "Planned", "in_progress": "In progress",
@@ -36,20 +38,25 @@ class UserStory(BaseModel):
 
     @field_validator("as_a", "i_want", "so_that")
     @classmethod
-    def _not_blank(cls, v: str) -> str:
-        if not v or not v.strip():
-            raise ValueError("every part of a user story (as a / I want / so that) is needed")
-        return v.strip()
+    def _not_blank(cls, v: str, info) -> str:
+        return clean_text(v, info.field_name.replace("_", " "), max_len=1000, required=True,
+                          empty="every part of a user story (as a / I want / so that) is needed")
 
 
 class Milestone(BaseModel):
     date: dt.date
     label: str = Field(min_length=1)
 
+    @field_validator("label")
+    @classmethod
+    def _label(cls, v: str) -> str:
+        return clean_text(v, "milestone label", required=True)
+
 
 def _range(name: str, v: float | None, lo: float, hi: float, lo_open: bool = False) -> float | None:
     if v is None:
         return None
+    v = finite_number(v, name)
     bad = (v <= lo if lo_open else v < lo) or v > hi
     if bad:
         left = "(" if lo_open else "["
@@ -99,6 +106,21 @@ class InitiativeIn(_InitiativeDetails):
     @classmethod
     def _blank_is_none(cls, v: Any) -> Any:
         return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str) -> str:
+        return clean_text(v, "title", required=True)
+
+    @field_validator("team", "jira_epic", "jira_label")
+    @classmethod
+    def _short_text(cls, v: str | None, info) -> str | None:
+        return clean_text(v, info.field_name.replace("_", " ")) or None
+
+    @field_validator("problem", "hypothesis", "solution", "out_of_scope")
+    @classmethod
+    def _long_text(cls, v: str, info) -> str:
+        return clean_text(v, info.field_name.replace("_", " "), max_len=LONG_MAX)
 
     @field_validator("pillar")
     @classmethod

@@ -109,6 +109,10 @@ def clean_text(value: Any, what: str, *, max_len: int = SHORT_MAX, required: boo
     for a value left blank; one made of invisible characters says so). None -> ''.
     """
     raw = "" if value is None else str(value)
+    bidi = sorted({f"U+{ord(c):04X}" for c in raw if c in BIDI_CONTROLS})
+    if bidi:  # checked before stripping: a control at either end is refused too, not silently dropped
+        raise ValueError(f"the {what} contains bidirectional control characters ({', '.join(bidi)}) that make it "
+                         "display in another order than it is written; remove them")
     text = _strip_invisible(raw)
     if not text:
         if required:
@@ -117,10 +121,6 @@ def clean_text(value: Any, what: str, *, max_len: int = SHORT_MAX, required: boo
                                  f"type a visible {what}")
             raise ValueError(empty or f"the {what} cannot be empty")
         return ""
-    bidi = sorted({f"U+{ord(c):04X}" for c in text if c in BIDI_CONTROLS})
-    if bidi:
-        raise ValueError(f"the {what} contains bidirectional control characters ({', '.join(bidi)}) that make it "
-                         "display in another order than it is written; remove them")
     controls = sorted({f"U+{ord(c):04X}" for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r"})
     if controls:
         raise ValueError(f"the {what} contains control characters ({', '.join(controls)}); remove them")

@@ -348,3 +348,36 @@ def test_demo_battle_cards_and_debrief_carry_the_seeded_words(demo_store):
     deb = next(s for s in e.sections if s.title == "Debrief: Verified WiFi filter")
     titles = [i.title for i in deb.items if i.kind == "bullets"]
     assert "What went well" in titles and any(t.startswith("What shipped") for t in titles)
+
+
+# -- values that must be refused (issue 17, item 6) -------------------------------------------------
+@pytest.mark.parametrize("field, value, words", [
+    ("name", "\u200b\u200d", "name: the name holds only invisible characters"),
+    ("title", "What \u202eshipped?", "title: the title contains bidirectional control characters (U+202E)"),
+    ("concern", "\ufeff", "concern: the concern holds only invisible characters"),
+    ("cares_about", ["OKRs", "Ro\u2066admap"], "cares_about: line 2: the 'what they look for' item contains bidirectional"),
+])
+def test_audience_text_refused_by_field(store, editor, field, value, words):
+    data = A.get_audience(store, "executives").model_dump()
+    data[field] = value
+    with pytest.raises(A.AudienceError) as exc:
+        A.save_audience(store, editor, data)
+    assert words in str(exc.value)
+
+
+@pytest.mark.parametrize("card, words", [
+    ({"value_proposition": "Work \u202eanywhere"}, "value_proposition: the value proposition contains bidirectional"),
+    ({"proof_notes": ["7 of 10", "\u2067x"]}, "proof_notes: line 2: the proof point contains bidirectional"),
+    ({"objections": [{"objection": "\u200b", "answer": "We re-test"}]}, "objection holds only invisible characters"),
+])
+def test_battle_card_text_refused_by_field(tmp_path, editor, card, words):
+    s = open_store(tmp_path / "w.duckdb")
+    try:
+        ids = build_workspace(s)["initiatives"]
+        with pytest.raises(A.AudienceError) as exc:
+            A.save_battle_card(s, editor, ids["wifi"], card)
+        assert words in str(exc.value)
+        with pytest.raises(A.AudienceError, match="went_well: line 1: the went well note contains bidirectional"):
+            A.save_debrief_notes(s, editor, ids["wifi"], {"went_well": ["\u202dfast"]})
+    finally:
+        s.close()

@@ -482,3 +482,66 @@ def test_demo_percentiles_match_numpy(demo_store):
         assert all(pd.isna(g[c]) for c in ("p10", "p50", "p90", "base"))
     kinds = {i["kind"] for i in career.salary_issues(demo_store)}
     assert {"unmapped_level", "duplicate"} <= kinds  # the demo file's planted oddities
+
+
+# -- values that must be refused (issue 17, item 6) -------------------------------------------------
+def _point(**kw):
+    return {"label": "Meta L4", "amount": 280_000, "currency": "USD", "qualifier": "about", "source": "Levels.fyi",
+            "year": 2024, **kw}
+
+
+@pytest.mark.parametrize("point, message", [
+    (_point(currency="dollars"), "currency must be an ISO 4217 currency code such as USD, EUR or GBP, got 'dollars'"),
+    (_point(currency="ABC"), "ISO 4217"),
+    (_point(currency="XXX"), "ISO 4217"),
+    (_point(amount=1e300), "the amount must be at most 1,000,000,000 a year in USD"),
+    (_point(amount=float("inf")), "the amount must be a finite number"),
+    (_point(amount="nan"), "the amount must be a finite number"),
+    (_point(label="\u200b\u200b"), "label holds only invisible characters"),
+    (_point(label="Meta \u202eL4"), "label contains bidirectional control characters (U+202E)"),
+    (_point(source="s" * 10_000), "keep the source under 200 characters"),
+])
+def test_reference_point_values_refused(point, message):
+    with pytest.raises(CareerError, match="Reference point row 1") as exc:
+        career.validate_reference_points([point], ["pm"])
+    assert message in str(exc.value)
+
+
+def test_low_unit_currencies_get_a_higher_pay_ceiling():
+    assert career.validate_reference_points([_point(currency="IDR", amount=1.5e9)], ["pm"])[0]["amount"] == 1.5e9
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"currency": "Bitcoin"}, "ISO 4217"),
+    ({"band_low": 1e300, "band_high": None, "band_open": True}, "band_low must be at most 1,000,000,000"),
+    ({"band_high": float("inf")}, "band_high must be a finite number"),
+    ({"name": "\ufeff"}, "name holds only invisible characters"),
+    ({"name": "Senior \u2067PM"}, "name contains bidirectional control characters (U+2067)"),
+    ({"scope": "x" * 20_001}, "keep the scope under 20,000 characters"),
+])
+def test_ladder_values_refused(change, message):
+    levels = [lv.model_dump() for lv in career.default_ladder()]
+    levels[1].update(change)
+    with pytest.raises(CareerError, match="Ladder row 2") as exc:
+        career.validate_ladder(levels)
+    assert message in str(exc.value)
+
+
+@pytest.mark.parametrize("offer, currency, message", [
+    ({"base": 1e300}, "USD", "base must be at most 1,000,000,000"),
+    ({"base": float("nan")}, "USD", "base must be a finite number"),
+    ({"bonus": float("inf")}, "USD", "bonus must be a finite number"),
+    ({"base": 100_000, "currency": "usdollars"}, "USD", "ISO 4217"),
+    ({"base": 100_000}, "ZZZ", "ISO 4217"),
+    ({"base": 100_000, "label": "Offer \u202e"}, "USD", "label contains bidirectional control characters"),
+])
+def test_offer_values_refused(store, offer, currency, message):
+    with pytest.raises(CareerError) as exc:
+        career.compare_offers(store, [OfferIn(**offer)], currency=currency)
+    assert message in str(exc.value)
+
+
+@pytest.mark.parametrize("rate", [float("inf"), float("nan"), 0, -1])
+def test_conversion_rates_must_be_positive_and_finite(store, rate):
+    with pytest.raises(CareerError, match="The rate for GBP must be a positive number"):
+        career.compare_offers(store, [OfferIn(base=100_000)], currency="USD", rates={"GBP": rate})

@@ -160,3 +160,10 @@ def test_sample_size_known_value_and_bad_input():
     for bad in [(0, 0.01), (0.5, 0), (0.95, 0.1), (1.2, 0.01)]:
         with pytest.raises(ExperimentError):
             ex.sample_size(*bad)
+
+
+@pytest.mark.parametrize("args", [(float("nan"), 0.01), (0.1, float("nan")), (float("inf"), 0.01), (0.1, float("inf")),
+                                  (0.1, 0.01, float("nan"), 0.8), (0.1, 0.01, 0.05, float("inf"))])
+def test_sample_size_refuses_nan_and_infinity(args):
+    with pytest.raises(ExperimentError):
+        ex.sample_size(*args)

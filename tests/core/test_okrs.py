@@ -375,3 +375,63 @@ def test_cli_json_and_checkin(tmp_path, editor, capsys):
     assert main(["--db", str(db), "okrs", "checkin", kid, "180", "--confidence", "12"]) == 2
     assert "confidence" in capsys.readouterr().err
     assert main(["--db", str(db), "okrs", "--period", "2026-Q7", "--json"]) == 2
+
+
+# -- values that must be refused (issue 17, item 6) -------------------------------------------------
+@pytest.mark.parametrize("field, value, message", [
+    ("title", "\u200b\u200c\u200d", "title holds only invisible characters"),
+    ("title", "\ufeff\u2060 ", "title holds only invisible characters"),
+    ("title", "Grow \u202eyenom", "title contains bidirectional control characters (U+202E)"),
+    ("owner", "\u2066admin\u2069", "owner contains bidirectional control characters (U+2066, U+2069)"),
+    ("title", "x" * 201, "keep the title under 200 characters (it has 201)"),
+    ("owner", "o" * 10_000, "keep the owner under 200 characters"),
+    ("description", "d" * 20_001, "keep the description under 20,000 characters"),
+])
+def test_objective_text_refused_naming_the_field(store, editor, field, value, message):
+    data = {"title": "Grow", "period": Q3, field: value}
+    with pytest.raises(OkrInputError) as exc:
+        okrs.create_objective(store, editor, data)
+    assert message in exc.value.errors[field]
+
+
+def test_key_result_title_of_invisible_characters_is_empty(store, editor):
+    oid = okrs.create_objective(store, editor, {"title": "Grow", "period": Q3})
+    with pytest.raises(OkrInputError) as exc:
+        okrs.create_key_result(store, editor, {"objective_id": oid, "title": "\u200b", "baseline": 0, "target": 1})
+    assert "invisible" in exc.value.errors["title"]
+
+
+@pytest.mark.parametrize("label, message", [
+    ("p" * 10_000, "keep the period name under 200 characters (it has 10,000)"),
+    ("\u200b\u200b", "period name holds only invisible characters"),
+    ("Launch \u202e", "period name contains bidirectional control characters"),
+])
+def test_custom_period_name_refused(store, editor, label, message):
+    with pytest.raises(OkrInputError) as exc:
+        okrs.create_period(store, editor, label, D(2026, 7, 1), D(2026, 8, 31))
+    assert message in exc.value.errors["label"]
+
+
+@pytest.mark.parametrize("value", [1e15, -1e15, 10.5, float("nan"), float("inf"), float("-inf")])
+def test_checkin_out_of_range_on_a_percentage_kr_is_refused(store, editor, value):
+    oid = okrs.create_objective(store, editor, {"title": "Grow", "period": Q3})
+    kr = okrs.create_key_result(store, editor, {"objective_id": oid, "title": "Retention to 30%", "baseline": 0.2,
+                                                "target": 0.3, "unit": "fraction"})
+    with pytest.raises(OkrInputError) as exc:
+        okrs.add_checkin(store, editor, kr, value, as_of=D(2026, 7, 15))
+    assert "value" in exc.value.errors and ("finite" in exc.value.errors["value"] or "1000%" in exc.value.errors["value"])
+    assert okrs.get_checkins(store, kr) == []
+    okrs.add_checkin(store, editor, kr, 9.5, as_of=D(2026, 7, 15))  # 950%: odd, but plausible
+    with pytest.raises(OkrInputError) as exc:
+        okrs.edit_checkin(store, editor, okrs.get_checkins(store, kr)[0].id, value, as_of=D(2026, 7, 15))
+    assert "value" in exc.value.errors
+
+
+@pytest.mark.parametrize("field, value, unit", [("baseline", float("nan"), "number"), ("target", float("inf"), "number"),
+                                                ("target", 1e15, "fraction"), ("target", 1e13, "count")])
+def test_key_result_numbers_must_be_finite_and_plausible(store, editor, field, value, unit):
+    oid = okrs.create_objective(store, editor, {"title": "Grow", "period": Q3})
+    data = {"objective_id": oid, "title": "KR", "baseline": 0, "target": 1, "unit": unit, field: value}
+    with pytest.raises(OkrInputError) as exc:
+        okrs.create_key_result(store, editor, data)
+    assert field in str(exc.value)

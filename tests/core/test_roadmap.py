@@ -390,3 +390,29 @@ def test_done_when_scenario_on_demo(demo_store, editor):
         rm.set_raci(demo_store, editor, new, bad)
     rm.set_raci(demo_store, editor, new, [bad[0], {**bad[1], "role": "R"}])
     assert rm.check_raci(rm.get_raci(demo_store, new)) == []
+
+
+# -- values that must be refused (issue 17, item 6) -------------------------------------------------
+@pytest.mark.parametrize("field, value, words", [
+    ("title", "\u200b\u2060", "title: the title holds only invisible characters"),
+    ("title", "Wi\u202eFi", "title: the title contains bidirectional control characters (U+202E)"),
+    ("team", "\u2068Search\u2069", "team: the team contains bidirectional control characters"),
+    ("team", "t" * 10_000, "team: keep the team under 200 characters"),
+    ("problem", "p" * 20_001, "problem: keep the problem under 20,000 characters"),
+    ("reach", float("nan"), "reach: the reach (users per quarter) must be a finite number"),
+    ("cost", float("inf"), "cost: the cost must be a finite number"),
+    ("ice_ease", float("nan"), "ice_ease: the ICE ease must be a finite number"),
+    ("user_stories", [{"as_a": "\u200b", "i_want": "x", "so_that": "y"}], "as a holds only invisible characters"),
+])
+def test_unusable_initiative_text_and_numbers_are_refused_by_name(store, editor, field, value, words):
+    with pytest.raises(RoadmapError) as exc:
+        rm.create_initiative(store, editor, _ini(**{field: value}))
+    assert words in str(exc.value)
+    assert _count(store, "initiatives") == 0
+
+
+def test_raci_names_with_bidi_controls_or_only_invisible_characters_are_refused():
+    problems = validate_raci([{"task": "Ship \u202e", "person": "Ana", "role": "A/R"},
+                              {"task": "\u200b", "person": "Ana", "role": "A/R"}])
+    assert "task name contains bidirectional control characters" in problems[0]["message"]
+    assert problems[1]["message"] == "a RACI row has no task name"
