@@ -121,7 +121,9 @@ class Store:
             try:
                 yield cur
                 now = utcnow()
-                cur.execute("UPDATE data_versions SET n = n + 1, changed_at = ? WHERE list_contains(?, area)", [now, bumped])
+                # an upsert, so an area declared after the file was made needs no migration of its own
+                cur.execute("INSERT INTO data_versions SELECT unnest(?::VARCHAR[]), 1, ? ON CONFLICT (area) "
+                            "DO UPDATE SET n = data_versions.n + 1, changed_at = excluded.changed_at", [bumped, now])
                 cur.execute("UPDATE data_version SET n = n + 1, changed_at = ?", [now])
                 cur.execute("COMMIT")
                 self.commits += 1

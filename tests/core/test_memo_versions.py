@@ -223,3 +223,16 @@ def test_a_schema_2_file_gains_per_area_versions(tmp_path):
         assert _versions(s)["roadmap"] == 1 and s.data_version() == 2
     finally:
         s.close()
+
+
+def test_an_area_declared_later_gets_its_version_on_first_write(store, monkeypatch):
+    monkeypatch.setitem(areas.AREA_TABLES, "later", ("later_table",))
+    monkeypatch.setattr(areas, "AREAS", tuple(sorted(areas.AREA_TABLES)))
+    assert store.data_versions(("later",)) == (0,)  # no row yet: version 0
+    ran = []
+    store.memo("later probe", lambda: ran.append(1), ("later",))
+    with store.transaction("later"):
+        pass
+    assert store.data_versions(("later",)) == (1,)
+    store.memo("later probe", lambda: ran.append(1), ("later",))
+    assert len(ran) == 2  # the write to the new area was seen
