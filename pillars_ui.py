@@ -163,28 +163,33 @@ def _cached(key: str, _module: str, _name: str, _args: tuple, _kwargs: tuple) ->
     return fn(get_store(), *_args, **dict(_kwargs))
 
 
-def _area_versions(store: Store) -> dict[str, int]:
-    """Return every data area's version, read once per script run (and again after a write through this store).
+def _store_and_versions() -> tuple[Store, dict[str, int]]:
+    """Return the store and every data area's version, looked up once per script run (versions again
+    after a write through the store).
 
-    A page asks for ~10 cached results; one query each cost 0.4 ms plus a cursor. A write by another
-    session in this process moves store.commits, so the next call reads the versions again.
+    A page asks for ~10 cached results; each get_store() resolved the workspace path (file-system
+    calls) and each versions query cost 0.4 ms and a cursor. A write by another session in this
+    process moves store.commits, so the next call reads the versions again.
     """
     ctx = get_script_run_ctx()
     seen = getattr(ctx, "_pillars_versions", None) if ctx is not None else None
-    if seen is not None and seen[0] is ctx.cursors and seen[1] == store.commits:  # cursors: new each run
-        return seen[2]
+    if seen is not None and seen[0] is ctx.cursors:  # ctx.cursors is a new dict on every run
+        store = seen[1]
+        if seen[2] == store.commits:
+            return store, seen[3]
+    else:
+        store = get_store()
     commits = store.commits
     versions = dict(zip(AREAS, store.data_versions()))
     if ctx is not None:
-        ctx._pillars_versions = (ctx.cursors, commits, versions)
-    return versions
+        ctx._pillars_versions = (ctx.cursors, store, commits, versions)
+    return store, versions
 
 
 def cached(fn: Callable, *args, **kwargs) -> Any:
     """Call fn(store, *args, **kwargs) through a cache keyed on the (small) arguments and the versions
     of the data areas fn reads (pm_core.store.areas.READS): a write elsewhere leaves the result cached."""
-    store = get_store()
-    now = _area_versions(store)
+    _, now = _store_and_versions()
     versions = tuple(now[a] for a in reads(fn))
     call = (fn.__module__, fn.__name__, tuple(args), tuple(sorted(kwargs.items())))
     try:
