@@ -23,7 +23,8 @@ the save until the page has rerun after it. After the run the workspace is reope
 comment is looked up: a check-in that is not stored is a lost write. The trivial app gets the
 same viewers and loads (it has no forms, so no editors).
 Errors: a page whose run raised (an exception element), a page-not-found, a timeout or a dropped
-connection.
+connection. Each server's CPU time during the run (user + system, from /proc) is printed per page
+(for Pillars per page or check-in): with 2 cores and one GIL, it is what concurrent viewers queue for.
 """
 from __future__ import annotations
 
@@ -89,6 +90,11 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"streamlit did not answer /_stcore/health; see {log}")
+
+    def cpu_seconds(self) -> float:
+        """Return the server process's user + system CPU seconds so far (Linux /proc)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -170,6 +176,7 @@ class Result:
     errors: list = field(default_factory=list)
     saves: list = field(default_factory=list)   # editors' check-in seconds
     comments: list = field(default_factory=list)
+    cpu: float = 0.0  # server CPU seconds during the run
 
 
 async def viewer(url: str, rounds: int, res: Result, start: asyncio.Event, single_page: bool) -> None:
@@ -314,7 +321,9 @@ def main() -> None:
             base = Server(trivial, {}, tmp / f"trivial-{n}.log", headers)
             try:
                 asyncio.run(warm(base.ws, True))
+                cpu0 = base.cpu_seconds()
                 b = asyncio.run(drive(base.ws, n, args.rounds, 0, krs, True))
+                b.cpu = base.cpu_seconds() - cpu0
             finally:
                 base.stop()
             b_load = os.getloadavg()
@@ -325,7 +334,9 @@ def main() -> None:
             app = Server(ROOT / "app.py", env, tmp / f"pillars-{n}.log", headers)
             try:
                 asyncio.run(warm(app.ws, False))
+                cpu0 = app.cpu_seconds()
                 p = asyncio.run(drive(app.ws, n, args.rounds, args.editors, krs, False))
+                p.cpu = app.cpu_seconds() - cpu0
             finally:
                 app.stop()
             p_load = os.getloadavg()
@@ -335,9 +346,9 @@ def main() -> None:
             rows.append((n, pm, px, bm, bx, p, b, lost))
             print(f"\n{n} viewers + {args.editors} editors, {args.rounds} rounds of {len(PAGES)} pages each")
             print(f"  trivial app: {len(b.pages)} pages, median {bm:.2f} s, max {bx:.2f} s, errors {len(b.errors)}; "
-                  f"load average after {b_load[0]:.2f} {b_load[1]:.2f}")
+                  f"server CPU {b.cpu * 1000 / max(1, len(b.pages)):.0f} ms per page; load average after {b_load[0]:.2f} {b_load[1]:.2f}")
             print(f"  pillars    : {len(p.pages)} pages, median {pm:.2f} s, max {px:.2f} s, errors {len(p.errors)}; "
-                  f"load average after {p_load[0]:.2f} {p_load[1]:.2f}")
+                  f"server CPU {p.cpu * 1000 / max(1, len(p.pages) + len(p.saves)):.0f} ms per page; load average after {p_load[0]:.2f} {p_load[1]:.2f}")
             for title in dict.fromkeys(t for t, _ in p.pages):
                 secs = [s for t, s in p.pages if t == title]
                 print(f"    {title:18s} median {statistics.median(secs):.2f} s, max {max(secs):.2f} s")
