@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import pillars_ui as ui
+from pm_core.text import md
 from pm_core.growth import event_names
 from pm_core.settings import SETTINGS, SettingError, coerce, get_settings, settings_problems, update_settings
 
@@ -13,7 +14,7 @@ ui.show_flash()
 actor = ui.current_actor()
 current = ui.cached(get_settings)
 for problem in ui.cached(settings_problems):  # a value an older version stored, now out of range
-    st.warning(problem, icon=":material/warning:")
+    st.warning(md(problem), icon=":material/warning:")
 known_events = set(ui.cached(event_names))
 groups: dict[str, list] = {}
 for s in SETTINGS:
@@ -66,9 +67,9 @@ with st.form("settings_form"):
                     entered[s.key] = st.text_input(label, value=str(value), key=k)
                 st.caption(s.help)
                 if s.key in errors:
-                    st.error(errors[s.key])
+                    st.error(md(errors[s.key]))
                 elif s.key.endswith("_event") and known_events and str(value) not in known_events:
-                    st.warning(f"No '{value}' events have been imported, so KPIs using it will show 'not enough data'.")
+                    st.warning(f"No '{md(value)}' events have been imported, so KPIs using it will show 'not enough data'.")
     submitted = st.form_submit_button("Save settings", type="primary")
 
 if submitted:
