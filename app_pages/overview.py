@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import pillars_ui as ui
-from pm_core import metrics
+from pm_core import metrics, okrs
 from pm_core.formatting import fmt_change, fmt_value
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
 from pm_core.periods import parse_period
@@ -53,7 +53,7 @@ seg_items = tuple(sorted(segment.items()))
 with st.spinner("Computing KPIs…"):
     results = ui.cached(metrics.compute_kpis, period, seg_items)
     series = ui.cached(metrics.all_kpi_series, "month", dict(seg_items) or None)
-    targets = ui.cached(metrics.kpi_targets, period)
+    targets = ui.cached(okrs.kpi_targets, period)
 currency = ui.cached(get_settings)["currency"]
 
 if len(periods) == 1:

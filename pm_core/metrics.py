@@ -826,24 +826,3 @@ def available_periods(store: Store) -> list[str]:
         out.append(month_of(m).label)
     return out
 
-
-def kpi_targets(store: Store, period: str = "all", today: dt.date | None = None) -> dict[str, dict]:
-    """Return key -> {'target', 'okr_period'} from OKR key results linked to a KPI, for the quarter the period falls in.
-
-    'all' uses the OKR area's default period (the one containing today); empty when no KR links a KPI
-    or the OKR area is not installed.
-    """
-    try:
-        okrs = importlib.import_module("pm_core.okrs")
-    except ModuleNotFoundError as exc:
-        if exc.name != "pm_core.okrs":
-            raise
-        return {}
-    p = parse_period(period)
-    if p.is_all:
-        label = okrs.default_period(store, today)
-    elif p.kind == "month":
-        label = quarter_of(p.start).label
-    else:
-        label = p.label
-    return {k: {"target": float(v), "okr_period": label} for k, v in okrs.targets_by_kpi(store, label).items()}

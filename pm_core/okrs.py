@@ -41,7 +41,7 @@ from . import audit
 from .auth import Actor, require_editor
 from .formatting import fmt_int, fmt_value
 from .kpi_defs import KPI_BY_KEY, PILLARS
-from .periods import Period, PeriodError, custom, parse_period
+from .periods import Period, PeriodError, custom, parse_period, quarter_of
 from .store import Store, new_id, utcnow
 from .store import okrs_store as db
 from .text import LONG_MAX, clean_text
@@ -134,6 +134,11 @@ def parse_link(text: str | None) -> dict[str, Any]:
     """Return {'kpi', 'event_name', 'window_days'} for 'kpi:KEY', 'events:EVENT:Nd' or None/'manual' (all None)."""
     if text is None or str(text).strip() in {"", "manual"}:
         return {"kpi": None, "event_name": None, "window_days": None}
+    if str(text).strip().startswith("ai:"):  # an AI metric, 'ai:<feature>:precision' (issue 18)
+        from . import ai
+
+        ai.parse_metric_link(str(text).strip())
+        return {"kpi": str(text).strip(), "event_name": None, "window_days": None}
     m = _LINK_RE.match(str(text).strip())
     if not m:
         raise ValueError(f"link {text!r}: use kpi:<key> (e.g. kpi:retention) or events:<event>:<days>d "
@@ -146,7 +151,7 @@ def parse_link(text: str | None) -> dict[str, Any]:
 def link_text(kpi: str | None, event_name: str | None, window_days: int | None) -> str | None:
     """Return the link string of a KR ('kpi:retention', 'events:booking_completed:28d') or None when manual."""
     if kpi:
-        return f"kpi:{kpi}"
+        return kpi if kpi.startswith("ai:") else f"kpi:{kpi}"
     if event_name:
         return f"events:{event_name}:{window_days}d"
     return None
@@ -262,6 +267,11 @@ class KeyResultIn(BaseModel):
     def _kpi(cls, v: str | None) -> str | None:
         if not v:
             return None
+        if v.startswith("ai:"):  # an AI metric (issue 18)
+            from . import ai
+
+            ai.parse_metric_link(v)
+            return v
         if v not in KPI_BY_KEY:
             raise ValueError(f"unknown KPI {v!r}; known KPIs: {', '.join(KPI_BY_KEY)}")
         return v
@@ -303,7 +313,8 @@ class KeyResultIn(BaseModel):
         elif self.kr_type == "decrease_to" and self.target >= self.baseline:
             raise ValueError(_direction_msg("decrease to", self.baseline, self.target, "below", "increase to"))
         if not self.unit:
-            self.unit = KPI_BY_KEY[self.kpi].unit if self.kpi else ("count" if self.event_name else "number")
+            self.unit = ("fraction" if self.kpi.startswith("ai:") else KPI_BY_KEY[self.kpi].unit) if self.kpi else (
+                "count" if self.event_name else "number")
         for what in ("baseline", "target"):
             _check_value(getattr(self, what), self.unit, what)
         return self
@@ -576,6 +587,11 @@ def _linked(store: Store, kpi: str | None, event_name: str | None, window_days: 
     """Return (value, note, the day the value describes) for a linked KR."""
     seg = parse_segment(segment)
     as_of = _as_of(period, today)
+    if kpi and kpi.startswith("ai:"):  # the feature's latest evaluation (issue 18)
+        from . import ai
+
+        value, note = ai.metric_value(store, kpi)
+        return value, note, as_of
     if kpi:
         if period.kind == "custom":
             return None, f"KPIs are computed for months, quarters and years, not the custom period {period.label}", as_of
@@ -624,6 +640,8 @@ def previous_period_value(store: Store, period: str, link: str | None, segment: 
 
 def _source_definition(kpi: str | None, event_name: str | None, window_days: int | None, segment: str | None) -> str | None:
     seg = f" Segment: {segment}." if segment else ""
+    if kpi and kpi.startswith("ai:"):
+        return f"AI metric {kpi[3:]}: from the feature's latest evaluation at its agreed threshold.{seg}"
     if kpi:
         d = KPI_BY_KEY[kpi]
         return f"{d.label}: {d.definition}{seg}"
@@ -1229,3 +1247,19 @@ def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> None:
                     if value is None:
                         continue  # the data gave no value, so there is nothing to be confident about yet
                 add_checkin(store, actor, kid, value, c.get("confidence"), c.get("comment"), as_of=as_of, today=today)
+
+
+def kpi_targets(store: Store, period: str = "all", today: dt.date | None = None) -> dict[str, dict]:
+    """Return KPI key -> {'target', 'okr_period'} from key results linked to a KPI, for the quarter the period falls in.
+
+    'all' uses the default OKR period (the one containing today); a month uses its quarter; empty
+    when no key result links a KPI. (An OKR question, so it lives here: metrics does not import okrs.)
+    """
+    p = parse_period(period)
+    if p.is_all:
+        label = default_period(store, today)
+    elif p.kind == "month":
+        label = quarter_of(p.start).label
+    else:
+        label = p.label
+    return {k: {"target": float(v), "okr_period": label} for k, v in targets_by_kpi(store, label).items()}

@@ -28,29 +28,31 @@ AREA_TABLES: dict[str, tuple[str, ...]] = {
     "audiences": ("audiences", "battle_cards", "debrief_notes"),
     "settings": ("settings",),
     "imports": ("imports", "import_rejects"),
+    "ai": ("ai_predictions", "ai_evals", "ai_features"),  # AI quality (issue 18)
 }
 AREAS: tuple[str, ...] = tuple(sorted(AREA_TABLES))  # sorted, as every areas tuple here
 
 # import kind -> the area its rows land in
 KIND_AREAS: dict[str, str] = {"events": "events", "survey": "surveys", "work_items": "work_items",
-                              "experiment": "experiments", "metrics": "metrics", "salaries": "salaries"}
+                              "experiment": "experiments", "metrics": "metrics", "salaries": "salaries",
+                              "predictions": "ai", "evals": "ai"}
 
 # What the sixteen KPIs read: events, surveys, Jira items, metric series, settings (funnel events,
 # series names...) and the roadmap (ROI from initiatives' cost and gain). Not OKRs: targets come from
-# metrics.kpi_targets, declared on its own.
+# okrs.kpi_targets, declared on its own.
 KPI_INPUTS: tuple[str, ...] = ("events", "surveys", "work_items", "metrics", "settings", "roadmap")
 
 # reader (module, or module.function) -> areas it depends on; a function entry wins over its module's.
 READS: dict[str, tuple[str, ...]] = {
     "pm_core.metrics": KPI_INPUTS,
-    "pm_core.metrics.kpi_targets": ("okrs",),
+    "pm_core.okrs.kpi_targets": ("okrs",),
     "pm_core.metrics.segment_options": ("events",),
     "pm_core.growth": ("events",),
     "pm_core.experiments": ("experiments", "events", "settings"),
     # key results linked to a KPI show its live value; import-made check-ins name their import
     "pm_core.okrs": ("okrs", "imports", *KPI_INPUTS),
-    "pm_core.roadmap": ("roadmap", "okrs", "work_items", *KPI_INPUTS),
-    "pm_core.audiences": ("audiences", "okrs", "roadmap", "experiments", *KPI_INPUTS),
+    "pm_core.roadmap": ("roadmap", "okrs", "work_items", "ai", *KPI_INPUTS),
+    "pm_core.audiences": ("audiences", "okrs", "roadmap", "experiments", "ai", *KPI_INPUTS),
     "pm_core.audiences.list_audiences": ("audiences",),
     "pm_core.audiences.is_customised": ("audiences",),
     "pm_core.audiences.get_battle_card": ("audiences",),
@@ -60,6 +62,10 @@ READS: dict[str, tuple[str, ...]] = {
     "pm_core.audiences.default_period": KPI_INPUTS,
     "pm_core.career": ("salaries", "career", "settings"),
     "pm_core.settings": ("settings",),
+    # AI quality (issue 18): evaluations and launch readiness; the initiative picker reads the roadmap
+    "pm_core.ai.service": ("ai",),
+    "pm_core.ai.service.initiative_choices": ("roadmap",),
+    "pm_core.ai.service.feature_names": ("ai",),
 }
 
 

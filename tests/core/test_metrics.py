@@ -473,7 +473,7 @@ def test_results_are_json_safe(kstore):
 
 def test_targets_come_from_okr_key_results_linked_to_a_kpi(kstore, editor):
     from pm_core import okrs
-    from pm_core.metrics import kpi_targets
+    from pm_core.okrs import kpi_targets
 
     assert kpi_targets(kstore, "2026-07") == {}
     oid = okrs.create_objective(kstore, editor, {"title": "Happier nomads", "period": "2026-Q3"})
