@@ -1315,3 +1315,21 @@ def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> dict:
             save_debrief_notes(store, actor, iid, notes)
             n_notes += 1
     return {"battle_cards": n_cards, "debrief_notes": n_notes, "skipped": False}
+
+
+# -- AI quality (issue 18) ----------------------------------------------------------------------
+# The section lists each AI feature's launch readiness; it appears in the engineering and executive
+# briefings (and their exports) once a workspace has an AI evaluation or readiness record, else it
+# adds nothing to the view.
+def _section_ai(ctx: _Ctx) -> list[Section]:
+    from . import ai
+
+    return ai.briefing_sections(ctx.store)
+
+
+SECTION_KINDS["ai"] = "AI features: precision, recall or pass rate against the launch bars, and why not ready"
+_BUILDERS["ai"] = _section_ai
+for _aid in ("engineering", "executives"):
+    DEFAULT_AUDIENCES[_aid] = DEFAULT_AUDIENCES[_aid].model_copy(
+        update={"sections": [*DEFAULT_AUDIENCES[_aid].sections, "ai"]})
+# -- end AI quality ------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ OBJECT_TYPES: dict[str, str] = {
     "audience": "Stakeholder view",
     "battle_card": "Battle card",
     "debrief_notes": "Debrief notes",
+    "ai_feature": "AI feature readiness",  # issue 18
 }
 
 _MAX_VALUE = 80      # characters of one value in a before -> after summary

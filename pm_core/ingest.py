@@ -26,7 +26,8 @@ from pydantic import BaseModel, Field as PField
 
 from . import audit, hooks
 from .auth import Actor, require_editor
-from .formats import DetectError, Format, Match, detect, jira, salaries, survey
+from .formats import KINDS, DetectError, Format, Match, detect, jira, salaries, survey
+from .ai import plan as ai_plan  # AI quality (issue 18)
 from .formats.base import norm
 from .formats.sniff import FileInfo, SniffError, save_stream, sniff
 from .store import Store, new_id, utcnow
@@ -227,8 +228,8 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
     name = info.display_name
     header = [h if h else f"column {i + 1}" for i, h in enumerate(info.header)]
     info.header = header
-    if kind is not None and kind not in ("events", "work_items", "survey", "experiment", "salaries", "metrics"):
-        raise ImportRefused(f"{name}: unknown kind '{kind}'; kinds are events, work_items, survey, experiment, salaries, metrics")
+    if kind is not None and kind not in KINDS:
+        raise ImportRefused(f"{name}: unknown kind '{kind}'; kinds are {', '.join(KINDS)}")
     try:
         match = detect(header, kind, mapping or None)
     except DetectError as exc:
@@ -335,6 +336,8 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
         plan.consts["symbols"] = salaries.SYMBOLS
         if "currency" not in match.columns and not plan.consts["money_raw"]:
             notes.append("no currency column or symbols: currency left empty")
+    if fmt.kind in ai_plan.KINDS:  # AI quality (issue 18): feature/version defaults, grades, label checks
+        ai_plan.prepare(store, plan, match, header, chosen, notes, name)
     if fmt.extras == "properties":
         plan.extras = [(header[i], i) for i in extras_idx]
     if fmt.extras == "unpivot":

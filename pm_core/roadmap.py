@@ -431,7 +431,9 @@ def prd_markdown(store: Store, initiative_id: str, today: dt.date | None = None)
     """
     v = get_initiative(store, initiative_id, today)
     kpis = [links.kpi_current(store, k) for k in v.kpis]
-    return prd_markdown_for(v, _kr_lookup(store, v), kpis)
+    from . import ai  # the initiative's AI features and their launch readiness (issue 18)
+
+    return prd_markdown_for(v, _kr_lookup(store, v), kpis) + ai.prd_section(store, initiative_id)
 
 
 def outcome_check(store: Store, initiative_id: str) -> dict:

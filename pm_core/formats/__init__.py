@@ -6,6 +6,7 @@ then the most mapped fields); a forced kind limits the choice to that kind's for
 from __future__ import annotations
 
 from . import amplitude, experiment, github, jira, linear, metrics, mixpanel, posthog, salaries, survey
+from . import ai_evals, ai_predictions  # AI quality (issue 18)
 from .base import Field, Format, Match, match_columns, norm
 from .events_common import EVENT, TIME, USER
 
@@ -23,9 +24,10 @@ FORMATS: tuple[Format, ...] = (
     amplitude.FORMAT, mixpanel.FORMAT, posthog.FORMAT, GENERIC_EVENTS,
     jira.FORMAT, linear.FORMAT, github.FORMAT,
     survey.FORMAT, experiment.EXPOSURES, experiment.AGGREGATES, salaries.FORMAT,
+    ai_predictions.FORMAT, *ai_evals.FORMATS,  # AI quality (issue 18)
     metrics.LONG, metrics.WIDE,
 )
-KINDS = ("events", "work_items", "survey", "experiment", "salaries", "metrics")
+KINDS = ("events", "work_items", "survey", "experiment", "salaries", "metrics", "predictions", "evals")
 KIND_HINTS = {
     "events": "a user, an event name and a time",
     "work_items": "an issue key (Jira, Linear or GitHub export)",
@@ -33,6 +35,8 @@ KIND_HINTS = {
     "experiment": "user, group/variant and converted (or variant, users, conversions)",
     "salaries": "total or base pay, with title, level or company",
     "metrics": "date, metric, value (or a date and one column per metric)",
+    "predictions": "a true label and the model's score or predicted label, one row per example",
+    "evals": "a grade (pass/fail or 1-5) per example: promptfoo, OpenAI Evals, LangSmith, Braintrust or a generic file",
 }
 
 

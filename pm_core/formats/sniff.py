@@ -351,7 +351,7 @@ def sniff_csv(path: Path, display_name: str, head: bytes | None = None) -> FileI
 
 
 def sniff(path: Path, display_name: str, sheet: str | None = None) -> FileInfo:
-    """Return FileInfo for any supported file (CSV/TSV, gzip CSV, XLSX); raises SniffError naming the file."""
+    """Return FileInfo for any supported file (CSV/TSV, gzip CSV, XLSX, JSON / JSON lines); raises SniffError naming the file."""
     path = Path(path)
     if not path.exists():
         raise SniffError(f"{display_name}: file not found")
@@ -367,4 +367,10 @@ def sniff(path: Path, display_name: str, sheet: str | None = None) -> FileInfo:
         return xlsx_to_csv(path, display_name, sheet)
     if sheet:
         raise SniffError(f"{display_name}: --sheet applies to XLSX workbooks only; this is a text file")
+    # -- JSON / JSON lines (issue 18: promptfoo, OpenAI Evals, scored predictions) ----------------
+    from .ai_json import json_to_csv, looks_like_json
+
+    if looks_like_json(head):
+        return json_to_csv(path, display_name)
+    # -- end JSON ------------------------------------------------------------------------------------
     return sniff_csv(path, display_name, head)

@@ -276,6 +276,10 @@ def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
         currency = f"COALESCE(upper({e['currency']}), {sym_case})" if "currency" in e else sym_case
         return ("import_id, " + ", ".join(cols) + ", total, currency",
                 f"{imp}, " + ", ".join(e.get(c, "NULL") for c in cols) + f", {total}, {currency}")
+    if plan.kind in ("predictions", "evals"):  # AI quality (issue 18)
+        from .ai_store import select_for
+
+        return select_for(plan, p)
     if plan.kind == "metrics" and plan.source != "wide":
         return ("import_id, metric, date, value, segment",
                 f"{imp}, {e['metric']}, {e['date']}, {e['value']}, {e.get('segment', 'NULL')}")
@@ -283,7 +287,7 @@ def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
 
 
 _TABLE = {"events": "events", "work_items": "work_items", "survey": "survey_responses", "salaries": "salaries",
-          "metrics": "metric_points"}
+          "metrics": "metric_points", "predictions": "ai_predictions", "evals": "ai_evals"}
 
 
 # -- one read of the file: stage, count, rejects, insert ----------------------------------------
@@ -583,7 +587,7 @@ def insert_rejects(cur: duckdb.DuckDBPyConnection, import_id: str, rejects: pd.D
 
 
 CANONICAL = ("events", "work_items", "survey_responses", "experiment_exposures", "experiment_aggregates",
-             "salaries", "metric_points")
+             "salaries", "metric_points", "ai_predictions", "ai_evals")
 
 
 def import_file_name(store: Store, import_id: str) -> str | None:
