@@ -37,15 +37,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from . import audit
-from .auth import Actor, require_editor
-from .formatting import fmt_int, fmt_value
-from .kpi_defs import KPI_BY_KEY, PILLARS
-from .periods import Period, PeriodError, custom, parse_period, quarter_of
-from .store import Store, new_id, utcnow
-from .store import okrs_store as db
-from .text import LONG_MAX, clean_text
-from .validators import finite_number
+from .. import audit
+from ..auth import Actor, require_editor
+from ..formatting import fmt_int, fmt_value
+from ..kpi_defs import KPI_BY_KEY, PILLARS
+from ..periods import Period, PeriodError, custom, parse_period, quarter_of
+from ..store import Store, new_id, utcnow
+from ..store import okrs_store as db
+from ..text import LONG_MAX, clean_text
+from ..validators import finite_number
 
 KrType = Literal["increase_to", "decrease_to", "stay_above", "stay_below", "milestone"]
 KR_TYPES: tuple[str, ...] = ("increase_to", "decrease_to", "stay_above", "stay_below", "milestone")
@@ -135,7 +135,7 @@ def parse_link(text: str | None) -> dict[str, Any]:
     if text is None or str(text).strip() in {"", "manual"}:
         return {"kpi": None, "event_name": None, "window_days": None}
     if str(text).strip().startswith("ai:"):  # an AI metric, 'ai:<feature>:precision' (issue 18)
-        from . import ai
+        from .. import ai
 
         ai.parse_metric_link(str(text).strip())
         return {"kpi": str(text).strip(), "event_name": None, "window_days": None}
@@ -268,7 +268,7 @@ class KeyResultIn(BaseModel):
         if not v:
             return None
         if v.startswith("ai:"):  # an AI metric (issue 18)
-            from . import ai
+            from .. import ai
 
             ai.parse_metric_link(v)
             return v
@@ -588,14 +588,14 @@ def _linked(store: Store, kpi: str | None, event_name: str | None, window_days: 
     seg = parse_segment(segment)
     as_of = _as_of(period, today)
     if kpi and kpi.startswith("ai:"):  # the feature's latest evaluation (issue 18)
-        from . import ai
+        from .. import ai
 
         value, note = ai.metric_value(store, kpi)
         return value, note, as_of
     if kpi:
         if period.kind == "custom":
             return None, f"KPIs are computed for months, quarters and years, not the custom period {period.label}", as_of
-        from . import metrics
+        from .. import metrics
 
         res = metrics.compute_kpi(store, kpi, period=period.label, segment=seg)
         value = res.value

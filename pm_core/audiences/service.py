@@ -18,16 +18,16 @@ from typing import Any, Callable
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import audit
-from .auth import Actor, require_editor
-from .briefing import (BulletsItem, ChartItem, Column, MetricItem, Section, TableItem, TextItem, Briefing)
-from .charts import audiences as charts
-from .formatting import as_number, fmt_change, fmt_days, fmt_pct
-from .kpi_defs import KPI_BY_KEY
-from .periods import Period, PeriodError, month, parse_period, quarter_of
-from .text import clean_lines, clean_text
-from .store import Store, utcnow
-from .store import audiences_store as q
+from .. import audit
+from ..auth import Actor, require_editor
+from ..briefing import (BulletsItem, ChartItem, Column, MetricItem, Section, TableItem, TextItem, Briefing)
+from ..charts import audiences as charts
+from ..formatting import as_number, fmt_change, fmt_days, fmt_pct
+from ..kpi_defs import KPI_BY_KEY
+from ..periods import Period, PeriodError, month, parse_period, quarter_of
+from ..text import clean_lines, clean_text
+from ..store import Store, utcnow
+from ..store import audiences_store as q
 
 AUDIENCE_IDS = ("engineering", "design", "marketing", "sales", "support", "executives")
 DEFAULT_AUDIENCE = "executives"
@@ -442,7 +442,7 @@ def _label(s: Any) -> str:
 
 
 def _initiatives(store: Store) -> list:
-    from . import roadmap
+    from .. import roadmap
 
     return list(roadmap.list_initiatives(store))
 
@@ -459,7 +459,7 @@ def _okr_quarter(period: Period, today: dt.date) -> Period:
 # -- periods -------------------------------------------------------------------------------------
 def period_choices(store: Store) -> list[str]:
     """Return the period labels offered for views: 'all' first, then the data's quarters and months, newest first."""
-    from . import metrics
+    from .. import metrics
 
     labels: list[str] = []
     for p in metrics.available_periods(store):
@@ -503,7 +503,7 @@ class _Ctx:
 
 
 def _flat_kpis(ctx: _Ctx) -> dict[str, Any]:
-    from . import metrics
+    from .. import metrics
 
     def compute():
         res = metrics.compute_kpis(ctx.store, period=ctx.period.label, segment=ctx.segment or None)
@@ -542,7 +542,7 @@ def metric_item(ctx: _Ctx, key: str) -> MetricItem:
                           value=as_number(_g(r, "value")), previous=as_number(_g(r, "previous")),
                           note=_g(r, "note"), period=_period_words(_g(r, "period"), ctx.period))
     if mdef.kind == "setting":
-        from .settings import get_setting
+        from ..settings import get_setting
 
         return MetricItem(**base, value=float(get_setting(ctx.store, key)), period="current setting")
     df = _series_df(ctx, key)
@@ -602,7 +602,7 @@ def _section_metrics(ctx: _Ctx) -> list[Section]:
 
 
 def _kpi_series(ctx: _Ctx, key: str) -> pd.DataFrame:
-    from . import metrics
+    from .. import metrics
 
     df = metrics.kpi_series(ctx.store, key, freq="month")
     if df is None or df.empty:
@@ -663,13 +663,13 @@ def _col_unit(unit: str) -> str:
 
 
 def _fmt(v: Any, unit: str, currency: str = "USD") -> str:
-    from .briefing import fmt_unit
+    from ..briefing import fmt_unit
 
     return fmt_unit(as_number(v), unit, currency)
 
 
 def _okr_rows(ctx: _Ctx) -> tuple[Period, list[dict], str | None]:
-    from . import okrs
+    from .. import okrs
 
     qp = _okr_quarter(ctx.period, ctx.today)
 
@@ -845,7 +845,7 @@ def _section_risks(ctx: _Ctx) -> list[Section]:
 
 
 def _experiment_rows(store: Store) -> list[dict]:
-    from . import experiments
+    from .. import experiments
 
     out = []
     for e in experiments.list_experiments(store):
@@ -860,7 +860,7 @@ def _experiment_rows(store: Store) -> list[dict]:
 
 def experiment_names(store: Store) -> list[str]:
     """Return the imported experiments' names, most recent first (empty when none), for battle card forms."""
-    from . import experiments
+    from .. import experiments
 
     return list(experiments.list_experiments(store))
 
@@ -1010,7 +1010,7 @@ def debrief_candidates(store: Store) -> list[tuple[str, str]]:
 
 
 def _outcome_bullets(store: Store, init: Any) -> list[str]:
-    from . import roadmap
+    from .. import roadmap
 
     try:
         res = roadmap.outcome_check(store, _g(init, "id"))
@@ -1048,7 +1048,7 @@ def resolve_experiment(names: list[str], wanted: str) -> str | None:
 
 
 def _experiment_bullet(store: Store, name: str) -> str | None:
-    from . import experiments
+    from .. import experiments
 
     found = resolve_experiment(list(experiments.list_experiments(store)), name)
     if found is None:
@@ -1256,7 +1256,7 @@ def build_briefing(store: Store, audience_id: str, period: str = "all",
     order instead of the audience's own list (the presentation mode uses it). `segment` may be a dict
     or a tuple of (property, value) pairs (hashable, for caching).
     """
-    from .settings import get_setting
+    from ..settings import get_setting
 
     aud = get_audience(store, audience_id)
     per = parse_period(period)
@@ -1322,7 +1322,7 @@ def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> dict:
 # briefings (and their exports) once a workspace has an AI evaluation or readiness record, else it
 # adds nothing to the view.
 def _section_ai(ctx: _Ctx) -> list[Section]:
-    from . import ai
+    from .. import ai
 
     return ai.briefing_sections(ctx.store)
 
