@@ -42,7 +42,8 @@ KIND_AREAS: dict[str, str] = {"events": "events", "survey": "surveys", "work_ite
 # okrs.kpi_targets, declared on its own.
 KPI_INPUTS: tuple[str, ...] = ("events", "surveys", "work_items", "metrics", "settings", "roadmap")
 
-# reader (module, or module.function) -> areas it depends on; a function entry wins over its module's.
+# reader (module or package, or module.function / package.function) -> areas it depends on; a function
+# entry wins over its module's, and a package entry covers its submodules (pm_core.okrs -> pm_core.okrs.service).
 READS: dict[str, tuple[str, ...]] = {
     "pm_core.metrics": KPI_INPUTS,
     "pm_core.okrs.kpi_targets": ("okrs",),
@@ -84,7 +85,17 @@ def areas_of(areas) -> tuple[str, ...]:
 def reads(fn: Callable | str) -> tuple[str, ...]:
     """Return the areas a reader depends on (a function, or 'module.name'); every area when undeclared."""
     name = fn if isinstance(fn, str) else f"{fn.__module__}.{fn.__name__}"
-    found = READS.get(name) or READS.get(name.rsplit(".", 1)[0])
+    # An area is a package (pm_core.okrs.service.kpi_targets): an entry for the package names its
+    # functions and modules wherever they live inside it. Function entries first, nearest module out,
+    # then module entries, nearest first.
+    module, _, func = name.rpartition(".")
+    parts = module.split(".") if module else []
+    prefixes = [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+    found = READS.get(name)
+    for p in prefixes:
+        found = found or READS.get(f"{p}.{func}")
+    for p in prefixes:
+        found = found or READS.get(p)
     return _check(found) if found else AREAS
 
 
