@@ -12,7 +12,7 @@ from pm_core.auth import PermissionDenied
 from pm_core.charts import roadmap as charts
 from pm_core.formatting import fmt_change, fmt_value
 from pm_core.kpi_defs import KPI_BY_KEY, KPI_DEFS, PILLAR_LABELS, PILLARS
-from pm_core.raci import ROLE_HELP, ROLES, TASK_COL, matrix_csv
+from pm_core.roadmap.raci import ROLE_HELP, ROLES, TASK_COL, matrix_csv
 from pm_core.text import md
 
 ui.page_header("Roadmap", "What are we building, in what order by each scoring method, and which key result should each initiative move?")
@@ -235,7 +235,7 @@ def _detail(iid: str) -> None:
     names = ["PRD", "RACI", "Outcome", "Delivery"] + (["Edit"] if actor.can_edit else [])
     tabs = st.tabs(names)
     with tabs[0]:
-        prd_md = ui.cached(rm.prd_markdown, iid)  # user text in it is escaped by pm_core.prd
+        prd_md = ui.cached(rm.prd_markdown, iid)  # user text in it is escaped by pm_core.roadmap.prd
         st.markdown(prd_md)
         st.download_button("Download PRD (Markdown)", prd_md.encode("utf-8"), file_name=f"PRD - {v.title[:60]}.md",
                            mime="text/markdown", icon=":material/download:", key="rm_prd_dl")

@@ -10,8 +10,8 @@ import altair as alt
 import pandas as pd
 
 from ..kpi_defs import PILLAR_LABELS
-from ..roadmap_models import HEALTH_LABELS, STATUS_LABELS, STATUSES
-from ..roadmap_scoring import QUADRANT_LABELS, VALUE_SPLIT
+from ..roadmap.models import HEALTH_LABELS, STATUS_LABELS, STATUSES
+from ..roadmap.scoring import QUADRANT_LABELS, VALUE_SPLIT
 
 STATUS_COLOURS = {"idea": "#b0b7c3", "discovery": "#8e7cc3", "planned": "#6fa8dc", "in_progress": "#3c78d8",
                   "launched": "#38a169", "measured": "#1f6f43"}

@@ -92,7 +92,7 @@ def _outcome(args, store: Store) -> int:
 
 
 def _raci(args, store: Store) -> int:
-    from ..raci import matrix_csv
+    from ..roadmap.raci import matrix_csv
     from ..roadmap import get_initiative
 
     try:

@@ -6,13 +6,14 @@ without events; each function then says so by returning nothing rather than inve
 from __future__ import annotations
 
 import datetime as dt
+import graphlib
 import importlib
-from typing import Any
+from typing import Any, Iterable
 
 import pandas as pd
 
-from .kpi_defs import KPI_BY_KEY
-from .store.areas import reads
+from ..kpi_defs import KPI_BY_KEY
+from ..store.areas import reads
 
 
 def _module(name: str):
@@ -88,6 +89,23 @@ def format_kr_value(value: float | None, unit: str) -> str:
     okrs = _module("okrs")
     if okrs is not None and hasattr(okrs, "format_kr_value"):
         return okrs.format_kr_value(value, unit)
-    from .formatting import fmt_value
+    from ..formatting import fmt_value
 
     return fmt_value(value, unit)
+
+
+# -- dependencies ----------------------------------------------------------------------------
+def find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
+    """Return one dependency cycle as a node path that starts and ends on the same node (A, B, A), or None.
+
+    An edge (a, b) means 'a depends on b'; a self-loop (a, a) is a cycle of length one. graphlib
+    reports a cycle as a path where each node precedes the next, so b is added as a's successor.
+    """
+    sorter: graphlib.TopologicalSorter = graphlib.TopologicalSorter()
+    for a, b in sorted(edges):
+        sorter.add(b, a)  # a comes before b in the reported path, following 'a depends on b'
+    try:
+        sorter.prepare()
+    except graphlib.CycleError as exc:
+        return list(exc.args[1])
+    return None

@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .kpi_defs import PILLARS
-from .text import LONG_MAX, clean_text
-from .validators import finite_number
+from ..kpi_defs import PILLARS
+from ..text import LONG_MAX, clean_text
+from ..validators import finite_number
 
 STATUSES = ("idea", "discovery", "planned", "in_progress", "launched", "measured")
 STATUS_LABELS = {"idea": "Idea", "discovery": "Discovery", "planned": "Planned", "in_progress": "In progress",

@@ -1,9 +1,9 @@
 """The PRD one-pager in the guide's structure, rendered as Markdown with user text escaped."""
 from __future__ import annotations
 
-from .formatting import fmt_pct, fmt_value
-from .kpi_defs import KPI_BY_KEY
-from .text import md, md_block
+from ..formatting import fmt_pct, fmt_value
+from ..kpi_defs import KPI_BY_KEY
+from ..text import md, md_block
 
 
 def _day(d) -> str:
@@ -18,7 +18,7 @@ def _kr_line(kr: dict) -> str:
     title = md(kr.get("title"))
     if kr.get("missing"):
         return f"- **Key result:** {title} — _no longer in the OKRs (archived or deleted)_"
-    from .roadmap_links import format_kr_value
+    from .links import format_kr_value
 
     unit = kr.get("unit") or ""
     cur, tgt, base = kr.get("current"), kr.get("target"), kr.get("baseline")

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from .text import clean_text
+from ..text import clean_text
 
 ROLES = ("R", "A", "C", "I", "A/R")
 ROLE_HELP = {"R": "Responsible (does the work)", "A": "Accountable (owns the outcome; exactly one per task)",

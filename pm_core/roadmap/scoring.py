@@ -5,8 +5,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from .formatting import as_number
-from .roadmap_models import DEFAULT_WEIGHTS, METHODS, WEIGHT_INPUTS, RoadmapError
+from ..formatting import as_number
+from .models import DEFAULT_WEIGHTS, METHODS, WEIGHT_INPUTS, RoadmapError
 
 QUADRANTS = ("quick_win", "big_bet", "fill_in", "money_pit")
 QUADRANT_LABELS = {"quick_win": "Quick win", "big_bet": "Big bet", "fill_in": "Fill-in", "money_pit": "Money pit"}

@@ -5,31 +5,22 @@ pm_core.store.roadmap_store.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
-from . import audit
+from .. import audit
+from ..auth import Actor, require_editor
+from ..kpi_defs import KPI_BY_KEY
+from ..store import Store, new_id
+from ..store import roadmap_store as rs
+from . import links
 from . import raci as raci_mod
-from . import roadmap_links as links
-from .auth import Actor, require_editor
-from .kpi_defs import KPI_BY_KEY
+from .links import find_cycle
+from .models import (BUCKET_LABELS, BUCKETS, DEFAULT_WEIGHTS, HEALTH_LABELS, HEALTHS, METHOD_LABELS, METHODS,
+                     STATUS_LABELS, STATUSES, InitiativeIn, InitiativeView, RoadmapError, parse_initiative)
 from .prd import prd_markdown_for
-from .roadmap_models import (BUCKET_LABELS, BUCKETS, DEFAULT_WEIGHTS, HEALTH_LABELS, HEALTHS, METHOD_LABELS, METHODS,
-                             STATUS_LABELS, STATUSES, InitiativeIn, InitiativeView, RoadmapError, parse_initiative)
-from .roadmap_scoring import QUADRANT_LABELS, check_weights, score_table
-from .store import Store, new_id
-from .store import roadmap_store as rs
-
-__all__ = [
-    "BUCKETS", "BUCKET_LABELS", "DEFAULT_WEIGHTS", "HEALTHS", "HEALTH_LABELS", "METHODS", "METHOD_LABELS",
-    "QUADRANT_LABELS", "STATUSES", "STATUS_LABELS", "InitiativeIn", "InitiativeView", "RoadmapError",
-    "archive_initiative", "board", "cost_gain", "create_initiative", "find_cycle", "get_initiative",
-    "check_raci", "get_raci", "jira_items", "list_initiatives", "outcome_check", "prd_markdown", "score_table", "seed_demo",
-    "set_links", "set_raci", "update_initiative", "filter_options", "kr_choices", "today_default",
-]
+from .scoring import QUADRANT_LABELS, check_weights, score_table
 
 # Where the story sits in time; the app uses the real date unless a caller passes `today`.
 NEXT_HORIZON_DAYS = 90
@@ -38,42 +29,6 @@ NEXT_HORIZON_DAYS = 90
 def today_default() -> dt.date:
     """Return today's date in UTC (the roadmap's 'today' when a caller passes none)."""
     return dt.datetime.now(dt.timezone.utc).date()
-
-
-# -- dependencies ----------------------------------------------------------------------------
-def find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
-    """Return one dependency cycle as a node path that starts and ends on the same node (A, B, A), or None.
-
-    An edge (a, b) means 'a depends on b'; a self-loop (a, a) is a cycle of length one.
-    """
-    graph: dict[str, list[str]] = {}
-    for a, b in edges:
-        graph.setdefault(a, []).append(b)
-        graph.setdefault(b, [])
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
-    for root in sorted(graph):
-        if state.get(root):
-            continue
-        path: list[str] = [root]
-        stack = [iter(sorted(graph[root]))]
-        state[root] = 1
-        while stack:
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                state[path.pop()] = 2
-                stack.pop()
-                continue
-            if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
-            if not state.get(nxt):
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append(iter(sorted(graph[nxt])))
-    return None
-
-
-def _titles(cur) -> dict[str, str]:
-    return dict(cur.execute("SELECT id, title FROM initiatives").fetchall())
 
 
 # -- writes ----------------------------------------------------------------------------------
@@ -116,7 +71,7 @@ def _write_links(cur, store: Store, initiative_id: str, key_results, kpis, depen
                 raise RoadmapError(f"KPI {k!r} is not one Pillars computes; use one of {', '.join(KPI_BY_KEY)}")
         rs.replace_links(cur, initiative_id, "kpi", [(k, KPI_BY_KEY[k].label) for k in dict.fromkeys(kpis)])
     if dependencies is not None:
-        titles = _titles(cur)
+        titles = rs.initiative_titles(cur)
         for d in dependencies:
             if d not in titles:
                 raise RoadmapError(f"dependency {d!r} is not an initiative in this workspace")
@@ -431,7 +386,7 @@ def prd_markdown(store: Store, initiative_id: str, today: dt.date | None = None)
     """
     v = get_initiative(store, initiative_id, today)
     kpis = [links.kpi_current(store, k) for k in v.kpis]
-    from . import ai  # the initiative's AI features and their launch readiness (issue 18)
+    from .. import ai  # the initiative's AI features and their launch readiness (issue 18)
 
     return prd_markdown_for(v, _kr_lookup(store, v), kpis) + ai.prd_section(store, initiative_id)
 
@@ -475,26 +430,3 @@ def outcome_check(store: Store, initiative_id: str) -> dict:
             "higher_is_better": meta.higher_is_better if meta else True,
             "before": b, "after": a, "change": (a - b) if a is not None and b is not None else None, "note": note})
     return out
-
-
-# -- demo ------------------------------------------------------------------------------------
-def seed_demo(store: Store, actor: Actor, sample_dir: Path) -> None:
-    """Create the demo initiatives from sample_dir/roadmap.json, linked to demo KRs by title and Jira epics.
-
-    Does nothing when any initiative already exists (idempotent). KRs named in the file but absent
-    from the workspace are skipped, so the roadmap still loads without the OKR demo.
-    """
-    require_editor(actor)
-    if rs.count_initiatives(store):
-        return
-    spec = json.loads((Path(sample_dir) / "roadmap.json").read_text(encoding="utf-8"))
-    kr_by_title = {k["title"].strip().lower(): k["id"] for k in links.kr_catalog(store)}
-    ids: dict[str, str] = {}
-    for item in spec["initiatives"]:
-        fields = {k: v for k, v in item.items() if k not in ("ref", "key_results", "kpis", "depends_on", "raci")}
-        krs = [kr_by_title[t.strip().lower()] for t in item.get("key_results", []) if t.strip().lower() in kr_by_title]
-        deps = [ids[r] for r in item.get("depends_on", [])]
-        iid = create_initiative(store, actor, fields, key_results=krs, kpis=item.get("kpis", []), dependencies=deps)
-        ids[item["ref"]] = iid
-        if item.get("raci"):
-            set_raci(store, actor, iid, item["raci"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pandas as pd
+from .lazy import pd
 
 from .core import Store, utcnow
 
@@ -141,6 +141,11 @@ def count_initiatives(store: Store) -> int:
 def read_links(store: Store) -> pd.DataFrame:
     """Return every link (initiative_id, kind, target, label) in insertion order."""
     return store.query_df("SELECT initiative_id, kind, target, label FROM initiative_links")
+
+
+def initiative_titles(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Return {id: title} of every initiative (archived included) inside the caller's transaction."""
+    return dict(cur.execute("SELECT id, title FROM initiatives").fetchall())
 
 
 def read_dependency_edges(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

@@ -12,8 +12,8 @@ from pm_core import okrs
 from pm_core import roadmap as rm
 from pm_core.auth import PermissionDenied
 from pm_core.text import md
-from pm_core.raci import matrix_csv, validate_raci
-from pm_core.roadmap_models import RoadmapError
+from pm_core.roadmap.raci import matrix_csv, validate_raci
+from pm_core.roadmap.models import RoadmapError
 from tests.conftest import SAMPLE_DATA
 
 TODAY = dt.date(2026, 11, 25)

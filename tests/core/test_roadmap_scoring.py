@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from pm_core.roadmap import find_cycle
-from pm_core.roadmap_models import RoadmapError
-from pm_core.roadmap_scoring import check_weights, ice, quadrant, rice, score_table, value_effort
+from pm_core.roadmap.models import RoadmapError
+from pm_core.roadmap.scoring import check_weights, ice, quadrant, rice, score_table, value_effort
 
 
 @pytest.mark.parametrize("reach, impact, confidence, effort, expected", [
