@@ -10,7 +10,6 @@ import argparse
 import importlib
 import json
 import os
-import pkgutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,18 +33,68 @@ def emit(obj: Any) -> None:
     sys.stdout.write("\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every command module's subcommands registered."""
+# Every command: name -> (module in pm_core.commands, the line `--help` shows). Only the chosen
+# command's module is imported: building every module's parser imported pandas, scipy, Altair and
+# every area's models, and `python -m pm_core info --json` took 1.4 s against 0.13 s for a bare
+# `import duckdb` (bench/bench_cli.py). tests/core/test_cli_start.py checks this table against what
+# each module registers.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("workspace", "create (or upgrade) the workspace file; --demo loads the demo story"),
+    "info": ("workspace", "schema version, row counts per table and imports"),
+    "settings": ("workspace", "show settings, or set them with KEY=VALUE"),
+    "import": ("ingest", "import an export file (CSV/TSV/gzip/XLSX); prints one JSON object"),
+    "imports": ("ingest", "list imports, or delete one with --delete ID"),
+    "kpis": ("kpis", "the sixteen KPIs of the four pillars (plus DAU and stickiness) for one period"),
+    "retention": ("growth", "retention cohorts and the weighted mean per period"),
+    "funnel": ("growth", "ordered funnel of 2-5 events with a conversion window"),
+    "experiment": ("growth", "A/B test result: rates, lift, CI, p-value, sample-ratio check, verdict"),
+    "okrs": ("okrs", "objectives and key results with progress, pace, status and grades"),
+    "roadmap": ("roadmap", "initiatives with scores and ranks per method; PRD, outcome check, RACI"),
+    "salaries": ("career", "pay percentiles (P10-P90) per group, with groups under the minimum size hidden"),
+    "ladder": ("career", "the career ladder: levels, pay bands and reference points"),
+    "export": ("export", "write an audience's briefing as PowerPoint, Excel, HTML (or one chart as PNG)"),
+    "audit": ("audit", "the audit log: who changed what and when, newest first"),
+    "ai": ("ai", "AI feature quality: precision/recall at a threshold, intervals, bias audit, readiness"),
+    "serve": ("serve", "check PILLARS_* settings and start the app (local mode: this computer only)"),
+}
+
+
+def _chosen(argv: list[str] | None) -> str | None:
+    """Return the command named in argv (the first word that is not an option or --db's value), if any."""
+    args = list(argv or [])
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--db":
+            i += 2
+            continue
+        if a.startswith("-"):
+            i += 1
+            continue
+        return a if a in COMMANDS else None
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser: the chosen command's module registers its subcommands; every other
+    command is a one-line entry for `--help` (argv None or no command: entries only, nothing imported)."""
     parser = argparse.ArgumentParser(prog="python -m pm_core", description="Pillars from the command line.")
     parser.add_argument("--db", type=Path, default=None,
                         help=f"workspace file (default: $PILLARS_DB or {default_db_path()})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    import pm_core.commands as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        importlib.import_module(f"pm_core.commands.{info.name}").register(sub)
+    chosen = _chosen(argv)
+    if chosen:
+        importlib.import_module(f"pm_core.commands.{COMMANDS[chosen][0]}").register(sub)
+    for name, (module, help_text) in COMMANDS.items():
+        if name not in sub.choices:
+            sub.add_parser(name, help=help_text, add_help=False)
     return parser
+
+
+def main_exit() -> None:
+    """Console-script entry point (`pillars ...`): run main() and exit with its code."""
+    sys.exit(main())
 
 
 # Arguments that name files: in the running app they are resolved against the caller's folder.
@@ -110,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if getattr(args, "no_store", False):
         return _run(args, None)
@@ -141,7 +190,7 @@ def run_in_app(store, argv: list[str], cwd: str) -> tuple[int, str, str]:
 
     with captured() as (out, err):
         try:
-            args = build_parser().parse_args(argv)
+            args = build_parser(argv).parse_args(argv)
         except SystemExit as exc:  # argparse already printed its usage message to (captured) stderr
             return int(exc.code or 0), out.getvalue(), err.getvalue()
         for name in _PATH_ARGS:

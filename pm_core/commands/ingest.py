@@ -6,8 +6,12 @@ import sys
 
 from ..auth import CLI_ACTOR
 from ..cli import CliError, emit
-from ..ingest import ON_DUPLICATE, ImportRefused, delete_import, import_file, list_imports
 from ..store import Store
+
+# The importer (and pandas with it) is imported inside `import` only: `imports` lists the history
+# from the store alone and starts in a third of the time (bench/bench_cli.py). Checked against
+# pm_core.ingest.ON_DUPLICATE by tests/core/test_cli_start.py.
+ON_DUPLICATE = ("error", "skip", "replace")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,6 +45,8 @@ def _pairs(items: list[str], flag: str) -> dict[str, str]:
 
 
 def _import(args, store: Store) -> int:
+    from ..ingest import ImportRefused, import_file
+
     try:
         res = import_file(store, CLI_ACTOR, args.file, kind=args.kind, mapping=_pairs(args.map, "--map") or None,
                           types=_pairs(args.type, "--type") or None, sheet=args.sheet, on_duplicate=args.on_duplicate)
@@ -56,7 +62,11 @@ def _import(args, store: Store) -> int:
 
 
 def _imports(args, store: Store) -> int:
+    from ..store.imports_store import list_imports
+
     if args.delete:
+        from ..ingest import ImportRefused, delete_import
+
         try:
             n = delete_import(store, CLI_ACTOR, args.delete)
         except ImportRefused as exc:

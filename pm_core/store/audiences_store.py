@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pandas as pd
+from .lazy import pd
 
 from . import audit_store
 from .core import Store, utcnow

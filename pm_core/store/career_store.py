@@ -9,7 +9,7 @@ passes the default map as `fallback` so that reads and figures agree.
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
+from .lazy import pd
 
 from .core import Store, utcnow
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import duckdb
-import pandas as pd
+from .lazy import pd
 
 from .areas import areas_of
 from .schema import CORE_DDL, MIGRATIONS, SCHEMA_VERSION

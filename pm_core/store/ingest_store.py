@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import pandas as pd
+from .lazy import pd
 
 from .core import Store
 

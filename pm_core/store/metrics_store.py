@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
+from .lazy import pd
 
 from .core import Store
 
