@@ -465,9 +465,10 @@ def _demo_loadable() -> bool:
 
 @pytest.mark.skipif(not _demo_loadable(), reason="the demo needs every area (importer, okrs, roadmap, audiences)")
 def test_demo_percentiles_match_numpy(demo_store):
+    from pm_core.career.pay import _ctx
     from pm_core.store import career_store as cs
 
-    eff = cs.effective_salaries(demo_store, **career._ctx(demo_store))
+    eff = cs.effective_salaries(demo_store, **_ctx(demo_store))
     used = eff[eff["usable"]]
     assert len(used) > 100 and set(used["currency"]) == {"USD", "GBP"}
     df = career.percentiles(demo_store)
