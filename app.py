@@ -11,6 +11,7 @@ PAGES = [
     ("Dashboards", "app_pages/overview.py", "Overview", ":material/dashboard:", False),
     ("Dashboards", "app_pages/growth.py", "Growth", ":material/trending_up:", False),
     ("Dashboards", "app_pages/experiments.py", "Experiments", ":material/science:", False),
+    ("Dashboards", "app_pages/ai_quality.py", "AI quality", ":material/smart_toy:", False),
     ("Plan", "app_pages/okrs.py", "OKRs", ":material/flag:", False),
     ("Plan", "app_pages/roadmap.py", "Roadmap", ":material/route:", False),
     ("Share", "app_pages/audiences.py", "Stakeholder views", ":material/groups:", False),

@@ -24,6 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .. import audit
+from ..errors import InputError, from_pydantic
 from ..auth import Actor, require_editor
 from ..formatting import fmt_int, fmt_pct
 from ..store import Store, utcnow
@@ -41,8 +42,8 @@ DEFAULT_RATIO = 0.8
 METRICS = ("precision", "recall", "f1", "pass_rate")
 
 
-class AiError(ValueError):
-    """Input or data an AI computation cannot use; the message says what to do."""
+class AiError(InputError):
+    """Input or data an AI computation cannot use; the message says what to do (per field for the readiness form)."""
 
 
 # -- runs -------------------------------------------------------------------------------------------
@@ -344,19 +345,37 @@ def audit_segment(y: np.ndarray, flagged: np.ndarray, groups: np.ndarray, segmen
     from fairlearn.metrics import MetricFrame, selection_rate
     from sklearn.metrics import precision_score, recall_score
 
-    groups = np.where(groups == None, "(empty)", groups).astype(str)  # noqa: E711 - elementwise on object arrays
-    names, inverse, sizes = np.unique(groups, return_inverse=True, return_counts=True)
+    import pandas as pd
+
+    # hash-based factorize: np.unique sorts 1M strings per segment (about 1 s), this takes ~50 ms
+    codes, uniq = pd.factorize(np.asarray(groups, dtype=object), sort=True, use_na_sentinel=False)
+    names = np.array(["(empty)" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v) for v in uniq],
+                     dtype=object)
+    inverse = codes
+    sizes = np.bincount(inverse, minlength=len(names))
     pos = np.bincount(inverse, weights=y.astype(float), minlength=len(names)).astype(int)
     big = sizes >= min_group
     rows: dict[str, GroupRow] = {str(g): GroupRow(group=str(g), examples=int(n), positives=int(p), suppressed=not b)
                                  for g, n, p, b in zip(names, sizes, pos, big)}
     out = SegmentAudit(segment=segment, groups=[], min_group=min_group, ratio_threshold=ratio_threshold)
-    keep = big[inverse]
-    if big.sum() >= 1 and keep.any():
-        mf = MetricFrame(metrics={"precision": lambda a, b: precision_score(a, b, zero_division=np.nan),
-                                  "recall": lambda a, b: recall_score(a, b, zero_division=np.nan),
+    if big.sum() >= 1:
+        # MetricFrame stacks its inputs row by row in Python (1.8 s per segment at 100k rows), so each
+        # group's rows are first collapsed to its four confusion cells, weighted by their counts: every
+        # metric here is a weighted count, so the figures are the same as on the rows (the tests check).
+        cell = inverse * 4 + y.astype(np.int64) * 2 + flagged.astype(np.int64)
+        counts = np.bincount(cell, minlength=len(names) * 4)
+        idx = np.nonzero(counts)[0]
+        idx = idx[big[idx // 4]]
+        w = counts[idx].astype(float)
+        yc, pc, gc = (idx // 2) % 2, idx % 2, names[idx // 4]
+        weights = {"sample_weight": w}
+        mf = MetricFrame(metrics={"precision": lambda a, b, sample_weight: precision_score(
+                                      a, b, sample_weight=sample_weight, zero_division=np.nan),
+                                  "recall": lambda a, b, sample_weight: recall_score(
+                                      a, b, sample_weight=sample_weight, zero_division=np.nan),
                                   "selection_rate": selection_rate},
-                         y_true=y[keep], y_pred=flagged[keep], sensitive_features=groups[keep])
+                         y_true=yc, y_pred=pc, sensitive_features=gc,
+                         sample_params={"precision": weights, "recall": weights, "selection_rate": weights})
         table = mf.by_group
         for g, row in table.iterrows():
             r = rows[str(g)]
@@ -599,15 +618,6 @@ class ReadinessIn(BaseModel):
         return int(finite_number(v, "minimum group size", lo=1, hi=1_000_000))
 
 
-def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for e in exc.errors():
-        where = ".".join(str(x) for x in e.get("loc", ()))
-        msg = str(e.get("msg", "")).removeprefix("Value error, ")
-        parts.append(f"{where}: {msg}" if where else msg)
-    return "; ".join(parts)
-
-
 def get_readiness(store: Store, feature: str) -> ReadinessIn:
     """Return a feature's stored launch readiness, or an empty checklist (defaults) when none was saved."""
     doc = store.memo(("ai.features",), lambda: ai_store.read_features(store), areas=(AREA,)).get(feature)
@@ -626,13 +636,14 @@ def initiative_choices(store: Store) -> list[tuple[str, str]]:
 def save_readiness(store: Store, actor: Actor, feature: str, data: ReadinessIn | dict) -> ReadinessIn:
     """Validate and save a feature's launch readiness (editors only), with an audit row; AiError names the field."""
     require_editor(actor)
-    name = clean_text(feature, "AI feature name", max_len=200, required=True)
+    try:
+        name = clean_text(feature, "AI feature name", max_len=200, required=True)
+    except ValueError as exc:
+        raise AiError({"feature": str(exc)}) from None
     try:
         doc = data if isinstance(data, ReadinessIn) else ReadinessIn(**data)
     except ValidationError as exc:
-        raise AiError(_validation_message(exc)) from None
-    except ValueError as exc:
-        raise AiError(str(exc)) from None
+        raise from_pydantic(exc, AiError) from None
     if doc.initiative_id and doc.initiative_id not in {i for i, _ in initiative_choices(store)}:
         raise AiError(f"initiative {doc.initiative_id!r} is not on the roadmap; choose one of its initiatives")
     new = doc.model_dump()
