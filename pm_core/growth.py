@@ -2,7 +2,8 @@
 
 Definitions (issue 4; the defaults must match exactly): time is UTC, weeks start on Monday, a user
 is active in a period if they have any event in it. Segments restrict the events used to those
-whose properties match (e.g. {"platform": "iOS"}), as Amplitude's "where" filter does.
+whose properties match (any form pm_core.segments.parse reads: "platform=iOS|Android,country!=PT",
+{"platform": "iOS"}, a Segment), as Amplitude's "where" filter does.
 """
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import datetime as dt
 import pandas as pd
 from pydantic import BaseModel
 
-from .periods import parse_period
+from . import segments
+from .periods import add_months, as_date, months_between, parse_period, period_start
+from .segments import SegmentError  # noqa: F401  (re-exported for callers)
 from .store import Store, areas
 from .store import growth_store as gs
-from .store.growth_store import SegmentError, normalise_segment  # noqa: F401  (re-exported for callers)
 
 MODES = ("on", "on_or_after")
 
@@ -58,17 +60,12 @@ class FunnelResult(BaseModel):
     period: str = "all"
 
 
-def _date(v) -> dt.date:
-    return pd.Timestamp(v).date()
-
-
 def _add(unit: str, d: dt.date, k: int) -> dt.date:
     if unit == "day":
         return d + dt.timedelta(days=k)
     if unit == "week":
         return d + dt.timedelta(weeks=k)
-    m = d.month - 1 + k
-    return dt.date(d.year + m // 12, m % 12 + 1, 1)
+    return add_months(d, k)
 
 
 def _periods_between(unit: str, a: dt.date, b: dt.date) -> int:
@@ -76,11 +73,16 @@ def _periods_between(unit: str, a: dt.date, b: dt.date) -> int:
         return (b - a).days
     if unit == "week":
         return (b - a).days // 7
-    return (b.year - a.year) * 12 + (b.month - a.month)
+    return months_between(a, b)
+
+
+def _seg_key(segment) -> tuple:
+    """Return the hashable cache key of a segment (anything segments.parse reads); SegmentError when malformed."""
+    return segments.parse(segment).key()
 
 
 def retention_table(store: Store, unit: str = "week", first_time: bool = True, mode: str = "on",
-                    segment: dict | None = None, cohort_start: dt.date | None = None,
+                    segment=None, cohort_start: dt.date | None = None,
                     cohort_end: dt.date | None = None, max_k: int = 12) -> RetentionResult:
     """Return retention cohorts and the weighted mean per k; a cohort lists only k it could be observed for.
 
@@ -98,7 +100,7 @@ def retention_table(store: Store, unit: str = "week", first_time: bool = True, m
     if not 1 <= int(max_k) <= 400:
         raise GrowthError(f"max_k must be between 1 and 400, got {max_k}")
     max_k = int(max_k)
-    key = ("retention", unit, bool(first_time), mode, normalise_segment(segment), cohort_start, cohort_end, max_k)
+    key = ("retention", unit, bool(first_time), mode, _seg_key(segment), cohort_start, cohort_end, max_k)
     res = _memo(store, key, lambda: _retention(store, unit, bool(first_time), mode, segment, cohort_start, cohort_end, max_k))
     return res.model_copy(deep=True)  # callers may edit their copy; the memo stays as computed
 
@@ -111,12 +113,12 @@ def _retention(store: Store, unit: str, first_time: bool, mode: str, segment, co
         return RetentionResult(unit=unit, first_time=first_time, mode=mode,
                                weighted={k: None for k in range(1, max_k + 1)}, cohorts=[], last_period=last)
     lookup: dict[tuple[dt.date, int], int] = {
-        (_date(c), int(k)): int(n) for c, k, n in counts[["cohort", "k", "users"]].itertuples(index=False)}
+        (as_date(c), int(k)): int(n) for c, k, n in counts[["cohort", "k", "users"]].itertuples(index=False)}
     cohorts: list[Cohort] = []
     num = {k: 0 for k in range(1, max_k + 1)}
     den = {k: 0 for k in range(1, max_k + 1)}
     for c_raw, size in sizes[["cohort", "size"]].itertuples(index=False):
-        c = _date(c_raw)
+        c = as_date(c_raw)
         if cohort_start is not None and c < cohort_start:
             continue
         if cohort_end is not None and c > cohort_end:
@@ -156,7 +158,7 @@ def retention_matrix(result: RetentionResult) -> pd.DataFrame:
 
 
 def funnel(store: Store, steps: list[str], window_days: int = 30, period: str | None = None,
-           segment: dict | None = None) -> FunnelResult:
+           segment=None) -> FunnelResult:
     """Return users per ordered step, conversions and median time between steps; empty steps give 0 users, not an error.
 
     A user enters at their first step-1 event; step i counts when its event happens at or after
@@ -211,20 +213,16 @@ def _rollup(store: Store, segment) -> dict[str, dict[dt.date, int]]:
         df = gs.active_rollup(store, segment)
         out: dict[str, dict[dt.date, int]] = {u: {} for u in gs.UNITS}
         for unit, ps, n in df[["unit", "period_start", "active_users"]].itertuples(index=False):
-            out[unit][_date(ps)] = int(n)
+            out[unit][as_date(ps)] = int(n)
         return out
-    return _memo(store, ("rollup", normalise_segment(segment)), compute)
+    return _memo(store, ("rollup", _seg_key(segment)), compute)
 
 
 def _trunc(unit: str, d: dt.date) -> dt.date:
-    if unit == "day":
-        return d
-    if unit == "week":
-        return d - dt.timedelta(days=d.weekday())
-    return d.replace(day=1)
+    return period_start(d, unit)
 
 
-def active_users_series(store: Store, freq: str = "day", segment: dict | None = None) -> pd.DataFrame:
+def active_users_series(store: Store, freq: str = "day", segment=None) -> pd.DataFrame:
     """Return period_start, active_users, complete per day/week/month from the first to the last event period (0 for silent periods).
 
     complete is False for the first and last periods when the data starts or ends inside them, so
@@ -249,14 +247,14 @@ def active_users_series(store: Store, freq: str = "day", segment: dict | None = 
         "complete": [ps >= first_day and _add(freq, ps, 1) - dt.timedelta(days=1) <= last_day for ps in periods]})
 
 
-def stickiness_series(store: Store, segment: dict | None = None) -> pd.DataFrame:
+def stickiness_series(store: Store, segment=None) -> pd.DataFrame:
     """Return month, mau, mean_dau, stickiness (mean DAU over days with any event / MAU), days_with_events per month."""
     roll = _rollup(store, segment)
     if not roll["month"]:
         return pd.DataFrame(columns=["month", "mau", "mean_dau", "stickiness", "days_with_events"])
     days: dict[dt.date, list[int]] = {}
     for d, n in roll["day"].items():
-        days.setdefault(d.replace(day=1), []).append(n)
+        days.setdefault(period_start(d, "month"), []).append(n)
     months = sorted(roll["month"])
     mau = [roll["month"][m] for m in months]
     mean_dau = [sum(days[m]) / len(days[m]) for m in months]
@@ -286,19 +284,16 @@ def segment_values(store: Store, key: str) -> list[str]:
     return gs.property_values(store, key)
 
 
-def parse_segment(texts: list[str] | None) -> dict[str, str]:
-    """Return {key: value} from 'key=value' strings; raises GrowthError naming a malformed one."""
-    out: dict[str, str] = {}
-    for t in texts or []:
-        if "=" not in t:
-            raise GrowthError(f"segment must look like key=value (e.g. platform=iOS), got {t!r}")
-        k, v = t.split("=", 1)
-        out[k.strip()] = v.strip()
+def parse_segment(texts: list[str] | str | None) -> dict[str, str]:
+    """Return {property: value} of 'property=value' texts through pm_core.segments ({} for none); GrowthError names a bad clause.
+
+    Kept for callers that want a plain dict: a segment with several values or 'is not' is refused
+    here; pass the text (or segments.parse's Segment) to the growth functions to use those.
+    """
     try:
-        normalise_segment(out)
+        return segments.parse(texts).as_dict()
     except SegmentError as exc:
         raise GrowthError(str(exc)) from None
-    return out
 
 
 def _funnel_cells(store: Store, steps: list[str], window_days: int, segment) -> dict:
@@ -313,13 +308,13 @@ def _funnel_cells(store: Store, steps: list[str], window_days: int, segment) -> 
                 out["users"][i] = int(users)
                 out["median"][i] = None if pd.isna(med) else float(med)
             else:
-                out["months"].setdefault(_date(m), [0] * n)[i] = int(users)
+                out["months"].setdefault(as_date(m), [0] * n)[i] = int(users)
         return out
-    return _memo(store, ("funnel", tuple(steps), int(window_days), normalise_segment(segment)), compute)
+    return _memo(store, ("funnel", tuple(steps), int(window_days), _seg_key(segment)), compute)
 
 
 def funnel_monthly(store: Store, steps: list[str], window_days: int = 30,
-                   segment: dict | None = None) -> dict[dt.date, list[int]]:
+                   segment=None) -> dict[dt.date, list[int]]:
     """Return {first day of month: users per step} by the month of each user's first step-1 event, from one query.
 
     Same rules as funnel(); months without starters are absent. Summing the months inside a period

@@ -124,3 +124,40 @@ def month_of(day: dt.date) -> Period:
 def quarter_of(day: dt.date) -> Period:
     """Return the quarter containing day."""
     return quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """Return the first day of the month n months after day's month (n may be negative; the day of month is dropped)."""
+    k = day.year * 12 + day.month - 1 + n
+    return dt.date(k // 12, k % 12 + 1, 1)
+
+
+def months_between(a: dt.date, b: dt.date) -> int:
+    """Return how many calendar months b's month is after a's (negative when before; days are ignored)."""
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def period_start(day: dt.date, unit: str) -> dt.date:
+    """Return the start of the day/week (Monday)/month/quarter holding day; ValueError for another unit."""
+    if unit == "day":
+        return day
+    if unit == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "quarter":
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    raise ValueError(f"unknown period unit {unit!r}")
+
+
+def as_date(value) -> dt.date:
+    """Return a date for a date, datetime, pandas Timestamp or numpy datetime64 or ISO text (a datetime keeps its own calendar day)."""
+    if isinstance(value, dt.datetime):  # pandas.Timestamp is a datetime too
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    import pandas as pd  # numpy datetime64 and the like; deferred: periods is imported by the fast CLI paths
+
+    return pd.Timestamp(value).date()

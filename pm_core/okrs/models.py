@@ -10,9 +10,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from .. import ai
+from .. import ai, segments
 from ..errors import InputError, from_pydantic
 from ..kpi_defs import KPI_BY_KEY, PILLARS
+from ..segments import Segment
 from ..text import LONG_MAX, clean_text
 from ..validators import finite_number
 
@@ -53,9 +54,6 @@ SWEET_SPOT = (0.6, 0.7)
 
 
 _LINK_RE = re.compile(r"^(?:kpi:(?P<kpi>[a-z_]+)|events:(?P<event>[^:]+):(?P<days>\d+)d)$")
-
-
-_SEG_KEY_RE = re.compile(r"^[A-Za-z0-9_.\- ]{1,64}$")
 
 
 COMMENT_MAX = 2000
@@ -99,19 +97,9 @@ def _validate(model: type[BaseModel], data: Any) -> Any:
         raise from_pydantic(exc, OkrInputError) from None
 
 
-def parse_segment(text: str | None) -> dict[str, str] | None:
-    """Return {'platform': 'iOS'} for 'platform=iOS' (comma separates several); None for empty; ValueError when malformed."""
-    if text is None or not str(text).strip():
-        return None
-    out: dict[str, str] = {}
-    for part in str(text).split(","):
-        if "=" not in part:
-            raise ValueError(f"segment {text!r}: write it as property=value, e.g. platform=iOS")
-        k, v = (s.strip() for s in part.split("=", 1))
-        if not _SEG_KEY_RE.match(k) or not v:
-            raise ValueError(f"segment {text!r}: '{part.strip()}' needs a property name and a value, e.g. platform=iOS")
-        out[k] = v
-    return out
+def parse_segment(text: str | None) -> Segment | None:
+    """Return the Segment of a key result's segment text (pm_core.segments grammar); None for empty; SegmentError (a ValueError) when malformed."""
+    return segments.parse(text) or None
 
 
 def parse_link(text: str | None) -> dict[str, Any]:
@@ -265,7 +253,7 @@ class KeyResultIn(BaseModel):
     @classmethod
     def _segment(cls, v: str | None) -> str | None:
         seg = parse_segment(v)
-        return None if seg is None else ",".join(f"{k}={val}" for k, val in seg.items())
+        return None if seg is None else seg.text()
 
     @field_validator("unit")
     @classmethod

@@ -7,42 +7,17 @@ fixed list), never a value a person typed.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from .lazy import pd
 
 from .core import Store
+from .segment_sql import pointer, where
 
 UNITS = ("day", "week", "month")
-_KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .\-]{0,63}$")
-
-
-class SegmentError(ValueError):
-    """A segment filter that cannot be applied (the message names the property key)."""
-
-
-def normalise_segment(segment) -> tuple[tuple[str, str], ...]:
-    """Return a segment as sorted (key, value) pairs; accepts a dict, pairs or None (None/empty = everyone)."""
-    if not segment:
-        return ()
-    items = segment.items() if isinstance(segment, dict) else segment
-    out = []
-    for k, v in items:
-        k = str(k).strip()
-        if not _KEY_RE.match(k):
-            raise SegmentError(f"segment property {k!r} is not a usable property name (letters, digits, _ . - and spaces)")
-        out.append((k, str(v)))
-    return tuple(sorted(out))
 
 
 def _segment_sql(segment, alias: str = "") -> tuple[str, list]:
-    """Return (' AND ...', params) restricting events to those whose properties match every pair."""
-    pairs = normalise_segment(segment)
-    col = f"{alias}.properties" if alias else "properties"
-    sql = "".join(f" AND json_extract_string({col}, ?) = ?" for _ in pairs)
-    params: list = []
-    for k, v in pairs:
-        params += [f'$."{k}"', v]
-    return sql, params
+    """Return (' AND ...', params) for a segment (anything pm_core.segments.parse reads) on events' properties."""
+    return where(segment, f"{alias}.properties" if alias else "properties")
 
 
 def _unit(unit: str) -> str:
@@ -76,23 +51,24 @@ def property_keys(store: Store, sample_rows: int = 20000, max_values: int = 50) 
     """Return property keys with at most max_values distinct values in a sample of events, sorted.
 
     Keys with more values than that (ids, session ids, timestamps) cannot serve as a segment filter.
+    Any name counts ($os, [Amplitude] Country): it is read through a JSON pointer, as filters read it.
     """
     df = store.query_df(
         "WITH s AS (SELECT properties FROM events WHERE json_type(properties) = 'OBJECT' LIMIT ?), "
         "k AS (SELECT unnest(json_keys(properties)) AS k, properties FROM s) "
-        "SELECT k, count(DISTINCT json_extract_string(properties, '$.\"' || k || '\"')) AS n FROM k "
-        "WHERE regexp_full_match(k, ?) GROUP BY k",
-        [int(sample_rows), _KEY_RE.pattern.strip("^$")])
-    return sorted(str(k) for k, n in zip(df["k"], df["n"]) if k is not None and 0 < n <= max_values)
+        "SELECT k, count(DISTINCT json_extract_string(properties, "
+        "'/' || replace(replace(k, '~', '~0'), '/', '~1'))) AS n FROM k GROUP BY k",
+        [int(sample_rows)])
+    return sorted(str(k) for k, n in zip(df["k"], df["n"]) if k is not None and str(k).strip() and 0 < n <= max_values)
 
 
 def property_values(store: Store, key: str, limit: int = 50) -> list[str]:
-    """Return the most frequent values of one property key (strings), most frequent first."""
-    (k, _), = normalise_segment({key: ""})
+    """Return the most frequent values of one property key (strings), most frequent first; [] for an unknown key."""
+    path = pointer(str(key))
     df = store.query_df(
         "SELECT json_extract_string(properties, ?) AS v, count(*) AS n FROM events "
         "WHERE json_extract_string(properties, ?) IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT ?",
-        [f'$."{k}"', f'$."{k}"', int(limit)])
+        [path, path, int(limit)])
     return [str(v) for v in df["v"]]
 
 

@@ -11,26 +11,10 @@ import datetime as dt
 from .lazy import pd
 
 from .core import Store
+from .segment_sql import pointer, where
 
 # Grain names accepted by date_trunc here; anything else is refused before it reaches SQL.
 GRAINS = ("month", "quarter")
-
-
-def _json_path(key: str) -> str:
-    """Return a JSON path for one top-level property, quoted so keys with spaces or dots still match."""
-    return '$."' + key.replace('\\', '\\\\').replace('"', '\\"') + '"'
-
-
-def segment_clause(segment: dict[str, str] | None, alias: str = "") -> tuple[str, list]:
-    """Return (' AND ...', params) restricting events to those whose properties match every key=value."""
-    if not segment:
-        return "", []
-    col = f"{alias}properties" if alias else "properties"
-    parts, params = [], []
-    for key, value in sorted(segment.items()):
-        parts.append(f" AND json_extract_string({col}, ?) = ?")
-        params += [_json_path(str(key)), str(value)]
-    return "".join(parts), params
 
 
 def _range(column: str, start, end) -> tuple[str, list]:
@@ -80,20 +64,20 @@ def _filters(column: str, ranges: list[Range]) -> tuple[list[str], list]:
 
 
 # -- events ---------------------------------------------------------------------------------
-def event_overview(src, ranges: list[Range], segment: dict[str, str] | None = None) -> pd.DataFrame:
+def event_overview(src, ranges: list[Range], segment=None) -> pd.DataFrame:
     """Return one row per event name: first, last, total and n0..nK (events in each of the given ranges).
 
     One scan of the events table serves the data span, setting checks and task counts of a KPI run.
     """
     conds, cp = _filters("ts", ranges)
-    seg, sp = segment_clause(segment)
+    seg, sp = where(segment)
     cols = "".join(f", count(*) FILTER (WHERE {c}) AS n{i}" for i, c in enumerate(conds))
     return _df(src, f"SELECT event, min(ts) AS first, max(ts) AS last, count(*) AS total{cols} "
                     f"FROM events WHERE true{seg} GROUP BY event", cp + sp)
 
 
 def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
-                     feature_event: str, segment: dict[str, str] | None = None,
+                     feature_event: str, segment=None,
                      lead_start: dt.datetime | None = None) -> pd.DataFrame:
     """Return one row per calendar month (UTC) with events in [start, end).
 
@@ -103,7 +87,7 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
     lead_start (a month start before start) adds that month's users only, so the first month's churn
     can be measured without the cost of its daily figures.
     """
-    seg, sp = segment_clause(segment)
+    seg, sp = where(segment)
     rng, rp = _range("ts", start, end)
     lead_sql, lead_params = "", []
     if lead_start is not None and start is not None:
@@ -144,11 +128,11 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
     return df
 
 
-def event_counts_by(store: Store, events: list[str], grain: str, segment: dict[str, str] | None = None) -> pd.DataFrame:
+def event_counts_by(store: Store, events: list[str], grain: str, segment=None) -> pd.DataFrame:
     """Return columns period_start, event, n: event counts per month or quarter for the given names."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
-    seg, sp = segment_clause(segment)
+    seg, sp = where(segment)
     return store.query_df(
         f"SELECT CAST(date_trunc(?, ts) AS DATE) AS period_start, event, count(*) AS n FROM events "
         f"WHERE event IN (SELECT unnest(?::VARCHAR[])){seg} GROUP BY ALL ORDER BY 1",
@@ -178,7 +162,7 @@ def property_values(store: Store, keys: list[str], max_values: int, max_blobs: i
     # max_blobs distinct blobs (ids inside properties) the rest is not parsed, like a sample.
     row = _fetch(store, f"SELECT {cols} FROM (SELECT json_extract_string(properties, ?::VARCHAR[]) AS v FROM ("
                         f"SELECT properties FROM events WHERE properties IS NOT NULL GROUP BY properties LIMIT ?))",
-                 [[_json_path(k) for k in keys], max_blobs])[0]
+                 [[pointer(k) for k in keys], max_blobs])[0]
     out = {}
     for key, vals in zip(keys, row):
         vals = [v for v in (vals or []) if v != ""]

@@ -10,6 +10,7 @@ import datetime as dt
 import duckdb
 
 from .core import Store
+from .segment_sql import where
 
 DDL = [
     # Quarters, months and years are known by label (pm_core.periods); only custom ranges live here.
@@ -276,13 +277,9 @@ def first_event_day(store: Store) -> dt.date | None:
     return None if v is None else v.date()
 
 
-def event_count(store: Store, event: str, start: dt.date, end_exclusive: dt.date,
-                segment: dict[str, str] | None = None) -> int:
-    """Return how many `event` rows have ts in [start, end_exclusive), optionally where every property = value."""
-    sql = "SELECT count(*) AS n FROM events WHERE event = ? AND ts >= ? AND ts < ?"
-    params: list = [event, start, end_exclusive]
-    for key, value in sorted((segment or {}).items()):
-        # The property name travels as a bound, quoted JSON path, never spliced into the SQL.
-        sql += " AND json_extract_string(properties, ?) = ?"
-        params += ['$."' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"', str(value)]
+def event_count(store: Store, event: str, start: dt.date, end_exclusive: dt.date, segment=None) -> int:
+    """Return how many `event` rows have ts in [start, end_exclusive), within the segment (pm_core.segments) when given."""
+    seg, seg_params = where(segment)
+    sql = f"SELECT count(*) AS n FROM events WHERE event = ? AND ts >= ? AND ts < ?{seg}"
+    params: list = [event, start, end_exclusive, *seg_params]
     return int(_rows(store, sql, params)[0]["n"])

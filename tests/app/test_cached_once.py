@@ -41,8 +41,8 @@ def test_overview_keeps_its_kpis_after_a_check_in_and_recomputes_them_after_new_
     from pm_core.store import open_store
 
     calls = []
-    real = metrics._compute
-    monkeypatch.setattr(metrics, "_compute", lambda ctx, key: calls.append(key) or real(ctx, key))
+    real = metrics.service._compute
+    monkeypatch.setattr(metrics.service, "_compute", lambda ctx, key: calls.append(key) or real(ctx, key))
     at = run_page("app_pages/overview.py", "viewer", demo_db_path)
     assert not at.exception and calls
     first = len(calls)

@@ -1,0 +1,275 @@
+"""What one KPI computation reads, fetched lazily and at most once: the Context layer of pm_core.metrics.
+
+KpiResult (what a KPI returns), the Context over one period and segment (event overview, monthly
+activity, surveys, work items, metric series) and the small helpers every value function shares.
+Imports only the store, settings, periods, segments and formatting: values and series build on it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+import pandas as pd
+from pydantic import BaseModel
+
+from .. import segments
+from ..formatting import as_number
+from ..periods import ALL, Period, add_months, month_of
+from ..segments import Segment
+from ..settings import get_settings
+from ..store import Store
+from ..store import metrics_store as ms
+
+# One value function returns (value or None, note or None, extra facts shown beside it).
+Computed = tuple[float | None, str | None, dict]
+
+
+class KpiResult(BaseModel):
+    """One KPI for one period: value (None when the data cannot support it), previous value, words and why."""
+
+    key: str
+    pillar: str
+    label: str
+    value: float | None
+    previous: float | None
+    unit: str
+    definition: str
+    source: str
+    note: str | None
+    period: str
+    extra: dict = {}
+
+    def as_contract(self) -> dict:
+        """Return the CLI contract's view of the result (value, previous, unit, definition, note)."""
+        return {"value": self.value, "previous": self.previous, "unit": self.unit,
+                "definition": self.definition, "note": self.note}
+
+
+def _dt(d: dt.date | None) -> dt.datetime | None:
+    return None if d is None else dt.datetime(d.year, d.month, d.day)
+
+
+
+def _ratio(num: float | None, den: float | None) -> float | None:
+    num, den = as_number(num), as_number(den)  # also turns pandas' NA (outer joins) into None
+    if num is None or den is None or den == 0:
+        return None
+    return num / den
+
+
+def _where(p: Period | None) -> str:
+    if p is None or p.is_all:
+        return "in the data"
+    return f"in {p.describe()}"
+
+
+def _join(*parts: str | None) -> str | None:
+    kept = [p for p in parts if p]
+    # later parts start new sentences; the first stays as written so it reads after "not enough data:"
+    kept = kept[:1] + [p[:1].upper() + p[1:] for p in kept[1:]]
+    return " ".join(kept) if kept else None
+
+
+
+def clean_segment(segment) -> Segment | None:
+    """Return the Segment of anything pm_core.segments.parse reads (None for everyone); SegmentError when malformed."""
+    return segments.parse(segment) or None
+
+
+def segment_key(segment) -> tuple:
+    """Return the hashable cache key of a segment (() for everyone)."""
+    return segments.parse(segment).key()
+
+
+class Context:
+    """Everything one compute_kpis call needs, fetched lazily and at most once."""
+
+    def __init__(self, store: Store, period: Period, segment, today: dt.date, src=None):
+        self.store = store
+        self.src = src if src is not None else store  # an open cursor reused for the many small reads
+        self.period = period
+        self.segment: Segment | None = clean_segment(segment)
+        self.today = today
+        self.settings = get_settings(store)
+        self.prev_period = period.previous()
+        # Periods whose counts are fetched together, one query per table: this, the previous, and all.
+        self.prefetch = [period] + ([self.prev_period] if self.prev_period else []) + ([] if period.is_all else [ALL])
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, name: str, fn: Callable[[], Any]) -> Any:
+        """Return fn() computed once per Context under `name`."""
+        if name not in self._memo:
+            self._memo[name] = fn()
+        return self._memo[name]
+
+    # -- ranges ---------------------------------------------------------------------------
+    def rng(self, p: Period | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+        if p is None or p.is_all:
+            return None, None
+        return _dt(p.start), _dt(p.end)
+
+    def batch(self, kind: str, p: Period, fetch: Callable[[list], list]) -> Any:
+        """Return fetch's result for period p, fetching all prefetch periods in one query when p is one of them."""
+        labels = [q.label for q in self.prefetch]
+        if p.label in labels:
+            return self.memo(kind, lambda: fetch([self.rng(q) for q in self.prefetch]))[labels.index(p.label)]
+        return self.memo(f"{kind}:{p.label}", lambda: fetch([self.rng(p)]))[0]
+
+    def _overview(self, ranges: list) -> list[dict]:
+        df = ms.event_overview(self.src, ranges, self.segment)
+        return [dict(zip(df["event"], df[f"n{i}"].astype(int))) for i in range(len(ranges))] + [df]
+
+    def event_counts(self, names: list[str], p: Period) -> dict[str, int]:
+        got = self.batch("overview", p, self._overview)
+        return {n: int(got.get(n, 0)) for n in names}
+
+    @property
+    def overview_df(self) -> pd.DataFrame:
+        labels = [q.label for q in self.prefetch]
+        self.batch("overview", self.prefetch[0], self._overview)
+        return self._memo["overview"][len(labels)]
+
+    @property
+    def bounds(self):
+        df = self.overview_df
+        if df.empty:
+            return None, None
+        return df["first"].min().to_pydatetime(), df["last"].max().to_pydatetime()
+
+    def surveys(self, scale: str, p: Period) -> dict[str, int]:
+        def fetch(ranges):
+            got = ms.survey_stats(self.src, ranges)
+            zero = dict.fromkeys(ms._SURVEY_KEYS, 0)
+            return [got[scale][i] if scale in got else zero for i in range(len(ranges))]
+        return self.batch(f"survey:{scale}", p, fetch)
+
+    def work(self, p: Period) -> dict:
+        return self.batch("work", p, lambda ranges: ms.work_stats(self.src, ranges))
+
+    # -- monthly activity -------------------------------------------------------------------
+    def _activity(self) -> dict:
+        """Return {'ref': month Period|None, 'prev': Period|None, 'rows': {month start: row dict}, 'why': str}."""
+        first, last = self.bounds
+        p = self.period
+        if last is None:
+            return _activity_result(why="no events" + (" in this segment" if self.segment else "") + " in the data.")
+        if p.is_all:
+            lo = add_months(last.date(), -2)
+            hi = add_months(last.date(), 1)
+        else:
+            prev = self.prev_period or p
+            lo, hi = add_months(prev.start, -1), p.end
+        # The first month only supplies the users that the next month's churn is measured against.
+        df = ms.monthly_activity(self.src, _dt(add_months(lo, 1)), _dt(hi), self.settings["feature_event"],
+                                 self.segment, lead_start=_dt(lo))
+        rows = {r["month"]: r for r in df.to_dict("records")}
+        if p.is_all:
+            ref = month_of(last.date())
+            prev = ref.previous()
+        elif p.kind == "month":
+            ref, prev = p, p.previous()
+        else:
+            ref = self._latest_month_in(p, rows) or month_of(p.end - dt.timedelta(days=1))
+            prev = self._latest_month_in(self.prev_period, rows) if self.prev_period else None
+            prev = prev or (month_of(self.prev_period.end - dt.timedelta(days=1)) if self.prev_period else None)
+        out = _activity_result(ref, prev, rows)
+        day = last.date()
+        if prev is not None and ref.start <= day < ref.end - dt.timedelta(days=1):
+            # The data stops part-way through the month (an export taken mid-month, or the month is
+            # still running): its users, churn and stickiness are compared with the same first days
+            # of the month before, never a partial month against a whole one.
+            days = (day - ref.start).days + 1
+            cut = min(prev.start + dt.timedelta(days=days), prev.end)
+            part = ms.monthly_activity(self.src, _dt(prev.start), _dt(cut), self.settings["feature_event"],
+                                       self.segment, lead_start=_dt(add_months(prev.start, -1)))
+            got = {r["month"]: r for r in part.to_dict("records")}
+            out["prev_to_date"], out["days"] = got.get(prev.start), days
+        return out
+
+    @staticmethod
+    def _latest_month_in(p: Period | None, rows: dict) -> Period | None:
+        if p is None:
+            return None
+        inside = [m for m in rows if p.start <= m < p.end]
+        return month_of(max(inside)) if inside else None
+
+    @property
+    def activity(self) -> dict:
+        return self.memo("activity", self._activity)
+
+    def month_note(self, ref: Period) -> str | None:
+        """Say which month a monthly KPI covers when that is not obvious, and whether it is partial."""
+        parts = []
+        if self.period.is_all:
+            parts.append(f"{ref.describe()}, the latest month in the data.")
+        elif self.period.kind != "month":
+            parts.append(f"{ref.describe()}, the latest month of {self.period.label} with events.")
+        last = self.bounds[1]
+        if last is not None and ref.start <= last.date() < ref.end - dt.timedelta(days=1):
+            parts.append(f"Partial month: events end {last.date():%d %b %Y}.")
+        return " ".join(parts) or None
+
+    # -- events-wide facts --------------------------------------------------------------------
+    def event_totals(self) -> dict[str, int]:
+        df = self.overview_df
+        return dict(zip(df["event"], df["total"].astype(int)))
+
+    def missing_event(self, setting: str) -> str | None:
+        """Return a note when the configured event never occurs at all (a setting problem, not a zero)."""
+        name = self.settings[setting]
+        if self.event_totals().get(name, 0) == 0:
+            return f"no '{name}' events in the data{' for this segment' if self.segment else ''}; check the '{setting}' setting."
+        return None
+
+    # -- metric series --------------------------------------------------------------------------
+    def series(self, setting: str, points: bool = False) -> tuple[Any, str | None]:
+        """Return ({date: summed value}, note) of a metric series named by a setting (or its raw points when points=True)."""
+        names = [self.settings[k] for k in ("revenue_metric", "market_size_metric", "stakeholder_metric")]
+        raw = self.memo("series", lambda: ms.metric_series_many(self.src, names))
+        name = self.settings[setting]
+        pts, note = self.memo(f"series:{name}", lambda: _series_points(raw[name], self.segment))
+        return (pts, note) if points else (self.memo(f"sum:{name}", lambda: _sum_by_date(pts)), note)
+
+
+def _series_points(df: pd.DataFrame, segment: Segment | None) -> tuple[list[tuple[dt.date, float]], str | None]:
+    """Return ([(date, value)], note): the segment's rows when the series is split by it, else the total rows (or all rows when it has none).
+
+    A series row's segment is a value ('iOS') or 'property=value'; an 'is not' condition never
+    matches a row, so the totals are shown with the note.
+    """
+    rows = [(d, float(v), (str(sg).strip() if sg is not None and not pd.isna(sg) else ""))
+            for d, v, sg in zip(df["date"], df["value"], df["segment"])]
+    note = None
+    if segment and rows:
+        plain = [c for c in segment.conditions if not c.negate]
+        wanted = {v for c in plain for v in c.values} | {f"{c.key}={v}" for c in plain for v in c.values}
+        hit = [r for r in rows if r[2] in wanted]
+        if hit:
+            rows, note = hit, None
+        else:
+            note = f"metric series are not split by {', '.join(sorted(c.key for c in segment.conditions))}: totals shown."
+    if rows and not (segment and note is None):
+        totals = [r for r in rows if r[2] == ""]
+        rows = totals or rows  # no total rows: the segments add up to the total
+    return [(d, v) for d, v, _ in sorted(rows, key=lambda r: r[0])], note
+
+
+def _sum_by_date(points: list[tuple[dt.date, float]]) -> dict[dt.date, float]:
+    out: dict[dt.date, float] = {}
+    for d, v in points:
+        out[d] = out.get(d, 0.0) + v
+    return out
+
+
+def _in(series: dict[dt.date, float], p: Period | None) -> dict[dt.date, float]:
+    if p is None or p.is_all:
+        return series
+    return {d: v for d, v in series.items() if p.start <= d < p.end}
+
+
+def _activity_result(ref: Period | None = None, prev: Period | None = None, rows: dict | None = None,
+                     why: str | None = None) -> dict:
+    """Return the monthly-activity memo: months to report, their rows, and (set later) the month-to-date
+    row of the month before (prev_to_date) with its length in days, when the data stops part-way."""
+    return {"ref": ref, "prev": prev, "rows": rows or {}, "why": why, "prev_to_date": None, "days": None}
+

@@ -1,0 +1,278 @@
+"""One value function per KPI: (context, period) -> (value, note, extra); the values layer of pm_core.metrics.
+
+Monthly KPIs take the calendar month to report (the Context's activity decides which); every other
+KPI takes the period itself. Retention and conversion come from pm_core.growth, so every page shows
+the same figure. A value the data cannot support is None with a note saying why.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+from .. import growth
+from ..formatting import as_number
+from ..periods import ALL, Period, as_date, month_of
+from .context import Computed, Context, _in, _join, _ratio, _where
+
+RETENTION_WEEK = 4
+
+
+def _month_value(ctx: Context, key: str, m: Period | None, to_date: bool = False) -> Computed:
+    a = ctx.activity
+    if m is None:
+        return None, a["why"] or "no month to report on", {}
+    row = a["prev_to_date"] if to_date else a["rows"].get(m.start)
+    if not row or not row.get("mau"):
+        return None, f"no events{' in this segment' if ctx.segment else ''} in {m.describe()}.", {}
+    mau, dau = float(row["mau"]), as_number(row["dau"])
+    if key == "mau":
+        return mau, None, {"days_with_events": int(row["days"])}
+    if key == "dau":
+        return dau, None, {"days_with_events": int(row["days"])}
+    if key == "stickiness":
+        return _ratio(dau, mau), None, {"dau": dau, "mau": mau}
+    if key == "feature_adoption":
+        missing = ctx.missing_event("feature_event")
+        if missing:
+            return None, missing, {}
+        return _ratio(row["feature_users"], mau), None, {"users": int(row["feature_users"]), "active": int(mau)}
+    if key == "churn":
+        prev_active = as_number(row.get("prev_active"))
+        if not prev_active:
+            return None, f"no users active in {m.previous().describe()} to measure churn against.", {}
+        return float(row["churned"]) / prev_active, None, {"churned": int(row["churned"]), "previous_active": int(prev_active)}
+    raise KeyError(key)
+
+
+def _clv(ctx: Context, m: Period | None) -> Computed:
+    churn, why, _ = _month_value(ctx, "churn", m)
+    if churn is None:
+        return None, why, {}
+    mau, _, _ = _month_value(ctx, "mau", m)
+    rev, seg_note = ctx.series("revenue_metric")
+    rev_m = _in(rev, m)
+    if not rev_m:
+        return None, f"no '{ctx.settings['revenue_metric']}' metric points for {m.describe()}.", {}
+    if churn == 0:
+        return None, f"no churn in {m.describe()}, so lifetime value is unbounded.", {}
+    arpu = sum(rev_m.values()) / mau
+    gm = float(ctx.settings["gross_margin"])
+    return arpu * gm / churn, seg_note, {"arpu": arpu, "gross_margin": gm, "churn": churn}
+
+
+def _survey(ctx: Context, scale: str, p: Period | None) -> Computed:
+    c = ctx.surveys(scale, p)
+    label = "CSAT" if scale == "csat" else "NPS"
+    if c["scored"] == 0:
+        if c["rows"]:
+            return None, f"{c['rows']} {label} responses {_where(p)} but none has a score.", {}
+        if p is not None and not p.is_all and ctx.surveys(scale, ALL)["undated"]:
+            return None, f"no dated {label} survey responses {_where(p)}; undated responses count under 'all'.", {}
+        return None, f"no {label} survey responses {_where(p)}.", {}
+    n = c["scored"]
+    extra = {"n": n}
+    if scale == "csat":
+        return c["hi"] / n, None, extra | {"satisfied": c["hi"]}
+    return (c["promoters"] - c["detractors"]) / n * 100.0, None, extra | {"promoters": c["promoters"], "detractors": c["detractors"]}
+
+
+def _task_success(ctx: Context, p: Period | None) -> Computed:
+    missing = ctx.missing_event("task_attempt_event")
+    if missing:
+        # no task events at all: a task-completion survey ('Were you able to ...?' yes/no) answers instead
+        c = ctx.surveys("task", p)
+        if c["scored"]:
+            note = "from task-completion survey answers" + (" (surveys are not split by segment)" if ctx.segment else "") + "."
+            return c["yes"] / c["scored"], note, {"answers": c["scored"], "yes": c["yes"]}
+        if ctx.surveys("task", ALL)["scored"]:
+            return None, f"no task-completion survey answers {_where(p)}.", {}
+        return None, missing + " No task-completion survey (yes/no) was imported either.", {}
+    a, s_ = ctx.settings["task_attempt_event"], ctx.settings["task_success_event"]
+    c = ctx.event_counts([a, s_], p)
+    if c[a] == 0:
+        return None, f"no '{a}' task attempts {_where(p)}.", {}
+    note = f"more '{s_}' than '{a}' events; check the task settings." if c[s_] > c[a] else None
+    return c[s_] / c[a], note, {"attempts": c[a], "successes": c[s_]}
+
+
+def _cycle(ctx: Context, p: Period | None) -> Computed:
+    c = ctx.work(p)
+    left = []
+    if c["negative"]:
+        left.append(f"{c['negative']} items resolved before they were created were left out.")
+    if c["no_created"]:
+        left.append(f"{c['no_created']} resolved items without a Created date were left out.")
+    if c["n"] == 0:
+        return None, _join(f"no resolved items {_where(p)}.", *left), {}
+    return as_number(c["median"]), _join(*left), {"p85": as_number(c["p85"]), "n": c["n"]}
+
+
+def _on_time(ctx: Context, p: Period | None) -> Computed:
+    c = ctx.work(p)
+    if c["due"] == 0:
+        why = f"no resolved items {_where(p)}." if c["resolved"] == 0 else f"none of the {c['resolved']} items resolved {_where(p)} had a due date."
+        return None, why, {}
+    return c["on_time"] / c["due"], None, {"n": c["due"], "on_time": c["on_time"]}
+
+
+def _bug_rate(ctx: Context, p: Period | None) -> Computed:
+    c = ctx.work(p)
+    if c["items"] == 0:
+        return None, f"no work items created {_where(p)}.", {}
+    return c["bugs"] / c["items"], None, {"n": c["items"], "bugs": c["bugs"]}
+
+
+def _revenue_growth(ctx: Context, p: Period | None) -> Computed:
+    rev, seg_note = ctx.series("revenue_metric")
+    name = ctx.settings["revenue_metric"]
+    if not rev:
+        return None, f"no '{name}' metric series imported.", {}
+    if p is None:
+        return None, "no earlier period to compare with.", {}
+    if p.is_all:
+        p = month_of(max(rev))
+        lead = f"{p.describe()} (latest month of revenue) vs the month before."
+    else:
+        lead = None
+    prev = p.previous()
+    cur_df, prev_df = _in(rev, p), _in(rev, prev)
+    if not cur_df:
+        return None, f"no '{name}' metric points {_where(p)}.", {}
+    if not prev_df:
+        return None, f"no '{name}' metric points in {prev.describe()} to compare with.", {}
+    cover = None
+    if p.kind != "month" and len(cur_df) < len(prev_df):
+        # A period still in progress is compared like for like: its first N points against the
+        # previous period's first N, never a partial quarter against a whole one.
+        n = len(cur_df)
+        prev_df = dict(sorted(prev_df.items())[:n])
+        cover = (f"{p.label} has {n} of {len(_in(rev, prev))} data points so far; compared with the first {n} "
+                 f"of {prev.label} (period to date).")
+    before = sum(prev_df.values())
+    if before == 0:
+        return None, f"revenue in {prev.describe()} was zero, so growth is undefined.", {}
+    now = sum(cur_df.values())
+    return now / before - 1, _join(lead, cover, seg_note), {"revenue": now, "previous_revenue": before, "covers": p.label}
+
+
+def _market_share(ctx: Context, p: Period | None) -> Computed:
+    rev, n1 = ctx.series("revenue_metric")
+    size, _ = ctx.series("market_size_metric")
+    rn, sn = ctx.settings["revenue_metric"], ctx.settings["market_size_metric"]
+    if not size:
+        return None, f"no '{sn}' metric series imported.", {}
+    if not rev:
+        return None, f"no '{rn}' metric series imported.", {}
+    r_in, s_in = _in(rev, p), _in(size, p)
+    both = [d for d in r_in if d in s_in]
+    if not both:
+        return None, f"no dates {_where(p)} with both '{rn}' and '{sn}' points.", {}
+    total = sum(s_in[d] for d in both)
+    if total <= 0:
+        return None, f"market size {_where(p)} is zero.", {}
+    return sum(r_in[d] for d in both) / total, n1, {"points": len(both)}
+
+
+def _stakeholder(ctx: Context, p: Period | None) -> Computed:
+    pts, seg_note = ctx.series("stakeholder_metric", points=True)
+    name = ctx.settings["stakeholder_metric"]
+    cur = [v for d, v in pts if p is None or p.is_all or p.start <= d < p.end]
+    if not cur:
+        return None, f"no '{name}' metric points {_where(p)}.", {}
+    return sum(cur) / len(cur), seg_note, {"n": len(cur)}
+
+
+def _roi(ctx: Context, p: Period | None) -> Computed:
+    try:  # deferred: pm_core.roadmap imports metrics (outcomes read KPI series), so a top-level import is a circle
+        roadmap = importlib.import_module("pm_core.roadmap")
+        cost_gain = roadmap.cost_gain
+    except (ImportError, AttributeError):
+        return None, "the roadmap (cost and gain per initiative) is not available in this version.", {}
+    pairs = [(c, g) for c, g in ctx.memo("cost_gain", lambda: cost_gain(ctx.store)) if c is not None and g is not None]
+    if not pairs:
+        return None, "no initiative has both a cost and a gain; set them on the Roadmap page.", {}
+    cost = sum(float(c) for c, _ in pairs)
+    if cost <= 0:
+        return None, "the initiatives' total cost is zero, so ROI is undefined.", {}
+    gain = sum(float(g) for _, g in pairs)
+    return (gain - cost) / cost, "not tied to a period: all initiatives with a cost and a gain.", {"initiatives": len(pairs), "cost": cost, "gain": gain}
+
+
+def _funnel_months(ctx: Context) -> dict[dt.date, list[int]]:
+    """Return {month: [starters, converted]} for the configured funnel, every month from one query (memoised)."""
+    st, goal = ctx.settings["funnel_start_event"], ctx.settings["funnel_goal_event"]
+    w = int(ctx.settings["conversion_window_days"])
+    return ctx.memo("funnel_months", lambda: growth.funnel_monthly(ctx.store, [st, goal], window_days=w,
+                                                                      segment=ctx.segment))
+
+
+def _conversion(ctx: Context, p: Period | None) -> Computed:
+    missing = ctx.missing_event("funnel_start_event")
+    if missing:
+        return None, missing, {}
+    st, goal = ctx.settings["funnel_start_event"], ctx.settings["funnel_goal_event"]
+    w = int(ctx.settings["conversion_window_days"])
+    whole = p is None or p.is_all
+    if whole or (p.start.day == 1 and p.end.day == 1):
+        # Users are anchored at their first start event, so a month-aligned period's funnel is the
+        # sum of its months: the current and previous periods (and sparklines) share one query.
+        cells = [v for m, v in _funnel_months(ctx).items() if whole or p.start <= m < p.end]
+        users, converted = sum(c[0] for c in cells), sum(c[-1] for c in cells)
+    else:
+        res = growth.funnel(ctx.store, [st, goal], window_days=w, period=p.label, segment=ctx.segment)
+        users, converted = res.steps[0].users, res.steps[-1].users
+    if not users:
+        return None, f"no users with a '{st}' event {_where(p)}.", {}
+    return converted / users, None, {"n": int(users), "converted": int(converted), "window_days": w}
+
+
+def _retention_result(ctx: Context):
+    return ctx.memo("retention", lambda: growth.retention_table(ctx.store, unit="week", first_time=True,
+                                                                   mode="on", segment=ctx.segment))
+
+
+def _cohort_fields(c) -> tuple[dt.date, int, dict]:
+    get = c.get if isinstance(c, dict) else (lambda k: getattr(c, k))
+    start = as_date(get("cohort"))
+    retained = {int(k): v for k, v in (get("retained") or {}).items()}
+    return start, int(get("size")), retained
+
+
+def _retention(ctx: Context, p: Period | None) -> Computed:
+    res = _retention_result(ctx)
+    k = RETENTION_WEEK
+    rows = [_cohort_fields(c) for c in res.cohorts]
+    if p is not None and not p.is_all:
+        rows = [r for r in rows if p.start <= r[0] < p.end]
+    eligible = [(size, ret[k]) for _, size, ret in rows if ret.get(k) is not None]
+    if not eligible:
+        if not rows:
+            return None, f"no weekly cohorts starting {_where(p)}.", {}
+        return None, f"no cohort starting {_where(p)} is {k} weeks old yet.", {}
+    size = sum(s for s, _ in eligible)
+    kept = sum(r for _, r in eligible)
+    if p is None or p.is_all:
+        value = as_number(res.weighted.get(k))
+        note = f"weighted over all {len(eligible)} weekly cohorts old enough to measure."
+    else:
+        value = kept / size if size else None
+        note = f"weekly cohorts starting {_where(p)} ({len(eligible)} old enough to measure)."
+    return value, note, {"cohorts": len(eligible), "users": size, "retained": kept}
+
+
+
+
+def month_value(key: str):
+    """Return the value function (ctx, month, to_date=False) of a monthly activity KPI (mau, dau, stickiness, churn, feature_adoption)."""
+    def value(ctx: Context, m: Period | None, to_date: bool = False) -> Computed:
+        return _month_value(ctx, key, m, to_date)
+    value.__name__ = f"_{key}"
+    return value
+
+
+def survey_value(scale: str):
+    """Return the value function of a survey KPI ('csat' or 'nps')."""
+    def value(ctx: Context, p: Period | None) -> Computed:
+        return _survey(ctx, scale, p)
+    value.__name__ = f"_{scale}"
+    return value
