@@ -6,13 +6,14 @@ import streamlit as st
 import pillars_ui as ui
 from pm_core.text import md
 from pm_core.growth import event_names
-from pm_core.settings import SETTINGS, SettingError, coerce, get_settings, settings_problems, update_settings
+from pm_core.settings import SETTINGS, SettingError, coerce, get_settings, invalid_settings, settings_problems, update_settings
 
 ui.page_header("Settings", "Which events, metric series and assumptions do the KPIs, funnels and pay views use?")
 ui.show_flash()
 
 actor = ui.current_actor()
 current = ui.cached(get_settings)
+invalid = set(ui.cached(invalid_settings))
 for problem in ui.cached(settings_problems):  # a value an older version stored, now out of range
     st.warning(md(problem), icon=":material/warning:")
 known_events = set(ui.cached(event_names))
@@ -81,7 +82,7 @@ if submitted:
         except SettingError as exc:
             new_errors[key] = str(exc)
             continue
-        if value != current[key]:
+        if value != current[key] or key in invalid:  # saving replaces a stored value that is out of range
             changed[key] = value
     if not new_errors and changed:
         try:

@@ -95,10 +95,10 @@ SETTINGS: list[Setting] = [
 _BY_KEY = {s.key: s for s in SETTINGS}
 
 
-def _read(store: Store) -> tuple[dict[str, Any], list[str]]:
+def _read(store: Store) -> tuple[dict[str, Any], dict[str, str]]:
     stored = settings_store.read_all(store)
     values: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: dict[str, str] = {}
     for s in SETTINGS:
         if s.key not in stored:
             values[s.key] = s.default
@@ -109,7 +109,7 @@ def _read(store: Store) -> tuple[dict[str, Any], list[str]]:
             values[s.key] = s.default
             shown = str(stored[s.key])
             shown = shown if len(shown) <= 40 else shown[:40] + "…"
-            problems.append(f"The stored value of '{s.label}' ({shown}) is not valid any more: it takes "
+            problems[s.key] = (f"The stored value of '{s.label}' ({shown}) is not valid any more: it takes "
                             f"{s.accepts()}. Pillars uses the default ({_shown(s.default)}) until an editor "
                             "saves a valid value on the Settings page.")
     return values, problems
@@ -132,7 +132,12 @@ def get_settings(store: Store) -> dict[str, Any]:
 
 def settings_problems(store: Store) -> list[str]:
     """Return one sentence per stored setting that is out of range or of the wrong type (empty when all are valid)."""
-    return _read(store)[1]
+    return list(_read(store)[1].values())
+
+
+def invalid_settings(store: Store) -> list[str]:
+    """Return the keys whose stored value is refused (their default is in use); saving any valid value fixes one."""
+    return list(_read(store)[1])
 
 
 def get_setting(store: Store, key: str) -> Any:

@@ -106,3 +106,23 @@ def test_a_workspace_locked_by_another_process_is_explained_without_internals(mo
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_saving_settings_replaces_a_stored_value_that_is_out_of_range(run_page, demo_db_path):
+    s = open_store(demo_db_path)
+    try:
+        settings_store.write(s, {"conversion_window_days": 100_000}, "an older version")
+    finally:
+        s.close()
+    at = run_page("app_pages/settings.py", "editor", demo_db_path)
+    assert at.number_input(key="setting_conversion_window_days").value == 30  # the default, shown
+    at.button(key="FormSubmitter:settings_form-Save settings").click()
+    at.run()
+    assert not at.exception
+    s = open_store(demo_db_path)
+    try:
+        from pm_core.settings import invalid_settings
+
+        assert settings_store.read_all(s)["conversion_window_days"] == 30 and invalid_settings(s) == []
+    finally:
+        s.close()
