@@ -48,6 +48,7 @@ OBJECT_TYPES: dict[str, str] = {
     "audience": "Stakeholder view",
     "battle_card": "Battle card",
     "debrief_notes": "Debrief notes",
+    "feedback_themes": "Feedback themes",
     "ai_feature": "AI feature readiness",  # issue 18
 }
 

@@ -25,7 +25,7 @@ AREA_TABLES: dict[str, tuple[str, ...]] = {
     "career": ("ladder_levels", "level_map", "reference_points"),
     "okrs": ("okr_periods", "objectives", "key_results", "checkins"),
     "roadmap": ("initiatives", "initiative_links", "raci"),
-    "audiences": ("audiences", "battle_cards", "debrief_notes"),
+    "audiences": ("audiences", "battle_cards", "debrief_notes", "feedback_themes"),
     "settings": ("settings",),
     "imports": ("imports", "import_rejects"),
     "ai": ("ai_predictions", "ai_evals", "ai_features"),  # AI quality (issue 18)
@@ -58,6 +58,8 @@ READS: dict[str, tuple[str, ...]] = {
     "pm_core.audiences.is_customised": ("audiences",),
     "pm_core.audiences.get_battle_card": ("audiences",),
     "pm_core.audiences.get_debrief_notes": ("audiences",),
+    "pm_core.audiences.list_themes": ("audiences",),
+    "pm_core.audiences.themes_customised": ("audiences",),
     "pm_core.audiences.experiment_names": ("experiments",),
     "pm_core.audiences.period_choices": KPI_INPUTS,
     "pm_core.audiences.default_period": KPI_INPUTS,

@@ -30,6 +30,13 @@ DDL = [
         notes JSON NOT NULL,            -- what went well / what to improve, written by the team
         updated_by VARCHAR,
         updated_at TIMESTAMP)""",
+    # The workspace's feedback themes (none stored: the generic defaults in pm_core.audiences.themes apply).
+    """CREATE TABLE IF NOT EXISTS feedback_themes (
+        position INTEGER PRIMARY KEY,   -- display order, 0 first
+        name VARCHAR NOT NULL UNIQUE,
+        keywords JSON NOT NULL,         -- list of lower-case words, matched whole-word
+        updated_by VARCHAR,
+        updated_at TIMESTAMP)""",
 ]
 
 
@@ -132,6 +139,43 @@ def count_rows(store: Store) -> dict[str, int]:
         return {t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in _DOC_TABLES}
     finally:
         cur.close()
+
+
+# -- feedback themes ---------------------------------------------------------------------------
+def read_feedback_themes(store: Store) -> dict[str, list[str]]:
+    """Return the stored feedback themes {name: keywords} in their order; empty when none was saved."""
+    cur = store.cursor()
+    try:
+        rows = cur.execute("SELECT name, keywords FROM feedback_themes ORDER BY position").fetchall()
+    finally:
+        cur.close()
+    return {name: list(json.loads(words)) for name, words in rows}
+
+
+def write_feedback_themes(store: Store, themes: list[tuple[str, list[str]]], actor_email: str,
+                          audit: audit_store.Entry | None = None) -> None:
+    """Replace every stored feedback theme with `themes`, in order (one transaction, with its audit row when given)."""
+    now = utcnow()
+    with store.transaction("audiences") as cur:
+        cur.execute("DELETE FROM feedback_themes")
+        for i, (name, words) in enumerate(themes):
+            cur.execute("INSERT INTO feedback_themes VALUES (?, ?, ?, ?, ?)",
+                        [i, name, json.dumps(list(words)), actor_email, now])
+        if audit is not None:
+            audit_store.insert(cur, audit)
+
+
+def delete_feedback_themes(store: Store, audit: audit_store.Entry | None = None) -> int:
+    """Delete every stored feedback theme (the defaults apply again); returns rows removed.
+
+    The audit row, when given, is written only if themes were removed.
+    """
+    with store.transaction("audiences") as cur:
+        n = int(cur.execute("SELECT count(*) FROM feedback_themes").fetchone()[0])
+        cur.execute("DELETE FROM feedback_themes")
+        if audit is not None and n:
+            audit_store.insert(cur, audit)
+    return n
 
 
 # -- reads over the canonical tables -----------------------------------------------------------

@@ -189,7 +189,7 @@ def test_period_choices_and_default(full, store):
 # -- feedback themes -----------------------------------------------------------------------------
 def test_feedback_themes_count_whole_words_once_per_comment():
     comments = ["WiFi was great, wifi wifi", "too expensive", "Swifty app", "wi-fi slow and expensive", "", None]
-    df = A.feedback_themes(comments).set_index("theme")
+    df = A.feedback_themes(comments, A.demo_themes(SAMPLE_DATA)).set_index("theme")  # the demo's themes
     assert df.loc["WiFi & connectivity", "comments"] == 2          # 'Swifty' does not count
     assert df.loc["Price & value", "comments"] == 2
     assert df.loc["App speed & bugs", "comments"] == 1
