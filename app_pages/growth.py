@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import pillars_ui as ui
-from pm_core import growth
+from pm_core import growth, segments
 from pm_core.charts import growth as charts
 from pm_core.formatting import fmt_days, fmt_int, fmt_pct
 from pm_core.growth import GrowthError
@@ -29,14 +29,16 @@ c1, c2, _ = st.columns([1.2, 1.2, 3])
 with c1:
     seg_key = st.selectbox("Segment by event property", ["Everyone", *keys], key="growth_seg_key",
                            help="Keeps only events whose property has the chosen value (e.g. platform = iOS).")
-segment: tuple = ()
+picked: dict[str, str] = {}
 if seg_key != "Everyone":
     values = ui.cached(growth.segment_values, seg_key)
     with c2:
         seg_val = st.selectbox(f"{md(seg_key)} is", values, key="growth_seg_val") if values else None
     if seg_val is not None:
-        segment = ((seg_key, seg_val),)
-seg_text = f" · segment: {md(segment[0][0])} = {md(segment[0][1])}" if segment else " · everyone"
+        picked[seg_key] = seg_val
+# One segment grammar (pm_core.segments); its canonical text is hashable, so it is also the cache key.
+segment = segments.parse(picked).text()
+seg_text = "".join(f" · segment: {md(k)} = {md(v)}" for k, v in picked.items()) or " · everyone"
 st.caption(f"Events from {first:%d %b %Y} to {last:%d %b %Y %H:%M} UTC{seg_text}. "
            "Weeks start on Monday (UTC); a user is active in a period if they have any event in it.")
 

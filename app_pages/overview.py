@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import pillars_ui as ui
-from pm_core import metrics, okrs
+from pm_core import metrics, okrs, segments
 from pm_core.formatting import fmt_change, fmt_value
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
 from pm_core.periods import parse_period
@@ -19,13 +19,15 @@ period, notice = ui.query_param("period", periods, "all")
 if notice:
     st.warning(notice)
 
-# Segment filters live in the URL as ?segment=platform=iOS,country=PT so a link reproduces the view.
+# Segment filters live in the URL in pm_core.segments' text form (?segment=platform=iOS,country=PT) so a
+# link reproduces the view; the pickers hold one value per property, so other conditions are dropped.
 try:
-    url_segment = metrics.parse_segment(st.query_params.get("segment")) or {}
-except ValueError:
-    url_segment = {}
+    url_segment = segments.parse(st.query_params.get("segment"))
+except segments.SegmentError:
+    url_segment = segments.EVERYONE
     st.warning("The link's segment filter could not be read; showing every segment.")
-url_segment = {k: v for k, v in url_segment.items() if v in options.get(k, [])}
+url_values = {c.key: c.values[0] for c in url_segment.conditions
+              if not c.negate and len(c.values) == 1 and c.values[0] in options.get(c.key, [])}
 
 shown_keys = list(options)[:3]
 cols = st.columns([2] + [1.3] * len(shown_keys) if shown_keys else [2, 4])
@@ -34,32 +36,34 @@ with cols[0]:
                           format_func=lambda p: parse_period(p).describe().capitalize() if p == "all" else parse_period(p).describe(),
                           help="Monthly KPIs (active users, churn, adoption, CLV) use one calendar month: "
                                "for a quarter its latest month with events, for all data the latest month.")
-segment: dict[str, str] = {}
+picks: dict[str, str] = {}
 for col, key in zip(cols[1:], shown_keys):
     with col:
         choices = ["All", *options[key]]
-        current = url_segment.get(key, "All")
-        picked = st.selectbox(md(key.replace("_", " ").capitalize()), choices, index=choices.index(current), key=f"overview_seg_{key}")
+        current = url_values.get(key, "All")
+        picked = st.selectbox(md(key.replace("_", " ").capitalize()), choices, index=choices.index(current),
+                              key=f"overview_seg_{key}")
         if picked != "All":
-            segment[key] = picked
+            picks[key] = picked
+segment = segments.parse(picks)
+seg_param = segment.text()  # canonical and hashable: the cache key and the URL
 
 st.query_params["period"] = period
 if segment:
-    st.query_params["segment"] = ",".join(f"{k}={v}" for k, v in segment.items())
+    st.query_params["segment"] = seg_param
 elif "segment" in st.query_params:
     del st.query_params["segment"]
 
-seg_items = tuple(sorted(segment.items()))
 with st.spinner("Computing KPIs…"):
-    results = ui.cached(metrics.compute_kpis, period, seg_items)
-    series = ui.cached(metrics.all_kpi_series, "month", dict(seg_items) or None)
+    results = ui.cached(metrics.compute_kpis, period, seg_param)
+    series = ui.cached(metrics.all_kpi_series, "month", seg_param or None)
     targets = ui.cached(okrs.kpi_targets, period)
 currency = ui.cached(get_settings)["currency"]
 
 if len(periods) == 1:
     ui.empty_state("No data yet.", "Import product events, surveys, Jira issues or metric series to see the KPIs.")
 
-seg_text = f" · segment {', '.join(f'{md(k)} = {md(v)}' for k, v in segment.items())}" if segment else ""
+seg_text = f" · segment {', '.join(f'{md(k)} = {md(v)}' for k, v in picks.items())}" if segment else ""
 st.caption(f"Figures for **{parse_period(period).describe()}**{seg_text}. Changes compare with the previous period; "
            "open a card's *Definition* to see how it is computed and from which data.")
 

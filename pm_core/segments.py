@@ -83,6 +83,11 @@ class Segment:
 
 EVERYONE = Segment()
 
+# The --segment help of every CLI command that takes one (kpis, retention, funnel, export).
+CLI_HELP = ("keep events matching property=value: several properties with commas (platform=iOS,country=PT), "
+            "several values with | (platform=iOS|Android), 'is not' with != (country!=PT), any property name "
+            "('$os=iOS'; quote a name holding = ! , | with \"...\"); repeatable")
+
 
 def _quote(s: str) -> str:
     if s and not (_SPECIAL & set(s)) and s == s.strip():

@@ -7,7 +7,8 @@ import sys
 from ..cli import CliError, emit
 from ..experiments import ExperimentError, analyse
 from ..formatting import fmt_days, fmt_int, fmt_pct, fmt_pp
-from ..growth import GrowthError, event_names, funnel, parse_segment, retention_table
+from .. import segments
+from ..growth import GrowthError, event_names, funnel, retention_table
 from ..periods import PeriodError
 from ..settings import get_setting
 from ..store import Store
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mode", choices=["on", "on_or_after"], default="on",
                    help="'on': active in period k exactly; 'on_or_after': in period k or later")
     p.add_argument("--max-k", type=int, default=12, help="how many periods after the cohort to report (default 12)")
-    p.add_argument("--segment", action="append", metavar="KEY=VALUE", help="keep events whose property KEY equals VALUE (repeatable)")
+    p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_retention)
 
@@ -33,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--window-days", type=int, default=None,
                    help="days after a user's first start event within which later steps count (default: setting conversion_window_days)")
     p.add_argument("--period", default="all", help="keep users whose first start event is in this period (2026-05, 2026-Q3, 2026, all)")
-    p.add_argument("--segment", action="append", metavar="KEY=VALUE", help="keep events whose property KEY equals VALUE (repeatable)")
+    p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_funnel)
 
@@ -48,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _retention(args, store: Store) -> int:
     try:
         res = retention_table(store, unit=args.unit, first_time=args.first_time, mode=args.mode,
-                              segment=parse_segment(args.segment), max_k=args.max_k)
+                              segment=segments.parse(args.segment), max_k=args.max_k)
     except (GrowthError, ValueError) as exc:
         raise CliError(f"retention: {exc}") from None
     out = {
@@ -79,7 +80,7 @@ def _funnel(args, store: Store) -> int:
     steps = [s.strip() for s in args.steps.split(",") if s.strip()]
     window = args.window_days if args.window_days is not None else int(get_setting(store, "conversion_window_days"))
     try:
-        res = funnel(store, steps, window_days=window, period=args.period, segment=parse_segment(args.segment))
+        res = funnel(store, steps, window_days=window, period=args.period, segment=segments.parse(args.segment))
     except (GrowthError, PeriodError, ValueError) as exc:
         raise CliError(f"funnel: {exc}") from None
     known = set(event_names(store))

@@ -56,3 +56,20 @@ def test_growth_page_empty(run_page, tmp_path, role):
     at = run_page("app_pages/growth.py", role, path)
     assert not at.exception
     assert any("No product events yet" in i.value for i in at.info)
+
+
+def test_growth_page_segment_on_a_dollar_property(run_page, tmp_path):
+    """$os (PostHog's name) is offered and filters: the caption names it, MAU counts its users only."""
+    path = tmp_path / "os.duckdb"
+    s = open_store(path)
+    rows = [(f"u{i}", "search", f"2026-03-0{i + 1} 10:00:00", {"$os": os_})
+            for i, os_ in enumerate(["iOS", "iOS", "Android"])]
+    put_events(s, rows)
+    s.close()
+    at = run_page("app_pages/growth.py", "editor", path)
+    assert not at.exception
+    at.selectbox(key="growth_seg_key").set_value("$os").run()
+    at.selectbox(key="growth_seg_val").set_value("iOS").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("$os = iOS" in c.value.replace("\\", "") for c in at.caption)
+    assert next(m for m in at.metric if m.label.startswith("MAU")).value == "2"

@@ -99,3 +99,43 @@ def test_task_success_card_names_the_survey_it_came_from(run_page, tmp_path):
     assert not at.exception
     assert _metric(at, "Task success rate").value == "66.7%"
     assert any("from 3 task-survey answers" in c.value for c in at.caption)
+
+
+@pytest.fixture
+def dollar_db(tmp_path):
+    """Events whose properties are named as PostHog and Amplitude write them ($os, [Amplitude] Country)."""
+    from tests.core.test_growth import put_events
+
+    path = tmp_path / "dollar.duckdb"
+    s = open_store(path)
+    rows = []
+    for i, (os_, country) in enumerate([("iOS", "PT"), ("iOS", "DE"), ("Android", "PT"), ("iOS", "PT")]):
+        props = {"$os": os_, "[Amplitude] Country": country}
+        rows += [(f"u{i}", "search", f"2026-03-0{i + 1} 10:00:00", props),
+                 (f"u{i}", "booking_completed", f"2026-03-0{i + 1} 11:00:00", props)]
+    put_events(s, rows)
+    s.close()
+    return path
+
+
+def test_overview_segment_on_dollar_and_bracket_property_names(run_page, dollar_db):
+    at = run_page("app_pages/overview.py", "editor", dollar_db)
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="overview_seg_$os").set_value("iOS").run()
+    assert not at.exception, [e.value for e in at.exception]
+    s = open_store(dollar_db)
+    try:
+        expected = compute_kpis(s, "all", {"$os": "iOS"})
+    finally:
+        s.close()
+    assert expected["growth"]["mau"].value == 3
+    assert _metric(at, "Monthly active users").value == "3"
+    assert at.query_params["segment"] in (["$os=iOS"], "$os=iOS")
+    at.selectbox(key="overview_seg_[Amplitude] Country").set_value("PT").run()
+    assert not at.exception
+    assert _metric(at, "Monthly active users").value == "2"
+    # the link reproduces the view
+    again = run_page("app_pages/overview.py", "viewer", dollar_db, query={"segment": '"[Amplitude] Country"=PT,$os=iOS'})
+    assert not again.exception
+    assert again.selectbox(key="overview_seg_$os").value == "iOS"
+    assert _metric(again, "Monthly active users").value == "2"
