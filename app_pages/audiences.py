@@ -262,3 +262,26 @@ if actor.can_edit:
                         else:
                             ui.flash("Saved debrief notes for {title}.", title=dict(cands)[iid])
                             st.rerun()
+
+    if "feedback" in aud.sections:
+        with st.expander("Feedback themes (how survey comments are grouped)"):
+            own_themes = ui.cached(A.themes_customised)
+            st.caption(("This workspace's own themes." if own_themes else "The generic default themes.")
+                       + " A comment counts for a theme when it contains one of its keywords as a whole word "
+                         "(any case); comments that match no theme are counted as such.")
+            with st.form("themes_form"):
+                themes_input = st.text_area("Themes (one per line: name: keyword, keyword, ...)",
+                                            A.themes_text(ui.cached(A.list_themes)), height=240)
+                if st.form_submit_button("Save themes", type="primary"):
+                    try:
+                        saved = A.save_themes(ui.get_store(), actor, A.themes_from_text(themes_input))
+                    except A.AudienceError as exc:
+                        st.error(md(str(exc)))
+                    else:
+                        ui.flash(f"Saved {len(saved)} feedback themes.")
+                        st.rerun()
+            if own_themes and st.button("Reset to the generic themes", key="themes_reset"):
+                A.reset_themes(ui.get_store(), actor)
+                ui.flash("Reset the feedback themes to the generic defaults.")
+                st.rerun()
+

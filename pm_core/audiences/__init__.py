@@ -21,7 +21,7 @@ from .definitions import (  # noqa: F401
 from .neighbours import experiment_names  # noqa: F401
 from .themes import (  # noqa: F401
     DEFAULT_THEMES, FeedbackTheme, feedback_themes, list_themes, parse_themes, reset_themes, save_themes,
-    themes_customised, unmatched_comments, unmatched_text,
+    themes_customised, themes_from_text, themes_text, unmatched_comments, unmatched_text,
 )
 from .notes import (  # noqa: F401
     BATTLE_CARD_STATUSES, DEBRIEF_STATUSES, BattleCardIn, DebriefNotesIn, Objection, battle_card_candidates,

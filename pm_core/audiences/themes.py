@@ -186,3 +186,21 @@ def unmatched_text(unmatched: int, total: int) -> str:
     if unmatched == total:
         return f"none of the {total:,} comments matches a theme"
     return f"{unmatched:,} of {total:,} comments ({unmatched / total:.0%}) match no theme"
+
+
+def themes_text(themes: dict[str, list[str]]) -> str:
+    """Return themes as the form's text: one line per theme, 'Name: keyword, keyword, ...'."""
+    return "\n".join(f"{name}: {', '.join(words)}" for name, words in themes.items())
+
+
+def themes_from_text(text: str) -> list[dict]:
+    """Return [{'name', 'keywords'}] from the form's text ('Name: keyword, keyword' per line); AudienceError names the line."""
+    rows = []
+    for i, line in enumerate(str(text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, sep, words = line.partition(":")
+        if not sep:
+            raise AudienceError({"themes": f"line {i}: write it as 'Name: keyword, keyword' (a colon after the name)"})
+        rows.append({"name": name, "keywords": words})
+    return rows

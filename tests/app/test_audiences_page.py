@@ -233,3 +233,55 @@ def test_editor_saves_a_battle_card_from_the_page(open_link, full_db):
         s.close()
     md = "\n".join(m.value for m in at.markdown)
     assert r"=cmd\| a pitch that looks like a formula" in md
+
+
+# -- feedback themes (workspace data) ------------------------------------------------------------
+THEMES_LABEL = "Themes (one per line: name: keyword, keyword, ...)"
+
+
+def test_editor_saves_feedback_themes_from_the_page(run_page, full_db):
+    at = run_page(PAGE, "editor", full_db, query={"audience": "support", "period": "2026-Q3"})
+    form = at.get_by_key("themes_form")
+    [box] = [t for t in form.text_area if t.label == THEMES_LABEL]
+    assert box.value == A.themes_text(A.DEFAULT_THEMES)  # a workspace starts on the generic themes
+    box.set_value("Connectivity: wifi, signal\nPrice <b>x</b>: expensive, cost")
+    next(b for b in form.button if b.label == "Save themes").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception][:1]
+    assert not at.error, [e.value for e in at.error]
+    s = open_store(full_db)
+    try:
+        assert A.list_themes(s) == {"Connectivity": ["wifi", "signal"], "Price <b>x</b>": ["expensive", "cost"]}
+        from pm_core import audit
+        from tests.conftest import EDITOR
+
+        assert audit.list_audit(s, EDITOR, object_type="feedback_themes")[0]["action"] == "save"
+    finally:
+        s.close()
+    assert any("Saved 2 feedback themes." in x.value for x in at.success)
+    fb = next(e.value for e in at.markdown if "most mentioned" in e.value)
+    assert "Connectivity" in fb
+    # a bad line is refused in words and nothing changes
+    form = at.get_by_key("themes_form")
+    next(t for t in form.text_area if t.label == THEMES_LABEL).set_value("No colon here")
+    next(b for b in form.button if b.label == "Save themes").click()
+    at.run()
+    assert any("line 1" in e.value for e in at.error)
+    s = open_store(full_db)
+    try:
+        assert set(A.list_themes(s)) == {"Connectivity", "Price <b>x</b>"}
+    finally:
+        s.close()
+    at.button(key="themes_reset").click().run()
+    assert not at.exception
+    s = open_store(full_db)
+    try:
+        assert not A.themes_customised(s)
+    finally:
+        s.close()
+
+
+def test_viewers_see_no_themes_form(run_page, full_db):
+    at = run_page(PAGE, "viewer", full_db, query={"audience": "support", "period": "2026-Q3"})
+    assert not any(t.label == THEMES_LABEL for t in at.text_area)
+    assert not any(b.label == "Save themes" for b in at.button)
