@@ -10,7 +10,7 @@ import pillars_ui as ui
 from pm_core import roadmap as rm
 from pm_core.auth import PermissionDenied
 from pm_core.charts import roadmap as charts
-from pm_core.formatting import fmt_change, fmt_value
+from pm_core.formatting import change_arrow, format_change, format_value
 from pm_core.kpi_defs import KPI_BY_KEY, KPI_DEFS, PILLAR_LABELS, PILLARS
 from pm_core.roadmap.raci import ROLE_HELP, ROLES, TASK_COL, matrix_csv
 from pm_core.text import md
@@ -302,9 +302,11 @@ def _outcome(v) -> None:
             col.metric(md(k["label"]), "–", border=True, help=md(k["note"]))
             col.caption(f"Not enough data: {md(k['note'])}")
             continue
-        col.metric(md(k["label"]), fmt_value(k["after"], k["unit"]), fmt_change(k["after"], k["before"], k["unit"]),
-                   delta_color="normal" if k["higher_is_better"] else "inverse", border=True,
-                   help=md(f"{out['after_month']:%b %Y}; before: {fmt_value(k['before'], k['unit'])} in {out['before_month']:%b %Y}. "
+        arrow = change_arrow(k["after"], k["before"], k["unit"])
+        col.metric(md(k["label"]), format_value(k["after"], k["unit"]), format_change(k["after"], k["before"], k["unit"]),
+                   delta_color="off" if arrow == "off" else "normal" if k["higher_is_better"] else "inverse",
+                   delta_arrow=arrow, border=True,
+                   help=md(f"{out['after_month']:%b %Y}; before: {format_value(k['before'], k['unit'])} in {out['before_month']:%b %Y}. "
                            f"{KPI_BY_KEY[k['key']].definition if k['key'] in KPI_BY_KEY else ''}"))
 
 

@@ -13,18 +13,12 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field
 
-from .formatting import fmt_change, fmt_int, fmt_value
+from .formatting import MISSING, Unit, format_change, format_value
 
 
-def fmt_unit(v: float | None, unit: str, currency: str = "USD") -> str:
-    """Return a value formatted for its unit; adds 'ms' (milliseconds) and 'int' (counts) to formatting's units."""
-    if v is None or (isinstance(v, float) and v != v):
-        return "—"
-    if unit == "ms":
-        return f"{v:,.0f} ms"
-    if unit == "int":
-        return fmt_int(v)
-    return fmt_value(v, unit, currency)
+def fmt_unit(v: float | None, unit: Unit | str, currency: str = "USD") -> str:
+    """Return a value formatted for its unit (formatting.format_value; kept for older callers)."""
+    return format_value(v, unit, currency=currency)
 
 
 class MetricItem(BaseModel):
@@ -35,7 +29,7 @@ class MetricItem(BaseModel):
     label: str
     value: float | None = None
     previous: float | None = None
-    unit: str = "ratio"
+    unit: Unit = Unit.RATIO
     definition: str = ""
     source: str = ""
     note: str | None = None          # why there is no number, or a caveat
@@ -46,20 +40,21 @@ class MetricItem(BaseModel):
     @property
     def value_text(self) -> str:
         """Return the value formatted for its unit, or '—' when there is none."""
-        return fmt_unit(self.value, self.unit, self.currency)
+        return format_value(self.value, self.unit, currency=self.currency)
 
     @property
     def change_text(self) -> str:
         """Return the change against the previous period in the unit's terms, '—' when either is missing."""
-        return fmt_change(self.value, self.previous, self.unit)
+        return format_change(self.value, self.previous, self.unit)
 
     @property
     def trend(self) -> str:
         """Return 'better', 'worse', 'flat' or 'unknown' from the change and which direction is good."""
         if self.value is None or self.previous is None:
             return "unknown"
-        if self.value == self.previous:
-            return "flat"
+        change = format_change(self.value, self.previous, self.unit)
+        if self.value == self.previous or (change != MISSING and change[:1] not in ("+", "-")):
+            return "flat"  # a change that rounds to zero ('0 pts') reads as no change
         up = self.value > self.previous
         return "better" if up == self.higher_is_better else "worse"
 
@@ -85,7 +80,7 @@ class Column(BaseModel):
 
     key: str
     label: str
-    unit: Literal["text", "int", "fraction", "currency", "days", "score", "ratio", "date", "nps", "users"] = "text"
+    unit: Unit = Unit.TEXT
 
 
 class TableItem(BaseModel):
@@ -173,16 +168,8 @@ class Briefing(BaseModel):
         return out
 
 
-def format_cell(value: Any, unit: str) -> str:
+def format_cell(value: Any, unit: Unit | str) -> str:
     """Return a table cell as text for people ('12.4%', '$1.2M', '2026-08-03'); None/NaN -> '—'."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    if unit == "text":
-        return str(value)
-    if unit == "date":
-        return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]
-    if isinstance(value, (int, float)):
-        if unit == "ratio":
-            return f"{value:.3g}" if abs(value) < 1 else f"{value:,.2f}"
-        return fmt_unit(float(value), unit)
+    if isinstance(value, (int, float)) or Unit(unit) in (Unit.TEXT, Unit.DATE) or value is None:
+        return format_value(value, unit)
     return str(value)

@@ -114,7 +114,7 @@ def _sig(d: Decimal, n: int) -> str:
 _SUFFIXES = ((Decimal(10) ** 3, "K"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 9, "B"), (Decimal(10) ** 12, "T"))
 
 
-def _compact(d: Decimal, digits: int = 1, signed: bool = False) -> str:
+def _compact(d: Decimal, digits: int = 1, signed: bool = False, trim: bool = False) -> str:
     sign = "+" if signed and _q(d, digits) > 0 else ""
     if abs(_q(d, 0)) < 1000:
         if abs(_q(d, digits)) >= 100 or d == d.to_integral_value():
@@ -123,14 +123,17 @@ def _compact(d: Decimal, digits: int = 1, signed: bool = False) -> str:
     for i, (div, suffix) in enumerate(_SUFFIXES):
         r = _q(d / div, digits)
         if abs(r) < 1000 or i == len(_SUFFIXES) - 1:
-            return f"{sign}{r:.{digits}f}{suffix}"
+            body = f"{r:.{digits}f}"
+            if trim and "." in body:
+                body = body.rstrip("0").rstrip(".")
+            return f"{sign}{body}{suffix}"
     raise AssertionError("unreachable")
 
 
-def _money(d: Decimal, currency: str | None, compact: bool, signed: bool) -> str:
+def _money(d: Decimal, currency: str | None, compact: bool, signed: bool, trim: bool = False) -> str:
     code = (currency or "USD").upper()
     sym = _SYMBOLS.get(code)
-    body = _compact(abs(d)) if compact else _text(abs(d), 0)
+    body = _compact(abs(d), trim=trim) if compact else _text(abs(d), 0)
     nonzero = any(ch in "123456789" for ch in body)
     sign = ("-" if d < 0 else "+" if signed else "") if nonzero else ""
     return f"{sign}{sym}{body}" if sym else f"{sign}{code} {body}"
@@ -154,11 +157,13 @@ def _duration(d: Decimal, unit: Unit, signed: bool) -> str:
 
 # -- the formatter --------------------------------------------------------------------------------
 def format_value(value: Any, unit: Unit | str, *, currency: str | None = None, compact: bool | None = None,
-                 signed: bool = False) -> str:
+                 signed: bool = False, trim: bool = False, digits: int | None = None) -> str:
     """Return a value as people read it in its unit ('12.4%', '$1.2M', '3.1 days', '+32'); None, NaN -> '—'.
 
     `compact` None means the unit's habit (money and users compact, other counts in full);
-    `signed` puts '+' before a positive value (never before one that rounds to zero).
+    `signed` puts '+' before a positive value (never before one that rounds to zero); `trim` drops
+    a compact form's '.0' ('$80K' rather than '$80.0K', as pay bands are written); `digits`
+    changes the decimals of a fraction or a score ('45%' for a progress bar with digits=0).
     """
     u = as_unit(unit)
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -171,23 +176,23 @@ def format_value(value: Any, unit: Unit | str, *, currency: str | None = None, c
         num = as_number(value)
         return "done" if num is not None and num >= 1 else "not done"
     num = as_number(value)
-    if num is None:
-        return str(value)
+    if num is None:  # pd.NA, infinities, or text in a number column (shown as written)
+        return value if isinstance(value, str) else MISSING
     d = _dec(num)
     if u in (Unit.COUNT, Unit.USERS):
         if compact if compact is not None else u is Unit.USERS:
-            return _compact(d, signed=signed)
+            return _compact(d, signed=signed, trim=trim)
         return _text(d, 0, signed=signed)
     if u is Unit.FRACTION:
-        return f"{_text(d * 100, 1, signed=signed)}%"
+        return f"{_text(d * 100, 1 if digits is None else digits, signed=signed)}%"
     if u is Unit.CURRENCY:
-        return _money(d, currency, True if compact is None else compact, signed)
+        return _money(d, currency, True if compact is None else compact, signed, trim)
     if u in (Unit.DAYS, Unit.HOURS, Unit.MINUTES):
         return _duration(d, u, signed)
     if u is Unit.MS:
         return f"{_text(d, 0, signed=signed)} ms"
     if u is Unit.SCORE:
-        return _text(d, 1, sep=False, signed=signed)
+        return _text(d, 1 if digits is None else digits, sep=False, signed=signed)
     if u is Unit.NPS:
         return _text(d, 0, sep=False, signed=True)
     if u is Unit.RATIO:
@@ -234,6 +239,18 @@ def format_change(current: Any, previous: Any, unit: Unit | str) -> str:
     return f"{_text(rel, 1, signed=True)}%"
 
 
+_AXIS_FORMATS = {Unit.FRACTION: ".1%", Unit.COUNT: ",.0f", Unit.USERS: ",.0f", Unit.CURRENCY: "$,.0f",
+                 Unit.DAYS: ",.1f", Unit.HOURS: ",.1f", Unit.MINUTES: ",.0f", Unit.MS: ",.0f", Unit.DONE: ".0f"}
+
+
+def axis_format(unit: Unit | str) -> str:
+    """Return the d3 number format a chart axis uses for a unit ('.1%' for fractions); ',.4~g' for other numbers."""
+    try:
+        return _AXIS_FORMATS.get(as_unit(unit), ",.4~g")
+    except ValueError:
+        return ",.4~g"
+
+
 def change_arrow(current: Any, previous: Any, unit: Unit | str) -> str:
     """Return 'off' when there is no change to point at (missing, or it rounds to zero), else 'auto' (the sign decides).
 
@@ -246,9 +263,7 @@ def change_arrow(current: Any, previous: Any, unit: Unit | str) -> str:
 # -- the older names, each one call into format_value / format_change -------------------------------
 def fmt_pct(v: float | None, digits: int = 1) -> str:
     """Return a fraction as a percentage ('0.124' -> '12.4%'); None/NaN -> '—'."""
-    if digits == 1:
-        return format_value(v, Unit.FRACTION)
-    return MISSING if as_number(v) is None else f"{_text(_dec(as_number(v)) * 100, digits)}%"
+    return format_value(v, Unit.FRACTION, digits=digits)
 
 
 def fmt_pp(v: float | None, digits: int = 1) -> str:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from ..formatting import fmt_money
+from ..formatting import Unit, format_value
 from ..text import LONG_MAX, clean_text
 from ..validators import finite_number, iso_currency
 
@@ -46,7 +45,7 @@ SELF_ASSESSMENT: list[dict] = json.loads((_DATA / "self_assessment.json").read_t
 
 def money(v: float | None, currency: str = "USD") -> str:
     """Return a pay figure compactly without a trailing '.0' ('$80K', '$1.2M', '£67K'); None -> '—'."""
-    return re.sub(r"\.0(?=[KMBT]$)", "", fmt_money(v, currency))
+    return format_value(v, Unit.CURRENCY, currency=currency, trim=True)
 
 
 class CareerError(ValueError):
@@ -111,7 +110,7 @@ class ReferencePoint(BaseModel):
     @property
     def display(self) -> str:
         """Return the figure with its qualifier ('~$280K', '$500K+', 'up to $336,881', '£67,000')."""
-        exact = fmt_money(self.amount, self.currency, compact=False)
+        exact = format_value(self.amount, Unit.CURRENCY, currency=self.currency, compact=False)
         short = money(self.amount, self.currency)
         return {"about": f"~{short}", "at_least": f"{short}+", "up_to": f"up to {exact}"}.get(self.qualifier, exact)
 

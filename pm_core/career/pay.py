@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..formatting import fmt_money
+from ..formatting import Unit, format_value
 from ..store import Store
 from ..store import career_store as cs
 from .ladder import ladder, reference_points, salary_min_group
@@ -159,7 +159,7 @@ def salary_issues(store: Store) -> list[dict]:
         bits = " · ".join(str(b) for b in (r.get("company"), r.get("title"), r.get("level"), r.get("location")) if b)
         ids = [int(x) for x in r["row_ids"]]
         issues.append(dict(kind="duplicate", row_ids=ids, count=int(r["n"]), in_figures=True,
-                           message=f"{r['n']} identical rows ({bits or 'no details'}; total {fmt_money(r.get('total'), r.get('currency') or 'USD', compact=False) if r.get('currency') else r.get('total')}; rows {', '.join(str(i + 1) for i in ids)}). All are counted; delete the repeated import on the Data page if they are one person."))
+                           message=f"{r['n']} identical rows ({bits or 'no details'}; total {format_value(r.get('total'), Unit.CURRENCY, currency=r.get('currency') or 'USD', compact=False) if r.get('currency') else r.get('total')}; rows {', '.join(str(i + 1) for i in ids)}). All are counted; delete the repeated import on the Data page if they are one person."))
     return issues
 
 

@@ -6,12 +6,11 @@ never with an upper bound the source did not publish.
 """
 from __future__ import annotations
 
-import re
 
 import altair as alt
 import pandas as pd
 
-from ..formatting import fmt_money
+from ..formatting import Unit, format_value
 
 BAND_COLOUR = "#4C78A8"
 TEAM_COLOUR = "#F58518"
@@ -23,7 +22,7 @@ SERIES = ["Published band", "Team P25–P75 (median tick)", "Reference point"]
 
 
 def _money(v, currency: str) -> str:
-    return re.sub(r"\.0(?=[KMBT]$)", "", fmt_money(None if pd.isna(v) else float(v), currency))
+    return format_value(v, Unit.CURRENCY, currency=currency, trim=True)
 
 
 def _x(title: str, xmax: float, field: str = "low") -> alt.X:

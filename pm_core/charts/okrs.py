@@ -10,13 +10,10 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
+from ..formatting import axis_format
+
 STATUS_COLOURS = {"On track": "#2e7d32", "At risk": "#f9a825", "Off track": "#c62828", "No check-in yet": "#9e9e9e"}
 ACTUAL, EXPECTED, BASELINE, TARGET, TODAY = "#1f77b4", "#7f7f7f", "#9e9e9e", "#2e7d32", "#d62728"
-
-
-def _fmt(unit: str) -> str:
-    return {"fraction": ".1%", "count": ",.0f", "users": ",.0f", "currency": "$,.0f", "days": ",.1f",
-            "done": ".0f"}.get(unit, ",.4~g")
 
 
 def progress_over_time(title: str, kr_type: str, unit: str, baseline: float, target: float,
@@ -31,7 +28,7 @@ def progress_over_time(title: str, kr_type: str, unit: str, baseline: float, tar
     last = period_end_exclusive - dt.timedelta(days=1)
     start_ts, end_ts = pd.Timestamp(period_start), pd.Timestamp(last)
     x_scale = alt.Scale(domain=[start_ts.isoformat(), end_ts.isoformat()])
-    fmt = _fmt(unit)
+    fmt = axis_format(unit)
     y_title = "Done (1) / not done (0)" if kr_type == "milestone" else f"Value ({unit})"
     x = alt.X("as_of:T", title="Day", scale=x_scale)
     layers: list[alt.Chart] = []

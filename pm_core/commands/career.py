@@ -5,7 +5,7 @@ import argparse
 
 from ..career import GROUPINGS, CareerError, ladder, percentile_records, percentiles, reference_points, salary_issues, salary_min_group
 from ..cli import CliError, emit
-from ..formatting import fmt_money
+from ..formatting import Unit, format_value
 from ..store import Store
 
 
@@ -67,7 +67,7 @@ def _salaries(args, store: Store) -> int:
     print(f"Total yearly pay by {args.by}{' for ' + args.title if args.title else ''} (groups under {limit} rows hidden)")
     print(f"  {'group':<30} {'cur':<4} {'n':>12} {'P25':>9} {'P50':>9} {'P75':>9}")
     for g in groups:
-        figs = ["hidden"] * 3 if g["suppressed"] else [fmt_money(g[k], g["currency"]) for k in ("p25", "p50", "p75")]
+        figs = ["hidden"] * 3 if g["suppressed"] else [format_value(g[k], Unit.CURRENCY, currency=g["currency"]) for k in ("p25", "p50", "p75")]
         print(f"  {str(g['label'])[:30]:<30} {g['currency']:<4} {g['n_label']:>12} {figs[0]:>9} {figs[1]:>9} {figs[2]:>9}")
     if issues:
         print(f"{len(issues)} data issue(s); see the Career page's data issues panel.")

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, Briefing
+from ..formatting import Unit, as_unit
 from .cells import safe_cell
 
 _BOLD = Font(bold=True)
@@ -23,27 +24,20 @@ _HEADER_FILL = PatternFill("solid", fgColor="E8EAF6")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def number_format(unit: str, currency: str = "USD") -> str | None:
+_NUMBER_FORMATS = {Unit.FRACTION: "0.0%", Unit.COUNT: "#,##0", Unit.USERS: "#,##0", Unit.MS: '#,##0 "ms"',
+                   Unit.DAYS: '0.0 "days"', Unit.HOURS: '0.0 "hours"', Unit.MINUTES: '0 "min"', Unit.SCORE: "0.0",
+                   Unit.NPS: "+0;-0;0", Unit.RATIO: "0.000", Unit.DATE: "yyyy-mm-dd"}
+
+
+def number_format(unit: Unit | str, currency: str = "USD") -> str | None:
     """Return the Excel number format for a unit ('0.0%' for fractions, '"$"#,##0' for USD); None for text."""
-    if unit == "fraction":
-        return "0.0%"
-    if unit == "currency":
+    try:
+        u = as_unit(unit)
+    except ValueError:
+        return None
+    if u is Unit.CURRENCY:
         return '"$"#,##0' if currency.upper() == "USD" else f'#,##0 "{currency.upper()[:3]}"'
-    if unit in ("int", "users"):
-        return "#,##0"
-    if unit == "ms":
-        return '#,##0 "ms"'
-    if unit == "days":
-        return '0.0 "days"'
-    if unit == "score":
-        return "0.0"
-    if unit == "nps":
-        return "+0;-0;0"
-    if unit == "ratio":
-        return "0.000"
-    if unit == "date":
-        return "yyyy-mm-dd"
-    return None
+    return _NUMBER_FORMATS.get(u)
 
 
 def _sheet_name(index: int, title: str, used: set[str]) -> str:

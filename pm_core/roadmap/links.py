@@ -84,16 +84,6 @@ def _kpi_rows(metrics, store, key: str) -> list[tuple[dt.date, float | None]]:
     return sorted(out)
 
 
-def format_kr_value(value: float | None, unit: str) -> str:
-    """Return a KR value in the OKR page's words (e.g. '915', '31.6%'); falls back to the KPI formatter."""
-    okrs = _module("okrs")
-    if okrs is not None and hasattr(okrs, "format_kr_value"):
-        return okrs.format_kr_value(value, unit)
-    from ..formatting import fmt_value
-
-    return fmt_value(value, unit)
-
-
 # -- dependencies ----------------------------------------------------------------------------
 def find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
     """Return one dependency cycle as a node path that starts and ends on the same node (A, B, A), or None.

@@ -1,7 +1,7 @@
 """The PRD one-pager in the guide's structure, rendered as Markdown with user text escaped."""
 from __future__ import annotations
 
-from ..formatting import fmt_pct, fmt_value
+from ..formatting import Unit, format_value
 from ..kpi_defs import KPI_BY_KEY
 from ..text import md, md_block
 
@@ -18,20 +18,18 @@ def _kr_line(kr: dict) -> str:
     title = md(kr.get("title"))
     if kr.get("missing"):
         return f"- **Key result:** {title} — _no longer in the OKRs (archived or deleted)_"
-    from .links import format_kr_value
-
-    unit = kr.get("unit") or ""
+    unit = kr.get("unit") or Unit.NUMBER
     cur, tgt, base = kr.get("current"), kr.get("target"), kr.get("baseline")
-    cur_txt = format_kr_value(cur, unit) if cur is not None else "no value yet"
+    cur_txt = format_value(cur, unit) if cur is not None else "no value yet"
     as_of = f" ({_day(kr['current_as_of'])})" if cur is not None and kr.get("current_as_of") else ""
     # Values are Pillars' own formatting (digits, %, $), not user text, so they are not escaped.
     parts = [f"current **{cur_txt}**{as_of}"]
     if base is not None:
-        parts.append(f"baseline {format_kr_value(base, unit)}")
+        parts.append(f"baseline {format_value(base, unit)}")
     if tgt is not None:
-        parts.append(f"target {format_kr_value(tgt, unit)}")
+        parts.append(f"target {format_value(tgt, unit)}")
     if kr.get("progress") is not None:
-        parts.append(f"progress {fmt_pct(kr['progress'], 0)}")
+        parts.append(f"progress {format_value(kr['progress'], Unit.FRACTION, digits=0)}")
     if kr.get("status"):
         parts.append(md(str(kr["status"]).replace("_", " ")))
     where = f" ({md(kr['objective_title'])}, {md(kr.get('period') or '')})" if kr.get("objective_title") else ""
@@ -45,7 +43,7 @@ def _kpi_line(kpi: dict) -> str:
         return f"- **KPI:** {label} — _{md(kpi.get('note') or 'no value yet')}_"
     meta = KPI_BY_KEY.get(kpi["key"])
     definition = f" _{md(meta.definition)}_" if meta else ""
-    return f"- **KPI:** {label} — **{fmt_value(kpi['value'], kpi['unit'])}** in {md(kpi['period'])}.{definition}"
+    return f"- **KPI:** {label} — **{format_value(kpi['value'], kpi['unit'])}** in {md(kpi['period'])}.{definition}"
 
 
 def prd_markdown_for(v, key_results: list[dict], kpis: list[dict]) -> str:

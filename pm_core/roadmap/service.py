@@ -11,16 +11,16 @@ import pandas as pd
 
 from .. import audit
 from ..auth import Actor, require_editor
+from ..formatting import Unit
 from ..kpi_defs import KPI_BY_KEY
 from ..store import Store, new_id
 from ..store import roadmap_store as rs
 from . import links
 from . import raci as raci_mod
 from .links import find_cycle
-from .models import (BUCKET_LABELS, BUCKETS, DEFAULT_WEIGHTS, HEALTH_LABELS, HEALTHS, METHOD_LABELS, METHODS,
-                     STATUS_LABELS, STATUSES, InitiativeIn, InitiativeView, RoadmapError, parse_initiative)
+from .models import METHODS, STATUS_LABELS, STATUSES, InitiativeIn, InitiativeView, RoadmapError, parse_initiative
 from .prd import prd_markdown_for
-from .scoring import QUADRANT_LABELS, check_weights, score_table
+from .scoring import check_weights, score_table
 
 # Where the story sits in time; the app uses the real date unless a caller passes `today`.
 NEXT_HORIZON_DAYS = 90
@@ -426,7 +426,7 @@ def outcome_check(store: Store, initiative_id: str) -> dict:
             missing = [m.strftime("%b %Y") for m, val in ((before, b), (after, a)) if val is None]
             note = f"no data for {' and '.join(missing)}"
         out["kpis"].append({
-            "key": key, "label": meta.label if meta else key, "unit": meta.unit if meta else "",
+            "key": key, "label": meta.label if meta else key, "unit": meta.unit if meta else Unit.NUMBER,
             "higher_is_better": meta.higher_is_better if meta else True,
             "before": b, "after": a, "change": (a - b) if a is not None and b is not None else None, "note": note})
     return out
