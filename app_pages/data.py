@@ -12,7 +12,7 @@ import streamlit as st
 import pillars_ui as ui
 from pm_core import audit
 from pm_core.auth import PermissionDenied
-from pm_core.formats import KIND_HINTS
+from pm_core.formats.kinds import KINDS, kind_choice_label
 from pm_core.formatting import fmt_int
 from pm_core.ingest import (ImportRefused, after_import_future, delete_import, import_file, list_imports, preview_file,
                             rejects_csv_bytes, rejects_for, save_upload)
@@ -42,7 +42,7 @@ if not actor.can_edit:
 
 store = ui.get_store()
 NONE = "— not in this file —"
-KIND_LABELS = {"auto": "Detect from the headers", **{k: f"{k.replace('_', ' ')} ({v})" for k, v in KIND_HINTS.items()}}
+KIND_LABELS = {"auto": "Detect from the headers", **{k: kind_choice_label(k) for k in KINDS}}
 
 
 def _saved_upload(up) -> Path:

@@ -6,6 +6,7 @@ import sys
 
 from ..auth import CLI_ACTOR
 from ..cli import CliError, emit
+from ..formats.kinds import KINDS
 from ..store import Store
 
 # The importer (and pandas with it) is imported inside `import` only: `imports` lists the history
@@ -17,7 +18,7 @@ ON_DUPLICATE = ("error", "skip", "replace")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import an export file (CSV/TSV/gzip/XLSX); prints one JSON object")
     p.add_argument("file")
-    p.add_argument("--kind", choices=["events", "work_items", "survey", "experiment", "salaries", "metrics"],
+    p.add_argument("--kind", choices=list(KINDS),
                    help="force the kind instead of detecting it from the headers")
     p.add_argument("--map", action="append", default=[], metavar="TARGET=SOURCE",
                    help="use column SOURCE for field TARGET (repeatable; empty SOURCE leaves the field out)")

@@ -9,6 +9,7 @@ from . import amplitude, experiment, github, jira, linear, metrics, mixpanel, po
 from . import ai_evals, ai_predictions  # AI quality (issue 18)
 from .base import Field, Format, Match, match_columns, norm
 from .events_common import EVENT, TIME, USER
+from .kinds import KIND_BY_NAME, KIND_HINTS, KIND_LIST, KINDS, Kind  # noqa: F401 (re-exported)
 
 GENERIC_EVENTS = Format(
     kind="events", source="generic", label="Events (user, event, time)",
@@ -27,17 +28,7 @@ FORMATS: tuple[Format, ...] = (
     ai_predictions.FORMAT, *ai_evals.FORMATS,  # AI quality (issue 18)
     metrics.LONG, metrics.WIDE,
 )
-KINDS = ("events", "work_items", "survey", "experiment", "salaries", "metrics", "predictions", "evals")
-KIND_HINTS = {
-    "events": "a user, an event name and a time",
-    "work_items": "an issue key (Jira, Linear or GitHub export)",
-    "survey": "a 0-10 or 1-5 score",
-    "experiment": "user, group/variant and converted (or variant, users, conversions)",
-    "salaries": "total or base pay, with title, level or company",
-    "metrics": "date, metric, value (or a date and one column per metric)",
-    "predictions": "a true label and the model's score or predicted label, one row per example",
-    "evals": "a grade (pass/fail or 1-5) per example: promptfoo, OpenAI Evals, LangSmith, Braintrust or a generic file",
-}
+# the kinds (name, hint, table, area) are declared once, in kinds.py
 
 
 class DetectError(ValueError):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..formats.kinds import KIND_AREAS as _KIND_AREAS
+
 # Areas and the tables whose rows they cover. `imports` is the provenance (imports, import_rejects);
 # an import also bumps the area of its kind (KIND_AREAS).
 AREA_TABLES: dict[str, tuple[str, ...]] = {
@@ -32,10 +34,8 @@ AREA_TABLES: dict[str, tuple[str, ...]] = {
 }
 AREAS: tuple[str, ...] = tuple(sorted(AREA_TABLES))  # sorted, as every areas tuple here
 
-# import kind -> the area its rows land in
-KIND_AREAS: dict[str, str] = {"events": "events", "survey": "surveys", "work_items": "work_items",
-                              "experiment": "experiments", "metrics": "metrics", "salaries": "salaries",
-                              "predictions": "ai", "evals": "ai"}
+# import kind -> the area its rows land in: declared with each kind in formats/kinds.py
+KIND_AREAS: dict[str, str] = _KIND_AREAS
 
 # What the sixteen KPIs read: events, surveys, Jira items, metric series, settings (funnel events,
 # series names...) and the roadmap (ROI from initiatives' cost and gain). Not OKRs: targets come from

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 from .lazy import pd
 
+from ..formats.kinds import CANONICAL_TABLES, KIND_BY_NAME
 from .core import Store
 
 MAX_LINE_BYTES = 8 << 20
@@ -286,10 +287,6 @@ def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
     raise ValueError(f"no insert for {plan.kind}/{plan.source}")
 
 
-_TABLE = {"events": "events", "work_items": "work_items", "survey": "survey_responses", "salaries": "salaries",
-          "metrics": "metric_points", "predictions": "ai_predictions", "evals": "ai_evals"}
-
-
 # -- one read of the file: stage, count, rejects, insert ----------------------------------------
 @dataclass
 class Scan:
@@ -313,8 +310,7 @@ def _stage_outputs(plan: Plan, p: Params) -> tuple[str, list[str], str]:
         items = "[" + ", ".join(f"{{'metric': {p(name)}, 'value': {sql}}}" for name, sql in plan.unpivot) + "]"
         exprs = [plan.exprs["date"], plan.exprs.get("segment", "NULL"), items]
         return "metric_points", exprs, "WIDE"
-    table = "experiment_exposures" if plan.kind == "experiment" and plan.source == "exposures" else \
-        "experiment_aggregates" if plan.kind == "experiment" else _TABLE[plan.kind]
+    table = KIND_BY_NAME[plan.kind].table_for(plan.source)
     cols, sel = _select_for(plan, p)
     return table, _split_top(sel), cols
 
@@ -586,8 +582,7 @@ def insert_rejects(cur: duckdb.DuckDBPyConnection, import_id: str, rejects: pd.D
         cur.unregister(name)
 
 
-CANONICAL = ("events", "work_items", "survey_responses", "experiment_exposures", "experiment_aggregates",
-             "salaries", "metric_points", "ai_predictions", "ai_evals")
+CANONICAL = CANONICAL_TABLES  # every kind's tables, from formats/kinds.py
 
 
 def import_file_name(store: Store, import_id: str) -> str | None:
