@@ -54,7 +54,7 @@ def child(mode: str, csv_path: str, db_path: str) -> None:
     # side pays only for `import duckdb`
     import duckdb
 
-    import pm_core.hooks
+    import pm_core.ingest.after
     from pm_core.auth import CLI_ACTOR
     from pm_core.ingest import import_file
     from pm_core.store import open_store
@@ -67,7 +67,7 @@ def child(mode: str, csv_path: str, db_path: str) -> None:
         n = con.execute("SELECT count(*) FROM t").fetchone()[0]
         con.close()
     else:
-        pm_core.hooks.after_import = lambda *a: []  # time the importer, not the OKR check-ins
+        pm_core.ingest.after.after_import = lambda *a: []  # time the importer, not the OKR check-ins
         store = open_store(db_path)
         res = import_file(store, CLI_ACTOR, csv_path,
                           progress=lambda f, m: marks.append(f"{time.perf_counter() - t0:.2f}s {m}"))

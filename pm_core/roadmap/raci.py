@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from ..exports.cells import safe_cell as _safe_cell
 from ..text import clean_text
 
 ROLES = ("R", "A", "C", "I", "A/R")
@@ -14,8 +15,6 @@ ROLE_HELP = {"R": "Responsible (does the work)", "A": "Accountable (owns the out
              "C": "Consulted", "I": "Informed", "A/R": "Accountable and Responsible"}
 _ALIASES = {"AR": "A/R", "RA": "A/R", "R/A": "A/R", "A/R": "A/R", "A+R": "A/R", "R+A": "A/R"}
 TASK_COL = "Task"
-# OWASP: a cell starting with one of these is read as a formula by spreadsheet programs.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def normalise_role(value: Any) -> str | None:
@@ -138,10 +137,8 @@ def validate_raci(rows: Iterable[dict]) -> list[dict]:
 
 
 def safe_cell(value: Any) -> Any:
-    """Return value with a leading ' when it is text a spreadsheet would run as a formula (= + - @ tab CR LF)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """Return value with a leading ' when it is text a spreadsheet would run as a formula (the one guard, exports.cells)."""
+    return _safe_cell(value, xml=False)
 
 
 def matrix_csv(matrix: pd.DataFrame) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pm_core.hooks
+import pm_core.ingest.after
 from pm_core import okrs
 from pm_core.auth import Actor
 from pm_core.ingest import import_file
@@ -17,7 +17,7 @@ LEAD = Actor(email="lead@example.com", role="editor")
 
 @pytest.fixture
 def db_with_changes(tmp_path, monkeypatch):
-    monkeypatch.setattr(pm_core.hooks, "after_import", lambda *a: [])
+    monkeypatch.setattr(pm_core.ingest.after, "after_import", lambda *a: [])
     db = tmp_path / "w.duckdb"
     f = tmp_path / "events.csv"
     f.write_text("user_id,event,timestamp\na,search,2026-06-01\nb,search,2026-06-02\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pm_core.hooks
+import pm_core.ingest.after
 from pm_core.auth import Actor
 from pm_core.ingest import import_file, list_imports
 from pm_core.store import open_store
@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 
 @pytest.fixture
 def db_with_import(tmp_path, monkeypatch):
-    monkeypatch.setattr(pm_core.hooks, "after_import", lambda *a: [])
+    monkeypatch.setattr(pm_core.ingest.after, "after_import", lambda *a: [])
     db = tmp_path / "w.duckdb"
     f = tmp_path / "events.csv"
     f.write_text("user_id,event,timestamp\na,search,2026-06-01\nb,search,not a date\n")

@@ -572,11 +572,11 @@ def test_data_import_confirm(run_page, tmp_path):
 
 
 def test_data_delete_an_import_keeps_the_others(run_page, tmp_path, monkeypatch):
-    import pm_core.hooks
+    import pm_core.ingest.after
     from pm_core.ingest import import_file, list_imports
     from tests.conftest import EDITOR
 
-    monkeypatch.setattr(pm_core.hooks, "after_import", lambda *a: [])
+    monkeypatch.setattr(pm_core.ingest.after, "after_import", lambda *a: [])
     db = tmp_path / "w.duckdb"
     s = open_store(db)
     try:

@@ -10,7 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
-import pm_core.hooks
+import pm_core.ingest.after
 from pm_core.auth import PermissionDenied
 from pm_core.ingest import ImportRefused, delete_import, import_file, list_imports, preview_file, rejects_for
 from tests.conftest import ROOT
@@ -20,7 +20,7 @@ from tests.conftest import ROOT
 def _no_okr_hook(monkeypatch):
     # The post-import hook belongs to the OKR area; here we test the importer alone.
     calls = []
-    monkeypatch.setattr(pm_core.hooks, "after_import", lambda store, actor, import_id: calls.append(import_id) or [])
+    monkeypatch.setattr(pm_core.ingest.after, "after_import", lambda store, actor, import_id: calls.append(import_id) or [])
     return calls
 
 
@@ -548,7 +548,7 @@ def test_background_hook_runs_after_the_commit_and_keeps_its_error(store, editor
                      int(s.query_df("SELECT count(*) AS n FROM events WHERE import_id = ?", [import_id])["n"][0])))
         return ["a check-in"]
 
-    monkeypatch.setattr(pm_core.hooks, "after_import", hook)
+    monkeypatch.setattr(pm_core.ingest.after, "after_import", hook)
     f = write(tmp_path, "ev.csv", "user_id,event,timestamp\na,search,2026-06-01\nb,search,2026-06-02\n")
     res = import_file(store, editor, f, background_hooks=True)
     fut = after_import_future(res.import_id)
@@ -558,7 +558,7 @@ def test_background_hook_runs_after_the_commit_and_keeps_its_error(store, editor
     def broken(s, actor, import_id):
         raise RuntimeError("KR link is broken")
 
-    monkeypatch.setattr(pm_core.hooks, "after_import", broken)
+    monkeypatch.setattr(pm_core.ingest.after, "after_import", broken)
     g = write(tmp_path, "ev2.csv", "user_id,event,timestamp\nc,search,2026-06-03\n")
     res2 = import_file(store, editor, g, background_hooks=True)
     err = after_import_future(res2.import_id).exception(timeout=30)
