@@ -6,7 +6,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from ..experiments import ExperimentResult
+from ..experiments import ExperimentResult, rate_interval
 from ..growth import FunnelResult, RetentionResult, retention_matrix
 
 _UNIT_LABEL = {"day": "Day", "week": "Week", "month": "Month"}
@@ -160,9 +160,8 @@ def variant_rates_chart(res: ExperimentResult) -> alt.Chart:
     """Return conversion rate per variant with each variant's 95% interval (normal approximation)."""
     rows = []
     for v in res.variants:
-        se = math.sqrt(v.rate * (1 - v.rate) / v.users) if v.users else 0.0
-        rows.append({"variant": v.name, "rate": v.rate, "lo": max(0.0, v.rate - 1.96 * se),
-                     "hi": min(1.0, v.rate + 1.96 * se), "users": v.users, "conversions": v.conversions,
+        lo, hi = rate_interval(v.rate, v.users)
+        rows.append({"variant": v.name, "rate": v.rate, "lo": lo, "hi": hi, "users": v.users, "conversions": v.conversions,
                      "role": "control" if v.name == res.control else ("treatment" if v.name == res.treatment else "other")})
     d = pd.DataFrame(rows)
     colours = {"control": "#9e9e9e", "treatment": "#4c78a8", "other": "#bab0ac"}

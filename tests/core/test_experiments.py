@@ -167,3 +167,21 @@ def test_sample_size_known_value_and_bad_input():
 def test_sample_size_refuses_nan_and_infinity(args):
     with pytest.raises(ExperimentError):
         ex.sample_size(*args)
+
+
+@pytest.mark.parametrize("rate, users, confidence", [(0.1, 100, 0.95), (0.5, 20, 0.9), (0.02, 5, 0.99), (0.0, 50, 0.95)])
+def test_rate_interval_is_the_wald_interval_with_scipys_quantile(rate, users, confidence):
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    half = z * math.sqrt(rate * (1 - rate) / users)
+    lo, hi = ex.rate_interval(rate, users, confidence)
+    assert lo == pytest.approx(max(0.0, rate - half), abs=1e-12) and hi == pytest.approx(min(1.0, rate + half), abs=1e-12)
+
+
+def test_rate_interval_by_hand_and_edges():
+    # 0.1 of 100 users: se = sqrt(0.09 / 100) = 0.03; 1.959964 * 0.03 = 0.0587989
+    lo, hi = ex.rate_interval(0.1, 100)
+    assert lo == pytest.approx(0.0412011, abs=1e-6) and hi == pytest.approx(0.1587989, abs=1e-6)
+    assert ex.rate_interval(0.02, 5) == (0.0, pytest.approx(0.02 + 1.959964 * math.sqrt(0.02 * 0.98 / 5), abs=1e-6))
+    assert ex.rate_interval(0.3, 0) == (0.3, 0.3)
+    with pytest.raises(ExperimentError, match="confidence"):
+        ex.rate_interval(0.3, 10, 1.5)
