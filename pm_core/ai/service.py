@@ -120,6 +120,13 @@ class RunData:
             self.curve = maths.build_curve(y[self.mask], pred[self.mask].astype(float))
         self.left_out = int(len(y) - self.mask.sum())
         self.probabilities = bool(self.from_scores and score[has_score].min() >= 0 and score[has_score].max() <= 1)
+        self._encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def encoded(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the group codes of a segment over the measured rows, computed once per run (threshold moves reuse them)."""
+        if key not in self._encoded:
+            self._encoded[key] = encode_groups(self.arrays[f"seg:{key}"][self.mask])
+        return self._encoded[key]
 
 
 def run_data(store: Store, feature: str, version: str | None = None, positive_label: str | None = None) -> RunData:
@@ -339,19 +346,25 @@ def _nan_none(v: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
-def audit_segment(y: np.ndarray, flagged: np.ndarray, groups: np.ndarray, segment: str,
-                  min_group: int = DEFAULT_MIN_GROUP, ratio_threshold: float = DEFAULT_RATIO) -> SegmentAudit:
-    """Return the audit of one segment from arrays; groups under min_group are counted but not measured (None when all are)."""
-    from fairlearn.metrics import MetricFrame, selection_rate
-    from sklearn.metrics import precision_score, recall_score
-
+def encode_groups(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (codes, sorted group names) of a segment column; a missing value is the group '(empty)'."""
     import pandas as pd
 
     # hash-based factorize: np.unique sorts 1M strings per segment (about 1 s), this takes ~50 ms
     codes, uniq = pd.factorize(np.asarray(groups, dtype=object), sort=True, use_na_sentinel=False)
     names = np.array(["(empty)" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v) for v in uniq],
                      dtype=object)
-    inverse = codes
+    return codes, names
+
+
+def audit_segment(y: np.ndarray, flagged: np.ndarray, groups: np.ndarray | None, segment: str,
+                  min_group: int = DEFAULT_MIN_GROUP, ratio_threshold: float = DEFAULT_RATIO,
+                  encoded: tuple[np.ndarray, np.ndarray] | None = None) -> SegmentAudit:
+    """Return the audit of one segment from arrays (or its `encode_groups` codes); groups under min_group are counted but not measured."""
+    from fairlearn.metrics import MetricFrame, selection_rate
+    from sklearn.metrics import precision_score, recall_score
+
+    inverse, names = encoded if encoded is not None else encode_groups(groups)
     sizes = np.bincount(inverse, minlength=len(names))
     pos = np.bincount(inverse, weights=y.astype(float), minlength=len(names)).astype(int)
     big = sizes >= min_group
@@ -432,7 +445,7 @@ def bias_audit(store: Store, feature: str, version: str | None = None, threshold
         m = rd.mask
         y = a["y"][m]
         flagged = (a["score"][m] >= t) if rd.from_scores else (a["pred"][m] == 1)
-        return [audit_segment(y, flagged, a[f"seg:{k}"][m], k, mg, rt) for k in keys]
+        return [audit_segment(y, flagged, None, k, mg, rt, encoded=rd.encoded(k)) for k in keys]
 
     return store.memo(("ai.audit", feature, rd.version, float(t), tuple(keys), mg, rt), compute, areas=(AREA,))
 
