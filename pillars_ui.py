@@ -324,7 +324,8 @@ def metric_tiles(items: list, *, slide: bool = False) -> None:
                 change = m.change_text
                 tip = f"{m.definition} ({m.period})" if slide else f"{m.definition} Source: {m.source}."
                 st.metric(md(m.label), m.value_text, delta=None if change == "—" else change,
-                          delta_color="normal" if m.higher_is_better else "inverse", border=not slide,
+                          delta_color="off" if m.arrow == "off" else "normal" if m.higher_is_better else "inverse",
+                          delta_arrow=m.arrow, border=not slide,
                           help=md(tip))
                 if not slide:
                     st.caption(md(m.period + (f" · {m.note}" if m.note else "")))

@@ -291,7 +291,7 @@ def _objective_form(key: str, current: dict | None) -> dict | None:
     cur = current or {}
     with st.form(key, clear_on_submit=current is None):
         title = st.text_input("Objective", value=cur.get("title") or "", max_chars=200,
-                              placeholder="e.g. Make Nomadly the home of long stays")
+                              placeholder="e.g. Become the first choice of our core customers")
         a, b, c = st.columns(3)
         per_choices = list(dict.fromkeys([period, *choices]))
         p = a.selectbox("Period", per_choices, index=per_choices.index(cur.get("period") or period))
@@ -336,7 +336,8 @@ def _kr_form(key: str, current: dict | None) -> dict | None:
         keys = list(KPI_BY_KEY)
         kpi = a.selectbox("KPI (if linked to a KPI)", keys, index=keys.index(cur["kpi_key"]) if cur.get("kpi_key") else keys.index("retention"),
                           format_func=lambda x: KPI_BY_KEY[x].label)
-        event = b.text_input("Event (if an event count)", value=cur.get("event_name") or "booking_completed")
+        event = b.text_input("Event (if an event count)", value=cur.get("event_name") or ui.cached(okrs.default_event),
+                             placeholder="e.g. purchase_completed")
         window = c.number_input("Window (days)", value=int(cur.get("window_days") or 28), min_value=1, max_value=366)
         segment = st.text_input("Segment filter (optional)", value=cur.get("segment") or "",
                                 placeholder="platform=iOS", help="Only for linked key results: property=value, comma-separated.")

@@ -5,7 +5,7 @@ import streamlit as st
 
 import pillars_ui as ui
 from pm_core import metrics, okrs, segments
-from pm_core.formatting import fmt_change, fmt_value
+from pm_core.formatting import change_arrow, fmt_change, fmt_value
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
 from pm_core.periods import parse_period
 from pm_core.settings import get_settings
@@ -73,12 +73,14 @@ def card(r: metrics.KpiResult) -> None:
     d = KPI_BY_KEY[r.key]
     with st.container(border=True):
         change = fmt_change(r.value, r.previous, r.unit)
+        arrow = change_arrow(r.value, r.previous, r.unit)  # a change that rounds to zero has no arrow
         trend = series.get(r.key)
         # st.metric's own sparkline: seventeen Vega charts made the first load of this page seconds slower.
         spark = trend["value"].tolist() if trend is not None and len(trend) >= 2 and r.value is not None else None
         st.metric(md(r.label), fmt_value(r.value, r.unit, currency), chart_data=spark, chart_type="line",
                   delta=None if change == "—" else change,
-                  delta_color="normal" if d.higher_is_better else "inverse",
+                  delta_color="off" if arrow == "off" else "normal" if d.higher_is_better else "inverse",
+                  delta_arrow=arrow,
                   delta_description=_compared_with(r) if change != "—" else None,
                   help=f"Covers {parse_period(r.period).describe()}.")
         if r.value is None:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field
 
-from .formatting import MISSING, Unit, format_change, format_value
+from .formatting import MISSING, Unit, change_arrow, format_change, format_value
 
 
 def fmt_unit(v: float | None, unit: Unit | str, currency: str = "USD") -> str:
@@ -46,6 +46,11 @@ class MetricItem(BaseModel):
     def change_text(self) -> str:
         """Return the change against the previous period in the unit's terms, '—' when either is missing."""
         return format_change(self.value, self.previous, self.unit)
+
+    @property
+    def arrow(self) -> str:
+        """Return 'off' when the change rounds to zero or is missing (no arrow, no colour), else 'auto'."""
+        return change_arrow(self.value, self.previous, self.unit)
 
     @property
     def trend(self) -> str:
@@ -104,7 +109,31 @@ class ChartItem(BaseModel):
     data: TableItem | None = None
 
 
-Item = Annotated[Union[MetricItem, TextItem, BulletsItem, TableItem, ChartItem], Field(discriminator="kind")]
+# The briefing items, declared once. Every renderer (PPTX, XLSX, HTML, PNG, the Stakeholder views and
+# Executive presentation pages) handles each of them and raises UnknownItemError on anything else,
+# so an item type added here and forgotten in a renderer fails loudly instead of vanishing.
+ITEM_TYPES: tuple[type[BaseModel], ...] = (MetricItem, TextItem, BulletsItem, TableItem, ChartItem)
+ITEM_KINDS: tuple[str, ...] = tuple(t.model_fields["kind"].default for t in ITEM_TYPES)
+Item = Annotated[Union[ITEM_TYPES], Field(discriminator="kind")]
+
+
+class UnknownItemError(TypeError):
+    """A renderer met a briefing item it does not know; the message names the renderer and the item."""
+
+
+def unknown_item(item: Any, renderer: str) -> UnknownItemError:
+    """Return the error a renderer raises for an item it cannot render (naming the renderer, item and known kinds)."""
+    kind = getattr(item, "kind", None)
+    return UnknownItemError(f"the {renderer} renderer cannot render briefing item {kind!r} ({type(item).__name__}); "
+                            f"it renders {', '.join(ITEM_KINDS)}. Add the item to every renderer")
+
+
+def known_items(section: "Section", renderer: str) -> list:
+    """Return a section's items after checking each is a known item type; raise UnknownItemError otherwise."""
+    for item in section.items:
+        if not isinstance(item, ITEM_TYPES):
+            raise unknown_item(item, renderer)
+    return section.items
 
 
 class Section(BaseModel):

@@ -104,6 +104,7 @@ class Context:
 
     # -- ranges ---------------------------------------------------------------------------
     def rng(self, p: Period | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """Return the period as half-open [start, end) datetimes; (None, None) for 'all'."""
         if p is None or p.is_all:
             return None, None
         return _dt(p.start), _dt(p.end)
@@ -120,23 +121,27 @@ class Context:
         return [dict(zip(df["event"], df[f"n{i}"].astype(int))) for i in range(len(ranges))] + [df]
 
     def event_counts(self, names: list[str], p: Period) -> dict[str, int]:
+        """Return {event name: events in period p} for the names (0 for a name without events)."""
         got = self.batch("overview", p, self._overview)
         return {n: int(got.get(n, 0)) for n in names}
 
     @property
     def overview_df(self) -> pd.DataFrame:
+        """Return the per-event overview (first, last, total, counts per prefetched period) for the segment."""
         labels = [q.label for q in self.prefetch]
         self.batch("overview", self.prefetch[0], self._overview)
         return self._memo["overview"][len(labels)]
 
     @property
     def bounds(self):
+        """Return (first, last) event time for the segment; (None, None) without events."""
         df = self.overview_df
         if df.empty:
             return None, None
         return df["first"].min().to_pydatetime(), df["last"].max().to_pydatetime()
 
     def surveys(self, scale: str, p: Period) -> dict[str, int]:
+        """Return the survey counts (rows, scored, hi, promoters, ...) of a scale in period p (zeros without answers)."""
         def fetch(ranges):
             got = ms.survey_stats(self.src, ranges)
             zero = dict.fromkeys(ms._SURVEY_KEYS, 0)
@@ -144,6 +149,7 @@ class Context:
         return self.batch(f"survey:{scale}", p, fetch)
 
     def work(self, p: Period) -> dict:
+        """Return the work-item counts (resolved, median, due, on time, bugs...) of period p."""
         return self.batch("work", p, lambda ranges: ms.work_stats(self.src, ranges))
 
     # -- monthly activity -------------------------------------------------------------------
@@ -195,6 +201,7 @@ class Context:
 
     @property
     def activity(self) -> dict:
+        """Return the monthly-activity memo (months to report, their rows, the month-to-date row before)."""
         return self.memo("activity", self._activity)
 
     def month_note(self, ref: Period) -> str | None:
@@ -211,6 +218,7 @@ class Context:
 
     # -- events-wide facts --------------------------------------------------------------------
     def event_totals(self) -> dict[str, int]:
+        """Return {event name: all its events} for the segment."""
         df = self.overview_df
         return dict(zip(df["event"], df["total"].astype(int)))
 

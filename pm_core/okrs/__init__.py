@@ -45,7 +45,7 @@ from .periods import (  # noqa: F401
     resolve_period, create_period, okr_periods, default_period,
 )
 from .links import (  # noqa: F401
-    linked_value, previous_period_value,
+    default_event, linked_value, previous_period_value,
 )
 from .views import (  # noqa: F401
     list_okrs, okr_status_counts, okr_page_data, targets_by_kpi, format_kr_value, okr_summary,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from .. import ai, metrics
+from .. import ai, growth, metrics
 from ..kpi_defs import KPI_BY_KEY
 from ..periods import Period
 from ..store import Store
@@ -93,3 +93,10 @@ def _short_name(title: str, kpi: str | None, event_name: str | None) -> str:
     if len(title) <= 40:
         return f"'{title}'"
     return "'" + title[:40].rsplit(" ", 1)[0] + "…'"
+
+
+def default_event(store: Store) -> str:
+    """Return the event a new event-count key result starts from: the workspace's most frequent event ('' without events)."""
+    names = growth.event_names(store)
+    return names[0] if names else ""
+
