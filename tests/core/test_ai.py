@@ -441,3 +441,51 @@ def test_briefing_sections(cancer):
     assert sec.items[0].rows[0]["feature"] == "support-intent"
     assert any("Recall" in x for x in sec.items[1].bullets)
     assert audiences.build_briefing(store, "engineering").section("ai") is not None
+
+
+def test_predictions_from_an_xlsx_workbook(store, tmp_path):
+    import openpyxl
+
+    df = breast_cancer_predictions()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Intent model evaluation, November"])   # a title row above the header, as people write them
+    ws.append(["example_id", "label", "score", "language"])
+    for r in df.itertuples():
+        ws.append([r.example_id, int(r.label), float(r.v1), r.language])
+    path = tmp_path / "intent_eval.xlsx"
+    wb.save(path)
+    res = import_file(store, EDITOR, path)
+    assert res.kind == "predictions" and res.rows_imported == len(df)
+    ex = ai.explore(store, "intent_eval", threshold=0.5)
+    assert ex.at.recall.value == pytest.approx(recall_score(df["label"], (df["v1"] >= 0.5).astype(int)))
+
+
+def test_the_issue_journey_ends_in_the_executive_deck(store, tmp_path):
+    """Import, agree bars, move the threshold until precision meets the bar, see French recall flagged, mark not ready, find it in the deck."""
+    from pptx import Presentation
+
+    from pm_core import audiences
+    from pm_core.exports import export_briefing
+
+    df = breast_cancer_predictions()
+    import_file(store, EDITOR, write_predictions(df, tmp_path / "intent_eval.csv", versions=("v1",)))
+    ai.save_readiness(store, EDITOR, "support-intent", {"min_precision": 0.95, "min_recall": 0.8,
+                                                        "fallback": "Route to a human agent"})
+    ex = ai.explore(store, "support-intent", min_precision=0.95)
+    assert ex.at.precision.value >= 0.95
+    audit_lang = next(a for a in ai.bias_audit(store, "support-intent", threshold=ex.at.threshold)
+                      if a.segment == "language")
+    assert audit_lang.flagged and audit_lang.worst_recall_group == "fr"
+    ai.save_readiness(store, EDITOR, "support-intent", {**ai.get_readiness(store, "support-intent").model_dump(),
+                                                        "threshold": ex.at.threshold, "marked_not_ready": True,
+                                                        "not_ready_reason": "recall for French is under the audit bar"})
+    b = audiences.build_briefing(store, "executives")
+    sec = b.section("ai")
+    assert sec.items[0].rows[0]["status"] == "Not ready"
+    deck = Presentation(io.BytesIO(export_briefing(b, "pptx")))
+    text = " ".join(sh.text_frame.text for slide in deck.slides for sh in slide.shapes if sh.has_text_frame)
+    tables = " ".join(c.text for slide in deck.slides for sh in slide.shapes if sh.has_table
+                      for row in sh.table.rows for c in row.cells)
+    assert "AI quality" in text and "recall for French is under the audit bar" in text + tables
+    assert "support-intent" in tables and "Not ready" in tables
