@@ -10,7 +10,7 @@ import pillars_ui as ui
 from pm_core import roadmap as rm
 from pm_core.auth import PermissionDenied
 from pm_core.charts import roadmap as charts
-from pm_core.formatting import change_arrow, format_change, format_value
+from pm_core.formatting import Unit, change_arrow, format_change, format_value
 from pm_core.kpi_defs import KPI_BY_KEY, KPI_DEFS, PILLAR_LABELS, PILLARS
 from pm_core.roadmap.raci import ROLE_HELP, ROLES, TASK_COL, matrix_csv
 from pm_core.text import md
@@ -319,7 +319,7 @@ def _delivery(v) -> None:
         ui.empty_state("No matching Jira work items yet.", "Import a Jira 'CSV (all fields)' export that contains this epic or label.")
         return
     st.progress(v.jira_done / v.jira_total, text=f"{v.jira_done} of {v.jira_total} work items done "
-                                                 f"({v.jira_done / v.jira_total:.0%})")
+                                                 f"({format_value(v.jira_done / v.jira_total, Unit.FRACTION, digits=0)})")
     items = ui.cached(rm.jira_items, v.id)
     st.dataframe(items.rename(columns={"key": "Key", "title": "Summary", "type_category": "Type", "status": "Status",
                                        "status_category": "Category", "resolved": "Resolved"}),

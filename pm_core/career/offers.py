@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..formatting import Unit, format_value
 from ..store import Store
 from ..store import career_store as cs
 from ..text import clean_text
@@ -91,7 +92,7 @@ def compare_offers(store: Store, offers: list[OfferIn | dict], currency: str = "
                 elif position < 0:
                     notes_band = f"Below the {lv.name} band ({lv.band_label})."
                 else:
-                    notes_band = f"{position:.0%} of the way through the {lv.name} band ({lv.band_label})."
+                    notes_band = f"{format_value(position, Unit.FRACTION, digits=0)} of the way through the {lv.name} band ({lv.band_label})."
             later = [x for x in levels if x.rank > lv.rank]
             next_lv = later[0] if later else None
             if next_lv is None:
@@ -111,7 +112,7 @@ def compare_offers(store: Store, offers: list[OfferIn | dict], currency: str = "
             if len(values) >= limit:
                 pct = team_percentile(values, total)
                 team = (pct, f"{len(values):,}")
-                notes_team = f"Above {pct:.0%} of the team's {lv.name} packages in {ccy} ({len(values):,} rows)."
+                notes_team = f"Above {format_value(pct, Unit.FRACTION, digits=0)} of the team's {lv.name} packages in {ccy} ({len(values):,} rows)."
             else:
                 team = (None, f"fewer than {limit}" if values else "0")
                 notes_team = (f"Fewer than {limit} team rows for {lv.name} in {ccy}; hidden so no one's pay can be read off."
@@ -132,7 +133,7 @@ def compare_offers(store: Store, offers: list[OfferIn | dict], currency: str = "
 def offers_table(comparisons: list[OfferComparison]) -> pd.DataFrame:
     """Return compared packages side by side (one column per package) as display strings."""
     def pct(v):
-        return "—" if v is None else f"{v:.0%}"
+        return format_value(v, Unit.FRACTION, digits=0)
 
     table = {}
     for c in comparisons:

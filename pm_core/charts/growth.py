@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 
 from ..experiments import ExperimentResult, rate_interval
+from ..formatting import Unit, format_value
 from ..growth import FunnelResult, RetentionResult, retention_matrix
 
 _UNIT_LABEL = {"day": "Day", "week": "Week", "month": "Month"}
@@ -143,7 +144,7 @@ def funnel_chart(res: FunnelResult) -> alt.Chart:
     for i, s in enumerate(res.steps, 1):
         rows.append({"step": f"{i}. {s.event}", "users": s.users,
                      "from_start": s.conversion_from_start, "from_prev": s.conversion_from_previous,
-                     "label": f"{s.users:,}" + (f" · {s.conversion_from_start * 100:.1f}%" if s.conversion_from_start is not None else "")})
+                     "label": format_value(s.users, Unit.COUNT) + (f" · {format_value(s.conversion_from_start, Unit.FRACTION)}" if s.conversion_from_start is not None else "")})
     d = pd.DataFrame(rows)
     order = list(d["step"])
     base = alt.Chart(_data(d)).encode(y=alt.Y("step:N", title=None, sort=order), x=alt.X("users:Q", title="Users reaching the step"))

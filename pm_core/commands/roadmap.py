@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 
 from ..cli import CliError, emit
+from ..formatting import Unit, format_value
 from ..roadmap import METHODS, RoadmapError, get_raci, list_initiatives, outcome_check, prd_markdown
 from ..store import Store
 
@@ -69,7 +70,7 @@ def _list(args, store: Store) -> int:
         return 0
     print(f"{'rank':>4}  {'RICE':>8}  {'status':<12} {'health':<10} title")
     for v in sorted(views, key=lambda v: (v.ranks["rice"] is None, v.ranks["rice"] or 0)):
-        rice = "-" if v.scores["rice"] is None else f"{v.scores['rice']:,.0f}"
+        rice = "-" if v.scores["rice"] is None else format_value(v.scores["rice"], Unit.COUNT)
         flag = "  (rank moves)" if v.rank_flag else ""
         print(f"{v.ranks['rice'] or '-':>4}  {rice:>8}  {v.status:<12} {v.health:<10} {v.title}  [{v.id}]{flag}")
     return 0
