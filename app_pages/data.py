@@ -106,11 +106,13 @@ tab_import, tab_history, tab_activity = st.tabs(["Import a file", "Import histor
 
 with tab_import:
     limit_mb = int(get_setting(store, "max_upload_mb"))
-    up = st.file_uploader("Drop an export (CSV, TSV, gzip CSV or XLSX)", type=["csv", "tsv", "txt", "gz", "xlsx"],
+    up = st.file_uploader("Drop an export (CSV, TSV, gzip CSV, XLSX, JSON or JSON lines)",
+                          type=["csv", "tsv", "txt", "gz", "xlsx", "json", "jsonl", "ndjson"],
                           help=f"Up to {fmt_int(limit_mb)} MB. Files are read from disk by DuckDB; nothing is saved until you confirm.")
     if up is None:
         st.info("Pillars recognises Amplitude, Mixpanel and PostHog events; Jira (any language), Linear and GitHub issues; "
-                "NPS and CSAT surveys; A/B test exposures or totals; Levels.fyi-style salaries; and metric series.",
+                "NPS and CSAT surveys; A/B test exposures or totals; Levels.fyi-style salaries; metric series; and AI "
+                "evaluations: scored predictions, promptfoo, OpenAI Evals, LangSmith and Braintrust results.",
                 icon=":material/upload_file:")
     elif up.size > limit_mb * 2**20:
         st.error(f"{md(up.name)} is {up.size / 2**20:,.0f} MB, above this workspace's limit of {fmt_int(limit_mb)} MB "

@@ -45,6 +45,7 @@ def generate(path: Path, rows: int) -> None:
 
 
 def main() -> None:
+    """Generate, import, time the explorer and the baseline, and print the figures (asserts they agree with sklearn)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--moves", type=int, default=25, help="threshold moves to time")
