@@ -1,43 +1,32 @@
-"""What the roadmap reads from its neighbours: key results (pm_core.okrs) and KPI values (pm_core.metrics).
+"""What the roadmap reads from its neighbours, key results (pm_core.okrs) and KPI values (pm_core.metrics),
+and the dependency-cycle check. A workspace without OKRs or events gets empty answers, never invented values.
 
-Both neighbours are optional at import time, so the roadmap works in a workspace without OKRs or
-without events; each function then says so by returning nothing rather than inventing values.
+The neighbours are imported at the top: pm_core.metrics reaches the roadmap only inside the ROI
+function (metrics.values), so there is no import circle to hide.
 """
 from __future__ import annotations
 
 import datetime as dt
 import graphlib
-import importlib
 from typing import Any, Iterable
 
 import pandas as pd
 
+from .. import metrics, okrs
 from ..kpi_defs import KPI_BY_KEY
 from ..store.areas import reads
 
 
-def _module(name: str):
-    try:
-        return importlib.import_module(f"pm_core.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"pm_core.{name}":
-            return None
-        raise
-
-
 def kr_catalog(store) -> list[dict]:
     """Return every active key result as {id, title, objective_id, objective_title, period, kpi, unit,
-    baseline, target, current, progress, status}; empty when the OKR area is absent or has no KRs."""
-    okrs = _module("okrs")
-    if okrs is None:
-        return []
+    baseline, target, current, progress, status}; empty when the workspace has no KRs."""
     # Outcome checks and briefings read the catalogue once per initiative; it only changes with what
     # the OKRs read (pm_core.store.areas) or with the date (KR status depends on today), so keep it per both.
-    rows = store.memo(("kr_catalog", dt.date.today()), lambda: _okr_rows(okrs, store), reads("pm_core.okrs"))
+    rows = store.memo(("kr_catalog", dt.date.today()), lambda: _okr_rows(store), reads("pm_core.okrs"))
     return [dict(r) for r in rows]
 
 
-def _okr_rows(okrs, store, today: dt.date | None = None) -> list[dict]:
+def _okr_rows(store, today: dt.date | None = None) -> list[dict]:
     rows = []
     for period in okrs.okr_periods(store):
         for obj in okrs.list_okrs(store, period, today):
@@ -54,11 +43,7 @@ def kpi_current(store, key: str, today: dt.date | None = None) -> dict:
     meta = KPI_BY_KEY.get(key)
     out: dict[str, Any] = {"key": key, "label": meta.label if meta else key, "unit": meta.unit if meta else "",
                            "value": None, "period": None, "note": None}
-    series = kpi_monthly(store, key)
-    if series is None:
-        out["note"] = "KPI values are not available in this workspace"
-        return out
-    series = [(m, v) for m, v in series if v is not None and (today is None or m <= today)]
+    series = [(m, v) for m, v in kpi_monthly(store, key) if v is not None and (today is None or m <= today)]
     if not series:
         out["note"] = "not enough data for this KPI yet"
         return out
@@ -67,15 +52,8 @@ def kpi_current(store, key: str, today: dt.date | None = None) -> dict:
     return out
 
 
-def kpi_monthly(store, key: str) -> list[tuple[dt.date, float | None]] | None:
-    """Return [(first day of month, value or None)] for a KPI, oldest first; None when the KPI area is absent."""
-    metrics = _module("metrics")
-    if metrics is None:
-        return None
-    return _kpi_rows(metrics, store, key)
-
-
-def _kpi_rows(metrics, store, key: str) -> list[tuple[dt.date, float | None]]:
+def kpi_monthly(store, key: str) -> list[tuple[dt.date, float | None]]:
+    """Return [(first day of month, value or None)] for a KPI, oldest first (empty without data)."""
     df = metrics.kpi_series(store, key, freq="month")
     out = []
     for start, value in zip(df["period_start"], df["value"]):

@@ -416,13 +416,10 @@ def outcome_check(store: Store, initiative_id: str) -> dict:
     out["applicable"] = True
     for key in keys:
         meta = KPI_BY_KEY.get(key)
-        series = links.kpi_monthly(store, key)
-        values = dict(series or [])
+        values = dict(links.kpi_monthly(store, key))
         b, a = values.get(before), values.get(after)
         note = None
-        if series is None:
-            note = "KPI values are not available in this workspace"
-        elif b is None or a is None:
+        if b is None or a is None:
             missing = [m.strftime("%b %Y") for m, val in ((before, b), (after, a)) if val is None]
             note = f"no data for {' and '.join(missing)}"
         out["kpis"].append({
