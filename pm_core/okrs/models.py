@@ -112,7 +112,7 @@ def parse_link(text: str | None) -> dict[str, Any]:
     m = _LINK_RE.match(str(text).strip())
     if not m:
         raise ValueError(f"link {text!r}: use kpi:<key> (e.g. kpi:retention) or events:<event>:<days>d "
-                         "(e.g. events:booking_completed:28d)")
+                         "(e.g. events:purchase_completed:28d)")
     if m.group("kpi"):
         return {"kpi": m.group("kpi"), "event_name": None, "window_days": None}
     return {"kpi": None, "event_name": m.group("event"), "window_days": int(m.group("days"))}
