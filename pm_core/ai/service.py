@@ -485,12 +485,28 @@ class VersionsResult(BaseModel):
     words: str = ""
 
 
-def _correct(rd: RunData, t: float) -> dict[str, bool]:
+def _correct(rd: RunData, t: float) -> np.ndarray:
     a = rd.arrays
     flagged = (a["score"] >= t) if rd.from_scores else (a["pred"] == 1)
-    ok = (flagged == a["y"]) & rd.mask
-    ids = a["example_id"]
-    return {str(i): bool(c) for i, c, m in zip(ids, ok, rd.mask) if i and m}
+    return (flagged == a["y"]) & rd.mask
+
+
+def _pairs(store: Store, ra: RunData, rb: RunData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (rows of a, rows of b, example ids) of the examples both runs scored, matched by id, sorted by id (first row of a repeated id)."""
+    import pandas as pd
+
+    def index(rd: RunData) -> pd.Series:
+        ids = pd.Series(rd.arrays["example_id"], dtype=object)
+        keep = rd.mask & (ids != "").to_numpy()
+        s = pd.Series(np.nonzero(keep)[0], index=ids[keep].to_numpy())
+        return s[~s.index.duplicated()]
+
+    def compute():
+        ia, ib = index(ra), index(rb)
+        shared = ia.index.intersection(ib.index).sort_values()
+        return ia[shared].to_numpy(), ib[shared].to_numpy(), np.asarray(shared, dtype=object)
+
+    return store.memo(("ai.pairs", ra.feature, ra.version, rb.version), compute, areas=(AREA,))
 
 
 def _paired_words(a: str, b: str, shared: int, b_better: int, b_worse: int, p: float | None, unit: str) -> str:
@@ -513,11 +529,13 @@ def compare_versions(store: Store, feature: str, a: str | None = None, b: str | 
     doc = get_readiness(store, feature)
     t = finite_number(threshold if threshold is not None else (doc.threshold if doc.threshold is not None else DEFAULT_THRESHOLD), "threshold")
     ra, rb = run_data(store, feature, a), run_data(store, feature, b)
-    ca, cb = _correct(ra, t), _correct(rb, t)
-    shared = sorted(set(ca) & set(cb))
-    worse = [i for i in shared if ca[i] and not cb[i]]
-    better = [i for i in shared if cb[i] and not ca[i]]
-    p = maths.mcnemar(len(worse), len(better))
+    ia, ib, ids = _pairs(store, ra, rb)
+    oka, okb = _correct(ra, t)[ia], _correct(rb, t)[ib]
+    shared = ids
+    worse = list(ids[oka & ~okb][:20])
+    better = list(ids[~oka & okb][:20])
+    n_worse, n_better = int((oka & ~okb).sum()), int((~oka & okb).sum())
+    p = maths.mcnemar(n_worse, n_better)
 
     def m(rd: RunData) -> dict[str, Any]:
         o = operating_point(rd.curve, t)
@@ -525,9 +543,9 @@ def compare_versions(store: Store, feature: str, a: str | None = None, b: str | 
                 "precision_interval": [o.precision.low, o.precision.high], "recall_interval": [o.recall.low, o.recall.high]}
 
     return VersionsResult(feature=feature, a=a, b=b, shared=len(shared), a_metrics=m(ra), b_metrics=m(rb),
-                          a_only_right=len(worse), b_only_right=len(better), p_value=p, worse_examples=worse[:20],
-                          better_examples=better[:20],
-                          words=_paired_words(a, b, len(shared), len(better), len(worse), p, "examples"))
+                          a_only_right=n_worse, b_only_right=n_better, p_value=p,
+                          worse_examples=[str(x) for x in worse], better_examples=[str(x) for x in better],
+                          words=_paired_words(a, b, len(shared), n_better, n_worse, p, "examples"))
 
 
 # -- graded evals -----------------------------------------------------------------------------------
