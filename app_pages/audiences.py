@@ -7,9 +7,8 @@ import streamlit as st
 import pillars_ui as ui
 from pm_core import audiences as A
 from pm_core import metrics
-from pm_core.briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, format_cell
-from pm_core.exports import MIME, export_briefing, file_name
-from pm_core.exports.png import chart_png
+from pm_core.briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, format_cell, known_items
+from pm_core.exports import BRIEFING_FORMATS, EXPORT_BY_ID, export_briefing, export_chart, file_name
 from pm_core.periods import parse_period
 from pm_core.text import md
 
@@ -93,6 +92,8 @@ elif "initiative" in st.query_params:
 with st.spinner(f"Building the {md(aud.name)} view…"):
     brief = ui.cached(A.build_briefing, aud_id, period, tuple(sorted(segment.items())), initiative)
 
+PNG = EXPORT_BY_ID["png"]
+
 # -- header and downloads --------------------------------------------------------------------------
 if periods == ["all"]:
     ui.empty_state("No data yet.", "Import product events, surveys, Jira issues or metric series to fill these views.")
@@ -101,15 +102,13 @@ st.markdown(f"**{md(brief.headline)}**")
 st.caption(f"The concern it answers: {md(brief.concern)} · What they look for: "
            f"{md(', '.join(brief.cares_about)) or '—'} · Figures for {md(brief.period_text)}.")
 
-labels = {"pptx": "PowerPoint deck", "xlsx": "Excel workbook", "html": "HTML briefing (offline)"}
-icons = {"pptx": ":material/slideshow:", "xlsx": ":material/table_view:", "html": ":material/description:"}
-dl = st.columns(4)
-for col, fmt in zip(dl, ("pptx", "xlsx", "html")):
+dl = st.columns(len(BRIEFING_FORMATS) + 1)
+for col, f in zip(dl, BRIEFING_FORMATS):
     with col:
         # A callable is run only when the button is clicked, so building the file never slows the page.
-        st.download_button(labels[fmt], data=lambda f=fmt: export_briefing(brief, f), file_name=file_name(brief, fmt),
-                           mime=MIME[fmt], icon=icons[fmt], key=f"aud_dl_{fmt}", on_click="ignore")
-with dl[3]:
+        st.download_button(f.label, data=lambda f=f: export_briefing(brief, f.id), file_name=file_name(brief, f.id),
+                           mime=f.mime, icon=f.icon, key=f"aud_dl_{f.id}", on_click="ignore")
+with dl[-1]:
     st.page_link("app_pages/present.py", label="Presentation mode", icon=":material/co_present:",
                  query_params={"period": period})
 
@@ -134,7 +133,7 @@ def render_section(s: Section, i: int) -> None:
             st.error(md(s.error), icon=":material/error:")
         if s.empty:
             st.info(md(s.empty), icon=":material/info:")
-        metric_items = [x for x in s.items if isinstance(x, MetricItem)]
+        metric_items = [x for x in known_items(s, "stakeholder views page") if isinstance(x, MetricItem)]
         if metric_items:
             ui.metric_tiles(metric_items)
         for j, item in enumerate(s.items):
@@ -150,8 +149,8 @@ def render_section(s: Section, i: int) -> None:
                 render_table(item)
             elif isinstance(item, ChartItem):
                 st.vega_lite_chart(spec=item.spec, width="stretch", alt=item.alt or item.title)
-                st.download_button("PNG of this chart", data=lambda spec=item.spec: chart_png(spec),
-                                   file_name=f"{item.chart_id}.png", mime=MIME["png"], icon=":material/image:",
+                st.download_button(PNG.label, data=lambda spec=item.spec: export_chart(spec, PNG.id),
+                                   file_name=f"{item.chart_id}.{PNG.extension}", mime=PNG.mime, icon=PNG.icon,
                                    key=f"aud_png_{i}_{j}", on_click="ignore", type="tertiary")
         if s.notes:
             with st.expander("Definitions and sources"):

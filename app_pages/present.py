@@ -6,8 +6,8 @@ import streamlit as st
 
 import pillars_ui as ui
 from pm_core import audiences as A
-from pm_core.briefing import BulletsItem, ChartItem, MetricItem, TableItem, TextItem, format_cell
-from pm_core.exports import MIME, export_briefing, file_name
+from pm_core.briefing import BulletsItem, ChartItem, MetricItem, TableItem, TextItem, format_cell, known_items
+from pm_core.exports import EXPORT_BY_ID, export_briefing, file_name
 from pm_core.periods import parse_period
 from pm_core.text import md
 
@@ -52,8 +52,10 @@ with st.spinner("Preparing the presentation…"):
 
 with st.sidebar:
     st.caption("Print this page (Ctrl/Cmd + P → Save as PDF) for one clean page per slide.")
-    st.download_button("PowerPoint deck", data=lambda: export_briefing(brief, "pptx"), file_name=file_name(brief, "pptx"),
-                       mime=MIME["pptx"], icon=":material/slideshow:", on_click="ignore", key="present_dl_pptx")
+    deck = EXPORT_BY_ID["pptx"]
+    st.download_button(deck.label, data=lambda: export_briefing(brief, deck.id),
+                       file_name=file_name(brief, deck.id, variant="presentation"),
+                       mime=deck.mime, icon=deck.icon, on_click="ignore", key="present_dl_pptx")
 
 with st.container(key="slide-0"):
     ui.page_header("Executive presentation", "Are we moving the business, and are we on track against our goals?")
@@ -75,7 +77,7 @@ for i, s in enumerate(brief.sections, start=1):
             st.error(md(s.error))
         if s.empty:
             st.info(md(s.empty))
-        metric_items = [x for x in s.items if isinstance(x, MetricItem)]
+        metric_items = [x for x in known_items(s, "presentation page") if isinstance(x, MetricItem)]
         if metric_items:
             ui.metric_tiles(metric_items, slide=True)
         for item in s.items:

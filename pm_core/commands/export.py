@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..audiences import AUDIENCE_IDS, DEFAULT_AUDIENCE, build_briefing, default_period
 from ..cli import CliError, emit
+from ..exports import EXPORT_BY_ID, EXPORT_FORMATS, briefing_charts, export_briefing, export_chart
 from ..periods import PeriodError, parse_period
 from ..store import Store
 
@@ -13,7 +14,7 @@ from ..store import Store
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `export` subcommand to the CLI."""
     p = sub.add_parser("export", help="write an audience's briefing as PowerPoint, Excel, HTML (or one chart as PNG)")
-    p.add_argument("format", choices=["pptx", "xlsx", "html", "png"], help="file format")
+    p.add_argument("format", choices=[f.id for f in EXPORT_FORMATS], help="file format")
     p.add_argument("out", type=Path, help="file to write (its folder must exist)")
     p.add_argument("--audience", default=DEFAULT_AUDIENCE, choices=AUDIENCE_IDS,
                    help=f"whose view (default {DEFAULT_AUDIENCE})")
@@ -26,7 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _export(args, store: Store) -> int:
-    from ..exports import export_briefing
     from ..metrics import parse_segment
 
     period = args.period or default_period(store)
@@ -41,15 +41,13 @@ def _export(args, store: Store) -> int:
     if not args.out.parent.exists():
         raise CliError(f"{args.out.parent} does not exist; create the folder or choose another OUT path")
     b = build_briefing(store, args.audience, period, segment=segment)
-    if args.format == "png":
-        from ..exports.png import chart_png
-
-        charts = b.charts()
+    if EXPORT_BY_ID[args.format].of_chart:
+        charts = briefing_charts(b)
         if not charts:
             raise CliError(f"the {args.audience} view for {period} has no chart (no data behind any of its charts yet)")
         if not 1 <= args.chart <= len(charts):
             raise CliError(f"--chart must be between 1 and {len(charts)} for this view")
-        data = chart_png(charts[args.chart - 1].spec)
+        data = export_chart(charts[args.chart - 1].spec, args.format)
     else:
         data = export_briefing(b, args.format)
     try:

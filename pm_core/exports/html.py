@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 from typing import Callable
 
-from ..briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, Briefing, format_cell
+from ..briefing import (BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, Briefing, format_cell,
+                        known_items, unknown_item)
 from ..text import html as esc  # the one HTML escaper; `esc` keeps the many call sites below short
 from .png import PngRenderer
 
@@ -91,7 +92,7 @@ def _section(s: Section, render: Callable[[dict], bytes]) -> str:
         parts.append(f'<div class="error">{esc(s.error)}</div>')
     if s.empty:
         parts.append(f'<div class="empty">{esc(s.empty)}</div>')
-    metrics = [i for i in s.items if isinstance(i, MetricItem)]
+    metrics = [i for i in known_items(s, "html") if isinstance(i, MetricItem)]
     if metrics:
         parts.append('<div class="tiles">' + "".join(_metric(m) for m in metrics) + "</div>")
     for item in s.items:
@@ -105,6 +106,8 @@ def _section(s: Section, render: Callable[[dict], bytes]) -> str:
             parts.append(_table(item))
         elif isinstance(item, ChartItem):
             parts.append(_chart(item, render))
+        elif not isinstance(item, MetricItem):
+            raise unknown_item(item, "html")
     if s.notes:
         lines = "".join(f"<li>{esc(line)}</li>" for line in s.notes.splitlines() if line.strip())
         parts.append(f'<details class="defs"><summary>Definitions and sources</summary><ul>{lines}</ul></details>')

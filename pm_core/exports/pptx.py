@@ -15,7 +15,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.util import Emu, Inches, Pt
 
-from ..briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, Briefing, format_cell
+from ..briefing import (BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, Briefing, format_cell,
+                        known_items, unknown_item)
 from .png import PngRenderer, png_size
 
 W, H = Inches(13.333), Inches(7.5)
@@ -201,6 +202,7 @@ class _Deck:
         if s.error or (s.empty and not s.items):
             self.words(s, [s.error or s.empty], True)
             return
+        known_items(s, "pptx")
         metrics = [i for i in s.items if isinstance(i, MetricItem)]
         first = True
         if metrics:
@@ -218,6 +220,8 @@ class _Deck:
             elif isinstance(item, TableItem):
                 self.table(s, item, first)
                 first = False
+            elif not isinstance(item, (MetricItem, TextItem, BulletsItem)):
+                raise unknown_item(item, "pptx")
 
     def build(self) -> bytes:
         """Return the finished deck as bytes."""

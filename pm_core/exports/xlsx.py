@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, Briefing
+from ..briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, Briefing, known_items, unknown_item
 from ..formatting import Unit, as_unit
 from .cells import safe_cell
 
@@ -147,7 +147,7 @@ def _section_sheet(ws, s: Section, currency: str) -> None:
     if s.empty:
         _put(ws, row, 1, s.empty)
         row += 2
-    metrics = [i for i in s.items if isinstance(i, MetricItem)]
+    metrics = [i for i in known_items(s, "xlsx") if isinstance(i, MetricItem)]
     if metrics:
         row = _metrics(ws, row, metrics)
     for item in s.items:
@@ -164,7 +164,11 @@ def _section_sheet(ws, s: Section, currency: str) -> None:
             row += 1
         elif isinstance(item, TableItem):
             row = _table(ws, row, item, currency)
-        elif isinstance(item, ChartItem):
+        elif isinstance(item, MetricItem):
+            pass  # shown above, together
+        elif not isinstance(item, ChartItem):
+            raise unknown_item(item, "xlsx")
+        else:
             _put(ws, row, 1, f"Chart: {item.title}", font=_BOLD)
             row += 1
             if item.data is not None:

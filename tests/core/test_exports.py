@@ -228,3 +228,49 @@ def test_cli_export_bad_input_exits_2_with_a_message(full_db, tmp_path, capsys, 
     rc = cli_main(["--db", str(full_db)] + [a.format(d=tmp_path) for a in args])
     assert rc == 2
     assert words in capsys.readouterr().err
+
+
+# -- one list of formats, one list of items ------------------------------------------------------
+def test_cli_choices_and_readme_follow_the_format_list():
+    import argparse
+    from pathlib import Path
+
+    from pm_core.commands import export as export_cmd
+    from pm_core.exports import EXPORT_FORMATS
+
+    parser = argparse.ArgumentParser()
+    export_cmd.register(parser.add_subparsers())
+    fmt_action = next(a for a in parser._subparsers._group_actions[0].choices["export"]._actions if a.dest == "format")
+    ids = [f.id for f in EXPORT_FORMATS]
+    assert list(fmt_action.choices) == ids
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"export \{([a-z,]+)\} OUT", readme).group(1).split(",") == ids
+    for f in EXPORT_FORMATS:
+        assert f.label and f.icon.startswith(":material/") and "/" in f.mime and f.extension == f.id
+
+
+def test_the_presentation_deck_has_its_own_file_name(briefings):
+    b = briefings["executives"]
+    assert file_name(b, "pptx") == "pillars-executives-2026-Q3.pptx"
+    assert file_name(b, "pptx", variant="presentation") == "pillars-executives-presentation-2026-Q3.pptx"
+    assert len({file_name(x, "pptx") for x in briefings.values()}) == len(briefings)
+
+
+def test_every_renderer_refuses_an_item_type_it_does_not_know(briefings):
+    from pydantic import BaseModel
+
+    from pm_core.briefing import ITEM_KINDS, UnknownItemError
+    from pm_core.exports import briefing_charts
+
+    class QuoteItem(BaseModel):  # a new item type, added without teaching any renderer
+        kind: str = "quote"
+        text: str = "Customers love it"
+
+    assert "quote" not in ITEM_KINDS
+    b = briefings["executives"].model_copy(deep=True)
+    b.sections[0].items.append(QuoteItem())  # appended after validation, as a builder bug would
+    for fmt in FORMATS:
+        with pytest.raises(UnknownItemError, match=f"{fmt}.*'quote'"):
+            export_briefing(b, fmt)
+    with pytest.raises(UnknownItemError, match="png.*'quote'"):
+        briefing_charts(b)
