@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import pillars_ui as ui
-from pm_core import okrs
+from pm_core import ai, okrs
 from pm_core.charts import okrs as okr_charts
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
 from pm_core.periods import quarter_of
@@ -284,7 +284,7 @@ st.subheader("Edit OKRs", anchor=False)
 objs = {o.id: o for o in views_all}
 t_obj, t_kr, t_eobj, t_ekr, t_per = st.tabs(["Add objective", "Add key result", "Edit objective",
                                              "Edit key result", "Custom period"])
-LINK_KINDS = ["Manual", "KPI", "Event count"]
+LINK_KINDS = ["Manual", "KPI", "Event count", "AI metric"]  # AI metric: ai:<feature>:<metric> (issue 18)
 
 
 def _objective_form(key: str, current: dict | None) -> dict | None:
@@ -327,18 +327,26 @@ def _kr_form(key: str, current: dict | None) -> dict | None:
         a, b, c = st.columns(3)
         kr_type = a.selectbox("Type", okrs.KR_TYPES, index=okrs.KR_TYPES.index(cur.get("kr_type") or "increase_to"),
                               format_func=okrs.KR_TYPE_LABELS.get)
-        kind_now = "KPI" if cur.get("kpi_key") else ("Event count" if cur.get("event_name") else "Manual")
+        is_ai = str(cur.get("kpi_key") or "").startswith("ai:")
+        kind_now = "AI metric" if is_ai else ("KPI" if cur.get("kpi_key") else ("Event count" if cur.get("event_name") else "Manual"))
         kind = b.radio("Current value comes from", LINK_KINDS, index=LINK_KINDS.index(kind_now), horizontal=True)
         weight = c.number_input("Weight", value=float(cur["weight"]) if cur.get("weight") is not None else 1.0,
                                 min_value=0.0, step=0.5,
                                 help="Objective progress is the weighted mean of its key results.")
         a, b, c = st.columns(3)
         keys = list(KPI_BY_KEY)
-        kpi = a.selectbox("KPI (if linked to a KPI)", keys, index=keys.index(cur["kpi_key"]) if cur.get("kpi_key") else keys.index("retention"),
+        kpi = a.selectbox("KPI (if linked to a KPI)", keys, index=keys.index(cur["kpi_key"]) if cur.get("kpi_key") in keys else keys.index("retention"),
                           format_func=lambda x: KPI_BY_KEY[x].label)
         event = b.text_input("Event (if an event count)", value=cur.get("event_name") or ui.cached(okrs.default_event),
                              placeholder="e.g. purchase_completed")
         window = c.number_input("Window (days)", value=int(cur.get("window_days") or 28), min_value=1, max_value=366)
+        ai_links = ui.cached(ai.metric_choices)
+        if is_ai and cur["kpi_key"] not in ai_links:
+            ai_links = [cur["kpi_key"], *ai_links]
+        ai_link = st.selectbox("AI metric (if linked to an AI feature's latest evaluation)", ai_links or ["—"],
+                               index=ai_links.index(cur["kpi_key"]) if is_ai else 0,
+                               help="Precision, recall or F1 at the feature's agreed threshold, or a graded eval's pass "
+                                    "rate; each new evaluation imported adds a check-in.")
         segment = st.text_input("Segment filter (optional)", value=cur.get("segment") or "",
                                 placeholder="platform=iOS", help="Only for linked key results: property=value, comma-separated.")
         a, b, c, d = st.columns(4)
@@ -358,7 +366,12 @@ def _kr_form(key: str, current: dict | None) -> dict | None:
         return {"_archive": True}
     if not save:
         return None
-    link = {"Manual": None, "KPI": f"kpi:{kpi}", "Event count": f"events:{event.strip()}:{int(window)}d"}[kind]
+    if kind == "AI metric" and ai_link == "—":
+        st.error("**link**: no AI evaluation is imported yet; import scored predictions or graded evals first "
+                 "(AI quality page), or choose another source for the current value")
+        return None
+    link = {"Manual": None, "KPI": f"kpi:{kpi}", "Event count": f"events:{event.strip()}:{int(window)}d",
+            "AI metric": ai_link}[kind]
     data = {"objective_id": oid, "title": title, "kr_type": kr_type, "baseline": baseline, "target": target,
             "unit": unit, "weight": weight, "segment": segment or None, "due_date": due, "owner": owner_kr, "link": link}
     if prev:

@@ -781,6 +781,16 @@ def metric_link(feature: str, metric: str) -> str:
     return f"ai:{feature}:{metric}"
 
 
+def metric_choices(store: Store) -> list[str]:
+    """Return the AI metric links a key result can use ('ai:<feature>:precision', ...); [] without AI evaluations."""
+    out = []
+    for f in feature_names(store):
+        kind = feature_kind(store, f)
+        metrics = ("precision", "recall", "f1") if kind == "predictions" else ("pass_rate",) if kind == "evals" else ()
+        out.extend(f"ai:{f}:{m}" for m in metrics)
+    return out
+
+
 def parse_metric_link(key: str) -> tuple[str, str]:
     """Return (feature, metric) of an 'ai:<feature>:<metric>' key; AiError when it is not one."""
     parts = str(key).split(":")

@@ -91,3 +91,33 @@ def test_graded_evals_and_empty_state(run_page, tmp_path):
     at = run_page("app_pages/ai_quality.py", "editor", tmp_path / "empty.duckdb")
     assert not at.exception
     assert any("No AI evaluations yet" in i.value and "Data" in i.value for i in at.info)
+
+
+def test_a_key_result_linked_to_an_ai_metric_from_the_okrs_page(run_page, tmp_path):
+    from pm_core import okrs
+    from tests.app.test_okrs_page import build_workspace
+    from tests.app.test_save_paths import _click, _okrs_page, _ok, _read, _widget
+
+    db = tmp_path / "w.duckdb"
+    build_workspace(db, objectives=1, krs_per=1)
+    s = open_store(db)
+    df = breast_cancer_predictions()
+    import_file(s, EDITOR, write_predictions(df, tmp_path / "intent_eval.csv", versions=("v1",)))
+    s.close()
+    at = _okrs_page(run_page, db)
+    form = at.get_by_key("okrs_new_kr")
+    _widget(form, "text_input", "Key result").set_value("Support-intent precision at least 95%")
+    _widget(form, "radio", "Current value comes from").set_value("AI metric")
+    _widget(form, "selectbox", "AI metric (if linked to an AI feature's latest evaluation)").set_value(
+        "ai:support-intent:precision")
+    _widget(form, "number_input", "Baseline").set_value(0.8)
+    _widget(form, "number_input", "Target").set_value(0.95)
+    _click(at, form, "Save key result")
+    _ok(at)
+    [o] = _read(db, okrs.list_okrs, "2026-Q4")
+    [kr] = [k for k in o.key_results if k.link == "ai:support-intent:precision"]
+    assert kr.current == pytest.approx(precision_score(df["label"], (df["v1"] >= 0.5).astype(int)))
+    at.selectbox(key="okrs_edit_kr_pick").set_value(kr.id).run()   # editing it opens its form on the AI metric
+    assert not at.exception
+    edit = at.get_by_key(f"okrs_edit_kr_{kr.id}")
+    assert _widget(edit, "radio", "Current value comes from").value == "AI metric"
