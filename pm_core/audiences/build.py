@@ -37,7 +37,8 @@ def _headline(ctx: _Ctx, items: list[MetricItem]) -> str:
     return "; ".join(parts) + f" — {ctx.period.describe()}."
 
 
-PRESENTATION_SECTIONS = ("metrics", "okrs", "roadmap", "risks")
+# "ai" adds a slide only when the workspace has an AI evaluation or readiness record (issue 18)
+PRESENTATION_SECTIONS = ("metrics", "okrs", "roadmap", "risks", "ai")
 
 
 def build_briefing(store: Store, audience_id: str, period: str = "all",

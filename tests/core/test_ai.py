@@ -489,3 +489,13 @@ def test_the_issue_journey_ends_in_the_executive_deck(store, tmp_path):
                       for row in sh.table.rows for c in row.cells)
     assert "AI quality" in text and "recall for French is under the audit bar" in text + tables
     assert "support-intent" in tables and "Not ready" in tables
+
+
+def test_the_executive_presentation_has_an_ai_slide_only_with_ai_data(store, tmp_path):
+    from pm_core import audiences
+
+    before = audiences.build_briefing(store, "executives", sections=audiences.PRESENTATION_SECTIONS)
+    assert before.section("ai") is None
+    import_file(store, EDITOR, DATA / "generic_evals.csv")
+    after = audiences.build_briefing(store, "executives", sections=audiences.PRESENTATION_SECTIONS)
+    assert after.section("ai").items[0].rows[0]["feature"] == "generic_evals"
