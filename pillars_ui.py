@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import ipaddress
+import math
 import pickle
 import sys
 from typing import Any, Callable
@@ -310,6 +311,43 @@ def query_param(name: str, allowed: list[str] | None = None, default: str | None
         return default, (f"The link asked for {name} '{md(raw)}', which does not exist here; "
                          f"showing {md(default) or 'the default'} instead.")
     return raw, None
+
+
+def sparkline_svg(values: list, colour: str | None = None) -> str:
+    """Return a trend line (and its last point) as a small SVG drawing: no script, no chart library.
+
+    Missing values (None/NaN) break the line; fewer than two finite values draw nothing but the frame.
+    """
+    colour = colour or st.get_option("theme.primaryColor") or "#3552C8"
+    w, h, pad = 240.0, 40.0, 3.0
+    pts = [(i, float(v)) for i, v in enumerate(values) if v is not None and math.isfinite(float(v))]
+    body = ""
+    if len(pts) >= 2:
+        lo, hi = min(v for _, v in pts), max(v for _, v in pts)
+        span, last = (hi - lo) or 1.0, max(1, len(values) - 1)
+
+        def xy(i: int, v: float) -> tuple[float, float]:
+            return pad + i * (w - 2 * pad) / last, h - pad - ((v - lo) / span if hi > lo else 0.5) * (h - 2 * pad)
+
+        runs, run, prev = [], [], None
+        for i, v in pts:
+            if prev is not None and i != prev + 1:
+                runs.append(run)
+                run = []
+            run.append(xy(i, v))
+            prev = i
+        runs.append(run)
+        body = "".join(f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in r)}"/>' for r in runs if len(r) > 1)
+        cx, cy = xy(*pts[-1])
+        body += f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="{colour}" stroke="none"/>'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:g} {h:g}" width="{w:g}" height="{h:g}" '
+            f'fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round">'
+            f"{body}</svg>")
+
+
+def sparkline(values: list, alt: str) -> None:
+    """Draw a trend as a static SVG image (an <img>: Chromium draws it without any script)."""
+    st.image(sparkline_svg(values), width="stretch", alt=alt)
 
 
 def metric_tiles(items: list, *, slide: bool = False) -> None:

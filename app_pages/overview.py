@@ -65,24 +65,30 @@ if len(periods) == 1:
 
 seg_text = f" · segment {', '.join(f'{md(k)} = {md(v)}' for k, v in picks.items())}" if segment else ""
 st.caption(f"Figures for **{parse_period(period).describe()}**{seg_text}. Changes compare with the previous period; "
-           "open a card's *Definition* to see how it is computed and from which data.")
+           "hover a card's :material/help: icon (or focus it) to see how it is computed and from which data.")
 
 
 def card(r: metrics.KpiResult) -> None:
-    """Render one KPI card: value, change, sparkline, target and its definition one click away."""
+    """Render one KPI card: value, change, sparkline, target, and its definition in the tooltip."""
     d = KPI_BY_KEY[r.key]
     with st.container(border=True):
         change = fmt_change(r.value, r.previous, r.unit)
         arrow = change_arrow(r.value, r.previous, r.unit)  # a change that rounds to zero has no arrow
         trend = series.get(r.key)
-        # st.metric's own sparkline: seventeen Vega charts made the first load of this page seconds slower.
-        spark = trend["value"].tolist() if trend is not None and len(trend) >= 2 and r.value is not None else None
-        st.metric(md(r.label), fmt_value(r.value, r.unit, currency), chart_data=spark, chart_type="line",
+        # The definition is the value's tooltip: a popover per card was three more elements per card, and its
+        # content went out with every run of the page (18 cards), for every viewer.
+        about = [f"**{md(r.label)}**", md(r.definition), f"Source: {md(r.source)}",
+                 f"Covers {parse_period(r.period).describe()} ({md(r.period)})."] + ([f"Note: {md(r.note)}"] if r.note else [])
+        st.metric(md(r.label), fmt_value(r.value, r.unit, currency),
                   delta=None if change == "—" else change,
                   delta_color="off" if arrow == "off" else "normal" if d.higher_is_better else "inverse",
                   delta_arrow=arrow,
                   delta_description=_compared_with(r) if change != "—" else None,
-                  help=f"Covers {parse_period(r.period).describe()}.")
+                  help="\n\n".join(about))
+        # The trend as a small SVG image, not st.metric's chart_data: each of those is a Vega view, and
+        # seventeen of them doubled what Chromium spends drawing this page (bench_sessions.py --browser).
+        if trend is not None and len(trend) >= 2 and r.value is not None:
+            ui.sparkline(trend["value"].tolist(), f"{r.label}, by month")
         if r.value is None:
             st.caption(f"Not enough data: {md(r.note or 'no data for this period.')}")
         else:
@@ -100,12 +106,6 @@ def card(r: metrics.KpiResult) -> None:
                 bits.append(f"target {fmt_value(t['target'], r.unit, currency)} ({t['okr_period']} OKR)")
             if bits:
                 st.caption(md(" · ".join(bits)))
-        # Two elements, not five: the popover's content goes out with every run of the page (18 cards),
-        # and with many viewers at once each element's cost is waited for by everyone.
-        with st.popover("Definition", icon=":material/info:"):
-            st.markdown(f"**{md(r.label)}**\n\n{md(r.definition)}")
-            st.caption("  \n".join([f"Source: {md(r.source)}", f"Period: {md(r.period)}"]
-                                    + ([f"Note: {md(r.note)}"] if r.note else [])))
 
 
 def _compared_with(r) -> str | None:

@@ -1,6 +1,16 @@
 """Many viewers at once (issue 17): N concurrent sessions on Pillars vs a one-page Streamlit app, with 2 editors checking in.
 
-Run by hand: .venv/bin/python bench/bench_sessions.py [--viewers 10 25] [--rounds 2] [--editors 2]
+Run by hand: .venv/bin/python bench/bench_sessions.py [--browser] [--viewers 10 25] [--rounds 2] [--editors 2]
+
+Two modes, named in the output. The default (websocket) times the server's script runs only. --browser
+times what the issue's target was set against, "time to a rendered page": N headless Chromium pages
+(one browser process from tests/e2e/conftest's CHROMIUM, one context per viewer, Playwright's async API)
+each open Overview -> /audiences?audience=executives -> /roadmap by URL, timed from navigation start
+until the page is drawn and idle (tests/e2e/conftest.wait_idle's rule: a main-block h1, no
+stStatusWidget, no stSkeleton, still so 300 ms later). The editors are the same websocket check-ins in
+both modes. Browser mode also prints the CPU seconds of Chromium, its Playwright driver and this script
+beside the server's (from /proc), and the load average before and after each app: on 2 cores the
+browser's drawing competes with the servers, so these say which one the viewers were waiting for.
 
 Both apps are served the same way in the same run: `streamlit run` on loopback with Pillars'
 .streamlit/config.toml (the trivial app gets a copy beside it), headless, one process each.
@@ -177,6 +187,9 @@ class Result:
     saves: list = field(default_factory=list)   # editors' check-in seconds
     comments: list = field(default_factory=list)
     cpu: float = 0.0  # server CPU seconds during the run
+    wall: float = 0.0  # seconds from the start of the run to the last viewer's last page
+    client_cpu: dict = field(default_factory=dict)  # browser mode: CPU seconds of Chromium, its driver, this script
+    load: tuple = ()  # os.getloadavg() before and after
 
 
 async def viewer(url: str, rounds: int, res: Result, start: asyncio.Event, single_page: bool) -> None:
@@ -260,6 +273,176 @@ async def drive(url: str, n: int, rounds: int, editors: int, krs: list[str], sin
     return res
 
 
+# --- browser mode: what the issue measured, "time to a rendered page" in Chromium -----------------
+
+READY_JS = """() => !!document.querySelector('[data-testid="stMainBlockContainer"] h1')
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-testid="stSkeleton"]')"""
+
+
+async def browser_load(pg, url: str, timeout: float) -> tuple[float, str | None]:
+    """Open url in pg and wait until it is drawn and idle: tests/e2e/conftest.wait_idle's rule.
+
+    Ready = a main-block h1, no stStatusWidget (script running) and no stSkeleton (placeholder), still
+    true 300 ms later (wait_idle's settle check). The time is navigation start to the first moment it
+    was ready, not including the 300 ms confirmation. The predicate is polled inside the page every
+    50 ms (one CDP round trip per load, not one per poll).
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + timeout
+    try:
+        await pg.goto(url, wait_until="commit", timeout=timeout * 1000)
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return time.perf_counter() - t0, "timeout"
+            await pg.wait_for_function(READY_JS, polling=50, timeout=left * 1000)
+            ready = time.perf_counter() - t0
+            await asyncio.sleep(0.3)
+            if await pg.evaluate(READY_JS):
+                break
+        err = None
+        if await pg.locator('[data-testid="stException"]').count():
+            err = "exception: " + (await pg.locator('[data-testid="stException"]').first.inner_text())[:120]
+        elif await pg.get_by_text("Page not found").count():
+            err = "page not found"
+        return ready, err
+    except Exception as exc:  # Playwright timeout, crashed page, refused navigation
+        return time.perf_counter() - t0, f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+
+
+def page_url(base: str, page: str, query: str, single_page: bool) -> str:
+    return f"{base}/{'' if single_page else page}" + (f"?{query}" if query else "")
+
+
+async def browser_viewer(browser, base: str, rounds: int, res: Result, start: asyncio.Event, single_page: bool,
+                         timeout: float) -> None:
+    await start.wait()
+    await asyncio.sleep(random.uniform(0, 0.2))
+    ctx = await browser.new_context(viewport={"width": 1440, "height": 1000})
+    try:
+        pg = await ctx.new_page()
+        for _ in range(rounds):
+            for page, query, title in PAGES:
+                secs, err = await browser_load(pg, page_url(base, page, query, single_page), timeout)
+                res.pages.append((title, secs))
+                if err:
+                    res.errors.append(f"{title}: {err}")
+    except Exception as exc:
+        res.errors.append(f"viewer browser context: {exc!r}")
+    finally:
+        await ctx.close()
+
+
+def _proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(d.name))
+    return kids
+
+
+def client_cpu(exclude: int) -> dict[str, float]:
+    """CPU seconds so far of this process's descendants (not the server `exclude`), by kind.
+
+    Chromium's processes come and go with contexts, so this is sampled often and the per-pid maximum kept
+    (a finished renderer's CPU would otherwise vanish from the sum).
+    """
+    kids, out, todo = _children(), {}, list(_children().get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        if pid == exclude:
+            continue
+        todo.extend(kids.get(pid, []))
+        try:
+            comm = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            continue
+        out[pid] = ("chromium" if "chrom" in comm else "driver (node)" if "node" in comm else comm, _proc_cpu(pid))
+    return out
+
+
+class CpuSampler:
+    """Samples the client processes' CPU every 0.5 s during a run; totals by kind at the end.
+
+    Processes alive at the start count from their CPU then; processes started during the run from 0.
+    """
+
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+        self.py0 = sum(os.times()[:2])
+        self.seen = {pid: (kind, cpu, cpu) for pid, (kind, cpu) in client_cpu(server_pid).items()}
+
+    def sample(self) -> None:
+        for pid, (kind, cpu) in client_cpu(self.server_pid).items():
+            _, c0, c = self.seen.get(pid, (kind, 0.0, 0.0))
+            self.seen[pid] = (kind, c0, max(c, cpu))
+
+    async def run(self) -> None:
+        while True:
+            self.sample()
+            await asyncio.sleep(0.5)
+
+    def totals(self) -> dict[str, float]:
+        self.sample()
+        out: dict[str, float] = {"bench python": sum(os.times()[:2]) - self.py0}
+        for kind, c0, c in self.seen.values():
+            out[kind] = out.get(kind, 0.0) + c - c0
+        return out
+
+
+async def drive_browser(base: str, ws: str, server_pid: int, n: int, rounds: int, editors: int, krs: list[str],
+                        single_page: bool, timeout: float) -> Result:
+    """N Chromium contexts (one browser process) load the pages while the editors check in over websockets."""
+    from playwright.async_api import async_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    res = Result()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            warm_res = Result()  # one context loads each page once: imports, first computation, static files
+            await browser_viewer(browser, base, 1, warm_res, _set_event(), single_page, timeout)
+            res.errors.extend(f"warm-up {e}" for e in warm_res.errors)
+            sampler = CpuSampler(server_pid)
+            sampling = asyncio.create_task(sampler.run())
+            start, stop = asyncio.Event(), asyncio.Event()
+            t0 = time.perf_counter()
+            viewers = [asyncio.create_task(browser_viewer(browser, base, rounds, res, start, single_page, timeout))
+                       for _ in range(n)]
+            eds = [asyncio.create_task(editor(ws, EDITORS[i % len(EDITORS)], krs[i::editors] or krs, res, start, stop))
+                   for i in range(editors)]
+            start.set()
+            await asyncio.gather(*viewers)
+            stop.set()
+            await asyncio.gather(*eds)
+            res.wall = time.perf_counter() - t0
+            sampling.cancel()
+            res.client_cpu = sampler.totals()
+        finally:
+            await browser.close()
+    return res
+
+
+def _set_event() -> asyncio.Event:
+    e = asyncio.Event()
+    e.set()
+    return e
+
+
 async def warm(url: str, single_page: bool) -> None:
     """One session loads each page once, so imports and the first computation are not counted."""
     async with Session(url) as s:
@@ -300,19 +483,53 @@ def summary(res: Result) -> tuple[float, float]:
     return (statistics.median(secs), max(secs)) if secs else (float("nan"), float("nan"))
 
 
+def run_app(server: Server, args, n: int, editors: int, krs: list[str], single_page: bool) -> Result:
+    """Warm the server, then drive n viewers (and the editors) in the chosen mode; server CPU and load around it."""
+    load0 = os.getloadavg()
+    if args.browser:
+        cpu0 = server.cpu_seconds()
+        res = asyncio.run(drive_browser(server.url, server.ws, server.proc.pid, n, args.rounds, editors, krs,
+                                        single_page, args.timeout))
+        res.cpu = server.cpu_seconds() - cpu0  # includes the one warm-up context
+    else:
+        asyncio.run(warm(server.ws, single_page))
+        cpu0, t0 = server.cpu_seconds(), time.perf_counter()
+        res = asyncio.run(drive(server.ws, n, args.rounds, editors, krs, single_page))
+        res.cpu, res.wall = server.cpu_seconds() - cpu0, time.perf_counter() - t0
+    res.load = (load0, os.getloadavg())
+    return res
+
+
+def _load(pair) -> str:
+    return f"load average before {pair[0][0]:.2f} after {pair[1][0]:.2f}"
+
+
+def _cpu_line(res: Result) -> str:
+    parts = [f"server {res.cpu:.1f}"] + [f"{k} {v:.1f}" for k, v in sorted(res.client_cpu.items(), key=lambda kv: -kv[1])]
+    total = res.cpu + sum(res.client_cpu.values())
+    return (f"CPU s during {res.wall:.1f} s: " + ", ".join(parts) +
+            f" (= {total / res.wall:.2f} of {os.cpu_count()} cores)" if res.wall else "")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--viewers", type=int, nargs="+", default=[10, 25])
     ap.add_argument("--rounds", type=int, default=2, help="times each viewer opens the three pages")
     ap.add_argument("--editors", type=int, default=2)
+    ap.add_argument("--browser", action="store_true",
+                    help="viewers are headless Chromium pages (one browser, one context each), timed to drawn and idle")
+    ap.add_argument("--timeout", type=float, default=180, help="browser mode: seconds before a page load is an error")
     ap.add_argument("--keep", action="store_true", help="keep the temp folder (server logs, workspaces)")
     args = ap.parse_args()
+    mode = ("browser: headless Chromium pages, navigation start to drawn and idle (h1, no status widget, "
+            "no skeleton)" if args.browser else "websocket: raw sessions, rerun request to script_finished")
     tmp = Path(tempfile.mkdtemp(prefix="pillars-sessions-"))
     template, krs = build_demo(tmp)
     trivial = tmp / "trivial" / "trivial_app.py"
     trivial.parent.mkdir()
     trivial.write_text(TRIVIAL_APP)
     shutil.copytree(ROOT / ".streamlit", trivial.parent / ".streamlit", ignore=shutil.ignore_patterns("secrets.toml"))
+    print(f"mode {mode}")
     print(f"demo workspace ready, {len(krs)} key results to check in; {load()}")
     headers = ["--server.trustedUserHeaders", '{"X-Forwarded-Email": "email"}']
     rows = []
@@ -320,35 +537,29 @@ def main() -> None:
         for n in args.viewers:
             base = Server(trivial, {}, tmp / f"trivial-{n}.log", headers)
             try:
-                asyncio.run(warm(base.ws, True))
-                cpu0 = base.cpu_seconds()
-                b = asyncio.run(drive(base.ws, n, args.rounds, 0, krs, True))
-                b.cpu = base.cpu_seconds() - cpu0
+                b = run_app(base, args, n, 0, krs, True)
             finally:
                 base.stop()
-            b_load = os.getloadavg()
             db = tmp / f"pillars-{n}.duckdb"
             shutil.copy(template, db)
             env = {"PILLARS_DB": str(db), "PILLARS_DEMO": "0", "PILLARS_MODE": "intranet",
                    "PILLARS_EDITORS": ",".join(EDITORS)}
             app = Server(ROOT / "app.py", env, tmp / f"pillars-{n}.log", headers)
             try:
-                asyncio.run(warm(app.ws, False))
-                cpu0 = app.cpu_seconds()
-                p = asyncio.run(drive(app.ws, n, args.rounds, args.editors, krs, False))
-                p.cpu = app.cpu_seconds() - cpu0
+                p = run_app(app, args, n, args.editors, krs, False)
             finally:
                 app.stop()
-            p_load = os.getloadavg()
             stored = stored_comments(db)
             lost = [c for c in p.comments if c not in stored]
             (bm, bx), (pm, px) = summary(b), summary(p)
             rows.append((n, pm, px, bm, bx, p, b, lost))
-            print(f"\n{n} viewers + {args.editors} editors, {args.rounds} rounds of {len(PAGES)} pages each")
+            print(f"\n{n} viewers + {args.editors} editors, {args.rounds} rounds of {len(PAGES)} pages each ({'browser' if args.browser else 'websocket'})")
             print(f"  trivial app: {len(b.pages)} pages, median {bm:.2f} s, max {bx:.2f} s, errors {len(b.errors)}; "
-                  f"server CPU {b.cpu * 1000 / max(1, len(b.pages)):.0f} ms per page; load average after {b_load[0]:.2f} {b_load[1]:.2f}")
+                  f"server CPU {b.cpu * 1000 / max(1, len(b.pages)):.0f} ms per page; {_load(b.load)}")
+            print(f"    {_cpu_line(b)}")
             print(f"  pillars    : {len(p.pages)} pages, median {pm:.2f} s, max {px:.2f} s, errors {len(p.errors)}; "
-                  f"server CPU {p.cpu * 1000 / max(1, len(p.pages) + len(p.saves)):.0f} ms per page; load average after {p_load[0]:.2f} {p_load[1]:.2f}")
+                  f"server CPU {p.cpu * 1000 / max(1, len(p.pages) + len(p.saves)):.0f} ms per page; {_load(p.load)}")
+            print(f"    {_cpu_line(p)}")
             for title in dict.fromkeys(t for t, _ in p.pages):
                 secs = [s for t, s in p.pages if t == title]
                 print(f"    {title:18s} median {statistics.median(secs):.2f} s, max {max(secs):.2f} s")
@@ -364,7 +575,8 @@ def main() -> None:
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             print(f"kept {tmp}")
-    print("\nviewers  pillars med/max   trivial med/max   ratio med/max   errors  lost writes  check-in max")
+    print(f"\nmode {'browser' if args.browser else 'websocket'}")
+    print("viewers  pillars med/max   trivial med/max   ratio med/max   errors  lost writes  check-in max")
     for n, pm, px, bm, bx, p, b, lost in rows:
         print(f"{n:7d}  {pm:6.2f} {px:6.2f} s   {bm:6.2f} {bx:6.2f} s   {pm / bm:5.1f}x {px / bx:5.1f}x   "
               f"{len(p.errors) + len(b.errors):6d}  {len(lost):11d}  {max(p.saves) if p.saves else float('nan'):9.2f} s")
