@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import pillars_ui as ui
+from pm_core import ai
 from pm_core import roadmap as rm
 from pm_core.auth import PermissionDenied
 from pm_core.charts import roadmap as charts
@@ -232,6 +233,8 @@ def _detail(iid: str) -> None:
         m[2].metric("Jira delivery", "–", border=True, help="No Jira work attached (set an epic or a label).")
     for w in v.warnings:
         st.warning(md(f"{v.title} {w}."))
+    for r in ui.cached(ai.readiness_for_initiative, iid):  # the initiative's AI features (issue 18)
+        (st.success if r.ready else st.warning)(md(r.headline), icon=":material/smart_toy:")
     names = ["PRD", "RACI", "Outcome", "Delivery"] + (["Edit"] if actor.can_edit else [])
     tabs = st.tabs(names)
     with tabs[0]:

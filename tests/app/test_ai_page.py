@@ -121,3 +121,20 @@ def test_a_key_result_linked_to_an_ai_metric_from_the_okrs_page(run_page, tmp_pa
     assert not at.exception
     edit = at.get_by_key(f"okrs_edit_kr_{kr.id}")
     assert _widget(edit, "radio", "Current value comes from").value == "AI metric"
+
+
+def test_the_initiative_shows_its_ai_feature_readiness(run_page, demo_db_path, tmp_path):
+    from pm_core import roadmap
+
+    s = open_store(demo_db_path)
+    df = breast_cancer_predictions()
+    import_file(s, EDITOR, write_predictions(df, tmp_path / "intent_eval.csv", versions=("v1",)))
+    init = roadmap.list_initiatives(s)[0]
+    ai.save_readiness(s, EDITOR, "support-intent", {"initiative_id": init.id, "min_precision": 0.99,
+                                                    "min_recall": 0.9, "fallback": "Route to a human agent"})
+    prd = roadmap.prd_markdown(s, init.id)
+    s.close()
+    assert "## AI launch readiness" in prd and "support-intent" in prd and "Not ready" in prd
+    at = run_page("app_pages/roadmap.py", "viewer", demo_db_path, query={"initiative": init.id})
+    assert not at.exception
+    assert any("support-intent is not ready" in w.value for w in at.warning)
