@@ -5,12 +5,13 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 export PILLARS_DB ?= data/pillars.duckdb
 
-.PHONY: run test test-core test-app test-e2e bench contract clean
+.PHONY: run test lint test-core test-app test-e2e bench contract clean
 
-$(VENV)/.runtime: requirements.txt
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
@@ -24,9 +25,14 @@ ADDRESS ?= 127.0.0.1
 run: $(VENV)/.runtime
 	$(PY) -m pm_core serve --port $(PORT) --address $(ADDRESS)
 
-## make test: install test dependencies and run every tier (core, app, e2e)
-test: $(VENV)/.dev
+## make test: install test dependencies, check the house rules (ruff, import contracts), run every tier
+test: $(VENV)/.dev lint
 	$(PY) -m pytest tests
+
+## make lint: ruff (bugs and dead code) and the import-linter contracts of the layers (pyproject.toml)
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 test-core: $(VENV)/.dev
 	$(PY) -m pytest tests/core

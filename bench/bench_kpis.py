@@ -14,7 +14,6 @@ Targets (issue 4): 1M rows under 0.5 s, 10M under 4 s, and at least 3x faster th
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import tempfile

@@ -658,10 +658,13 @@ def get_readiness(store: Store, feature: str) -> ReadinessIn:
 
 
 def initiative_choices(store: Store) -> list[tuple[str, str]]:
-    """Return (id, title) of every roadmap initiative, for linking a feature; [] on an empty roadmap."""
-    from .. import roadmap
+    """Return (id, title) of every roadmap initiative not archived, for linking a feature; [] on an empty roadmap.
 
-    return [(v.id, v.title) for v in roadmap.list_initiatives(store)]
+    Read from the store, not through pm_core.roadmap: roadmap shows AI readiness, so ai sits below it.
+    """
+    from ..store import roadmap_store
+
+    return roadmap_store.active_titles(store)
 
 
 def save_readiness(store: Store, actor: Actor, feature: str, data: ReadinessIn | dict) -> ReadinessIn:

@@ -148,6 +148,16 @@ def initiative_titles(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(cur.execute("SELECT id, title FROM initiatives").fetchall())
 
 
+def active_titles(store: Store) -> list[tuple[str, str]]:
+    """Return (id, title) of every initiative that is not archived, by title; [] on an empty roadmap."""
+    cur = store.cursor()
+    try:
+        return [tuple(r) for r in cur.execute(
+            "SELECT id, title FROM initiatives WHERE NOT coalesce(archived, false) ORDER BY lower(title), id").fetchall()]
+    finally:
+        cur.close()
+
+
 def read_dependency_edges(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """Return (initiative, depends_on) pairs inside the caller's transaction."""
     return [tuple(r) for r in cur.execute(

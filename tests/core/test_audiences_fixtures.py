@@ -26,7 +26,6 @@ def _events(rng: np.random.Generator) -> pd.DataFrame:
     start = dt.datetime(2026, 5, 25)
     for u in range(240):
         first = start + dt.timedelta(days=int(rng.integers(0, 170)), hours=int(rng.integers(0, 23)))
-        platform = ["iOS", "Android", "Web"][u % 3]
         for k in range(int(rng.integers(1, 6))):
             t = first + dt.timedelta(days=7 * k + int(rng.integers(0, 3)))
             if t > dt.datetime(2026, 11, 22):
