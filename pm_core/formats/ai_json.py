@@ -13,14 +13,13 @@ Row numbers in rejects count results (or lines) in the file, the first one being
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .sniff import CHUNK, FileInfo, SniffError
+from .files import FileInfo, SniffError, file_sha256
 
 MAX_JSON_BYTES = 512 << 20   # a whole-document JSON (promptfoo) is parsed in memory
 
@@ -188,11 +187,8 @@ def json_to_csv(path: Path, display_name: str) -> FileInfo:
             rows = [_flatten(r) for _, r in records]
             note = f"JSON lines: {len(rows):,} objects (row 2 = the first line with data)"
     tmp, header = _write(rows)
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            h.update(chunk)
+    sha256, _ = file_sha256(path)
     info = FileInfo(path=tmp, original=path, display_name=name, container="json", encoding="utf-8", delimiter=",",
-                    header=header, sha256=h.hexdigest(), size=size, temp_files=[tmp])
+                    header=header, sha256=sha256, size=size, temp_files=[tmp])
     info.notes.append(note)
     return info

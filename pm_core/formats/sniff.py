@@ -14,46 +14,17 @@ import hashlib
 import io
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-CHUNK = 4 << 20
+from .ai_json import json_to_csv, looks_like_json
+from .files import CHUNK, FileInfo, SniffError, file_sha256  # noqa: F401 (FileInfo, SniffError re-exported)
+from .xlsx import xlsx_to_csv
+
 HEAD_BYTES = 1 << 20          # the header must fit in the first MB
 SAMPLE_TEXT = 256 << 10       # text used to choose the delimiter
 DELIMITERS = (",", ";", "\t", "|")
 _SCAN_MEMO: dict[tuple, tuple[str, str, int]] = {}   # (path, size, mtime_ns) -> (sha256, encoding, size)
 _SCAN_MEMO_MAX = 16
-
-
-class SniffError(ValueError):
-    """The file cannot be read as a table; the message says why and what to do."""
-
-
-@dataclass
-class FileInfo:
-    path: Path                    # the file DuckDB will read (the original, or a UTF-8 temp copy)
-    original: Path
-    display_name: str
-    container: str                # csv | gzip | xlsx
-    encoding: str                 # utf-8 | utf-8-sig | utf-16 | cp1252
-    delimiter: str = ","
-    header: list[str] = field(default_factory=list)
-    sha256: str = ""
-    size: int = 0
-    sheets: list[str] = field(default_factory=list)
-    sheet: str | None = None
-    row_offset: int = 0           # rows above the header (XLSX titles) so row numbers match the sheet
-    notes: list[str] = field(default_factory=list)
-    temp_files: list[Path] = field(default_factory=list)
-
-    def cleanup(self) -> None:
-        """Remove temp copies made while sniffing (idempotent)."""
-        for p in self.temp_files:
-            try:
-                p.unlink()
-            except OSError:
-                pass
-        self.temp_files.clear()
 
 
 def _magic(head: bytes) -> str:
@@ -98,9 +69,10 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
     # a plain file is hashed in the same pass as the UTF-8 check; gzip hashes the bytes on disk first
     h = hashlib.sha256()
     size = 0
+    digest = None
     hashed = container != "gzip"
     if not hashed:
-        h, size = _sha256(path)
+        digest, size = file_sha256(path)
     dec = codecs.getincrementaldecoder("utf-8")()
     seen_multibyte = False
     consumed = 0
@@ -136,17 +108,10 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
                 "of the file is UTF-8; save the file again as UTF-8 (or fix that row) and retry") from None
         encoding = "cp1252"
         if hashed:  # the pass stopped at the bad byte
-            h, size = _sha256(path)
-    return h.hexdigest(), encoding, size
+            digest, size = file_sha256(path)
+    return digest or h.hexdigest(), encoding, size
 
 
-def _sha256(path: Path):
-    h, size = hashlib.sha256(), 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-    return h, size
 
 
 def _file_key(path: Path) -> tuple:
@@ -299,11 +264,7 @@ def sniff_csv(path: Path, display_name: str, head: bytes | None = None) -> FileI
     info = FileInfo(path=path, original=path, display_name=name, container=container, encoding="utf-8")
     if utf16:
         info.encoding = utf16
-        h = hashlib.sha256()
-        with path.open("rb") as fh:
-            while chunk := fh.read(CHUNK):
-                h.update(chunk)
-        info.sha256, info.size = h.hexdigest(), path.stat().st_size
+        info.sha256, info.size = file_sha256(path)
         try:
             info.path = _transcode(path, container, utf16)
         except UnicodeDecodeError as exc:
@@ -362,14 +323,10 @@ def sniff(path: Path, display_name: str, sheet: str | None = None) -> FileInfo:
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
     if _magic(head) == "zip":
-        from .xlsx import xlsx_to_csv
-
         return xlsx_to_csv(path, display_name, sheet)
     if sheet:
         raise SniffError(f"{display_name}: --sheet applies to XLSX workbooks only; this is a text file")
     # -- JSON / JSON lines (issue 18: promptfoo, OpenAI Evals, scored predictions) ----------------
-    from .ai_json import json_to_csv, looks_like_json
-
     if looks_like_json(head):
         return json_to_csv(path, display_name)
     # -- end JSON ------------------------------------------------------------------------------------

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import os
 import re
 import tempfile
 import zipfile
 from pathlib import Path
 
-from .sniff import CHUNK, FileInfo, SniffError
+from .files import FileInfo, SniffError, file_sha256
 
 MERGE_SCAN_LIMIT = 20 << 20
 _LOOKS_LIKE_DATA = re.compile(r"[0-9\s.,:/+%$£€T-]+")  # only workbooks under 20 MB are opened fully to read merged ranges
@@ -120,13 +119,10 @@ def xlsx_to_csv(path: Path, display_name: str, sheet: str | None) -> FileInfo:
                     w.writerow((vals + [""] * width)[:width])
     finally:
         wb.close()
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            h.update(chunk)
+    sha256, size = file_sha256(path)
     info = FileInfo(path=Path(tmp), original=path, display_name=name, container="xlsx", encoding="utf-8",
-                    delimiter=",", header=[h_.strip() for h_ in header], sha256=h.hexdigest(),
-                    size=path.stat().st_size, sheets=sheets, sheet=chosen, row_offset=hdr_idx,
+                    delimiter=",", header=[h_.strip() for h_ in header], sha256=sha256,
+                    size=size, sheets=sheets, sheet=chosen, row_offset=hdr_idx,
                     temp_files=[Path(tmp)])
     if hdr_idx:
         info.notes.append(f"sheet {chosen!r}: header found on row {hdr_idx + 1}; {hdr_idx} row(s) above it skipped")

@@ -1,7 +1,8 @@
 """What happens after an import commits or is deleted: key results linked to KPIs get their automatic check-ins.
 
 `after_import` runs inline (CLI, tests) or on this process's worker thread (`after_import_in_background`,
-the Data page), one at a time in commit order.
+the Data page), one at a time in commit order. okrs is imported at the top: every caller of the
+importer (CLI import and imports --delete, the Data page) runs these steps, so deferring it saved nothing.
 """
 from __future__ import annotations
 
@@ -9,21 +10,18 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from .. import okrs
 from ..auth import Actor, require_editor
 from ..store import Store
 
 
 def after_import(store: Store, actor: Actor, import_id: str) -> list:
     """Run the post-import steps for import_id and return the check-ins they created (maybe none)."""
-    from .. import okrs
-
     return okrs.auto_checkins_after_import(store, actor, import_id)
 
 
 def after_delete(store: Store, actor: Actor, import_id: str, file_name: str) -> list:
     """Re-compute linked key results once an import's rows are gone; returns the check-ins made (maybe none)."""
-    from .. import okrs
-
     return okrs.auto_checkins_after_import(store, actor, import_id, file_name=file_name,
                                            comment=f"Recomputed after import {file_name} was deleted")
 

@@ -6,7 +6,8 @@ from pathlib import Path
 from ..ai import plan as ai_plan  # AI quality (issue 18)
 from ..formats import KINDS, DetectError, Format, Match, detect, jira, salaries, survey
 from ..formats.base import norm
-from ..formats.sniff import FileInfo, SniffError, sniff
+from ..formats.files import FileInfo, SniffError
+from ..formats.sniff import sniff
 from ..store import Store
 from ..store import ingest_store
 from ..store.ingest_store import Check, Plan, parse_expr, raw_expr
