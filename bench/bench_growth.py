@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_kpis import pandas_funnel as pd_funnel  # noqa: E402
 from bench_kpis import pandas_retention_table as pd_retention_week  # noqa: E402
 from pm_core.store import open_store  # noqa: E402
+from tests.factories import append_df  # noqa: E402
 
 EVENTS = np.array(["sign_up", "search", "listing_view", "booking_started", "booking_completed", "wifi_filter_used"])
 PROPS = np.array(['{"platform":"iOS"}', '{"platform":"Android"}', '{"platform":"Web"}'])
@@ -102,7 +103,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             store = open_store(Path(tmp) / "bench.duckdb")
             with store.transaction() as cur:
-                store.append_df(cur, "events", df)
+                append_df(cur, "events", df)
             ret, fun, act = run_duckdb(store)
             p_ret, p_fun, p_act = run_pandas(df)
             same = (all((ret.weighted[k] is None) == (v is None) and (v is None or abs(ret.weighted[k] - v) < 1e-12)

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from pm_core import growth  # noqa: E402
 from pm_core.metrics import compute_kpis  # noqa: E402
 from pm_core.store import open_store  # noqa: E402
+from tests.factories import append_df  # noqa: E402
 
 EVENTS = np.array(["sign_up", "search", "listing_view", "booking_started", "booking_completed", "wifi_filter_used"])
 PROPS = np.array(['{"platform":"iOS","country":"US"}', '{"platform":"Android","country":"DE"}', '{"platform":"Web","country":"PT"}'])
@@ -207,9 +208,9 @@ def bench(n: int, runs: int) -> None:
         small = small_tables(np.random.default_rng(1))
         store = open_store(Path(tmp) / "bench.duckdb")
         with store.transaction() as cur:
-            store.append_df(cur, "events", ev)
+            append_df(cur, "events", ev)
             for table, df in small.items():
-                store.append_df(cur, table, df.assign(import_id="bench"))
+                append_df(cur, table, df.assign(import_id="bench"))
         e = plain(ev)
         del ev
         print(f"\n{n:,} events ({e['user_id'].nunique():,} users) generated and stored in {time.perf_counter() - t:.1f} s"

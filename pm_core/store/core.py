@@ -229,21 +229,6 @@ class Store:
         finally:
             cur.close()
 
-    def append_df(self, cur: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:
-        """Append a DataFrame's columns (by name) to a known table inside the caller's transaction; returns rows."""
-        if table not in self.table_counts_names(cur):
-            raise StoreError(f"unknown table {table!r}")
-        if df.empty:
-            return 0
-        cols = ", ".join(f'"{c}"' for c in df.columns)
-        name = f"_append_{uuid.uuid4().hex[:8]}"
-        cur.register(name, df)
-        try:
-            cur.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM {name}')
-        finally:
-            cur.unregister(name)
-        return len(df)
-
     @staticmethod
     def table_counts_names(cur: duckdb.DuckDBPyConnection) -> set[str]:
         """Return the set of base table names in the main schema."""

@@ -6,6 +6,7 @@ import pytest
 
 from pm_core import career
 from pm_core.store import open_store
+from tests.factories import append_df
 
 SMALL = [311_111, 322_222, 333_333]
 
@@ -26,7 +27,7 @@ def _workspace(path, with_rows: bool):
         data.append(dict(import_id="imp_t", company="Odd", title="Product Manager", level="L4", location="X",
                          currency="USD", years=1.0, base=-5.0, stock=0.0, bonus=0.0, total=-5.0))
         with s.transaction() as cur:
-            s.append_df(cur, "salaries", pd.DataFrame(data))
+            append_df(cur, "salaries", pd.DataFrame(data))
     s.close()
     return path
 

@@ -12,6 +12,7 @@ from pm_core.periods import PeriodError
 from pm_core.store import open_store
 from tests.conftest import SAMPLE_DATA
 from tests.core.test_audiences_fixtures import FORMULA, TODAY, XSS, _metrics, _work_items, build_workspace
+from tests.factories import append_df
 
 
 @pytest.fixture(scope="module")
@@ -300,7 +301,7 @@ def test_bug_rate_trend_with_a_month_without_creations(store, editor):
     wi = _work_items()
     wi = wi[~wi["key"].isin(["NOM-90", "NOM-91"])]
     with store.transaction() as cur:
-        store.append_df(cur, "work_items", wi)
+        append_df(cur, "work_items", wi)
     b = A.build_briefing(store, "engineering", "2026-Q3", today=TODAY)
     assert b.section("trend_bug_rate").error is None
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pm_core.auth import Actor
 from pm_core.store import Store
+from tests.factories import append_df
 
 EDITOR = Actor(email="pm@example.com", role="editor")
 XSS = "<img src=x onerror=alert(1)>"
@@ -117,12 +118,12 @@ def build_workspace(store: Store, surveys: bool = True) -> dict:
 
     rng = np.random.default_rng(7)
     with store.transaction() as cur:
-        store.append_df(cur, "events", _events(rng))
-        store.append_df(cur, "work_items", _work_items())
-        store.append_df(cur, "metric_points", _metrics())
-        store.append_df(cur, "experiment_exposures", _exposures(rng))
+        append_df(cur, "events", _events(rng))
+        append_df(cur, "work_items", _work_items())
+        append_df(cur, "metric_points", _metrics())
+        append_df(cur, "experiment_exposures", _exposures(rng))
         if surveys:
-            store.append_df(cur, "survey_responses", _surveys(rng))
+            append_df(cur, "survey_responses", _surveys(rng))
     oid = okrs.create_objective(store, EDITOR, {"title": "Make Nomadly the home of long stays", "period": "2026-Q3"})
     okrs.create_key_result(store, EDITOR, {"objective_id": oid, "title": "Increase user retention by 5% in Q3",
                                            "kr_type": "increase_to", "baseline": 0.2, "target": 0.21,

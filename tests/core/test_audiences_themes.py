@@ -10,6 +10,7 @@ from pm_core import audiences as A
 from pm_core import audit
 from pm_core.auth import PermissionDenied
 from tests.conftest import SAMPLE_DATA
+from tests.factories import append_df
 
 DEMO_NAMES = {"Long stays & visas", "WiFi & connectivity", "Listing accuracy & hosts"}
 MINE = {"Onboarding": ["signup", "sign-up", "onboarding"], "Exports": ["export", "csv", "pdf"]}
@@ -19,7 +20,7 @@ def _comments(store, comments: list[str]) -> None:
     rows = [dict(import_id="imp_t", respondent=f"r{i}", responded_at=dt.datetime(2026, 8, 1) + dt.timedelta(hours=i),
                  scale="nps", score=7.0, comment=c) for i, c in enumerate(comments)]
     with store.transaction() as cur:
-        store.append_df(cur, "survey_responses", pd.DataFrame(rows))
+        append_df(cur, "survey_responses", pd.DataFrame(rows))
 
 
 def test_a_new_workspace_has_the_generic_defaults_and_no_demo_theme(store):

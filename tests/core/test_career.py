@@ -16,6 +16,7 @@ from pm_core.career import CareerError, OfferIn
 from pm_core.charts import career as charts
 from pm_core.settings import update_settings
 from tests.conftest import ROOT, SAMPLE_DATA
+from tests.factories import append_df
 
 Q = [10, 25, 50, 75, 90]
 
@@ -38,7 +39,7 @@ def put(store, data):
         if col not in df:
             df[col] = None
     with store.transaction() as cur:
-        store.append_df(cur, "salaries", df)
+        append_df(cur, "salaries", df)
 
 
 def np_pct(values):
@@ -178,7 +179,7 @@ def test_levels_fyi_style_file(store, tmp_path):
                        "stock": raw["stockgrantvalue"].astype(float), "bonus": raw["bonus"].astype(float),
                        "total": raw["totalyearlycompensation"].astype(float)})
     with store.transaction() as cur:
-        store.append_df(cur, "salaries", df)
+        append_df(cur, "salaries", df)
     out = career.percentiles(store, by="level")
     for level in ("L4", "L5", "L6"):
         vals = raw.loc[raw["level"] == level, "totalyearlycompensation"]

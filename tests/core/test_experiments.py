@@ -11,6 +11,7 @@ from scipy import stats
 from pm_core import experiments as ex
 from pm_core.experiments import ExperimentError
 from pm_core.settings import update_settings
+from tests.factories import append_df
 
 
 def put_exposures(store, rows, experiment="exp", import_id="i1"):
@@ -22,7 +23,7 @@ def put_exposures(store, rows, experiment="exp", import_id="i1"):
         "exposed_at": pd.to_datetime([r[3] for r in rows], format="ISO8601"),
     })
     with store.transaction() as cur:
-        store.append_df(cur, "experiment_exposures", df)
+        append_df(cur, "experiment_exposures", df)
         cur.execute("INSERT INTO imports VALUES (?, 'f.csv', 'x', 1, 'experiment', 'generic', 1, 1, 0, 'me', "
                     "now()::TIMESTAMP, NULL)", [import_id])
 

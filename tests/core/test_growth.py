@@ -10,6 +10,7 @@ import pytest
 
 from pm_core import growth
 from pm_core.growth import GrowthError
+from tests.factories import append_df
 
 EVENTS = ["sign_up", "search", "listing_view", "booking_started", "booking_completed"]
 
@@ -24,7 +25,7 @@ def put_events(store, rows, import_id="imp1"):
         "properties": [json.dumps(r[3]) if len(r) > 3 and r[3] is not None else None for r in rows],
     })
     with store.transaction() as cur:
-        store.append_df(cur, "events", df)
+        append_df(cur, "events", df)
     return df
 
 

@@ -16,6 +16,7 @@ from pm_core.metrics import (KpiResult, all_kpi_series, available_periods, compu
                              kpi_series, parse_segment, segment_options)
 from pm_core.periods import PeriodError
 from pm_core.settings import update_settings
+from tests.factories import append_df
 
 EVENTS = ["sign_up", "search", "listing_view", "booking_started", "booking_completed", "wifi_filter_used"]
 T0 = pd.Timestamp("2026-05-25")
@@ -40,7 +41,7 @@ def _events(seed: int = 7, n: int = 6000) -> pd.DataFrame:
 
 def _insert(store, table, df):
     with store.transaction() as cur:
-        store.append_df(cur, table, df)
+        append_df(cur, table, df)
 
 
 def _insert_events(store, df, import_id="imp_ev"):

@@ -11,6 +11,7 @@ from pm_core import okrs
 from pm_core.auth import PermissionDenied
 from pm_core.okrs import OkrInputError, kr_progress, kr_status
 from pm_core.store import utcnow
+from tests.factories import append_df
 
 Q3 = "2026-Q3"
 D = dt.date
@@ -99,7 +100,7 @@ def _events(store, rows, import_id="imp_test", file_name="events.csv"):
     with store.transaction() as cur:
         cur.execute("INSERT INTO imports VALUES (?, ?, 'x', 1, 'events', 'generic', ?, ?, 0, 'test', ?, NULL)",
                     [import_id, file_name, len(df), len(df), utcnow()])
-        store.append_df(cur, "events", df)
+        append_df(cur, "events", df)
 
 
 # -- validation ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from pm_core import audiences, metrics
+from tests.factories import append_df
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ def revenue_store(store):
     values = [100.0, 110.0, 120.0, 130.0, 140.0, 150.0, 160.0, 170.0]  # Apr..Nov
     df = pd.DataFrame({"import_id": "t", "metric": "revenue", "date": months.date, "value": values, "segment": None})
     with store.transaction() as cur:
-        store.append_df(cur, "metric_points", df)
+        append_df(cur, "metric_points", df)
     return store
 
 

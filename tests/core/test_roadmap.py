@@ -15,6 +15,7 @@ from pm_core.text import md
 from pm_core.roadmap.raci import matrix_csv, validate_raci
 from pm_core.roadmap.models import RoadmapError
 from tests.conftest import SAMPLE_DATA
+from tests.factories import append_df
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -274,7 +275,7 @@ def _work_items(store, rows):
     df = pd.DataFrame(rows)
     df["import_id"] = "imp_test"
     with store.transaction() as cur:
-        store.append_df(cur, "work_items", df)
+        append_df(cur, "work_items", df)
 
 
 def test_jira_progress_by_epic_and_label(store, editor):
@@ -310,7 +311,7 @@ def test_outcome_check_compares_month_before_and_after_launch(store, editor):
     events.append({"user_id": "u9", "event": "search", "ts": dt.datetime(2026, 8, 10)})
     df = pd.DataFrame(events).assign(import_id="imp_e", properties="{}")
     with store.transaction() as cur:
-        store.append_df(cur, "events", df)
+        append_df(cur, "events", df)
     a = rm.create_initiative(store, editor, _ini(status="launched", launch_date="2026-08-03"), kpis=["mau"])
     out = rm.outcome_check(store, a)
     expected = df.assign(m=df["ts"].dt.to_period("M")).groupby("m")["user_id"].nunique()

@@ -13,6 +13,7 @@ import pytest
 from pm_core.store import StoreError, open_store
 from pm_core.store import schema
 from tests.conftest import ROOT
+from tests.factories import append_df
 
 
 def test_new_workspace_is_created_and_migrated(tmp_path):
@@ -157,7 +158,7 @@ def test_transaction_rolls_back_everything_on_error(store):
                        "value": [1.0, 2.0, 3.0], "segment": [None] * 3})
     with pytest.raises(RuntimeError):
         with store.transaction() as cur:
-            store.append_df(cur, "metric_points", df)
+            append_df(cur, "metric_points", df)
             raise RuntimeError("boom in the middle of a write")
     assert store.table_counts()["metric_points"] == 0
     assert store.data_version() == before
@@ -168,7 +169,7 @@ def test_commit_bumps_data_version(store):
                        "value": [1.0], "segment": [None]})
     v0 = store.data_version()
     with store.transaction() as cur:
-        assert store.append_df(cur, "metric_points", df) == 1
+        assert append_df(cur, "metric_points", df) == 1
     assert store.data_version() == v0 + 1
     assert store.table_counts()["metric_points"] == 1
 
@@ -176,7 +177,7 @@ def test_commit_bumps_data_version(store):
 def test_append_to_unknown_table_is_refused(store):
     with pytest.raises(StoreError, match="unknown table"):
         with store.transaction() as cur:
-            store.append_df(cur, "no_such_table", pd.DataFrame({"a": [1]}))
+            append_df(cur, "no_such_table", pd.DataFrame({"a": [1]}))
 
 
 def test_killed_writer_leaves_no_half_written_state(tmp_path):
@@ -191,7 +192,7 @@ def test_killed_writer_leaves_no_half_written_state(tmp_path):
                            "date": [pd.Timestamp("2026-01-01").date()] * 50000,
                            "value": [1.0] * 50000, "segment": [None] * 50000}})
         with s.transaction() as cur:
-            s.append_df(cur, "metric_points", df)
+            append_df(cur, "metric_points", df)
             os.kill(os.getpid(), signal.SIGKILL)
     """)
     p = subprocess.run([sys.executable, "-c", script], cwd=ROOT)

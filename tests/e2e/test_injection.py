@@ -16,6 +16,7 @@ from pm_core.auth import Actor
 from pm_core.periods import quarter_of
 from pm_core.store import open_store
 from tests.e2e.conftest import ARTIFACTS, Server, shot, wait_idle
+from tests.factories import append_df
 
 pytestmark = pytest.mark.e2e
 
@@ -65,11 +66,11 @@ def _data(store) -> None:
                                   base=150000.0 + 1000 * i, stock=20000.0, bonus=10000.0, total=180000.0 + 1000 * i,
                                   reported_on=TODAY) for i in range(8)])
     with store.transaction() as cur:
-        store.append_df(cur, "events", ev)
-        store.append_df(cur, "experiment_exposures", exp)
-        store.append_df(cur, "survey_responses", surveys)
-        store.append_df(cur, "work_items", jira)
-        store.append_df(cur, "salaries", salaries)
+        append_df(cur, "events", ev)
+        append_df(cur, "experiment_exposures", exp)
+        append_df(cur, "survey_responses", surveys)
+        append_df(cur, "work_items", jira)
+        append_df(cur, "salaries", salaries)
 
 
 def _written(store) -> dict:

@@ -1,0 +1,30 @@
+"""Builders shared by tests and benches (not tests themselves): rows put straight into a workspace's tables.
+
+`append_df` was `Store.append_df`; it lives here because only tests and benches write rows without
+an import (production writes go through pm_core.ingest and each area's store module).
+"""
+from __future__ import annotations
+
+import uuid
+
+import duckdb
+import pandas as pd
+
+from pm_core.store import StoreError
+from pm_core.store.core import Store
+
+
+def append_df(cur: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:
+    """Append a DataFrame's columns (by name) to a known table inside the caller's transaction; returns rows."""
+    if table not in Store.table_counts_names(cur):
+        raise StoreError(f"unknown table {table!r}")
+    if df.empty:
+        return 0
+    cols = ", ".join(f'"{c}"' for c in df.columns)
+    name = f"_append_{uuid.uuid4().hex[:8]}"
+    cur.register(name, df)
+    try:
+        cur.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM {name}')
+    finally:
+        cur.unregister(name)
+    return len(df)
