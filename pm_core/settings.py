@@ -14,10 +14,10 @@ from .auth import Actor, require_editor
 from .store import Store
 from .store import settings_store
 from .text import clean_text
-from .validators import iso_currency
+from .validators import FALSE_WORDS, TRUE_WORDS, iso_currency
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
+_TRUE = set(TRUE_WORDS)
+_FALSE = set(FALSE_WORDS)
 
 
 class SettingError(ValueError):

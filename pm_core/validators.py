@@ -59,3 +59,15 @@ def finite_number(value: Any, what: str, *, lo: float | None = None, hi: float |
             f"at least {low}" if lo is not None else f"at most {high}")
         raise ValueError(f"the {what} must be {span}, got {out:,g}")
     return out
+
+
+# The one list of yes/no words (case-insensitive): settings, career rows and imported yes/no columns
+# read them all; a caller adds words of its own domain beside them (an experiment's 'converted').
+TRUE_WORDS: tuple[str, ...] = ("1", "true", "yes", "y", "t", "on")
+FALSE_WORDS: tuple[str, ...] = ("0", "false", "no", "n", "f", "off")
+
+
+def yes_no(value: Any) -> bool | None:
+    """Return True or False for a yes/no word ('Yes', 'on', '1', 'false'...), None for any other text."""
+    word = str(value).strip().lower()
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None

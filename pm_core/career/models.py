@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from ..formatting import Unit, format_value
 from ..text import LONG_MAX, clean_text
-from ..validators import finite_number, iso_currency
+from ..validators import finite_number, iso_currency, yes_no
 
 ABSURD_PAY = 20_000_000
 # A yearly figure above 20M is absurd in dollars, pounds or euros but ordinary in yen or rupees,
@@ -248,7 +248,7 @@ def _currency(v: Any, where: str) -> str:
 
 def _truthy(v: Any) -> bool:
     if isinstance(v, str):
-        return v.strip().lower() in {"1", "true", "yes", "y", "on", "+"}
+        return yes_no(v) is True or v.strip() == "+"
     return bool(v)
 
 

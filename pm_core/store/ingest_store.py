@@ -17,6 +17,7 @@ import duckdb
 from .lazy import pd
 
 from ..formats.kinds import CANONICAL_TABLES, KIND_BY_NAME
+from ..validators import FALSE_WORDS, TRUE_WORDS
 from .core import Store
 
 MAX_LINE_BYTES = 8 << 20
@@ -33,6 +34,11 @@ _JIRA = ["%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y",
 def _lit_list(items: list[str]) -> str:
     # constant format strings written here, never user input
     return "[" + ", ".join("'" + s.replace("'", "''") + "'" for s in items) + "]"
+
+
+def _words(items) -> str:
+    # the yes/no words of pm_core.validators (constants, never user input) as an SQL IN list
+    return ", ".join("'" + w.replace("'", "''") + "'" for w in items)
 
 
 def _ts_expr(kind: str, v: str) -> str:
@@ -72,8 +78,8 @@ def parse_expr(type_name: str, v: str) -> str:
         pat = r"'[-+]?([0-9]{1,3}([.][0-9]{3})+|[0-9]*)(,[0-9]+)?'"
         return f"CASE WHEN regexp_full_match({n}, {pat}) THEN TRY_CAST(replace(replace({n}, '.', ''), ',', '.') AS DOUBLE) END"
     if type_name == "bool":
-        return (f"CASE WHEN lower({v}) IN ('1', 'true', 'yes', 'y', 't', 'converted', '1.0') THEN true "
-                f"WHEN lower({v}) IN ('0', 'false', 'no', 'n', 'f', '0.0') THEN false END")
+        return (f"CASE WHEN lower({v}) IN ({_words(TRUE_WORDS + ('converted', '1.0'))}) THEN true "
+                f"WHEN lower({v}) IN ({_words(FALSE_WORDS + ('0.0',))}) THEN false END")
     if type_name.startswith("date_"):
         return f"({_ts_expr(type_name[5:], v)})::DATE"
     if type_name.startswith("ts_"):
