@@ -166,13 +166,13 @@ def format_value(value: Any, unit: Unit | str, *, currency: str | None = None, c
     changes the decimals of a fraction or a score ('45%' for a progress bar with digits=0).
     """
     u = as_unit(unit)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if (value is None or (isinstance(value, float) and math.isnan(value))) and u is not Unit.DONE:
         return MISSING
     if u is Unit.TEXT:
         return str(value)
     if u is Unit.DATE:
         return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]
-    if u is Unit.DONE:
+    if u is Unit.DONE:  # a milestone with no check-in yet is not done (before the missing-value rule)
         num = as_number(value)
         return "done" if num is not None and num >= 1 else "not done"
     num = as_number(value)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from .. import ai, segments
 from ..errors import InputError, from_pydantic
+from ..formatting import Unit
 from ..kpi_defs import KPI_BY_KEY, PILLARS
 from ..segments import Segment
 from ..text import LONG_MAX, clean_text
@@ -28,7 +29,8 @@ KR_TYPE_LABELS = {"increase_to": "Increase to", "decrease_to": "Decrease to", "s
                   "stay_below": "Stay below", "milestone": "Milestone (done / not done)"}
 
 
-UNITS = ("number", "fraction", "count", "users", "currency", "days", "score", "nps", "ratio", "done")
+UNITS: tuple[Unit, ...] = (Unit.NUMBER, Unit.FRACTION, Unit.COUNT, Unit.USERS, Unit.CURRENCY, Unit.DAYS, Unit.SCORE,
+                           Unit.NPS, Unit.RATIO, Unit.DONE)
 
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import audit
-from ..formatting import fmt_int, fmt_value
+from ..formatting import Unit, format_value
 from ..periods import Period, parse_period, quarter_of
 from ..store import Store
 from ..store import okrs_store as db
@@ -135,21 +135,17 @@ def _change_text(k: KeyResultView) -> str:
     if k.baseline != 0:
         got = (k.current - k.baseline) / abs(k.baseline)
         want = (k.target - k.baseline) / abs(k.baseline)
-        return f"{got * 100:+.1f}% of {want * 100:+.1f}%"
+        return f"{format_value(got, Unit.FRACTION, signed=True)} of {format_value(want, Unit.FRACTION, signed=True)}"
     return f"{_fmt(k.current, k.unit)} of {_fmt(k.target, k.unit)}"
 
 
 def _fmt(v: float | None, unit: str) -> str:
-    if unit == "count":
-        return fmt_int(v)
-    if unit == "done":
-        return "done" if v and v >= 1 else "not done"
-    return fmt_value(v, unit) if unit != "number" else ("—" if v is None else f"{v:,.4g}")
+    return format_value(v, unit or Unit.NUMBER)
 
 
 def format_kr_value(v: float | None, unit: str) -> str:
-    """Return a KR value formatted for its unit ('12.4%', '1,234', 'done'); None -> '—'."""
-    return _fmt(v, unit)
+    """Return a KR value formatted for its unit ('12.4%', '1,234', 'done'): formatting.format_value; None -> '—'."""
+    return format_value(v, unit or Unit.NUMBER)
 
 
 def okr_summary(store: Store, period: str, today: dt.date | None = None) -> str:
