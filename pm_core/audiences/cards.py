@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ..briefing import (BulletsItem, Column, MetricItem, Section, TableItem, TextItem)
-from ..formatting import as_number, fmt_change, fmt_days, fmt_pct
+from ..formatting import Unit, as_number, format_change, format_value
 from ..store import Store
 from ..store import audiences_store as q
 from . import neighbours as nb
@@ -37,7 +37,7 @@ def _outcome_bullets(store: Store, init: Any) -> list[str]:
             out.append(f"{label}: {note}")
             continue
         out.append(f"{label}: {_fmt(before, unit)} before launch → {_fmt(after, unit)} after "
-                   f"({fmt_change(after, before, unit)})")
+                   f"({format_change(after, before, unit)})")
     return out
 
 
@@ -65,7 +65,7 @@ def _experiment_bullet(store: Store, name: str) -> str | None:
         return f"A/B test {name}: no result ({exc})"
     rel, p = as_number(_g(r, "rel_lift")), as_number(_g(r, "p_value"))
     vdf = _variants_df(r)
-    rates = ", ".join(f"{v.variant} {fmt_pct(v.rate)}" for v in vdf.itertuples() if v.rate is not None)
+    rates = ", ".join(f"{v.variant} {format_value(v.rate, Unit.FRACTION)}" for v in vdf.itertuples() if v.rate is not None)
     parts = [f"A/B test {name}: {rates}" if rates else f"A/B test {name}"]
     if rel is not None:
         parts.append(f"relative lift {rel:+.1%}")
@@ -175,7 +175,7 @@ def debrief(store: Store, initiative_id: str, inits: list | None = None) -> Sect
                                     value=float(days.median()) if len(days) else None, higher_is_better=False,
                                     definition="Median days from Created to Resolved over the initiative's resolved work items.",
                                     source=f"work items ({link})", period="all linked work items",
-                                    note=(f"85th percentile {fmt_days(float(days.quantile(0.85)))}; {len(days)} resolved items"
+                                    note=(f"85th percentile {format_value(float(days.quantile(0.85)), Unit.DAYS)}; {len(days)} resolved items"
                                           if len(days) else "no resolved items")))
     adoption = _outcome_bullets(store, init) if _g(init, "status") in DEBRIEF_STATUSES else []
     sec.items.append(BulletsItem(title="Adoption and impact (linked KPIs before vs after launch)",

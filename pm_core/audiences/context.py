@@ -8,8 +8,9 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ..briefing import (fmt_unit, MetricItem)
-from ..formatting import as_number
+from ..briefing import MetricItem
+from ..experiments import rate_interval
+from ..formatting import Unit, as_number, as_unit, format_value
 from ..periods import Period, PeriodError, month, parse_period, quarter_of
 from ..store import Store
 from ..store import audiences_store as q
@@ -156,12 +157,18 @@ def _data_metrics(items: list[MetricItem]) -> list[MetricItem]:
     return [m for m in items if m.key not in SETTING_DEFS]
 
 
-def _col_unit(unit: str) -> str:
-    return {"ms": "int", "users": "int"}.get(unit, unit if unit in ("fraction", "currency", "days", "score", "nps", "int") else "ratio")
+_COLUMN_UNITS = {Unit.MS: Unit.COUNT, Unit.USERS: Unit.COUNT}  # a table column shows counts in full
 
 
-def _fmt(v: Any, unit: str, currency: str = "USD") -> str:
-    return fmt_unit(as_number(v), unit, currency)
+def _col_unit(unit: Unit | str) -> Unit:
+    u = as_unit(unit)
+    if u in _COLUMN_UNITS:
+        return _COLUMN_UNITS[u]
+    return u if u in (Unit.FRACTION, Unit.CURRENCY, Unit.DAYS, Unit.SCORE, Unit.NPS, Unit.COUNT) else Unit.RATIO
+
+
+def _fmt(v: Any, unit: Unit | str, currency: str = "USD") -> str:
+    return format_value(as_number(v), unit, currency=currency)
 
 
 _STATUS_ORDER = {"in_progress": 0, "planned": 1, "discovery": 2, "launched": 3, "measured": 4, "idea": 5}
@@ -217,8 +224,7 @@ def _variants_df(res: Any) -> pd.DataFrame:
         lo, hi = as_number(_g(v, "ci_low")), as_number(_g(v, "ci_high"))
         if (lo is None or hi is None) and users and rate is not None:
             # Wald interval for the variant's own rate (the lift's interval comes from the analysis).
-            half = 1.96 * (rate * (1 - rate) / users) ** 0.5
-            lo, hi = max(0.0, rate - half), min(1.0, rate + half)
+            lo, hi = rate_interval(rate, users)
         rows.append({"variant": str(_g(v, "variant", _g(v, "name", "?"))), "rate": rate, "low": lo, "high": hi,
                      "users": users, "conversions": conv})
     return pd.DataFrame(rows, columns=["variant", "rate", "low", "high", "users", "conversions"])

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .. import audit
 from ..auth import Actor, require_editor
 from ..errors import InputError, from_pydantic
+from ..formatting import Unit, as_unit
 from ..kpi_defs import KPI_BY_KEY
 from ..text import clean_lines, clean_text
 from ..store import Store
@@ -34,12 +35,16 @@ class MetricDef:
 
     key: str
     label: str
-    unit: str            # fraction | currency | ms | int | score | users | days | nps | ratio
+    unit: Unit           # fraction | currency | ms | count | score | users | days | nps | ratio ('int' reads as count)
     definition: str
     source: str
     kind: str            # kpi | series | setting
     agg: str = "mean"    # how a series' monthly points combine over a period: sum | mean
     higher_is_better: bool = True
+
+    def __post_init__(self) -> None:
+        """Convert the declared unit name to formatting.Unit (an unknown name fails at import, naming it)."""
+        object.__setattr__(self, "unit", as_unit(self.unit))
 
 
 SERIES_DEFS: dict[str, MetricDef] = {m.key: m for m in [

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..briefing import (BulletsItem, ChartItem, Column, Section, TableItem, TextItem)
 from ..charts import audiences as charts
-from ..formatting import as_number, fmt_pct
+from ..formatting import Unit, as_number, format_value
 from ..periods import Period
 from ..store import Store
 from ..store import audiences_store as q
@@ -192,7 +192,7 @@ def _section_risks(ctx: _Ctx) -> list[Section]:
     qp, rows, _ = _okr_rows(ctx)
     inits = ctx.memo("initiatives", lambda: nb.initiatives(ctx.store))
     metric_items = ctx.memo("metric_items", lambda: [metric_item(ctx, k) for k in ctx.audience.metrics])
-    kr_risks = [f"{r['kr']} — {r['status']}: {fmt_pct(r['progress'], 0)} done vs {fmt_pct(r['expected'], 0)} expected"
+    kr_risks = [f"{r['kr']} — {r['status']}: {format_value(r['progress'], Unit.FRACTION, digits=0)} done vs {format_value(r['expected'], Unit.FRACTION, digits=0)} expected"
                 for r in rows if r["status"] in ("At risk", "Off track")]
     init_risks = [f"{_g(i, 'title')} — {_label(_g(i, 'health'))} ({_label(_g(i, 'status'))}, {_when(i)})"
                   for i in inits if _g(i, "health") in ("at_risk", "off_track")
