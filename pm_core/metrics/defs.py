@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..formatting import Unit, as_unit
+
 PILLARS = ("strategy", "discovery", "delivery", "growth")
 PILLAR_LABELS = {"strategy": "Strategy", "discovery": "Discovery", "delivery": "Delivery", "growth": "Growth & Stakeholders"}
 
@@ -19,10 +21,14 @@ class KpiDef:
     key: str
     pillar: str
     label: str
-    unit: str          # fraction | nps | days | users | ratio | currency | score
+    unit: Unit         # fraction | nps | days | users | ratio | currency | score (formatting.Unit)
     definition: str
     source: str        # which imported data it is computed from
     higher_is_better: bool = True
+
+    def __post_init__(self) -> None:
+        """Convert the declared unit name to formatting.Unit (an unknown name fails at import, naming it)."""
+        object.__setattr__(self, "unit", as_unit(self.unit))
 
 
 KPI_DEFS: list[KpiDef] = [
