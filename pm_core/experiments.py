@@ -28,6 +28,8 @@ class ExperimentError(ValueError):
 
 
 class VariantStats(BaseModel):
+    """One variant's users, conversions and conversion rate."""
+
     name: str
     users: int
     conversions: int
@@ -35,6 +37,8 @@ class VariantStats(BaseModel):
 
 
 class ExperimentResult(BaseModel):
+    """An experiment's analysis: variants, lift with its 95% interval, p-value, SRM check and the verdict in words."""
+
     experiment: str
     variants: list[VariantStats]
     control: str

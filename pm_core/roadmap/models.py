@@ -44,6 +44,8 @@ class UserStory(BaseModel):
 
 
 class Milestone(BaseModel):
+    """A dated milestone on an initiative's timeline ('Beta to 10% of hosts')."""
+
     date: dt.date
     label: str = Field(min_length=1)
 
