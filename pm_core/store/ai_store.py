@@ -10,8 +10,8 @@ import datetime as dt
 from typing import Any
 
 import duckdb
-import numpy as np
-import pandas as pd
+from .lazy import np
+from .lazy import pd
 
 from .core import Store
 
