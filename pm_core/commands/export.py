@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..audiences import AUDIENCE_IDS, DEFAULT_AUDIENCE, build_briefing, default_period
 from ..cli import CliError, emit
-from ..exports import EXPORT_BY_ID, EXPORT_FORMATS, briefing_charts, export_briefing, export_chart
+from .. import exports  # the registry is read when the parser is built, so a new format needs no edit here
 from ..periods import PeriodError, parse_period
 from ..store import Store
 
@@ -14,7 +14,7 @@ from ..store import Store
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `export` subcommand to the CLI."""
     p = sub.add_parser("export", help="write an audience's briefing as PowerPoint, Excel, HTML (or one chart as PNG)")
-    p.add_argument("format", choices=[f.id for f in EXPORT_FORMATS], help="file format")
+    p.add_argument("format", choices=[f.id for f in exports.EXPORT_FORMATS], help="file format")
     p.add_argument("out", type=Path, help="file to write (its folder must exist)")
     p.add_argument("--audience", default=DEFAULT_AUDIENCE, choices=AUDIENCE_IDS,
                    help=f"whose view (default {DEFAULT_AUDIENCE})")
@@ -41,15 +41,15 @@ def _export(args, store: Store) -> int:
     if not args.out.parent.exists():
         raise CliError(f"{args.out.parent} does not exist; create the folder or choose another OUT path")
     b = build_briefing(store, args.audience, period, segment=segment)
-    if EXPORT_BY_ID[args.format].of_chart:
-        charts = briefing_charts(b)
+    if exports.EXPORT_BY_ID[args.format].of_chart:
+        charts = exports.briefing_charts(b)
         if not charts:
             raise CliError(f"the {args.audience} view for {period} has no chart (no data behind any of its charts yet)")
         if not 1 <= args.chart <= len(charts):
             raise CliError(f"--chart must be between 1 and {len(charts)} for this view")
-        data = export_chart(charts[args.chart - 1].spec, args.format)
+        data = exports.export_chart(charts[args.chart - 1].spec, args.format)
     else:
-        data = export_briefing(b, args.format)
+        data = exports.export_briefing(b, args.format)
     try:
         args.out.write_bytes(data)
     except OSError as exc:
