@@ -150,6 +150,18 @@ def period_start(day: dt.date, unit: str) -> dt.date:
     raise ValueError(f"unknown period unit {unit!r}")
 
 
+def as_date_or_none(value) -> dt.date | None:
+    """Return as_date(value), or None for a missing value (None, NaN, NaT) or text that is not an ISO date."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if type(value).__name__ == "NaTType":
+        return None
+    try:
+        return as_date(value)
+    except (ValueError, TypeError):
+        return None
+
+
 def as_date(value) -> dt.date:
     """Return a date for a date, datetime, pandas Timestamp or numpy datetime64 or ISO text (a datetime keeps its own calendar day)."""
     if isinstance(value, dt.datetime):  # pandas.Timestamp is a datetime too

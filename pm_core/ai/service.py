@@ -16,7 +16,6 @@ Decisions, stated once:
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any
 

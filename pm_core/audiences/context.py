@@ -11,7 +11,7 @@ import pandas as pd
 from ..briefing import MetricItem
 from ..experiments import rate_interval
 from ..formatting import Unit, as_number, as_unit, format_value
-from ..periods import Period, PeriodError, month, parse_period, quarter_of
+from ..periods import Period, PeriodError, as_date_or_none, month, parse_period, quarter_of
 from ..store import Store
 from ..store import audiences_store as q
 from . import neighbours as nb
@@ -202,16 +202,7 @@ def _rank(i: Any) -> int:
 
 
 def _as_date(v: Any) -> dt.date | None:
-    if v is None:
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    try:
-        return dt.date.fromisoformat(str(v)[:10])
-    except ValueError:
-        return None
+    return as_date_or_none(v)
 
 
 def _variants_df(res: Any) -> pd.DataFrame:

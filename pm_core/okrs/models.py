@@ -15,6 +15,7 @@ from ..errors import InputError, from_pydantic
 from ..formatting import Unit
 from ..kpi_defs import KPI_BY_KEY, PILLARS
 from ..segments import Segment
+from ..periods import as_date_or_none
 from ..text import LONG_MAX, clean_text
 from ..validators import finite_number
 
@@ -398,11 +399,5 @@ def _opt(v: Any) -> Any:
 
 
 def _date(v: Any) -> dt.date | None:
-    v = _opt(v)
-    if v is None:
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    return v.date() if hasattr(v, "date") else dt.date.fromisoformat(str(v)[:10])
+    return as_date_or_none(v)
+
