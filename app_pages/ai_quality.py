@@ -25,8 +25,8 @@ if not names:
 picked, notice = ui.query_param("feature", names, names[0])
 if notice:
     st.warning(notice)
-feature = st.selectbox("AI feature", names, index=names.index(picked), key="ai_feature", format_func=md,
-                       help="Most recently imported first.")
+feature = st.selectbox("AI feature", names, index=names.index(picked), key="ai_feature",
+                       help="Most recently imported first.")  # options are plain text: md() would show its backslashes
 st.query_params["feature"] = feature
 kind = ui.cached(ai.feature_kind, feature)
 doc = ui.cached(ai.get_readiness, feature)
@@ -97,7 +97,7 @@ threshold = doc.threshold if doc.threshold is not None else 0.5
 if kind == "predictions":
     vs = ui.cached(ai.versions, feature, "predictions")
     with tabs["Threshold explorer"]:
-        version = st.selectbox("Version", vs, key="ai_version", format_func=md, help="Newest import first.")
+        version = st.selectbox("Version", vs, key="ai_version", help="Newest import first.")
         try:
             lo, hi = ui.cached(ai.score_range, feature, version)
         except ai.AiError:
@@ -179,8 +179,8 @@ if kind == "predictions":
                     "model/version column, and the same example ids) to see which examples got better or worse.")
         else:
             a_col, b_col = st.columns(2)
-            b_ver = b_col.selectbox("New version", vs, index=0, key="ai_v_b", format_func=md)
-            a_ver = a_col.selectbox("Compared with", [v for v in vs if v != b_ver], key="ai_v_a", format_func=md)
+            b_ver = b_col.selectbox("New version", vs, index=0, key="ai_v_b")
+            a_ver = a_col.selectbox("Compared with", [v for v in vs if v != b_ver], key="ai_v_a")
             try:
                 cmp = ui.cached(ai.compare_versions, feature, a_ver, b_ver, threshold)
                 (st.success if (cmp.p_value or 1) < 0.05 and cmp.b_only_right > cmp.a_only_right else st.info)(md(cmp.words))
@@ -224,18 +224,19 @@ with tabs["Launch readiness"]:
             st.markdown("**Agree the launch bars and the checklist**")
             ids = [""] + [i for i, _ in inits]
             init = st.selectbox("Roadmap initiative", ids, index=ids.index(doc.initiative_id) if doc.initiative_id in ids else 0,
-                                format_func=lambda i: "— none —" if not i else md(titles.get(i, i)))
+                                format_func=lambda i: "— none —" if not i else titles.get(i, i))
             f1, f2, f3, f4 = st.columns(4)
             min_p = f1.number_input("Minimum precision (%)", 0.0, 100.0, float((doc.min_precision or 0) * 100), 0.5)
             min_r = f2.number_input("Minimum recall (%)", 0.0, 100.0, float((doc.min_recall or 0) * 100), 0.5)
-            min_pass = f3.number_input("Minimum pass rate (%) (graded evals)", 0.0, 100.0,
-                                       float((doc.min_pass_rate or 0) * 100), 0.5)
+            min_pass = f3.number_input("Minimum pass rate (%)", 0.0, 100.0, float((doc.min_pass_rate or 0) * 100), 0.5,
+                                       help="For graded evals (pass/fail or 1-5 grades).")
             thr = f4.number_input("Agreed threshold", value=float(doc.threshold if doc.threshold is not None else threshold),
                                   format="%.4f")
             g1, g2, g3 = st.columns(3)
             min_group = g1.number_input("Smallest group to measure", 1, 1_000_000, int(doc.min_group_size))
             ratio = g2.number_input("Flag a recall ratio under", 0.0, 1.0, float(doc.ratio_threshold), 0.05)
-            positive = g3.text_input("Positive class (when labels are class names)", doc.positive_label)
+            positive = g3.text_input("Positive class", doc.positive_label,
+                                     help="Needed when the labels are class names rather than 0/1 or yes/no.")
             problem_fit = st.text_area("Problem–model fit", doc.problem_fit)
             data_source = st.text_input("Data source", doc.data_source)
             data_quality = st.text_area("Data quality", doc.data_quality)

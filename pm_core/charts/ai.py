@@ -37,7 +37,9 @@ def pr_curve_chart(points: list[dict], threshold: float, precision: float | None
         layers.append(alt.Chart(_data(pd.DataFrame({"x": [min_recall], "bar": ["minimum recall"]})))
                       .mark_rule(strokeDash=[4, 4], color="#888").encode(
                           x="x:Q", tooltip=[alt.Tooltip("bar:N", title="Launch bar"), alt.Tooltip("x:Q", format=".0%", title="Value")]))
-    return alt.layer(*layers).properties(title="Precision-recall curve (red: the current threshold)", height=300)
+    # 360 px: at 300 the long rotated y title outgrew the plot, and Streamlit's fit autosize then squashed the
+    # plot to half height and clipped the chart title
+    return alt.layer(*layers).properties(title="Precision-recall curve (red: the current threshold)", height=360)
 
 
 def calibration_chart(points: list[dict]) -> alt.Chart:
@@ -74,8 +76,9 @@ def segment_recall_chart(groups: list[dict], segment: str, bar: float | None = N
     if bar is not None:
         layers.append(alt.Chart(_data(pd.DataFrame({"x": [bar]}))).mark_rule(strokeDash=[4, 4], color="#e45756")
                       .encode(x="x:Q"))
-    return alt.layer(*layers).properties(title=f"Recall by {segment} (lines: 95% intervals)",
-                                         height=max(120, 28 * max(1, len(order))))
+    # a height per group: a fixed total height is shared with the title and axes under Streamlit's fit
+    # autosize, which left a 120 px chart with no room for its bars (all labels drawn on one line)
+    return alt.layer(*layers).properties(title=f"Recall by {segment} (lines: 95% intervals)", height=alt.Step(30))
 
 
 def pass_rate_chart(rows: list[dict]) -> alt.Chart:
