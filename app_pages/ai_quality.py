@@ -156,8 +156,11 @@ if kind == "predictions":
                      else f"{fmt_pct(g.recall_low)}–{fmt_pct(g.recall_high)}",
                      "Flag rate": "" if g.suppressed else _pct(g.selection_rate)} for g in a.groups]
             st.dataframe(rows, hide_index=True)
-            gaps = (f"Largest gap: precision {fmt_pct(a.precision_gap) if a.precision_gap is not None else '—'}, "
-                    f"recall {fmt_pct(a.recall_gap) if a.recall_gap is not None else '—'}; ratio: precision "
+            def pts(gap):  # a gap between two percentages is in percentage points
+                return "—" if gap is None else f"{gap * 100:.1f} pp"
+
+            gaps = (f"Largest gap: precision {pts(a.precision_gap)}, "
+                    f"recall {pts(a.recall_gap)}; ratio: precision "
                     f"{a.precision_ratio:.2f}" if a.precision_ratio is not None else "Largest gap: —")
             st.caption(gaps + (f", recall {a.recall_ratio:.2f}." if a.recall_ratio is not None else "."))
             if any(g.recall is not None for g in a.groups):

@@ -277,8 +277,8 @@ def explore(store: Store, feature: str, version: str | None = None, threshold: f
     here_cost = cost_fp * at.fp + cost_fn * at.fn
     cheapest = {"threshold": cheap_t, "cost": cheap_cost, "cost_here": here_cost, "cost_fp": cost_fp, "cost_fn": cost_fn,
                 "words": ("Flagging nothing is cheapest at these costs." if cheap_t is None else
-                          f"At these costs the cheapest threshold is {cheap_t:.3g} (total cost {cheap_cost:,.0f}, "
-                          f"{here_cost:,.0f} at the current threshold).")}
+                          f"At these costs the cheapest threshold is {cheap_t:.3g}: a total cost of {cheap_cost:,.0f} "
+                          f"there, against {here_cost:,.0f} at the current threshold.")}
     bar_p = min_precision if min_precision is not None else doc.min_precision
     bar_r = min_recall if min_recall is not None else doc.min_recall
 
