@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import ipaddress
 import math
 import pickle
 import sys
@@ -75,12 +74,6 @@ def _remote_ip() -> str | None:
         return None
     if not isinstance(ip, str) or not ip:  # no peer (AppTest gives a stand-in object)
         return None
-    try:
-        mapped = ipaddress.ip_address(ip.split("%")[0])
-        if getattr(mapped, "ipv4_mapped", None) is not None:
-            ip = str(mapped.ipv4_mapped)
-    except ValueError:
-        return ip
     return None if is_loopback(ip) else ip
 
 

@@ -116,11 +116,13 @@ def variables_table() -> list[dict]:
 
 
 def is_loopback(address: str) -> bool:
-    """Return True when address only accepts connections from this computer (127.0.0.0/8, ::1, localhost)."""
-    a = address.strip().strip("[]").lower()
+    """Return True when address only reaches this computer (127.0.0.0/8, ::1, localhost, ::ffff:127.x, fe80-style zone ids stripped)."""
+    a = address.strip().strip("[]").lower().split("%")[0]
     if a in LOOPBACK_NAMES:
         return True
     try:
-        return ipaddress.ip_address(a).is_loopback
+        ip = ipaddress.ip_address(a)
     except ValueError:
         return False
+    mapped = getattr(ip, "ipv4_mapped", None)  # '::ffff:127.0.0.1' is not is_loopback before Python 3.13
+    return (mapped or ip).is_loopback

@@ -36,7 +36,8 @@ def test_defaults_and_accepted_values():
 
 
 @pytest.mark.parametrize("addr, loop", [("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True), ("::1", True),
-                                        ("[::1]", True), ("0.0.0.0", False), ("::", False), ("10.1.2.3", False),
+                                        ("[::1]", True), ("::ffff:127.0.0.1", True), ("::ffff:10.0.0.1", False),
+                                        ("fe80::1%eth0", False), ("0.0.0.0", False), ("::", False), ("10.1.2.3", False),
                                         ("example.com", False)])
 def test_loopback_addresses(addr, loop):
     assert is_loopback(addr) is loop
