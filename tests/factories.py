@@ -28,3 +28,27 @@ def append_df(cur: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> i
     finally:
         cur.unregister(name)
     return len(df)
+
+
+def add_unknown_briefing_item(monkeypatch) -> None:
+    """Make every briefing a page builds carry one item of a kind no renderer knows ('quote')."""
+    from pydantic import BaseModel
+
+    import pillars_ui
+    from pm_core import audiences as A
+
+    class QuoteItem(BaseModel):
+        kind: str = "quote"
+
+    real = pillars_ui.cached
+
+    def cached(fn, *args, **kwargs):
+        out = real(fn, *args, **kwargs)
+        if getattr(fn, "__name__", "") == A.build_briefing.__name__:
+            out = out.model_copy(deep=True)
+            for s in out.sections:
+                s.items.append(QuoteItem())
+        return out
+
+    monkeypatch.setattr(pillars_ui, "cached", cached)
+

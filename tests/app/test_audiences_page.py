@@ -289,24 +289,8 @@ def test_viewers_see_no_themes_form(run_page, full_db):
 
 def test_an_unknown_briefing_item_fails_loudly(run_page, full_db, monkeypatch):
     """A briefing item type the page does not know raises (naming it) instead of vanishing from the page."""
-    from pydantic import BaseModel
+    from tests.factories import add_unknown_briefing_item
 
-    import pillars_ui
-    from pm_core import audiences as A
-
-    class QuoteItem(BaseModel):
-        kind: str = "quote"
-
-    real = pillars_ui.cached
-
-    def cached(fn, *args, **kwargs):
-        out = real(fn, *args, **kwargs)
-        if getattr(fn, "__name__", "") == A.build_briefing.__name__:
-            out = out.model_copy(deep=True)
-            for s in out.sections:
-                s.items.append(QuoteItem())
-        return out
-
-    monkeypatch.setattr(pillars_ui, "cached", cached)
+    add_unknown_briefing_item(monkeypatch)
     at = run_page(PAGE, "viewer", full_db, query={"audience": "executives", "period": "2026-Q3"})
     assert at.exception  # UnknownItemError ('quote'); the app shows it redacted (client.showErrorDetails)
