@@ -52,3 +52,12 @@ def add_unknown_briefing_item(monkeypatch) -> None:
 
     monkeypatch.setattr(pillars_ui, "cached", cached)
 
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    """Run `python -m pm_core ARGS` in this process and return (exit code, stdout, stderr)."""
+    from pm_core.cli import main
+
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from pm_core.cli import main
 from pm_core.kpi_defs import KPI_DEFS, PILLARS
 from pm_core.metrics import compute_kpis
 from pm_core.store import open_store
 from tests.core.test_metrics import METRICS, SURVEY, _events, _insert, _insert_events
+from tests.factories import run_cli
 
 CONTRACT_KEYS = {"market_share", "revenue_growth", "clv", "roi", "csat", "nps", "conversion_rate", "task_success_rate",
                  "cycle_time_days", "on_time_rate", "bug_rate", "feature_adoption", "mau", "retention",
@@ -27,15 +27,9 @@ def db(tmp_path):
     return path
 
 
-def _run(capsys, *args) -> tuple[int, str, str]:
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 @pytest.mark.parametrize("period", ["all", "2026-07", "2026-Q3"])
 def test_json_contract(db, capsys, period):
-    code, out, _ = _run(capsys, "--db", str(db), "kpis", "--period", period, "--json")
+    code, out, _ = run_cli(capsys, "--db", str(db), "kpis", "--period", period, "--json")
     assert code == 0
     d = json.loads(out)
     assert d["period"] == period
@@ -58,9 +52,9 @@ def test_json_contract(db, capsys, period):
 
 
 def test_segment_and_table(db, capsys):
-    code, out, _ = _run(capsys, "--db", str(db), "kpis", "--period", "2026-07", "--segment", "platform=iOS", "--json")
+    code, out, _ = run_cli(capsys, "--db", str(db), "kpis", "--period", "2026-07", "--segment", "platform=iOS", "--json")
     assert code == 0 and json.loads(out)["segment"] == {"platform": "iOS"}
-    code, out, _ = _run(capsys, "--db", str(db), "kpis", "--period", "2026-07")
+    code, out, _ = run_cli(capsys, "--db", str(db), "kpis", "--period", "2026-07")
     assert code == 0
     assert "KPIs for July 2026" in out and "Monthly active users" in out and "Growth & Stakeholders" in out
     assert "not enough data:" in out  # ROI without roadmap costs, cycle time without work items
@@ -69,5 +63,5 @@ def test_segment_and_table(db, capsys):
 @pytest.mark.parametrize("args,words", [(("--period", "2026-13"), "unknown period"),
                                         (("--segment", "platform"), "property=value")])
 def test_bad_input_is_one_line_exit_2(db, capsys, args, words):
-    code, out, err = _run(capsys, "--db", str(db), "kpis", *args, "--json")
+    code, out, err = run_cli(capsys, "--db", str(db), "kpis", *args, "--json")
     assert code == 2 and out == "" and words in err and "Traceback" not in err

@@ -11,9 +11,9 @@ import json
 import pytest
 
 from pm_core import growth, metrics, okrs, segments
-from pm_core.cli import main
 from pm_core.store import open_store
 from tests.core.test_growth import put_events
+from tests.factories import run_cli
 
 IOS_PT = {"platform": "iOS", "country": "PT"}
 ROWS = []
@@ -49,19 +49,13 @@ def only_matching(tmp_path):
     return path
 
 
-def _run(capsys, *args) -> tuple[int, str, str]:
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 @pytest.mark.parametrize("segment_args", [("--segment", "platform=iOS,country=PT"),
                                           ("--segment", "platform=iOS", "--segment", "country=PT"),
                                           ("--segment", "$os=iOS,[Amplitude] Country=PT")])
 def test_retention_with_two_properties_keeps_both(db, only_matching, capsys, segment_args):
-    code, out, err = _run(capsys, "--db", str(db), "retention", *segment_args, "--json")
+    code, out, err = run_cli(capsys, "--db", str(db), "retention", *segment_args, "--json")
     assert code == 0, err
-    code2, oracle, _ = _run(capsys, "--db", str(only_matching), "retention", "--json")
+    code2, oracle, _ = run_cli(capsys, "--db", str(only_matching), "retention", "--json")
     assert code2 == 0
     got, want = json.loads(out), json.loads(oracle)
     assert got["cohorts"] and got["cohorts"] == want["cohorts"] and got["weighted"] == want["weighted"]
@@ -69,12 +63,12 @@ def test_retention_with_two_properties_keeps_both(db, only_matching, capsys, seg
 
 
 def test_funnel_and_kpis_with_two_properties(db, only_matching, capsys):
-    code, out, _ = _run(capsys, "--db", str(db), "funnel", "--steps", "search,booking_completed",
+    code, out, _ = run_cli(capsys, "--db", str(db), "funnel", "--steps", "search,booking_completed",
                         "--segment", "platform=iOS,country=PT", "--json")
-    _, oracle, _ = _run(capsys, "--db", str(only_matching), "funnel", "--steps", "search,booking_completed", "--json")
+    _, oracle, _ = run_cli(capsys, "--db", str(only_matching), "funnel", "--steps", "search,booking_completed", "--json")
     assert code == 0 and json.loads(out)["steps"] == json.loads(oracle)["steps"]
     assert json.loads(out)["steps"][0]["users"] == 3
-    code, out, _ = _run(capsys, "--db", str(db), "kpis", "--period", "2026-02", "--segment", "platform=iOS,country=PT", "--json")
+    code, out, _ = run_cli(capsys, "--db", str(db), "kpis", "--period", "2026-02", "--segment", "platform=iOS,country=PT", "--json")
     d = json.loads(out)
     assert code == 0 and d["segment"] == IOS_PT and d["growth"]["mau"]["value"] == 3
 
@@ -85,7 +79,7 @@ def test_a_malformed_segment_is_refused_everywhere_with_one_message(db, capsys, 
     with pytest.raises(segments.SegmentError) as exc:
         segments.parse(bad)
     message = str(exc.value)
-    code, out, err = _run(capsys, "--db", str(db), *command, "--segment", bad, "--json")
+    code, out, err = run_cli(capsys, "--db", str(db), *command, "--segment", bad, "--json")
     assert code == 2 and out == "" and "Traceback" not in err
     assert err.strip() == f"error: {command[0]}: {message}"
 
@@ -111,13 +105,13 @@ def test_the_python_paths_refuse_it_with_the_same_message(store, editor, bad):
 
 def test_dollar_and_bracket_property_names_on_the_cli(db, capsys):
     for seg, users in (("$os=iOS", 4), ("[Amplitude] Country=PT", 4), ("$os=iOS|Android", 5), ("$os!=iOS", 1)):
-        code, out, err = _run(capsys, "--db", str(db), "kpis", "--period", "2026-02", "--segment", seg, "--json")
+        code, out, err = run_cli(capsys, "--db", str(db), "kpis", "--period", "2026-02", "--segment", seg, "--json")
         assert code == 0, err
         assert json.loads(out)["growth"]["mau"]["value"] == users, seg
-        code, out, err = _run(capsys, "--db", str(db), "retention", "--segment", seg, "--json")
+        code, out, err = run_cli(capsys, "--db", str(db), "retention", "--segment", seg, "--json")
         assert code == 0, err
         assert sum(c["size"] for c in json.loads(out)["cohorts"]) == users, seg
-    code, out, _ = _run(capsys, "--db", str(db), "kpis", "--period", "2026-02", "--segment", "$os=iOS", "--json")
+    code, out, _ = run_cli(capsys, "--db", str(db), "kpis", "--period", "2026-02", "--segment", "$os=iOS", "--json")
     assert json.loads(out)["segment"] == {"$os": "iOS"}
 
 
