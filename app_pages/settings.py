@@ -6,7 +6,8 @@ import streamlit as st
 import pillars_ui as ui
 from pm_core.text import md
 from pm_core.growth import event_names
-from pm_core.settings import SETTINGS, SettingError, coerce, get_settings, invalid_settings, settings_problems, update_settings
+from pm_core.settings import (SETTINGS, SettingError, coerce, get_settings, invalid_settings, settings_problems, shown_value,
+                              update_settings)
 
 ui.page_header("Settings", "Which events, metric series and assumptions do the KPIs, funnels and pay views use?")
 ui.show_flash()
@@ -26,9 +27,7 @@ ERRORS = "_settings_errors"
 
 def shown(value) -> str:
     """Return a setting value as text (lists comma-separated; an empty list in words)."""
-    if isinstance(value, list):
-        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) or "(equal split)"
-    return str(value)
+    return shown_value(value, empty="(equal split)")
 
 
 if not actor.can_edit:

@@ -110,14 +110,15 @@ def _read(store: Store) -> tuple[dict[str, Any], dict[str, str]]:
             shown = str(stored[s.key])
             shown = shown if len(shown) <= 40 else shown[:40] + "…"
             problems[s.key] = (f"The stored value of '{s.label}' ({shown}) is not valid any more: it takes "
-                            f"{s.accepts()}. Pillars uses the default ({_shown(s.default)}) until an editor "
+                            f"{s.accepts()}. Pillars uses the default ({shown_value(s.default)}) until an editor "
                             "saves a valid value on the Settings page.")
     return values, problems
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any, empty: str = "equal split") -> str:
+    """Return a setting value as text: lists comma-separated ('50, 50'), an empty list as `empty`."""
     if isinstance(value, list):
-        return ", ".join(f"{v:g}" for v in value) or "equal split"
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) or empty
     return str(value)
 
 
