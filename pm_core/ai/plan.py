@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..store import Store
 from ..store.ai_store import grade_range
-from ..store.ingest_store import Check, Plan, raw_expr
+from ..store.ingest_exprs import raw_expr
+from ..store.ingest_store import Check, Plan
 
 KINDS = ("predictions", "evals")
 PASS_WORDS = ("pass", "passed", "ok", "success", "succeeded", "correct", "true", "yes", "y", "t")

@@ -10,7 +10,8 @@ from ..formats.files import FileInfo, SniffError
 from ..formats.sniff import sniff
 from ..store import Store
 from ..store import ingest_store
-from ..store.ingest_store import Check, Plan, parse_expr, raw_expr
+from ..store.ingest_exprs import parse_expr, raw_expr
+from ..store.ingest_store import Check, Plan
 from .types import _DATE_FORMS, TYPE_LABELS, ImportRefused
 
 

@@ -62,7 +62,7 @@ def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | Non
             fields.append(FieldInfo(target=f.name, role=f.role, required=f.required,
                                     source=info.header[cols_[0]] if cols_ else None, how=m.how.get(f.name),
                                     type=t, type_label=_type_label(t) if t else None, help=f.help))
-        dup = ingest_store.find_by_sha(store, info.sha256) if not own else None
+        dup = imports_store.find_by_sha(store, info.sha256) if not own else None
         return Preview(
             file_name=name, kind=m.fmt.kind, source=m.fmt.source, source_label=m.fmt.label, encoding=info.encoding,
             delimiter=info.delimiter, columns=info.header,
@@ -111,7 +111,7 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
     prog(0.02, f"Reading {name}")
     info = _sniff(Path(path), name, sheet)
     try:
-        dup = ingest_store.find_by_sha(store, info.sha256)
+        dup = imports_store.find_by_sha(store, info.sha256)
         if dup and on_duplicate == "error":
             raise ImportRefused(f"{name}: this exact file was already imported as {dup['id']} ({dup['file_name']}, "
                                 f"{dup['imported_at']} UTC); choose skip or replace (--on-duplicate skip|replace)")
@@ -131,10 +131,10 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
         changed = areas.for_kind(prep.plan.kind) + (areas.for_kind(dup["kind"]) if dup else ())
         with ingest_store.memory_cap(store, cap), store.transaction(*changed) as tx:
             if dup and on_duplicate == "replace":
-                ingest_store.delete_import_rows(tx, dup["id"])
+                imports_store.delete_import_rows(tx, dup["id"])
             if direct:
                 sc = ingest_store.insert_direct(tx, prep.plan)
-                inserted = ingest_store.rows_of_import(tx, "events", import_id)
+                inserted = imports_store.rows_of_import(tx, "events", import_id)
                 rejects = _direct_rejects(tx, prep, sc) if (sc.bad or sc.structural) else None
                 _refuse_unusable(prep, sc, rejects)
             else:
@@ -155,12 +155,12 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
                        "sheet": info.sheet, "notes": prep.notes, "replaced": dup["id"] if dup else None}
             if prep.plan.source == "wide":
                 details["metric_points"] = inserted
-            ingest_store.insert_import(tx, {
+            imports_store.insert_import(tx, {
                 "id": import_id, "file_name": name, "sha256": info.sha256, "bytes": info.size, "kind": prep.plan.kind,
                 "source": prep.plan.source, "rows_read": rows_read, "rows_imported": accepted,
                 "rows_rejected": len(rejects), "actor": actor.email, "imported_at": utcnow(),
                 "details": json.dumps(details, default=str)})
-            ingest_store.insert_rejects(tx, import_id, rejects)
+            imports_store.insert_rejects(tx, import_id, rejects)
             audit.record(tx, actor, "import", "import", import_id, name, _import_summary(
                 prep.plan.kind, prep.plan.source, rows_read, accepted, len(rejects), dup["id"] if dup else None))
         rejects_file = write_rejects_csv(rejects, import_id) if len(rejects) else None
@@ -202,12 +202,12 @@ def delete_import(store: Store, actor: Actor, import_id: str) -> int:
     Key results linked to KPIs are then re-computed without those rows (a check-in where a value moved).
     """
     require_editor(actor)
-    file_name = ingest_store.import_file_name(store, import_id)
+    file_name = imports_store.import_file_name(store, import_id)
     if file_name is None:
         raise ImportRefused(f"no import with id {import_id!r}; see `imports` for the list")
     kind = next((r["kind"] for r in imports_store.list_imports(store) if r["id"] == import_id), None)
     with store.transaction(*areas.for_kind(kind)) as cur:
-        removed = ingest_store.delete_import_rows(cur, import_id)
+        removed = imports_store.delete_import_rows(cur, import_id)
         audit.record(cur, actor, "delete", "import", import_id, file_name,
                      f"{removed:,} row{'s' if removed != 1 else ''} removed")
     after.after_delete(store, actor, import_id, file_name)
@@ -221,4 +221,4 @@ def list_imports(store: Store) -> list[dict]:
 
 def rejects_for(store: Store, import_id: str) -> pd.DataFrame:
     """Return the rejected rows of an import (row_number, column, value, reason); empty when none or unknown."""
-    return ingest_store.rejects_for(store, import_id)
+    return imports_store.rejects_for(store, import_id)

@@ -10,6 +10,7 @@ from .. import audit
 from ..auth import Actor, require_editor
 from ..periods import Period
 from ..store import Store, new_id, utcnow
+from ..store import imports_store
 from ..store import okrs_store as db
 from .links import _linked
 from .models import CheckinIn, Checkin, KeyResultIn, ObjectiveIn, OkrInputError, _check_value, _date, _opt, _validate
@@ -264,7 +265,7 @@ def auto_checkins_after_import(store: Store, actor: Actor, import_id: str, today
     if not linked:
         return []
     latest = db.latest_checkin_values(store, [k["id"] for k in linked])
-    file_name = file_name or db.import_file_name(store, import_id) or import_id
+    file_name = file_name or imports_store.import_file_name(store, import_id) or import_id
     rows = []
     for k in linked:
         try:

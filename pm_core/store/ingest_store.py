@@ -1,4 +1,4 @@
-"""All SQL of importing: reading the file with DuckDB, validating every row in SQL, inserting, provenance, rejects.
+"""All SQL of importing a file: reading it with DuckDB, validating every row in SQL, staging, inserting.
 
 The file is read straight from disk by `read_csv` with every column as text; each mapped value is then
 parsed with TRY_CAST / TRY_STRPTIME, and a row whose value does not parse gets a reject code instead
@@ -16,81 +16,13 @@ from typing import Any
 import duckdb
 from .lazy import pd
 
-from ..formats.kinds import CANONICAL_TABLES, KIND_BY_NAME
-from ..validators import FALSE_WORDS, TRUE_WORDS
+from ..formats.kinds import KIND_BY_NAME
 from .core import Store
+from .imports_store import rows_of_import
+from .ingest_exprs import parse_expr, raw_expr
 
 MAX_LINE_BYTES = 8 << 20
 FIRST_ROWS_BUFFER = 2 * MAX_LINE_BYTES
-
-# -- value parsers -----------------------------------------------------------------------------
-_US = ["%m/%d/%y %I:%M %p", "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y",
-       "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"]
-_EU = ["%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
-       "%d/%m/%Y %I:%M %p", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y"]
-_JIRA = ["%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y", "%d/%b/%Y", "%d-%b-%Y", "%d %b %Y"]
-
-
-def _lit_list(items: list[str]) -> str:
-    # constant format strings written here, never user input
-    return "[" + ", ".join("'" + s.replace("'", "''") + "'" for s in items) + "]"
-
-
-def _words(items) -> str:
-    # the yes/no words of pm_core.validators (constants, never user input) as an SQL IN list
-    return ", ".join("'" + w.replace("'", "''") + "'" for w in items)
-
-
-def _ts_expr(kind: str, v: str) -> str:
-    # the plain TIMESTAMP cast is several times faster but drops offsets and zone names, so it only
-    # takes values with no zone beyond 'Z'; everything else goes through TIMESTAMPTZ (converted to UTC)
-    iso = (f"CASE WHEN regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}([T ][0-9]{{2}}:[0-9]{{2}}(:[0-9]{{2}}([.][0-9]+)?)?)?Z?') "
-           f"THEN TRY_CAST({v} AS TIMESTAMP) ELSE TRY_CAST({v} AS TIMESTAMPTZ)::TIMESTAMP END")
-    epoch = (f"CASE WHEN regexp_full_match({v}, '-?[0-9]{{9,10}}([.][0-9]+)?') THEN make_timestamp(TRY_CAST(TRY_CAST({v} AS DOUBLE) * 1000000 AS BIGINT)) "
-             f"WHEN regexp_full_match({v}, '-?[0-9]{{12,13}}') THEN make_timestamp(TRY_CAST({v} AS BIGINT) * 1000) END")
-    # Spanish (and lowercase) Jira months and 'p. m.' markers become what %b / %p read
-    es = (f"replace(replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower({v}), "
-          f"'/ene/', '/jan/'), '/abr/', '/apr/'), '/ago/', '/aug/'), '/dic/', '/dec/'), '/sept/', '/sep/'), 'p. m.', 'pm'), 'a. m.', 'am')")
-    # every format of a list starts with these digits and separators: a value without them (an ISO
-    # timestamp during type inference, say) skips trying each format in turn, which costs ~10 us a row
-    jira = f"CASE WHEN regexp_matches({v}, '^[0-9]{{1,2}}[/ -][^0-9]') THEN TRY_STRPTIME({es}, {_lit_list(_JIRA)}) END"
-    us = f"CASE WHEN regexp_matches({v}, '^[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]') THEN TRY_STRPTIME({v}, {_lit_list(_US)}) END"
-    eu = f"CASE WHEN regexp_matches({v}, '^[0-9]{{1,2}}[/.-][0-9]{{1,2}}[/.-][0-9]') THEN TRY_STRPTIME({v}, {_lit_list(_EU)}) END"
-    return {
-        "iso": iso, "epoch": epoch, "jira": jira, "us": us, "eu": eu,
-        "mixed_us": f"COALESCE({iso}, {jira}, {epoch}, {us})",
-        "mixed_eu": f"COALESCE({iso}, {jira}, {epoch}, {eu})",
-    }[kind]
-
-
-_MONEY_STRIP = r"'^[(]?(USD|EUR|GBP|US[$]|[£$€¥₹])|(USD|EUR|GBP|[£$€¥₹])$|\s'"
-
-
-def parse_expr(type_name: str, v: str) -> str:
-    """Return SQL that parses the text expression v as type_name, NULL when it does not fit (never a guess)."""
-    if type_name == "text":
-        return v
-    if type_name in ("number", "number_eu"):
-        n = f"regexp_replace({v}, {_MONEY_STRIP}, '', 'g')"
-        if type_name == "number":
-            pat = r"'[-+]?([0-9]{1,3}(,[0-9]{3})+|[0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?'"
-            return f"CASE WHEN regexp_full_match({n}, {pat}) THEN TRY_CAST(replace({n}, ',', '') AS DOUBLE) END"
-        pat = r"'[-+]?([0-9]{1,3}([.][0-9]{3})+|[0-9]*)(,[0-9]+)?'"
-        return f"CASE WHEN regexp_full_match({n}, {pat}) THEN TRY_CAST(replace(replace({n}, '.', ''), ',', '.') AS DOUBLE) END"
-    if type_name == "bool":
-        return (f"CASE WHEN lower({v}) IN ({_words(TRUE_WORDS + ('converted', '1.0'))}) THEN true "
-                f"WHEN lower({v}) IN ({_words(FALSE_WORDS + ('0.0',))}) THEN false END")
-    if type_name.startswith("date_"):
-        return f"({_ts_expr(type_name[5:], v)})::DATE"
-    if type_name.startswith("ts_"):
-        return _ts_expr(type_name[3:], v)
-    raise ValueError(f"unknown type {type_name!r}")
-
-
-def raw_expr(i: int) -> str:
-    """Return SQL for column i's text with surrounding blanks removed; empty means missing (NULL)."""
-    return f"NULLIF(trim(c{i}), '')"
-
 
 # -- the plan the importer hands over ------------------------------------------------------------
 @dataclass
@@ -538,13 +470,6 @@ def insert_direct(cur: duckdb.DuckDBPyConnection, plan: Plan) -> Scan:
     return Scan(parsed, bad, structural)
 
 
-def rows_of_import(cur: duckdb.DuckDBPyConnection, table: str, import_id: str) -> int:
-    """Return how many rows of a canonical table belong to the import (0 for an unknown import)."""
-    if table not in CANONICAL:
-        raise ValueError(f"unknown table {table!r}")
-    return int(cur.execute(f"SELECT count(*) FROM {table} WHERE import_id = ?", [import_id]).fetchone()[0])
-
-
 def _link_epics(cur: duckdb.DuckDBPyConnection, import_id: str) -> None:
     # Jira keeps only the direct parent: a sub-task's epic is its parent's parent.
     cur.execute(
@@ -555,60 +480,3 @@ def _link_epics(cur: duckdb.DuckDBPyConnection, import_id: str) -> None:
         "UPDATE work_items AS w SET epic = p.epic FROM work_items AS p "
         "WHERE w.import_id = ? AND p.import_id = ? AND w.epic IS NULL AND w.parent_key = p.key AND p.epic IS NOT NULL",
         [import_id, import_id])
-
-
-# -- provenance, rejects, duplicates, deletion --------------------------------------------------
-def find_by_sha(store: Store, sha256: str) -> dict | None:
-    """Return the earlier import of a file with this sha256 (newest), or None."""
-    df = store.query_df("SELECT id, file_name, strftime(imported_at, '%Y-%m-%d %H:%M') AS imported_at, kind "
-                        "FROM imports WHERE sha256 = ? ORDER BY imported_at DESC LIMIT 1", [sha256])
-    return None if df.empty else df.iloc[0].to_dict()
-
-
-def insert_import(cur: duckdb.DuckDBPyConnection, row: dict) -> None:
-    """Write one provenance row (the dict's keys are the imports columns)."""
-    cols = ["id", "file_name", "sha256", "bytes", "kind", "source", "rows_read", "rows_imported", "rows_rejected",
-            "actor", "imported_at", "details"]
-    cur.execute(f"INSERT INTO imports ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})", [row[c] for c in cols])
-
-
-def insert_rejects(cur: duckdb.DuckDBPyConnection, import_id: str, rejects: pd.DataFrame) -> None:
-    """Store rejected rows (row_number, column, value, reason) under the import."""
-    if rejects.empty:
-        return
-    df = pd.DataFrame({"import_id": import_id, "row_number": rejects["row_number"].astype("int64"),
-                       "column_name": rejects["column"].astype("string"), "value": rejects["value"].astype("string"),
-                       "reason": rejects["reason"].astype("string")})
-    name = f"_rej_{uuid.uuid4().hex[:8]}"
-    cur.register(name, df)
-    try:
-        cur.execute(f"INSERT INTO import_rejects (import_id, row_number, column_name, value, reason) "
-                    f"SELECT import_id, row_number, column_name, value, reason FROM {name}")
-    finally:
-        cur.unregister(name)
-
-
-CANONICAL = CANONICAL_TABLES  # every kind's tables, from formats/kinds.py
-
-
-def import_file_name(store: Store, import_id: str) -> str | None:
-    """Return the file name an import was made from, or None for an unknown import."""
-    df = store.query_df("SELECT file_name FROM imports WHERE id = ?", [import_id])
-    return None if df.empty else str(df.iloc[0]["file_name"])
-
-
-def delete_import_rows(cur: duckdb.DuckDBPyConnection, import_id: str) -> int:
-    """Delete an import's rows from every canonical table, its rejects and its provenance; returns data rows removed."""
-    removed = 0
-    for table in CANONICAL:
-        removed += rows_of_import(cur, table, import_id)
-        cur.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
-    cur.execute("DELETE FROM import_rejects WHERE import_id = ?", [import_id])
-    cur.execute("DELETE FROM imports WHERE id = ?", [import_id])
-    return removed
-
-
-def rejects_for(store: Store, import_id: str) -> pd.DataFrame:
-    """Return an import's rejected rows (row_number, column, value, reason) in file order."""
-    return store.query_df("SELECT row_number, column_name AS \"column\", value, reason FROM import_rejects "
-                          "WHERE import_id = ? ORDER BY row_number, column_name", [import_id])

@@ -258,12 +258,6 @@ def latest_checkin_values(store: Store, kr_ids: list[str]) -> dict[str, float]:
     return {r["kr_id"]: float(r["value"]) for r in rows}
 
 
-def import_file_name(store: Store, import_id: str) -> str | None:
-    """Return the file name of an import, or None when the id is unknown."""
-    rows = _rows(store, "SELECT file_name FROM imports WHERE id = ?", [import_id])
-    return str(rows[0]["file_name"]) if rows else None
-
-
 # -- linked data: event counts over a trailing window ----------------------------------------
 def last_event_day(store: Store) -> dt.date | None:
     """Return the UTC day of the newest event in the workspace, or None when there are no events."""

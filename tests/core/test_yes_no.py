@@ -23,7 +23,7 @@ def test_other_text_is_neither(word):
 
 def test_every_reader_uses_the_one_list():
     from pm_core import settings
-    from pm_core.store.ingest_store import parse_expr
+    from pm_core.store.ingest_exprs import parse_expr
 
     assert settings._TRUE == set(TRUE_WORDS) and settings._FALSE == set(FALSE_WORDS)
     sql = parse_expr("bool", "x")
