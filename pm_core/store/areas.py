@@ -66,9 +66,8 @@ READS: dict[str, tuple[str, ...]] = {
     "pm_core.career": ("salaries", "career", "settings"),
     "pm_core.settings": ("settings",),
     # AI quality (issue 18): evaluations and launch readiness; the initiative picker reads the roadmap
-    "pm_core.ai.service": ("ai",),
-    "pm_core.ai.service.initiative_choices": ("roadmap",),
-    "pm_core.ai.service.feature_names": ("ai",),
+    "pm_core.ai": ("ai",),
+    "pm_core.ai.features.initiative_choices": ("roadmap",),
 }
 
 
