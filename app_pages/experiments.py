@@ -26,8 +26,14 @@ name = st.selectbox("Experiment", names, index=names.index(picked), key="exp_nam
                     help="Most recently imported first.")
 st.query_params["experiment"] = name
 
+variant_names = ui.cached(experiments.variant_names, name)
+treatment = None
+if len(variant_names) > 2:
+    treatment = st.selectbox("Compare with control", variant_names[1:], key="exp_treatment",
+                             help="Every variant is compared with control (Holm-corrected); this one is the headline.")
+
 try:
-    r = ui.cached(experiments.analyse, name)
+    r = ui.cached(experiments.analyse, name, None, None, treatment)
 except ExperimentError as exc:
     st.error(f"This experiment cannot be analysed: {md(exc)}")
     st.stop()
@@ -41,6 +47,10 @@ if not r.srm_ok:
 
 verdict_box = st.success if r.significant and r.abs_lift > 0 and r.srm_ok else st.info
 verdict_box(md(r.verdict), icon=":material/lightbulb:")
+st.caption(f"The verdict test is the workspace setting *experiment_verdict_test* (now **{r.decided_by}**); "
+           "planned users per variant are *experiment_planned_users* "
+           + (f"(now {fmt_int(r.planned_users)})." if r.planned_users else "(not set).")
+           + " Both are on the Settings page.")
 
 by = {v.name: v for v in r.variants}
 
@@ -50,20 +60,45 @@ def role_label(name: str) -> str:
     return name if name != r.control or "control" in name.lower() else f"{name} (control)"
 
 
+def rel_pct(x: float | None, digits: int = 1) -> str:
+    """Return a relative lift as a signed percentage ('+17.5%'), a dash when there is none."""
+    return "—" if x is None else f"{x * 100:+.{digits}f}%"
+
+
 ctrl, treat = by[r.control], by[r.treatment]
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(md(role_label(r.control)), fmt_pct(ctrl.rate, 2), border=True,
           help=f"{fmt_int(ctrl.conversions)} conversions of {fmt_int(ctrl.users)} users.")
 m2.metric(md(r.treatment), fmt_pct(treat.rate, 2), border=True,
           help=f"{fmt_int(treat.conversions)} conversions of {fmt_int(treat.users)} users.")
-rel = f" ({r.rel_lift * 100:+.1f}% relative)" if r.rel_lift is not None else ""
-m3.metric("Absolute lift", fmt_pp(r.abs_lift, 2), border=True,
-          help=f"{md(r.treatment)} minus {md(r.control)}{rel}. 95% CI {fmt_pp(r.ci95[0], 2)} to {fmt_pp(r.ci95[1], 2)} (unpooled standard error).")
-m4.metric("p-value (two-sided)", f"{r.p_value:.3g}", border=True,
-          help="Pooled two-proportion z-test. Below 0.05 counts as statistically significant here.")
-st.caption(f"Lift {fmt_pp(r.abs_lift, 2)}{rel}; 95% confidence interval of the difference "
-           f"{fmt_pp(r.ci95[0], 2)} to {fmt_pp(r.ci95[1], 2)}. "
+m3.metric("Relative lift", rel_pct(r.rel_lift), border=True,
+          help=f"({md(r.treatment)} - {md(r.control)}) / {md(r.control)}. Delta-method Welch t-test, as PostHog and GrowthBook.")
+m4.metric("Absolute lift", fmt_pp(r.abs_lift, 2), border=True,
+          help=f"{md(r.treatment)} minus {md(r.control)}, in percentage points. Pooled two-proportion z-test.")
+comp = next(c for c in r.comparisons if c.treatment == r.treatment)
+holm = r.correction == "holm"
+rows = [
+    {"Test": "Relative lift (delta method)" + (" · decides" if r.decided_by == "relative" else ""),
+     "Estimate": rel_pct(comp.rel_lift), "95% interval": f"{rel_pct(comp.rel_ci[0])} to {rel_pct(comp.rel_ci[1])}",
+     "p-value": f"{comp.rel_p:.3g}", "Significant": "yes" if comp.rel_significant else "no"},
+    {"Test": "Absolute difference (pooled z-test)" + (" · decides" if r.decided_by == "absolute" else ""),
+     "Estimate": fmt_pp(comp.abs_lift, 2), "95% interval": f"{fmt_pp(comp.abs_ci[0], 2)} to {fmt_pp(comp.abs_ci[1], 2)}",
+     "p-value": f"{comp.abs_p:.3g}", "Significant": "yes" if comp.abs_significant else "no"},
+]
+seq_fmt = rel_pct if r.decided_by == "relative" else (lambda x: fmt_pp(x, 2) if x is not None else "—")
+rows.append({"Test": f"Always-valid (sequential, mSPRT) on the {r.decided_by} lift" + (" · decides" if r.sequential else ""),
+             "Estimate": rel_pct(comp.rel_lift) if r.decided_by == "relative" else fmt_pp(comp.abs_lift, 2),
+             "95% interval": f"{seq_fmt(comp.seq_ci[0])} to {seq_fmt(comp.seq_ci[1])}",
+             "p-value": f"{comp.seq_p:.3g}", "Significant": "yes" if comp.seq_p < experiments.ALPHA else "no"})
+st.dataframe(rows, hide_index=True)
+st.caption("Significant means p below 0.05"
+           + (f", after Holm's correction for {len(r.comparisons)} comparisons with control" if holm else "")
+           + ". The always-valid p-value stays valid however often the results are looked at while the experiment runs; "
+           "it decides while the planned sample size is not reached. "
            + ("Computed from one row per user." if r.source == "exposures" else "Computed from per-variant totals."))
+if r.tests_disagree:
+    st.warning("The relative and absolute tests disagree on significance for this comparison; the verdict follows the "
+               f"{md(r.decided_by)} test (the workspace setting).", icon=":material/balance:")
 
 st.dataframe([{"Variant": role_label(v.name), "Users": fmt_int(v.users),
                "Conversions": fmt_int(v.conversions), "Conversion rate": fmt_pct(v.rate, 2),
@@ -71,9 +106,14 @@ st.dataframe([{"Variant": role_label(v.name), "Users": fmt_int(v.users),
               for v, s in zip(r.variants, r.expected_split)], hide_index=True)
 if r.users_in_both:
     st.caption(f"{fmt_int(r.users_in_both)} users saw more than one variant; each is counted once, in the first variant they saw.")
-if len(r.variants) > 2:
-    st.caption(f"This experiment has {len(r.variants)} variants; the test compares {md(r.treatment)} with {md(r.control)}. "
-               "The sample-ratio check uses all of them.")
+if holm:
+    st.subheader("Every variant against control")
+    st.dataframe([{"Variant": md(c.treatment), "Relative lift": rel_pct(c.rel_lift), "Relative p": f"{c.rel_p:.3g}",
+                   "Absolute lift": fmt_pp(c.abs_lift, 2), "Absolute p": f"{c.abs_p:.3g}",
+                   "Always-valid p": f"{c.seq_p:.3g}", "Holm-corrected p (deciding test)": f"{c.p_adjusted:.3g}",
+                   "Significant": "yes" if c.significant else "no"} for c in r.comparisons], hide_index=True)
+    st.caption(f"{len(r.comparisons)} variants are each compared with {md(r.control)}; Holm's step-down correction keeps "
+               "the chance of any false positive at 5%. The sample-ratio check uses all variants.")
 
 a, b = st.columns(2)
 with a:

@@ -60,6 +60,9 @@ with st.form("settings_form"):
                     entered[s.key] = st.number_input(label, value=int(value), step=1, key=k)
                 elif s.kind is float:
                     entered[s.key] = st.number_input(label, value=float(value), step=0.01, format="%.2f", key=k)
+                elif s.choices:
+                    entered[s.key] = st.selectbox(label, s.choices, key=k,
+                                                  index=s.choices.index(value) if value in s.choices else 0)
                 elif s.kind is list:
                     entered[s.key] = st.text_input(label, value=shown(value) if value else "", key=k,
                                                    placeholder="comma-separated numbers, e.g. 50, 50")

@@ -29,7 +29,8 @@ class Setting:
     """One workspace setting: its type and valid values are declared here and nowhere else.
 
     `lo`/`hi` bound numbers (and, for lists, every item); `lo_open` makes `lo` itself invalid;
-    `items` bounds a list's length; `check` is an extra rule for text (e.g. ISO currency codes).
+    `items` bounds a list's length; `check` is an extra rule for text (e.g. ISO currency codes);
+    `choices` makes a text setting one of a fixed list (its page control is a select box).
     """
 
     key: str
@@ -43,6 +44,7 @@ class Setting:
     items: tuple[int, int] = (0, 0)
     check: Callable[[str], str] | None = None
     example: str = ""
+    choices: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -54,6 +56,8 @@ class Setting:
         if self.kind is list:
             lo, hi = self.items
             return (f"empty, or {lo} to {hi} positive numbers separated by commas" + (f" ({self.example})" if self.example else ""))
+        if self.kind is str and self.choices:
+            return "one of " + ", ".join(self.choices)
         if self.kind is str:
             return "an ISO 4217 currency code such as USD, EUR or GBP" if self.check else f"a name of up to {TEXT_MAX} characters"
         if self.kind is bool:
@@ -86,6 +90,15 @@ SETTINGS: list[Setting] = [
     Setting("currency", "USD", "Currency of revenue figures (ISO code).", str, "Strategy", check=_currency),
     Setting("experiment_split", [], "Expected traffic split per variant for the sample-ratio check; empty means equal.", list,
             "Experiments", lo=0, hi=1e6, lo_open=True, items=(2, 20), example="e.g. 50, 50"),
+    # PostHog and GrowthBook test the relative difference (delta method); the pooled z-test of the
+    # absolute difference is the textbook one. Both are always shown; this one decides the verdict.
+    Setting("experiment_verdict_test", "relative", "Which test decides an experiment's verdict: 'relative' (lift as a "
+            "share of control, delta-method t-test, as PostHog and GrowthBook) or 'absolute' (difference in percentage "
+            "points, pooled z-test).", str, "Experiments", choices=("relative", "absolute")),
+    # 0: no plan. Below the plan an experiment is still running, so the always-valid (sequential) test decides.
+    Setting("experiment_planned_users", 0, "Planned users per variant; until every variant has them the experiment counts "
+            "as running and the always-valid (sequential) p-value decides the verdict. 0 means no plan.", int,
+            "Experiments", lo=0, hi=100_000_000),
     # 3: with two rows in a group, each person can subtract their own pay and read the other's.
     Setting("salary_min_group", 5, "Salary groups smaller than this are hidden so no one's pay can be read off (at least 3).",
             int, "Career", lo=3, hi=1000),
@@ -206,9 +219,15 @@ def coerce(key: str, value: Any) -> Any:
             raise refuse(value)
         try:
             out = clean_text(value, s.label.lower(), max_len=TEXT_MAX, required=True)
-            return s.check(out) if s.check else out
+            out = s.check(out) if s.check else out
         except ValueError as exc:
             raise SettingError(f"setting {key!r}: {exc}") from None
+        if s.choices:
+            wanted = out.strip().lower()
+            if wanted not in s.choices:
+                raise refuse(value)
+            return wanted
+        return out
     try:
         out = _number(s, value)
     except (TypeError, ValueError, OverflowError):

@@ -42,6 +42,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", default=None, help="experiment name (default: the most recently imported)")
     p.add_argument("--split", default=None, help="expected split per variant, control first, e.g. 50,50 (default: setting experiment_split, else equal)")
     p.add_argument("--control", default=None, help="variant to treat as control (default: 'control'/'A'/..., else the first alphabetically)")
+    p.add_argument("--treatment", default=None,
+                   help="variant the headline compares with control (default: the first other alphabetically); every "
+                        "variant is compared with control, Holm-corrected when there are 3 or more")
+    p.add_argument("--verdict-test", choices=["relative", "absolute"], default=None,
+                   help="test that decides the verdict (default: setting experiment_verdict_test): 'relative' = "
+                        "delta-method lift as PostHog/GrowthBook, 'absolute' = pooled z-test of the difference")
+    p.add_argument("--planned-users", type=int, default=None, metavar="N",
+                   help="planned users per variant (default: setting experiment_planned_users; 0 = none); below it "
+                        "the always-valid sequential p-value decides")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_experiment)
 
@@ -108,20 +117,30 @@ def _experiment(args, store: Store) -> int:
         except ValueError:
             raise CliError(f"experiment: --split must be numbers separated by commas, got {args.split!r}") from None
     try:
-        r = analyse(store, args.name, split=split, control=args.control)
+        r = analyse(store, args.name, split=split, control=args.control, treatment=args.treatment,
+                    verdict_test=args.verdict_test, planned_users=args.planned_users)
     except ExperimentError as exc:
         raise CliError(f"experiment: {exc}") from None
     if args.json:
         d = r.model_dump()
         d["ci95"] = list(r.ci95)
+        for k in ("rel_ci95", "seq_ci95"):
+            d[k] = list(d[k])
+        for c in d["comparisons"]:
+            for k in ("abs_ci", "rel_ci", "seq_ci"):
+                c[k] = list(c[k])
         emit(d)
         return 0
     print(f"Experiment {r.experiment} ({r.source})")
     for v in r.variants:
         print(f"  {v.name:<20}{fmt_int(v.users):>10} users{fmt_int(v.conversions):>10} conversions  {fmt_pct(v.rate, 2):>8}")
-    print(f"Lift {r.treatment} vs {r.control}: {fmt_pp(r.abs_lift, 2)}"
-          + (f" ({r.rel_lift * 100:+.1f}% relative)" if r.rel_lift is not None else "")
-          + f", 95% CI {fmt_pp(r.ci95[0], 2)} to {fmt_pp(r.ci95[1], 2)}, p = {r.p_value:.3g}")
+    for c in r.comparisons:
+        rel = (f"{c.rel_lift * 100:+.1f}% (95% CI {c.rel_ci[0] * 100:+.1f}% to {c.rel_ci[1] * 100:+.1f}%, p = {c.rel_p:.3g})"
+               if c.rel_lift is not None else "n/a (control has no conversions)")
+        print(f"{c.treatment} vs {r.control}: absolute {fmt_pp(c.abs_lift, 2)} (95% CI {fmt_pp(c.abs_ci[0], 2)} to "
+              f"{fmt_pp(c.abs_ci[1], 2)}, p = {c.abs_p:.3g}); relative {rel}; always-valid p = {c.seq_p:.3g}"
+              + (f"; Holm-corrected p = {c.p_adjusted:.3g}" if r.correction == "holm" else ""))
+    print(f"Verdict test: {r.decided_by}" + (" (sequential: planned sample size not reached)" if r.sequential else ""))
     print(f"Sample ratio check: p = {r.srm_p_value:.3g} ({'ok' if r.srm_ok else 'MISMATCH'})")
     print(r.verdict)
     return 0

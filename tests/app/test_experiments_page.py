@@ -22,7 +22,7 @@ def test_experiments_page_renders(run_page, tmp_path, role):
     assert not at.exception
     assert at.title[0].value == "Experiments"
     labels = [m.label for m in at.metric]
-    assert "Absolute lift" in labels and "p-value (two-sided)" in labels
+    assert "Absolute lift" in labels and "Relative lift" in labels
     assert "Users needed per variant" in labels
     assert len(at.get("vega_lite_chart")) == 2
     assert len(at.button) == 0

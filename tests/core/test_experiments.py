@@ -58,11 +58,11 @@ def test_analyse_matches_hand_computation(store):
     assert r.variants[0].rate == pytest.approx(c1 / n1)
     assert r.abs_lift == pytest.approx(diff)
     assert r.rel_lift == pytest.approx(diff / (c1 / n1))
-    assert r.p_value == pytest.approx(pval, rel=1e-9)
+    assert r.abs_p_value == pytest.approx(pval, rel=1e-9)
     assert r.ci95[0] == pytest.approx(ci[0]) and r.ci95[1] == pytest.approx(ci[1])
     assert r.srm_p_value == pytest.approx(stats.chisquare([n1, n2]).pvalue)
     assert r.srm_ok and r.users_in_both == 0
-    assert r.significant == (pval < 0.05)
+    assert r.significant == (r.rel_p_value < 0.05) and r.decided_by == "relative"
 
 
 def test_user_in_both_variants_counted_once_in_first(store):
@@ -125,7 +125,7 @@ def test_aggregates_table_and_recency(store):
     assert r.experiment == "price_test" and r.source == "aggregates"
     assert r.control == "A"
     diff, pval, ci = ref_stats(1000, 100, 1010, 130)
-    assert r.p_value == pytest.approx(pval) and r.abs_lift == pytest.approx(diff)
+    assert r.abs_p_value == pytest.approx(pval) and r.abs_lift == pytest.approx(diff)
 
 
 def test_fewer_than_two_variants_and_no_experiments(store):
