@@ -173,3 +173,38 @@ def as_date(value) -> dt.date:
     import pandas as pd  # numpy datetime64 and the like; deferred: periods is imported by the fast CLI paths
 
     return pd.Timestamp(value).date()
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|wk|weeks?)\s*$",
+                       re.IGNORECASE)
+_DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_WORDS = {1: "second", 60: "minute", 3600: "hour", 86400: "day"}  # weeks read as days: "14-day"
+
+
+def parse_duration(text: str | int) -> int:
+    """Return a length of time in seconds from '30d', '1h', '90 minutes', '2w' or '45s'; a bare number is days.
+
+    Raises PeriodError naming the text when it is not a whole number with one unit (s, m, h, d, w).
+    'm' is minutes (months have no fixed length, so they are not a duration).
+    """
+    if isinstance(text, bool):
+        raise PeriodError(f"not a duration: {text!r}")
+    if isinstance(text, int):
+        return int(text) * 86400
+    raw = str(text).strip()
+    if raw.isdigit():
+        return int(raw) * 86400
+    m = _DURATION.match(raw)
+    if not m:
+        raise PeriodError(f"not a duration: {text!r}; write a whole number and a unit, e.g. 30m, 1h, 14d, 2w")
+    unit = m.group(2).lower()
+    key = "m" if unit.startswith("mi") or unit == "m" else unit[0]
+    return int(m.group(1)) * _DURATION_SECONDS[key]
+
+
+def duration_label(seconds: int) -> str:
+    """Return a duration in the largest whole unit, for people ('1-hour', '30-day', '90-minute'); 0 is '0-second'."""
+    for size in sorted(_DURATION_WORDS, reverse=True):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}-{_DURATION_WORDS[size]}"
+    return f"{seconds}-second"
