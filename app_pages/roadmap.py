@@ -11,7 +11,7 @@ from pm_core import ai
 from pm_core import roadmap as rm
 from pm_core.auth import PermissionDenied
 from pm_core.charts import roadmap as charts
-from pm_core.formatting import Unit, change_arrow, format_change, format_value
+from pm_core.formatting import Unit, agree, change_arrow, format_change, format_value, plural
 from pm_core.kpi_defs import KPI_BY_KEY, KPI_DEFS, PILLAR_LABELS, PILLARS
 from pm_core.roadmap.raci import ROLE_HELP, ROLES, TASK_COL, matrix_csv
 from pm_core.text import md
@@ -140,7 +140,7 @@ def _timeline() -> None:
     st.caption("Bars run from start to end date; the dark strip inside a bar is Jira work done; ◆ marks launches "
                "and milestones; dashed arrows run from what an initiative waits on to its start; the red line is "
                f"today ({today:%d %b %Y}, UTC)."
-               + (f" {len(undated)} initiative(s) without dates are on the Now / Next / Later board." if undated else ""))
+               + (f" {plural(len(undated), 'initiative')} without dates {agree(len(undated), 'is', 'are')} on the Now / Next / Later board." if undated else ""))
 
 
 def _board() -> None:
@@ -195,7 +195,7 @@ def _priorities() -> None:
     })
     flagged = [v for v in views if v.rank_flag]
     unscored = [v.title for v in views if all(x is None for x in v.scores.values())]
-    st.caption(f"{len(flagged)} initiative(s) move more than {flag_places} places depending on the method: their "
+    st.caption(f"{plural(len(flagged), 'initiative')} {agree(len(flagged), 'moves', 'move')} more than {flag_places} places depending on the method: their "
                "priority depends on what you value, so discuss them before committing."
                + (f" {len(unscored)} have no scoring inputs yet." if unscored else ""))
 
@@ -204,7 +204,7 @@ def _matrix() -> None:
     ui.chart(charts.value_effort_chart, tuple(views))
     missing = [v.title for v in views if v.value is None or v.effort is None]
     if missing:
-        st.caption(f"{len(missing)} initiative(s) without value or effort are not drawn.")
+        st.caption(f"{plural(len(missing), 'initiative')} without value or effort {agree(len(missing), 'is', 'are')} not drawn.")
 
 
 if views:

@@ -304,3 +304,65 @@ def fmt_value(v: float | None, unit: Unit | str, currency: str = "USD") -> str:
 def fmt_change(current: float | None, previous: float | None, unit: Unit | str) -> str:
     """Return the change from previous to current in the unit's terms (format_change)."""
     return format_change(current, previous, unit)
+
+
+# -- words around numbers: plurals, lists and shares, so no sentence reads "5 item(s)" ----------------
+_IRREGULAR = {"person": "people", "child": "children", "analysis": "analyses", "criterion": "criteria"}
+
+
+def plural_word(n: float, word: str, many: str | None = None) -> str:
+    """Return the word's form for n ('launch' for 1, 'launches' for 0 or 2+): -s, -es after s/x/z/ch/sh, -y -> -ies."""
+    if n == 1:
+        return word
+    if many:
+        return many
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """Return a count with its word ('1 experiment', '5 experiments', '1,204 comments'); only the last word is inflected."""
+    head, _, last = word.rpartition(" ")
+    counted = f"{int(n):,}" if float(n).is_integer() else f"{n:,}"
+    return f"{counted} {head + ' ' if head else ''}{plural_word(n, last, many)}"
+
+
+def agree(n: float, one: str, many: str) -> str:
+    """Return the verb (or any word) that agrees with n: agree(1, 'needs', 'need') -> 'needs'; 0 takes the plural."""
+    return one if n == 1 else many
+
+
+def join_words(parts: list[str], conj: str = "and") -> str:
+    """Return parts as a list in words ('a', 'a and b', 'a, b and c'); '' for none."""
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {conj} {parts[-1]}"
+
+
+_SHARES = ((1 / 2, "half"), (1 / 3, "a third"), (2 / 3, "two thirds"), (3 / 4, "three quarters"), (1 / 4, "a quarter"))
+
+
+def share_words(f: float, *, of_quarter: bool = False) -> str:
+    """Return a share in words when it is near a simple fraction ('a third' for 0.32), else a whole percentage ('40%').
+
+    Near means within 2.5 points. `of_quarter` avoids 'a quarter of the quarter' (and 'three quarters
+    of the quarter') by writing those as percentages.
+    """
+    for value, words in _SHARES:
+        if abs(f - value) <= 0.025 and not (of_quarter and "quarter" in words):
+            return words
+    return format_value(f, Unit.FRACTION, digits=0)
+
+
+def change_words(change: float, unit: Unit | str = Unit.FRACTION, *, digits: int = 1) -> str:
+    """Return a relative change as 'up 2.5%' / 'down 18.7%' / 'unchanged' (a change that rounds to zero)."""
+    text = format_value(abs(change), unit, digits=digits)
+    if text.lstrip("0.%") == "":
+        return "unchanged"
+    return f"{'up' if change > 0 else 'down'} {text}"

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..briefing import (BulletsItem, ChartItem, Column, Section, TableItem, TextItem)
 from ..charts import audiences as charts
-from ..formatting import Unit, as_number, format_value
+from ..formatting import Unit, agree, as_number, format_value, join_words, plural
 from ..periods import Period
 from ..store import Store
 from ..store import audiences_store as q
@@ -146,8 +146,13 @@ def _section_roadmap(ctx: _Ctx) -> list[Section]:
         return [sec]
     top = inits[: ctx.audience.max_items]
     at_risk = [i for i in top if _g(i, "health") in ("at_risk", "off_track")]
-    sec.lead = (f"{len(top)} of {len(inits)} initiatives shown; "
-                + (f"{len(at_risk)} need attention." if at_risk else "all on track."))
+    shown = f"showing {len(top)} of {plural(len(inits), 'initiative')}" if len(top) < len(inits) else \
+        f"{plural(len(top), 'initiative')} shown"
+    if at_risk:
+        names = join_words([str(_g(i, "title")) for i in at_risk[:3]]) + (f" and {len(at_risk) - 3} more" if len(at_risk) > 3 else "")
+        sec.lead = f"{names} {agree(len(at_risk), 'needs', 'need')} attention; {shown}."
+    else:
+        sec.lead = f"Every initiative is on track; {shown}." if len(top) > 1 else f"On track; {shown}."
     rows = [{"title": _g(i, "title"), "status": _label(_g(i, "status")), "health": _label(_g(i, "health")),
              "when": _when(i), "delivery": _delivery(i),
              "krs": "; ".join(str(_g(k, "title", "")) for k in (_g(i, "key_results", []) or []))} for i in top]
@@ -176,7 +181,7 @@ def _section_shipped(ctx: _Ctx) -> list[Section]:
     if not shipped and not nxt:
         sec.empty = "No launched, in-progress or planned initiatives on the roadmap yet."
         return [sec]
-    sec.lead = (f"{len(in_period)} launch(es) {('in ' + ctx.period.describe()) if not ctx.period.is_all else 'so far'}; "
+    sec.lead = (f"{plural(len(in_period), 'launch')} {('in ' + ctx.period.describe()) if not ctx.period.is_all else 'so far'}; "
                 f"{len(nxt)} coming next.")
     sec.items.append(BulletsItem(title=shipped_words, bullets=[
         f"{_g(i, 'title')} — {_when(i)}" + (f": {_g(i, 'solution')}" if _g(i, "solution") else "") for i in in_period]
@@ -206,7 +211,11 @@ def _section_risks(ctx: _Ctx) -> list[Section]:
     if not rows and not inits and all(m.value is None for m in _data_metrics(metric_items)):
         sec.empty = "No OKRs, roadmap or metrics yet, so no risks can be assessed."
         return [sec]
-    sec.lead = f"{n} item(s) need attention." if n else "Nothing flagged: key results on pace, initiatives healthy, metrics steady."
+    what = join_words([plural(len(kr_risks), "key result") if kr_risks else "",
+                       plural(len(init_risks), "initiative") if init_risks else "",
+                       plural(len(worse), "metric") if worse else ""])
+    sec.lead = (f"{what} {agree(n, 'needs', 'need')} attention." if n else
+                "Nothing flagged: key results on pace, initiatives healthy, metrics steady.")
     if kr_risks:
         sec.items.append(BulletsItem(title=f"Key results at risk ({qp.label})", bullets=kr_risks))
     if init_risks:
@@ -248,7 +257,8 @@ def _section_experiments(ctx: _Ctx) -> list[Section]:
                      "ci_low": as_number(ci[0]) if ci else None, "ci_high": as_number(ci[1]) if ci else None,
                      "p_value": as_number(_g(r, "p_value")), "srm_p_value": as_number(_g(r, "srm_p_value"))})
     first = exps[0]
-    sec.lead = f"{len(exps)} experiment(s). {first['name']}: {_g(first['result'], 'verdict', '')}".strip()
+    verdict = _g(first["result"], "verdict", "") or "no verdict yet"
+    sec.lead = f"{first['name']}: {verdict}" + (f" (the first of {plural(len(exps), 'experiment')})." if len(exps) > 1 else "")
     vdf = _variants_df(first["result"])
     if not vdf.empty and vdf["rate"].notna().any():
         sec.items.append(ChartItem(
@@ -325,7 +335,7 @@ def _section_known_issues(ctx: _Ctx) -> list[Section]:
     if not counts["open"] and not counts["created"] and not counts["resolved"]:
         sec.empty = "No bugs in the imported work items (or no work items imported: import a Jira, Linear or GitHub export)."
         return [sec]
-    sec.lead = (f"{counts['open']} open bug(s); in {ctx.period.describe()} {counts['created']} reported and "
+    sec.lead = (f"{plural(counts['open'], 'open bug')}; in {ctx.period.describe()} {counts['created']} reported and "
                 f"{counts['resolved']} fixed.")
     sec.items.append(TextItem(text=sec.lead, tone="warning" if counts["open"] else "success"))
     if not bugs.empty:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..formatting import Unit, format_value
+from ..formatting import Unit, format_value, plural
 from ..store import Store
 from ..store import career_store as cs
 from .ladder import ladder, reference_points, salary_min_group
@@ -154,7 +154,7 @@ def salary_issues(store: Store) -> list[dict]:
         for (company, level), g in keys.groupby(["company", "level"], sort=True):
             who = f"{company or 'no company'} level {level!r}" if level else f"{company or 'no company'} (no level given)"
             issues.append(dict(kind="unmapped_level", row_ids=[int(x) for x in g["row_id"]], count=int(len(g)), in_figures=True,
-                               message=f"{who}: {len(g)} row(s) not on the ladder; shown as 'unmapped'. Add it to the level map to place them."))
+                               message=f"{who}: {plural(len(g), 'row')} not on the ladder; shown as 'unmapped'. Add it to the level map to place them."))
     for r in _records(cs.duplicate_groups(store)):
         bits = " · ".join(str(b) for b in (r.get("company"), r.get("title"), r.get("level"), r.get("location")) if b)
         ids = [int(x) for x in r["row_ids"]]

@@ -86,10 +86,11 @@ def _source_definition(kpi: str | None, event_name: str | None, window_days: int
 
 
 def _short_name(title: str, kpi: str | None, event_name: str | None) -> str:
-    if kpi:
-        return kpi.replace("_", " ")
+    # The subject of a headline ("Conversion rate is off track: ..."): the KPI's own label, never its key.
+    if kpi and kpi in KPI_BY_KEY:
+        return KPI_BY_KEY[kpi].label
     if event_name:
-        return event_name.replace("_", " ")
+        return f"'{event_name.replace('_', ' ')}' events"
     if len(title) <= 40:
         return f"'{title}'"
     return "'" + title[:40].rsplit(" ", 1)[0] + "…'"

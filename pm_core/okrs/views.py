@@ -9,9 +9,10 @@ from ..periods import Period, parse_period, quarter_of
 from ..store import Store
 from ..store import okrs_store as db
 from .links import _short_name, _source_definition
-from .models import STATUSES, STATUS_LABELS, Checkin, KeyResultView, ObjectiveView, _date, _opt, link_text
+from .models import STATUSES, Checkin, KeyResultView, ObjectiveView, _date, _opt, link_text
 from .periods import default_period, resolve_period
-from .progress import grade_note, kr_progress, kr_status, weighted_mean
+from .headlines import okr_headline
+from .progress import kr_progress, kr_status, weighted_mean
 
 
 def _build_views(store: Store, period: str, today: dt.date) -> list[ObjectiveView]:
@@ -123,22 +124,6 @@ def targets_by_kpi(store: Store, period: str) -> dict[str, float]:
     return out
 
 
-def _change_text(k: KeyResultView) -> str:
-    if k.type == "milestone":
-        return "not done yet" if k.progress < 1 else "done"
-    if k.current is None:
-        return "no value yet"
-    if k.type in ("stay_above", "stay_below"):
-        side = "above" if k.type == "stay_above" else "below"
-        state = "holding" if k.progress >= 1 else "breached"
-        return f"{state}: {_fmt(k.current, k.unit)} vs {side} {_fmt(k.target, k.unit)}"
-    if k.baseline != 0:
-        got = (k.current - k.baseline) / abs(k.baseline)
-        want = (k.target - k.baseline) / abs(k.baseline)
-        return f"{format_value(got, Unit.FRACTION, signed=True)} of {format_value(want, Unit.FRACTION, signed=True)}"
-    return f"{_fmt(k.current, k.unit)} of {_fmt(k.target, k.unit)}"
-
-
 def _fmt(v: float | None, unit: str) -> str:
     return format_value(v, unit or Unit.NUMBER)
 
@@ -149,39 +134,13 @@ def format_kr_value(v: float | None, unit: str) -> str:
 
 
 def okr_summary(store: Store, period: str, today: dt.date | None = None) -> str:
-    """Return the executive line, e.g. '4 of 6 KRs on track; retention KR at risk: +2.1% of +5.0% with 40% of the quarter left'."""
+    """Return the period's OKR headline, e.g. 'Conversion rate is off track: down 18.7% against a +10% goal, with a third of the quarter left. 2 of 5 key results are on track.'."""
     today = today or dt.date.today()
     return _summary(list_okrs(store, period, today), resolve_period(store, period), today)
 
 
 def _summary(objs: list[ObjectiveView], per: Period, today: dt.date) -> str:
-    krs = [k for o in objs for k in o.key_results]
-    name = per.describe() if per.kind != "custom" else per.label
-    if not krs:
-        return f"No key results for {name} yet."
-    span = {"quarter": "quarter", "month": "month", "year": "year"}.get(per.kind, "period")
-    frac = per.fraction_elapsed(today) or 0.0
-    if today >= per.end:
-        when = f"at the end of the {span}"
-    elif today < per.start:
-        when = f"before the {span} starts"
-    else:
-        when = f"with {1 - frac:.0%} of the {span} left"
-    on = sum(k.status == "on_track" for k in krs)
-    parts = [f"{on} of {len(krs)} KRs on track"]
-    rank = {"off_track": 0, "at_risk": 1}
-    flagged = sorted((k for k in krs if k.status in rank), key=lambda k: (rank[k.status], -k.weight))
-    for k in flagged[:2]:
-        parts.append(f"{k.short_name} KR {STATUS_LABELS[k.status].lower()}: {_change_text(k)} {when}")
-    if len(flagged) > 2:
-        parts.append(f"{len(flagged) - 2} more need attention")
-    line = "; ".join(parts)
-    if today >= per.end:
-        grades = [o.grade for o in objs if o.grade is not None]
-        if grades:
-            g = sum(grades) / len(grades)
-            line = f"{name} is over, average grade {g:.2f} ({grade_note(g)}); " + line
-    return line
+    return okr_headline(objs, per, today)
 
 
 def get_checkins(store: Store, kr_id: str) -> list[Checkin]:
