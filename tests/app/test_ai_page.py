@@ -8,7 +8,7 @@ from pm_core import ai, audit
 from pm_core.ingest import import_file
 from pm_core.store import open_store
 from tests.conftest import EDITOR
-from tests.core.test_ai import DATA, breast_cancer_predictions, write_predictions
+from tests.factories.ai import DATA, breast_cancer_predictions, write_predictions
 
 
 def make_db(tmp_path, with_evals: bool = False):
@@ -95,8 +95,8 @@ def test_graded_evals_and_empty_state(run_page, tmp_path):
 
 def test_a_key_result_linked_to_an_ai_metric_from_the_okrs_page(run_page, tmp_path):
     from pm_core import okrs
-    from tests.app.test_okrs_page import build_workspace
-    from tests.app.test_save_paths import _click, _okrs_page, _ok, _read, _widget
+    from tests.factories.okrs import build_workspace
+    from tests.factories.apptest import _click, _okrs_page, _ok, _read, _widget
 
     db = tmp_path / "w.duckdb"
     build_workspace(db, objectives=1, krs_per=1)

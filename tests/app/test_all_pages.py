@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from tests.e2e.test_pages import _pages
+from tests.factories.pages import nav_pages
 
 WRITE_WORDS = re.compile(r"\b(save|delete|add|archive|import|create|update|replace|confirm|remove|edit|check.?in)\b", re.I)
-ALL_PAGES = [f"app_pages/{stem}.py" for stem, _ in _pages()]
-VIEWER_PAGES = [f"app_pages/{stem}.py" for stem, _ in _pages(editors_only=False)]
+ALL_PAGES = [f"app_pages/{stem}.py" for stem, _ in nav_pages()]
+VIEWER_PAGES = [f"app_pages/{stem}.py" for stem, _ in nav_pages(editors_only=False)]
 
 
 def _no_exception(at, where):

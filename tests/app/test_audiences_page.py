@@ -9,7 +9,7 @@ import pytest
 from pm_core import audiences as A
 from pm_core.store import open_store
 from pm_core.text import md
-from tests.core.test_audiences_fixtures import FORMULA, build_workspace
+from tests.factories.audiences import FORMULA, build_workspace
 
 PAGE = "app_pages/audiences.py"
 WRITE_WORDS = re.compile(r"\b(save|delete|add|archive|import|create|update|replace|confirm|remove|edit|reset)\b", re.I)

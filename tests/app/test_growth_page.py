@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pm_core.store import open_store
-from tests.core.test_growth import put_events, random_events
+from tests.factories.events import put_events, random_events
 
 
 @pytest.fixture

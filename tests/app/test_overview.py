@@ -5,7 +5,7 @@ import pytest
 
 from pm_core.metrics import compute_kpis
 from pm_core.store import open_store
-from tests.core.test_metrics import METRICS, SURVEY, WORK, _events, _insert, _insert_events
+from tests.factories.metrics import METRICS, SURVEY, WORK, _events, _insert, _insert_events
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_task_success_card_names_the_survey_it_came_from(run_page, tmp_path):
 @pytest.fixture
 def dollar_db(tmp_path):
     """Events whose properties are named as PostHog and Amplitude write them ($os, [Amplitude] Country)."""
-    from tests.core.test_growth import put_events
+    from tests.factories.events import put_events
 
     path = tmp_path / "dollar.duckdb"
     s = open_store(path)

@@ -8,7 +8,7 @@ import pytest
 
 from pm_core.store import open_store
 from pm_core.text import md
-from tests.core.test_audiences_fixtures import build_workspace
+from tests.factories.audiences import build_workspace
 
 PAGE = "app_pages/present.py"
 WRITE_WORDS = re.compile(r"\b(save|delete|add|archive|import|create|update|replace|confirm|remove|edit|reset)\b", re.I)

@@ -13,54 +13,24 @@ import pytest
 from pm_core import okrs
 from pm_core.text import md as md_escape
 from pm_core.store import open_store
-from tests.app.test_okrs_page import build_workspace as build_okrs
+from tests.factories.okrs import build_workspace as build_okrs
+from tests.factories.apptest import _read, _ok, _confirmed, _okrs_page, _widget, _click
 
-OKRS = "app_pages/okrs.py"
 HOSTILE = "Nomads <b>love</b> [it](javascript:x) *a lot*"  # user text that must show as typed
 
 
-def _read(db, fn, *args, **kwargs):
-    """Call fn(store, *args, **kwargs) on a fresh connection to the workspace file, then close it."""
-    s = open_store(db)
-    try:
-        return fn(s, *args, **kwargs)
-    finally:
-        s.close()
 
 
-def _ok(at):
-    assert not at.exception, [e.value for e in at.exception][:1]
-    assert not at.error, [e.value for e in at.error]
 
 
-def _confirmed(at, expected: str) -> None:
-    """The save is confirmed on the run after it, in a success box and a toast, with the user text escaped."""
-    successes = [s.value for s in at.success]
-    toasts = [t.value for t in at.toast]
-    assert any(expected in s for s in successes), (expected, successes)
-    assert any(expected in t for t in toasts), (expected, toasts)
 
 
-def _with_period(at, **query):
-    """Apply URL parameters after the first render (the Overview, which runs first, rewrites 'period')."""
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
 
 
-def _okrs_page(run_page, db):
-    return _with_period(run_page(OKRS, "editor", db), period="2026-Q4")
 
 
-def _widget(block, kind: str, label: str):
-    [w] = [w for w in getattr(block, kind) if w.label == label]
-    return w
 
 
-def _click(at, block, label: str):
-    """Click the one button with this label inside a form or container, and run the page."""
-    _widget(block, "button", label).click()
-    return at.run()
 
 
 # == OKRs ======================================================================================
@@ -267,7 +237,7 @@ ROADMAP = "app_pages/roadmap.py"
 
 def test_roadmap_create_initiative_with_links(run_page, tmp_path):
     from pm_core import roadmap as rm
-    from tests.app.test_roadmap_page import make_workspace
+    from tests.factories.roadmap import make_workspace
 
     db = tmp_path / "w.duckdb"
     okr_ids = build_okrs(db, objectives=1, krs_per=1)
@@ -298,7 +268,7 @@ def test_roadmap_create_initiative_with_links(run_page, tmp_path):
 
 def test_roadmap_edit_initiative_scores_launch_and_prd(run_page, tmp_path):
     from pm_core import roadmap as rm
-    from tests.app.test_roadmap_page import make_workspace
+    from tests.factories.roadmap import make_workspace
 
     db = tmp_path / "w.duckdb"
     (iid,) = make_workspace(db, n=1)
@@ -333,7 +303,7 @@ def test_roadmap_edit_initiative_scores_launch_and_prd(run_page, tmp_path):
 
 def test_roadmap_archive_initiative(run_page, tmp_path):
     from pm_core import roadmap as rm
-    from tests.app.test_roadmap_page import make_workspace
+    from tests.factories.roadmap import make_workspace
 
     db = tmp_path / "w.duckdb"
     keep, gone = make_workspace(db, n=2)
@@ -348,7 +318,7 @@ def test_roadmap_archive_initiative(run_page, tmp_path):
 
 def test_roadmap_save_raci(run_page, tmp_path):
     from pm_core import roadmap as rm
-    from tests.app.test_roadmap_page import make_workspace
+    from tests.factories.roadmap import make_workspace
 
     db = tmp_path / "w.duckdb"
     (iid,) = make_workspace(db, n=1)
@@ -369,7 +339,7 @@ AUDIENCES = "app_pages/audiences.py"
 
 @pytest.fixture(scope="module")
 def _audiences_template(tmp_path_factory):
-    from tests.core.test_audiences_fixtures import build_workspace
+    from tests.factories.audiences import build_workspace
 
     path = tmp_path_factory.mktemp("save_paths_aud") / "w.duckdb"
     s = open_store(path)
@@ -453,7 +423,7 @@ def test_audiences_save_a_battle_card(run_page, aud_db):
 
 def test_audiences_save_debrief_notes(run_page, aud_db):
     from pm_core import audiences as A
-    from tests.core.test_audiences_fixtures import FORMULA
+    from tests.factories.audiences import FORMULA
 
     db, ids = aud_db
     iid = ids["wifi"]

@@ -11,7 +11,7 @@ from pm_core.text import md
 from pm_core.periods import PeriodError
 from pm_core.store import open_store
 from tests.conftest import SAMPLE_DATA
-from tests.core.test_audiences_fixtures import FORMULA, TODAY, XSS, _metrics, _work_items, build_workspace
+from tests.factories.audiences import FORMULA, TODAY, XSS, _metrics, _work_items, build_workspace
 from tests.factories import append_df
 
 

@@ -19,7 +19,7 @@ from pm_core.exports.png import PngRenderer, chart_png, png_size
 from pm_core.exports.pptx import briefing_pptx
 from pm_core.exports.xlsx import briefing_xlsx
 from pm_core.store import open_store
-from tests.core.test_audiences_fixtures import FORMULA, TODAY, XSS, build_workspace
+from tests.factories.audiences import FORMULA, TODAY, XSS, build_workspace
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from pm_core.kpi_defs import KPI_BY_KEY, KPI_DEFS
 from pm_core.metrics import KpiDef, KpiSpec
 from pm_core.metrics.context import Context
 from pm_core.periods import Period
-from tests.core.test_growth import put_events
+from tests.factories.events import put_events
 
 ROWS = [  # (user, event, time, properties)
     ("a", "search", "2026-01-05 10:00:00", {"platform": "iOS"}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pm_core import growth, metrics
-from tests.core.test_growth import put_events
+from tests.factories.events import put_events
 
 ROWS = [
     ("a", "search", "2026-03-02 10:00:00"), ("a", "booking_completed", "2026-03-03 10:00:00"),

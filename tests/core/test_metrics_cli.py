@@ -8,7 +8,7 @@ import pytest
 from pm_core.kpi_defs import KPI_DEFS, PILLARS
 from pm_core.metrics import compute_kpis
 from pm_core.store import open_store
-from tests.core.test_metrics import METRICS, SURVEY, _events, _insert, _insert_events
+from tests.factories.metrics import METRICS, SURVEY, _events, _insert, _insert_events
 from tests.factories import run_cli
 
 CONTRACT_KEYS = {"market_share", "revenue_growth", "clv", "roi", "csat", "nps", "conversion_rate", "task_success_rate",

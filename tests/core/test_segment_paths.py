@@ -12,7 +12,7 @@ import pytest
 
 from pm_core import growth, metrics, okrs, segments
 from pm_core.store import open_store
-from tests.core.test_growth import put_events
+from tests.factories.events import put_events
 from tests.factories import run_cli
 
 IOS_PT = {"platform": "iOS", "country": "PT"}

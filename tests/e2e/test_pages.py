@@ -3,26 +3,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
 from tests.e2e.conftest import ARTIFACTS, shot, wait_idle
+from tests.factories.pages import nav_pages
 
 pytestmark = pytest.mark.e2e
 
 
-def _pages(editors_only: bool | None = None) -> list[tuple[str, str]]:
-    import ast
-
-    tree = ast.parse((ROOT / "app.py").read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES":
-            rows = ast.literal_eval(node.value)
-            return [(Path(path).stem, title) for _, path, title, _, only in rows
-                    if (ROOT / path).exists() and (editors_only is None or only == editors_only)]
-    raise AssertionError("PAGES not found in app.py")
 
 
 def _url(server, stem: str) -> str:
@@ -39,7 +29,7 @@ def _assert_clean(pg, where: str) -> None:
     assert "Traceback" not in body, f"{where}: a traceback is shown"
 
 
-@pytest.mark.parametrize("stem,title", _pages())
+@pytest.mark.parametrize("stem,title", nav_pages())
 def test_every_page_renders_for_an_editor(editor_server, page, stem, title):
     page.goto(_url(editor_server, stem))
     wait_idle(page)
@@ -49,7 +39,7 @@ def test_every_page_renders_for_an_editor(editor_server, page, stem, title):
         shutil.copy(out, ROOT / "docs" / "screenshot-overview.png")
 
 
-@pytest.mark.parametrize("stem,title", _pages(editors_only=False))
+@pytest.mark.parametrize("stem,title", nav_pages(editors_only=False))
 def test_every_page_is_read_only_for_an_intranet_viewer(viewer_server, page, stem, title):
     page.goto(_url(viewer_server, stem))
     wait_idle(page)
