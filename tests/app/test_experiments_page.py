@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pm_core.store import open_store
-from tests.core.test_experiments import put_exposures, synthetic
+from tests.factories.experiments import put_exposures, synthetic
 
 
 def make_db(path, n_c=3000, n_t=3000):
