@@ -169,7 +169,7 @@ def _funnel_ctes(steps: list[str], window_days: int, segment, period_sql: str = 
 
 def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.date | None,
                   end: dt.date | None, segment=None) -> pd.DataFrame:
-    """Return step (1-based), users and median_seconds (from the previous step) for an ordered funnel.
+    """Return step (1-based), users, median_seconds and mean_seconds (from the previous step) for an ordered funnel.
 
     Step 1 anchors at each user's first start event (restricted to [start, end) when given); step i
     is the earliest step-i event at or after step i-1 (strictly after when it is the same event name)
@@ -184,7 +184,7 @@ def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.da
         period_params.append(dt.datetime.combine(end, dt.time()))
     ctes, params = _funnel_ctes(steps, window_days, segment, period_sql, period_params)
     selects = " UNION ALL ".join(
-        f"SELECT {i} AS step, count(*) AS users, median(dt) AS median_seconds FROM s{i}"
+        f"SELECT {i} AS step, count(*) AS users, median(dt) AS median_seconds, avg(dt) AS mean_seconds FROM s{i}"
         for i in range(1, len(steps) + 1))
     sql = "WITH " + ", ".join(ctes) + f" SELECT * FROM ({selects}) ORDER BY step"
     return store.query_df(sql, params)
@@ -201,7 +201,8 @@ def funnel_counts_by_month(store: Store, steps: list[str], window_days: int, seg
     ctes, params = _funnel_ctes(steps, window_days, segment)
     selects = " UNION ALL ".join(
         f"SELECT CAST(date_trunc('month', t1) AS DATE) AS month, {i} AS step, count(*) AS users, "
-        f"CASE WHEN grouping(CAST(date_trunc('month', t1) AS DATE)) = 1 THEN median(dt) END AS median_seconds "
+        f"CASE WHEN grouping(CAST(date_trunc('month', t1) AS DATE)) = 1 THEN median(dt) END AS median_seconds, "
+        f"CASE WHEN grouping(CAST(date_trunc('month', t1) AS DATE)) = 1 THEN avg(dt) END AS mean_seconds "
         f"FROM s{i} GROUP BY GROUPING SETS ((CAST(date_trunc('month', t1) AS DATE)), ())"
         for i in range(1, len(steps) + 1))
     sql = "WITH " + ", ".join(ctes) + f" SELECT * FROM ({selects}) ORDER BY month NULLS FIRST, step"
