@@ -119,33 +119,82 @@ with tab_ret:
                 st.info(f"The data spans a single {unit}: no cohort can be followed yet.")
 
 # -- funnels -----------------------------------------------------------------------------------
+def move_step(i: int, delta: int) -> None:
+    """Swap funnel step i with its neighbour (a button callback: it runs before the multiselect is drawn again)."""
+    cur = list(st.session_state.get("growth_funnel_steps", []))
+    j = i + delta
+    if 0 <= i < len(cur) and 0 <= j < len(cur):
+        cur[i], cur[j] = cur[j], cur[i]
+        st.session_state["growth_funnel_steps"] = cur
+
+
+WINDOW_UNITS = {"minutes": "m", "hours": "h", "days": "d"}
+
 with tab_funnel:
     start, goal = settings["funnel_start_event"], settings["funnel_goal_event"]
     default = [e for e in (start, goal) if e in names]
-    f1, f2, f3 = st.columns([3, 1, 1])
+    f1, f2, f3, f4 = st.columns([3, 0.8, 0.9, 1.2])
+    # The arrows below reorder through session state, so the default is put there rather than passed to the widget
+    # (a widget given both warns).
+    st.session_state.setdefault("growth_funnel_steps", default)
     with f1:
-        steps = st.multiselect("Funnel steps, in order (2 to 5 events)", names, default=default, max_selections=5,
-                               key="growth_funnel_steps", help="Pick events in the order users should do them.")
+        steps = st.multiselect("Funnel steps, in order (2 to 5 events)", names, max_selections=5,
+                               key="growth_funnel_steps", help="Pick events in the order users should do them; "
+                               "reorder them with the arrows below.")
     with f2:
-        window = st.number_input("Conversion window (days)", min_value=0, max_value=365,
+        window = st.number_input("Conversion window", min_value=0, max_value=3660 * 24 * 60,
                                  value=int(settings["conversion_window_days"]), step=1, key="growth_funnel_window",
-                                 help="Later steps count only within this many days of the user's first first-step event.")
-    months = [f"{p:%Y-%m}" for p in mau["period_start"]] if not mau.empty else []
+                                 help="Later steps count only within this long of the attempt's first step.")
     with f3:
-        period = st.selectbox("Users who started in", ["all", *reversed(months)], key="growth_funnel_period",
+        window_unit = st.selectbox("Window unit", list(WINDOW_UNITS), index=2, key="growth_funnel_window_unit")
+    months = [f"{p:%Y-%m}" for p in mau["period_start"]] if not mau.empty else []
+    with f4:
+        period = st.selectbox("Attempts that started in", ["all", *reversed(months)], key="growth_funnel_period",
                               format_func=lambda p: "All data" if p == "all" else p)
+    if len(steps) > 1:
+        cols = st.columns(len(steps))
+        for i, (col, ev) in enumerate(zip(cols, steps)):
+            with col:
+                b1, b2 = st.columns(2)
+                b1.button("←", key=f"growth_funnel_up_{i}", disabled=i == 0, on_click=move_step, args=(i, -1),
+                          help=f"Make '{md(ev)}' step {i}", width="stretch")
+                b2.button("→", key=f"growth_funnel_down_{i}", disabled=i == len(steps) - 1, on_click=move_step,
+                          args=(i, 1), help=f"Make '{md(ev)}' step {i + 2}", width="stretch")
+                st.caption(f"{i + 1}. {md(ev)}")
+    o1, o2, o3 = st.columns([1.3, 2, 1.2])
+    with o1:
+        attempt = st.segmented_control(
+            "Which attempts count", ["any", "first"], default="any", key="growth_funnel_attempt", required=True,
+            format_func=lambda a: "Any attempt" if a == "any" else "First attempt only",
+            help="Any attempt (PostHog's default): every first-step event starts an attempt, and a user counts at the "
+                 "furthest step any attempt reached. First attempt only: a user's first first-step event is their only "
+                 "attempt (as the conversion rate KPI counts).") or "any"
+    with o2:
+        excluded = st.multiselect("Exclusion steps: drop attempts where the user did", [n for n in names if n not in steps],
+                                  key="growth_funnel_exclude",
+                                  help="An attempt with this event between the chosen steps drops out of the funnel, "
+                                       "as PostHog's exclusion steps.")
+    between = (1, max(2, len(steps)))
+    with o3:
+        if excluded and len(steps) > 2:
+            between = st.select_slider("…between steps", options=list(range(1, len(steps) + 1)),
+                                       value=(1, len(steps)), key="growth_funnel_between")
+        elif excluded:
+            st.caption("Between step 1 and step 2.")
     if len(steps) < 2:
         st.info("Pick at least two events to build a funnel (the first is where users enter).")
     else:
+        window_text = f"{int(window)}{WINDOW_UNITS[window_unit]}"
+        exclusions = tuple(f"{e}:{between[0]}-{between[1]}" for e in excluded)
         try:
             with st.spinner("Following users through the funnel…"):
-                fr = ui.cached(growth.funnel, tuple(steps), int(window), period, segment)
+                fr = ui.cached(growth.funnel, tuple(steps), 30, period, segment, window_text, attempt, exclusions)
         except GrowthError as exc:
             st.error(f"The funnel could not be computed: {md(exc)}")
             fr = None
         if fr is not None:
-            who_text = "all users" if period == "all" else f"users whose first '{md(steps[0])}' was in {period}"
-            st.metric(f"Conversion {md(steps[0])} → {md(steps[-1])} ({fr.window_days}-day window, {who_text})",
+            who_text = "all attempts" if period == "all" else f"attempts that started in {period}"
+            st.metric(f"Conversion {md(steps[0])} → {md(steps[-1])} ({fr.window_label} window, {who_text})",
                       fmt_pct(fr.conversion), border=True, width="content")
             if fr.steps[0].users == 0:
                 st.info(f"No users with a '{md(steps[0])}' event for this selection.")
@@ -155,8 +204,26 @@ with tab_funnel:
                          "From previous step": fmt_pct(s.conversion_from_previous),
                          "From first step": fmt_pct(s.conversion_from_start),
                          "Median time from previous step": fmt_days(s.median_seconds_to_convert / 86400)
-                         if s.median_seconds_to_convert is not None else "—"}
+                         if s.median_seconds_to_convert is not None else "—",
+                         "Mean time from previous step": fmt_days(s.mean_seconds_to_convert / 86400)
+                         if s.mean_seconds_to_convert is not None else "—"}
                         for i, s in enumerate(fr.steps, 1)]
                 st.dataframe(rows, hide_index=True)
-                st.caption("A user enters at their first first-step event; each later step must happen at or after the "
-                           "previous one and within the window of that entry.")
+                excl_text = "".join(f" Attempts with '{md(e.event)}' at or after step {e.from_step} and before step "
+                                    f"{e.to_step} (or the window's end) drop out." for e in fr.exclusions)
+                st.caption(f"{md(growth.ATTEMPT_TEXT[fr.attempt]).capitalize()}. Each later step must happen at or after "
+                           f"the previous one and within {fr.window_label.replace('-', ' ')}s of the attempt's first step "
+                           f"(exactly the window still counts); times are from each user's best attempt.{excl_text}")
+                unit_t = st.segmented_control("Conversion by the period users entered", ["day", "week", "month"],
+                                              default="week", key="growth_funnel_trend_unit", required=True,
+                                              format_func=str.capitalize) or "week"
+                tr = ui.cached(growth.funnel_trend, tuple(steps), unit_t, 30, window_text, attempt, exclusions,
+                               segment, period)
+                if tr.empty:
+                    st.info("Nobody entered the funnel in this selection.")
+                else:
+                    ui.chart(charts.funnel_trend_chart, tr, unit_t, fr.window_label)
+                    st.caption(f"Each point is the users who entered in that {unit_t}; "
+                               + ("a user who enters again in a later one counts there too (re-entry). "
+                                  if attempt == "any" else "each user counts once, in the period of their first entry. ")
+                               + "Faded points are periods whose entrants can still convert after the last event.")

@@ -153,8 +153,28 @@ def funnel_chart(res: FunnelResult) -> alt.Chart:
         alt.Tooltip("from_prev:Q", title="Converted from previous step", format=".1%"),
         alt.Tooltip("from_start:Q", title="Converted from first step", format=".1%")])
     text = base.mark_text(align="left", dx=4).encode(text="label:N")
-    return (bars + text).properties(title=f"Funnel ({res.window_days}-day conversion window)",
+    window = res.window_label or f"{res.window_days}-day"
+    return (bars + text).properties(title=f"Funnel ({window} conversion window, "
+                                          f"{'any attempt' if res.attempt == 'any' else 'first attempt only'})",
                                     height=max(120, 45 * len(order)))
+
+
+def funnel_trend_chart(df: pd.DataFrame, unit: str, window_label: str) -> alt.Chart:
+    """Return conversion by the day/week/month users entered, with entrants in the tooltip; still-converting periods faded."""
+    d = df.copy()
+    d["period_start"] = pd.to_datetime(d["period_start"])
+    d["state"] = ["complete" if c else "still converting" for c in d["complete"]]
+    u = _UNIT_LABEL.get(unit, unit.capitalize())
+    return alt.Chart(_data(d)).mark_line(point=True).encode(
+        x=alt.X("period_start:T", title=f"{u} users entered the funnel"),
+        y=alt.Y("conversion:Q", title="Conversion to the last step", axis=alt.Axis(format="%")),
+        opacity=alt.Opacity("state:N", title=None, scale=alt.Scale(domain=["complete", "still converting"], range=[1, 0.4])),
+        tooltip=[alt.Tooltip("period_start:T", title=f"{u} of entry", format="%d %b %Y"),
+                 alt.Tooltip("conversion:Q", title="Conversion", format=".1%"),
+                 alt.Tooltip("entered:Q", title="Users who entered", format=","),
+                 alt.Tooltip("converted:Q", title="Users who converted", format=","),
+                 alt.Tooltip("state:N", title="Period")],
+    ).properties(title=f"Funnel conversion by {unit} of entry ({window_label} window)", height=240)
 
 
 def variant_rates_chart(res: ExperimentResult) -> alt.Chart:

@@ -8,7 +8,7 @@ from ..cli import CliError, emit
 from ..experiments import ExperimentError, analyse
 from ..formatting import fmt_days, fmt_int, fmt_pct, fmt_pp
 from .. import segments
-from ..growth import GrowthError, event_names, funnel, retention_table
+from ..growth import ATTEMPT_TEXT, GrowthError, event_names, funnel, funnel_trend, retention_table
 from ..periods import PeriodError
 from ..settings import get_setting
 from ..store import Store
@@ -32,8 +32,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("funnel", help="ordered funnel of 2-5 events with a conversion window")
     p.add_argument("--steps", required=True, help="comma-separated event names, e.g. search,booking_completed")
     p.add_argument("--window-days", type=int, default=None,
-                   help="days after a user's first start event within which later steps count (default: setting conversion_window_days)")
-    p.add_argument("--period", default="all", help="keep users whose first start event is in this period (2026-05, 2026-Q3, 2026, all)")
+                   help="days after an attempt's start event within which later steps count (default: setting conversion_window_days)")
+    p.add_argument("--window", default=None, metavar="DURATION",
+                   help="conversion window as a duration, e.g. 30m, 1h, 14d (overrides --window-days)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--any-attempt", dest="attempt", action="store_const", const="any", default="any",
+                   help="every start event begins an attempt; a user converts if any attempt does (PostHog's default; the default)")
+    g.add_argument("--first-attempt", dest="attempt", action="store_const", const="first",
+                   help="only a user's first start event counts (as the conversion rate KPI)")
+    p.add_argument("--exclude", action="append", default=[], metavar="EVENT[:FROM-TO]",
+                   help="exclusion step: an attempt with this event between steps FROM and TO (1-based; default the "
+                        "first and last) drops out, as in PostHog; repeat for several")
+    p.add_argument("--trend", choices=["day", "week", "month"], default=None,
+                   help="also give conversion by the period users entered (re-entry counts again in a later period)")
+    p.add_argument("--period", default="all", help="keep attempts that start in this period (2026-05, 2026-Q3, 2026, all)")
     p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_funnel)
@@ -89,7 +101,12 @@ def _funnel(args, store: Store) -> int:
     steps = [s.strip() for s in args.steps.split(",") if s.strip()]
     window = args.window_days if args.window_days is not None else int(get_setting(store, "conversion_window_days"))
     try:
-        res = funnel(store, steps, window_days=window, period=args.period, segment=segments.parse(args.segment))
+        seg = segments.parse(args.segment)
+        res = funnel(store, steps, window_days=window, period=args.period, segment=seg, window=args.window,
+                     attempt=args.attempt, exclusions=args.exclude)
+        trend = None if args.trend is None else funnel_trend(
+            store, steps, unit=args.trend, window_days=window, window=args.window, attempt=args.attempt,
+            exclusions=args.exclude, segment=seg, period=args.period)
     except (GrowthError, PeriodError, ValueError) as exc:
         raise CliError(f"funnel: {exc}") from None
     known = set(event_names(store))
@@ -97,16 +114,34 @@ def _funnel(args, store: Store) -> int:
     if missing:
         print(f"note: no events named {', '.join(repr(m) for m in missing)} in this workspace", file=sys.stderr)
     if args.json:
-        emit({"steps": [s.model_dump() for s in res.steps], "conversion": res.conversion,
-              "window_days": res.window_days, "period": res.period})
+        out = {"steps": [s.model_dump() for s in res.steps], "conversion": res.conversion,
+               "window_days": res.window_days, "window_seconds": res.window_seconds, "attempt": res.attempt,
+               "exclusions": [e.model_dump() for e in res.exclusions], "period": res.period}
+        if trend is not None:
+            out["trend"] = [{"period_start": r.period_start.isoformat(), "entered": int(r.entered),
+                             "converted": int(r.converted),
+                             "conversion": None if r.conversion is None or r.conversion != r.conversion else float(r.conversion),
+                             "complete": bool(r.complete)} for r in trend.itertuples(index=False)]
+        emit(out)
         return 0
-    print(f"Funnel, {res.window_days}-day window, users whose first '{steps[0]}' is in: {res.period}")
+    print(f"Funnel, {res.window_label} window, {ATTEMPT_TEXT[res.attempt]}; attempts starting in: {res.period}")
+    for e in res.exclusions:
+        print(f"Excluded: attempts with '{e.event}' between step {e.from_step} and step {e.to_step}")
     for i, s in enumerate(res.steps, 1):
+        # fmt_days reads under a day in hours and under an hour in minutes
         t = fmt_days(s.median_seconds_to_convert / 86400) if s.median_seconds_to_convert is not None else ""
+        a = fmt_days(s.mean_seconds_to_convert / 86400) if s.mean_seconds_to_convert is not None else ""
         print(f"{i}. {s.event:<28}{fmt_int(s.users):>10}  {fmt_pct(s.conversion_from_start):>7} of start"
-              + (f"  median {t} from previous step" if t else ""))
+              + (f"  median {t}, mean {a} from previous step" if t else ""))
     print(f"Conversion: {fmt_pct(res.conversion)}")
+    if trend is not None:
+        print(f"By {args.trend} of entry (entered, converted, conversion):")
+        for r in trend.itertuples(index=False):
+            rate = fmt_pct(r.conversion) if r.entered else "—"
+            print(f"  {r.period_start.isoformat()}  {fmt_int(r.entered):>8}  {fmt_int(r.converted):>8}  {rate:>7}"
+                  + ("" if r.complete else "  (still converting)"))
     return 0
+
 
 
 def _experiment(args, store: Store) -> int:
