@@ -7,6 +7,7 @@ series is revenue, the gross margin used for CLV. Pages and the CLI read and wri
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -14,7 +15,7 @@ from .auth import Actor, require_editor
 from .store import Store
 from .store import settings_store
 from .text import clean_text
-from .validators import FALSE_WORDS, TRUE_WORDS, iso_currency
+from .validators import FALSE_WORDS, TRUE_WORDS, iana_zone, iso_currency
 
 _TRUE = set(TRUE_WORDS)
 _FALSE = set(FALSE_WORDS)
@@ -45,6 +46,8 @@ class Setting:
     check: Callable[[str], str] | None = None
     example: str = ""
     choices: tuple[str, ...] = ()
+    words: str = ""         # what a text setting with a `check` accepts, in words (else the check's own wording)
+    optional: bool = False  # a text setting that may be left empty (its default is '')
 
     @property
     def label(self) -> str:
@@ -58,6 +61,8 @@ class Setting:
             return (f"empty, or {lo} to {hi} positive numbers separated by commas" + (f" ({self.example})" if self.example else ""))
         if self.kind is str and self.choices:
             return "one of " + ", ".join(self.choices)
+        if self.kind is str and self.words:
+            return self.words
         if self.kind is str:
             return "an ISO 4217 currency code such as USD, EUR or GBP" if self.check else f"a name of up to {TEXT_MAX} characters"
         if self.kind is bool:
@@ -69,6 +74,18 @@ class Setting:
 
 def _currency(value: str) -> str:
     return iso_currency(value, "currency")
+
+
+def _zone(value: str) -> str:
+    return iana_zone(value, "time zone")
+
+
+def _hex_colour(value: str) -> str:
+    v = value.strip()
+    v = v if v.startswith("#") else "#" + v
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", v):
+        raise ValueError(f"{value!r} is not a colour such as #1565C0")
+    return v.upper()
 
 
 TEXT_MAX = 200
@@ -99,11 +116,22 @@ SETTINGS: list[Setting] = [
     Setting("experiment_planned_users", 0, "Planned users per variant; until every variant has them the experiment counts "
             "as running and the always-valid (sequential) p-value decides the verdict. 0 means no plan.", int,
             "Experiments", lo=0, hi=100_000_000),
+    # Events are stored in UTC; days, weeks and months are cut in this zone, as a PostHog or Amplitude project's zone.
+    Setting("time_zone", "UTC", "Time zone the calendar is cut in (days, weeks, months); events stay stored in UTC.", str,
+            "Calendar", check=_zone, words="an IANA time zone name such as Europe/Lisbon, America/New_York or UTC"),
+    Setting("week_start", "monday", "First day of a week for weekly figures (retention cohorts, weekly active users).", str,
+            "Calendar", choices=("monday", "sunday")),
     # 3: with two rows in a group, each person can subtract their own pay and read the other's.
     Setting("salary_min_group", 5, "Salary groups smaller than this are hidden so no one's pay can be read off (at least 3).",
             int, "Career", lo=3, hi=1000),
     # 1024: the server's own limit (server.maxUploadSize in .streamlit/config.toml); more could never arrive.
     Setting("max_upload_mb", 1024, "Largest file the Data page accepts, in MB.", int, "Imports", lo=1, hi=1024),
+    # The brand of what leaves Pillars (deck, HTML briefing, printed presentation); the logo is an image,
+    # kept in the workspace by pm_core.brand (validated there), not a text setting.
+    Setting("brand_company", "", "Company name on the title slide, the HTML briefing and the printed presentation "
+            "(empty: no company name).", str, "Brand", optional=True),
+    Setting("brand_accent", "#1565C0", "Accent colour of the deck, the HTML briefing and the printed presentation "
+            "(a hex colour such as #1565C0).", str, "Brand", check=_hex_colour, words="a hex colour such as #1565C0"),
 ]
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -218,8 +246,8 @@ def coerce(key: str, value: Any) -> Any:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise refuse(value)
         try:
-            out = clean_text(value, s.label.lower(), max_len=TEXT_MAX, required=True)
-            out = s.check(out) if s.check else out
+            out = clean_text(value, s.label.lower(), max_len=TEXT_MAX, required=not s.optional)
+            out = s.check(out) if s.check and out else out
         except ValueError as exc:
             raise SettingError(f"setting {key!r}: {exc}") from None
         if s.choices:

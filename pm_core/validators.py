@@ -38,6 +38,28 @@ def iso_currency(value: Any, what: str = "currency") -> str:
     return code
 
 
+def iana_zone(value: Any, what: str = "time zone") -> str:
+    """Return an IANA time zone name as zoneinfo spells it ('europe/lisbon' -> 'Europe/Lisbon'); ValueError naming `what` otherwise.
+
+    Checked against the zone database (zoneinfo), so a typo or a fixed offset such as 'GMT+1',
+    whose sign reads backwards, never becomes the workspace's calendar.
+    """
+    import zoneinfo  # deferred: the zone list is read only when a zone is validated
+
+    name = "" if value is None else str(value).strip()
+    if name.upper() == "UTC":
+        return "UTC"
+    zones = zoneinfo.available_timezones()
+    if name not in zones:
+        by_lower = {z.lower(): z for z in zones}
+        if name.lower() not in by_lower:
+            shown = "nothing" if not name else repr(name[:40])
+            raise ValueError(f"the {what} must be an IANA time zone name such as Europe/Lisbon, America/New_York or UTC, "
+                             f"got {shown}")
+        name = by_lower[name.lower()]
+    return name
+
+
 def finite_number(value: Any, what: str, *, lo: float | None = None, hi: float | None = None) -> float:
     """Return value as a float that is finite and within [lo, hi]; ValueError naming `what` otherwise.
 

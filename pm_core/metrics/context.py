@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from .. import segments
 from ..formatting import as_number
-from ..periods import ALL, Period, add_months, month_of
+from ..periods import ALL, Headline, Period, add_months, headline, month, to_local, utc_start
 from ..segments import Segment
 from ..settings import get_settings
 from ..store import Store
@@ -44,9 +44,6 @@ class KpiResult(BaseModel):
         return {"value": self.value, "previous": self.previous, "unit": self.unit,
                 "definition": self.definition, "note": self.note}
 
-
-def _dt(d: dt.date | None) -> dt.datetime | None:
-    return None if d is None else dt.datetime(d.year, d.month, d.day)
 
 
 
@@ -91,6 +88,7 @@ class Context:
         self.segment: Segment | None = clean_segment(segment)
         self.today = today
         self.settings = get_settings(store)
+        self.zone = self.settings["time_zone"]
         self.prev_period = period.previous()
         # Periods whose counts are fetched together, one query per table: this, the previous, and all.
         self.prefetch = [period] + ([self.prev_period] if self.prev_period else []) + ([] if period.is_all else [ALL])
@@ -104,10 +102,13 @@ class Context:
 
     # -- ranges ---------------------------------------------------------------------------
     def rng(self, p: Period | None) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """Return the period as half-open [start, end) datetimes; (None, None) for 'all'."""
+        """Return the period as half-open [start, end) naive UTC datetimes of its days in the workspace zone; (None, None) for 'all'."""
         if p is None or p.is_all:
             return None, None
-        return _dt(p.start), _dt(p.end)
+        return utc_start(p.start, self.zone), utc_start(p.end, self.zone)
+
+    def _utc(self, d: dt.date | None) -> dt.datetime | None:
+        return None if d is None else utc_start(d, self.zone)
 
     def batch(self, kind: str, p: Period, fetch: Callable[[list], list]) -> Any:
         """Return fetch's result for period p, fetching all prefetch periods in one query when p is one of them."""
@@ -134,11 +135,26 @@ class Context:
 
     @property
     def bounds(self):
-        """Return (first, last) event time for the segment; (None, None) without events."""
+        """Return (first, last) event time for the segment as wall-clock time in the workspace zone; (None, None) without events."""
         df = self.overview_df
         if df.empty:
             return None, None
-        return df["first"].min().to_pydatetime(), df["last"].max().to_pydatetime()
+        return (to_local(df["first"].min().to_pydatetime(), self.zone),
+                to_local(df["last"].max().to_pydatetime(), self.zone))
+
+    def headline(self, p: Period | None = None) -> Headline | None:
+        """Return the month monthly KPIs report for period p (the context's by default): periods.headline over the
+        days of p that have events; an explicit month is reported as itself (partial or not)."""
+        first, last = self.bounds
+        p = p or self.period
+        if last is None:
+            return None
+        lo, hi = first.date(), last.date()
+        if not p.is_all:
+            lo, hi = max(lo, p.start), min(hi, p.end - dt.timedelta(days=1))
+            if hi < lo:
+                return None
+        return headline(lo, hi)
 
     def surveys(self, scale: str, p: Period) -> dict[str, int]:
         """Return the survey counts (rows, scored, hi, promoters, ...) of a scale in period p (zeros without answers)."""
@@ -154,50 +170,59 @@ class Context:
 
     # -- monthly activity -------------------------------------------------------------------
     def _activity(self) -> dict:
-        """Return {'ref': month Period|None, 'prev': Period|None, 'rows': {month start: row dict}, 'why': str}."""
+        """Return {'ref': month Period|None, 'prev': Period|None, 'rows': {month start: row dict}, 'why': str, ...}.
+
+        One rule (periods.headline): the month reported is the latest month the data covers whole
+        (inside the period, for a quarter, year or range); a month the data ends inside is reported
+        beside it to date ('partial'), against the same first days of the month before. A month
+        chosen explicitly is reported as itself, and when partial it is compared like for like.
+        """
         first, last = self.bounds
         p = self.period
         if last is None:
             return _activity_result(why="no events" + (" in this segment" if self.segment else "") + " in the data.")
-        if p.is_all:
-            lo = add_months(last.date(), -2)
-            hi = add_months(last.date(), 1)
+        h = None
+        if p.kind == "month":
+            ref = p
         else:
-            prev = self.prev_period or p
-            lo, hi = add_months(prev.start, -1), p.end
+            h = self.headline(p)
+            if h is None:
+                return _activity_result(why=f"no events{' in this segment' if self.segment else ''} in {p.describe()}.")
+            ref = h.month
+        year_before = self.period.compare == "year"
+        prev = month(ref.start.year - 1, ref.start.month) if year_before else ref.previous()
+        lo = add_months(ref.start if year_before else prev.start, -1)
+        hi = h.partial.end if h is not None and h.partial is not None else ref.end
         # The first month only supplies the users that the next month's churn is measured against.
-        df = ms.monthly_activity(self.src, _dt(add_months(lo, 1)), _dt(hi), self.settings["feature_event"],
-                                 self.segment, lead_start=_dt(lo))
+        df = ms.monthly_activity(self.src, self._utc(add_months(lo, 1)), self._utc(hi), self.settings["feature_event"],
+                                 self.segment, lead_start=self._utc(lo), zone=self.zone)
         rows = {r["month"]: r for r in df.to_dict("records")}
-        if p.is_all:
-            ref = month_of(last.date())
-            prev = ref.previous()
-        elif p.kind == "month":
-            ref, prev = p, p.previous()
-        else:
-            ref = self._latest_month_in(p, rows) or month_of(p.end - dt.timedelta(days=1))
-            prev = self._latest_month_in(self.prev_period, rows) if self.prev_period else None
-            prev = prev or (month_of(self.prev_period.end - dt.timedelta(days=1)) if self.prev_period else None)
+        if year_before:  # the same month a year before: its rows (and the month before it, for churn) on their own
+            yr = ms.monthly_activity(self.src, self._utc(prev.start), self._utc(prev.end), self.settings["feature_event"],
+                                     self.segment, lead_start=self._utc(add_months(prev.start, -1)), zone=self.zone)
+            rows |= {r["month"]: r for r in yr.to_dict("records")}
         out = _activity_result(ref, prev, rows)
+        out["headline"] = h
         day = last.date()
-        if prev is not None and ref.start <= day < ref.end - dt.timedelta(days=1):
+        if ref.start <= day < ref.end - dt.timedelta(days=1):
             # The data stops part-way through the month (an export taken mid-month, or the month is
             # still running): its users, churn and stickiness are compared with the same first days
             # of the month before, never a partial month against a whole one.
             days = (day - ref.start).days + 1
-            cut = min(prev.start + dt.timedelta(days=days), prev.end)
-            part = ms.monthly_activity(self.src, _dt(prev.start), _dt(cut), self.settings["feature_event"],
-                                       self.segment, lead_start=_dt(add_months(prev.start, -1)))
-            got = {r["month"]: r for r in part.to_dict("records")}
-            out["prev_to_date"], out["days"] = got.get(prev.start), days
+            out["prev_to_date"], out["days"] = self._to_date(prev, days), days
+        elif h is not None and h.partial is not None:
+            # The headline month is whole; the month after it, which the data ends inside, is shown
+            # to date beside it, against the same first days of the headline month.
+            out["partial"], out["partial_days"] = h.partial, h.partial_days
+            out["partial_prev"] = self._to_date(ref, h.partial_days)
         return out
 
-    @staticmethod
-    def _latest_month_in(p: Period | None, rows: dict) -> Period | None:
-        if p is None:
-            return None
-        inside = [m for m in rows if p.start <= m < p.end]
-        return month_of(max(inside)) if inside else None
+    def _to_date(self, m: Period, days: int) -> dict | None:
+        """Return the monthly-activity row of month m cut to its first `days` days (None without events)."""
+        cut = min(m.start + dt.timedelta(days=days), m.end)
+        part = ms.monthly_activity(self.src, self._utc(m.start), self._utc(cut), self.settings["feature_event"],
+                                   self.segment, lead_start=self._utc(add_months(m.start, -1)), zone=self.zone)
+        return {r["month"]: r for r in part.to_dict("records")}.get(m.start)
 
     @property
     def activity(self) -> dict:
@@ -207,10 +232,12 @@ class Context:
     def month_note(self, ref: Period) -> str | None:
         """Say which month a monthly KPI covers when that is not obvious, and whether it is partial."""
         parts = []
-        if self.period.is_all:
-            parts.append(f"{ref.describe()}, the latest month in the data.")
-        elif self.period.kind != "month":
-            parts.append(f"{ref.describe()}, the latest month of {self.period.label} with events.")
+        h = self.activity.get("headline")
+        where = "the data" if self.period.is_all else self.period.describe()
+        if h is not None and h.complete:
+            parts.append(f"{ref.describe()}, the latest complete month of {where}.")
+        elif h is not None:
+            parts.append(f"{ref.describe()}, the only month of {where} with events (it is not complete).")
         last = self.bounds[1]
         if last is not None and ref.start <= last.date() < ref.end - dt.timedelta(days=1):
             parts.append(f"Partial month: events end {last.date():%d %b %Y}.")
@@ -278,6 +305,9 @@ def _in(series: dict[dt.date, float], p: Period | None) -> dict[dt.date, float]:
 def _activity_result(ref: Period | None = None, prev: Period | None = None, rows: dict | None = None,
                      why: str | None = None) -> dict:
     """Return the monthly-activity memo: months to report, their rows, and (set later) the month-to-date
-    row of the month before (prev_to_date) with its length in days, when the data stops part-way."""
-    return {"ref": ref, "prev": prev, "rows": rows or {}, "why": why, "prev_to_date": None, "days": None}
+    row of the month before (prev_to_date) with its length in days, when the data stops part-way; or, when
+    the reported month is whole and the data ends inside the next one, that month (partial), its days and
+    the reported month cut to the same days (partial_prev)."""
+    return {"ref": ref, "prev": prev, "rows": rows or {}, "why": why, "prev_to_date": None, "days": None,
+            "headline": None, "partial": None, "partial_days": None, "partial_prev": None}
 

@@ -85,7 +85,8 @@ def value_series(sc: SeriesContext, spec) -> pd.DataFrame:
 
 def monthly_series(sc: SeriesContext, spec) -> pd.DataFrame:
     """Return a monthly KPI's value for every month with events (the latest month of each quarter by quarter)."""
-    act = sc.once("activity", lambda: ms.monthly_activity(sc.store, None, None, sc.settings["feature_event"], sc.segment))
+    act = sc.once("activity", lambda: ms.monthly_activity(sc.store, None, None, sc.settings["feature_event"], sc.segment,
+                                                          zone=sc.settings["time_zone"]))
     if act.empty:
         return frame([])
     ctx = sc.ctx

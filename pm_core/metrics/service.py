@@ -38,6 +38,13 @@ def _compute(ctx: Context, key: str) -> KpiResult:
         covers = ref.label if ref else ctx.period.label
         if value is not None and ref is not None:
             note = _join(ctx.month_note(ref), note)
+        if a.get("partial") is not None and sp.like_for_like:
+            # the month the data ends inside, to date, against the same days of the reported month
+            part = a["partial"]
+            extra = extra | {"to_date_period": part.label, "to_date_days": a["partial_days"],
+                             "to_date_value": as_number(sp.value(ctx, part)[0]),
+                             "to_date_previous": as_number(sp.value(ctx, ref, row=a["partial_prev"])[0])
+                             if a["partial_prev"] else None}
         if prev is not None:
             extra = extra | {"previous_period": prev.label}
             if days:

@@ -17,11 +17,12 @@ from .context import Computed, Context, _in, _join, _ratio, _where
 RETENTION_WEEK = 4
 
 
-def _month_value(ctx: Context, key: str, m: Period | None, to_date: bool = False) -> Computed:
+def _month_value(ctx: Context, key: str, m: Period | None, to_date: bool = False, row: dict | None = None) -> Computed:
     a = ctx.activity
     if m is None:
         return None, a["why"] or "no month to report on", {}
-    row = a["prev_to_date"] if to_date else a["rows"].get(m.start)
+    if row is None:
+        row = a["prev_to_date"] if to_date else a["rows"].get(m.start)
     if not row or not row.get("mau"):
         return None, f"no events{' in this segment' if ctx.segment else ''} in {m.describe()}.", {}
     mau, dau = float(row["mau"]), as_number(row["dau"])
@@ -48,6 +49,12 @@ def _clv(ctx: Context, m: Period | None) -> Computed:
     churn, why, _ = _month_value(ctx, "churn", m)
     if churn is None:
         return None, why, {}
+    last = ctx.bounds[1]
+    if last is not None and m.start <= last.date() < m.end - dt.timedelta(days=1):
+        # A month's revenue over a part-month's users (and churn) reads about twice too high: never a
+        # partial month against whole-month revenue.
+        return None, (f"{m.describe()} is partial (events end {last.date():%d %b %Y}); lifetime value needs a whole "
+                      "month of revenue, users and churn. Choose a complete month or 'All data'."), {}
     mau, _, _ = _month_value(ctx, "mau", m)
     rev, seg_note = ctx.series("revenue_metric")
     rev_m = _in(rev, m)
@@ -130,8 +137,12 @@ def _revenue_growth(ctx: Context, p: Period | None) -> Computed:
     if p is None:
         return None, "no earlier period to compare with.", {}
     if p.is_all:
-        p = month_of(max(rev))
-        lead = f"{p.describe()} (latest month of revenue) vs the month before."
+        # The one rule for headlines: the month the activity KPIs report (the latest complete month of
+        # the events) when it has revenue, else the latest month of revenue.
+        h = ctx.headline()
+        p = h.month if h is not None and h.complete and _in(rev, h.month) else month_of(max(rev))
+        why = "the latest complete month of the data" if h is not None and p == h.month else "latest month of revenue"
+        lead = f"{p.describe()} ({why}) vs the month before."
     else:
         lead = None
     prev = p.previous()
@@ -264,8 +275,8 @@ def _retention(ctx: Context, p: Period | None) -> Computed:
 
 def month_value(key: str):
     """Return the value function (ctx, month, to_date=False) of a monthly activity KPI (mau, dau, stickiness, churn, feature_adoption)."""
-    def value(ctx: Context, m: Period | None, to_date: bool = False) -> Computed:
-        return _month_value(ctx, key, m, to_date)
+    def value(ctx: Context, m: Period | None, to_date: bool = False, row: dict | None = None) -> Computed:
+        return _month_value(ctx, key, m, to_date, row)
     value.__name__ = f"_{key}"
     return value
 

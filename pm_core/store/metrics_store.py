@@ -10,6 +10,7 @@ import datetime as dt
 
 from .lazy import pd
 
+from .calendar_sql import local_day
 from .core import Store
 from .segment_sql import pointer, where
 
@@ -78,8 +79,8 @@ def event_overview(src, ranges: list[Range], segment=None) -> pd.DataFrame:
 
 def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
                      feature_event: str, segment=None,
-                     lead_start: dt.datetime | None = None) -> pd.DataFrame:
-    """Return one row per calendar month (UTC) with events in [start, end).
+                     lead_start: dt.datetime | None = None, zone: str = "UTC") -> pd.DataFrame:
+    """Return one row per calendar month (in `zone`; start/end are the UTC instants its months begin) with events in [start, end).
 
     Columns: month (date), mau, dau (mean distinct users per day over days with any event), days
     (days with events), feature_users, prev_active (users active in the month before, if that month
@@ -89,14 +90,15 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
     """
     seg, sp = where(segment)
     rng, rp = _range("ts", start, end)
+    day, zp = local_day("ts", zone)
     lead_sql, lead_params = "", []
     if lead_start is not None and start is not None:
-        lead_sql = (f" UNION ALL SELECT DISTINCT user_id, CAST(date_trunc('month', ts) AS DATE) AS m, false AS feat "
+        lead_sql = (f" UNION ALL SELECT DISTINCT user_id, CAST(date_trunc('month', {day}) AS DATE) AS m, false AS feat "
                     f"FROM events WHERE ts >= ? AND ts < ?{seg}")
-        lead_params = [lead_start, start] + sp
+        lead_params = zp + [lead_start, start] + sp
     sql = f"""
     WITH ud AS MATERIALIZED (
-        SELECT user_id, CAST(ts AS DATE) AS d, bool_or(event = ?) AS feat
+        SELECT user_id, {day} AS d, bool_or(event = ?) AS feat
         FROM events WHERE true{rng}{seg}
         GROUP BY user_id, d
     ),
@@ -122,7 +124,7 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
     FROM mm JOIN dm USING (m) LEFT JOIN ch USING (m)
     ORDER BY month
     """
-    df = _df(src, sql, [feature_event] + rp + sp + lead_params)
+    df = _df(src, sql, zp + [feature_event] + rp + sp + lead_params)
     if not df.empty:
         df["month"] = pd.to_datetime(df["month"]).dt.date
     return df

@@ -176,7 +176,8 @@ def test_every_kpi_is_present_with_its_definition(kstore):
             assert r.note, f"{d.key} is None without a note"
 
 
-@pytest.mark.parametrize("period,month", [("all", "2026-08-01"), ("2026-07", "2026-07-01"), ("2026-Q3", "2026-08-01")])
+@pytest.mark.parametrize("period,month", [("all", "2026-07-01"), ("2026-07", "2026-07-01"), ("2026-Q3", "2026-07-01"),
+                                          ("2026-08", "2026-08-01")])
 def test_monthly_kpis_match_pandas(kstore, period, month):
     ev = kstore.test_events
     res = compute_kpis(kstore, period)
@@ -189,23 +190,30 @@ def test_monthly_kpis_match_pandas(kstore, period, month):
     assert res["delivery"]["feature_adoption"].value == pytest.approx(pd_adoption(ev, month))
     prev = (pd.Timestamp(month) - pd.DateOffset(months=1)).strftime("%Y-%m-%d")
     last = ev["ts"].max()
-    # August is the data's last month and ends part-way (the data stops on the 19th): it is compared
-    # with the same first days of the month before, never a partial month with a whole one.
-    days = (last.normalize() - pd.Timestamp(month)).days + 1 if last < pd.Timestamp(month) + pd.DateOffset(months=1) else None
-    if period == "2026-07":
-        assert days is None and "previous_days" not in g["mau"].extra
-        assert g["mau"].previous == pd_mau(ev, prev)
-        assert g["churn"].previous == pytest.approx(pd_churn(ev, prev))
-    elif period == "all":
-        assert days == 19 and g["mau"].extra["previous_days"] == days
+    # The data stops on 19 August. The one rule (periods.headline): 'all' and Q3 report July, the
+    # latest complete month, with August to date beside it against July's first 19 days; August
+    # chosen by name is itself, compared with the same first days of July, never with a whole month.
+    days = (last.normalize() - pd.Timestamp("2026-08-01")).days + 1
+    assert days == 19
+    if period == "2026-08":
+        assert g["mau"].extra["previous_days"] == days
         assert g["mau"].previous == pd_mau(ev, prev, days)
         assert g["churn"].previous == pytest.approx(pd_churn_to_date(ev, prev, days))
         assert g["stickiness"].previous == pytest.approx(pd_dau(_month_frame(ev, prev, days), prev) / pd_mau(ev, prev, days))
-        assert f"first {days} days of July 2026" in g["mau"].note
-    else:  # a quarter compares with the previous quarter's latest month (June), over the same first days
-        assert g["mau"].previous == pd_mau(ev, "2026-06-01", days)
-    if period == "all":
-        assert "partial" in g["mau"].note.lower() and "latest month" in g["mau"].note
+        assert f"first {days} days of July 2026" in g["mau"].note and "partial" in g["mau"].note.lower()
+        return
+    assert "previous_days" not in g["mau"].extra
+    assert g["mau"].previous == pd_mau(ev, prev)
+    assert g["churn"].previous == pytest.approx(pd_churn(ev, prev))
+    if period == "2026-07":
+        assert "to_date_period" not in g["mau"].extra
+        return
+    assert "latest complete month" in g["mau"].note
+    x = g["mau"].extra
+    assert x["to_date_period"] == "2026-08" and x["to_date_days"] == days
+    assert x["to_date_value"] == pd_mau(ev, "2026-08-01") and x["to_date_previous"] == pd_mau(ev, month, days)
+    assert g["stickiness"].extra["to_date_previous"] == pytest.approx(
+        pd_dau(_month_frame(ev, month, days), month) / pd_mau(ev, month, days))
 
 
 @pytest.mark.parametrize("period", ["all", "2026-06", "2026-07", "2026-Q3"])
@@ -250,9 +258,9 @@ def test_strategy_and_stakeholder_kpis_match_pandas(kstore, period):
     assert res["strategy"]["market_share"].value == pytest.approx(rev["value"].sum() / size["value"].sum())
     assert res["growth"]["stakeholder_alignment"].value == pytest.approx(_metric("stakeholder_pulse", period)["value"].mean())
     growth = res["strategy"]["revenue_growth"]
-    if period == "all":  # latest month of revenue (August) over July
-        assert growth.value == pytest.approx(8000 / 7000 - 1) and growth.period == "2026-08"
-        assert growth.previous == pytest.approx(7000 / 6000 - 1)
+    if period == "all":  # the headline month (July, the latest complete month of the events) over June
+        assert growth.value == pytest.approx(7000 / 6000 - 1) and growth.period == "2026-07"
+        assert growth.previous == pytest.approx(6000 / 5000 - 1)
     elif period == "2026-Q3":
         # Q3 has July and August only: compared with Q2's first two months (period to date).
         assert growth.value == pytest.approx((7000 + 8000) / (4000 + 5000) - 1)
@@ -270,15 +278,19 @@ def test_clv_is_arpu_times_margin_over_churn(kstore, editor):
         churn = pd_churn(ev, m)
         return None if churn == 0 else rev / pd_mau(ev, m) * 0.5 / churn
 
-    for label, rev in (("2026-06", 6000), ("2026-07", 7000), ("2026-08", 8000)):
+    for label, rev in (("2026-06", 6000), ("2026-07", 7000)):
         r = compute_kpi(kstore, "clv", label)
         want = expected(rev, label + "-01")
         if want is None:
             assert r.value is None and "unbounded" in r.note
         else:
             assert r.value == pytest.approx(want)
+    r = compute_kpi(kstore, "clv", "2026-07")
+    assert r.previous == pytest.approx(expected(6000, "2026-06-01"))
+    # August ends on the 19th: a whole month's revenue over 19 days of users would read high, so no value.
     r = compute_kpi(kstore, "clv", "2026-08")
-    assert r.previous == pytest.approx(expected(7000, "2026-07-01"))
+    assert r.value is None and "partial" in r.note
+    assert compute_kpi(kstore, "clv", "all").period == "2026-07"
 
 
 def test_roi_sums_gain_and_cost_over_initiatives(kstore, monkeypatch):
