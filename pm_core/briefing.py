@@ -98,8 +98,33 @@ class TableItem(BaseModel):
     note: str | None = None
 
 
+class ChartSeries(BaseModel):
+    """One series of a plot: its name and one value per category (None where there is no value)."""
+
+    name: str
+    values: list[float | None]
+
+
+class ChartPlot(BaseModel):
+    """What a chart shows as plain numbers, so the deck draws it as a native, editable PowerPoint chart.
+
+    kind: 'line' (a trend over periods), 'bar' (horizontal bars, long category names) or 'column'.
+    """
+
+    kind: Literal["line", "bar", "column"]
+    categories: list[str]
+    series: list[ChartSeries]
+    unit: Unit = Unit.NUMBER
+    x_title: str = ""
+    y_title: str = ""
+
+
 class ChartItem(BaseModel):
-    """A chart as a Vega-Lite spec (from an Altair builder) plus its data for sheets and alt text."""
+    """A chart as a Vega-Lite spec (from an Altair builder) plus its data for sheets and alt text.
+
+    `plot` holds the same figures as plain series: a renderer that draws charts itself (the deck's
+    native charts) uses it, and falls back to a picture of the spec when it is missing.
+    """
 
     kind: Literal["chart"] = "chart"
     chart_id: str
@@ -107,6 +132,7 @@ class ChartItem(BaseModel):
     spec: dict[str, Any]
     alt: str = ""
     data: TableItem | None = None
+    plot: ChartPlot | None = None
 
 
 # The briefing items, declared once. Every renderer (PPTX, XLSX, HTML, PNG, the Stakeholder views and
@@ -156,6 +182,14 @@ class Section(BaseModel):
         return [i for i in self.items if isinstance(i, ChartItem)]
 
 
+class BriefingBrand(BaseModel):
+    """The workspace's brand as the renderers need it (pm_core.brand reads it from the workspace)."""
+
+    company: str = ""
+    accent: str = "#1565C0"
+    logo_png: bytes | None = None
+
+
 class Briefing(BaseModel):
     """What one audience sees for one period, ready to render or export."""
 
@@ -170,6 +204,13 @@ class Briefing(BaseModel):
     generated_at: dt.datetime
     sections: list[Section] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)
+    workspace: str = ""              # the workspace's name (its file name), for the title slide
+    brand: BriefingBrand = Field(default_factory=BriefingBrand)
+
+    @property
+    def owner_name(self) -> str:
+        """Return who the briefing is from: the brand's company name, else the workspace's name."""
+        return self.brand.company or self.workspace
 
     def section(self, section_id: str) -> Section | None:
         """Return the section with that id, or None when the briefing has none."""

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Callable
 
 
-from ..briefing import (MetricItem, Section, Briefing)
+from ..brand import get_brand
+from ..briefing import Briefing, BriefingBrand, MetricItem, Section
 from ..periods import parse_period
 from ..store import Store, utcnow
 from . import neighbours as nb
@@ -75,7 +77,10 @@ def build_briefing(store: Store, audience_id: str, period: str = "all",
         except Exception:
             items = []
     seg = ", ".join(f"{k} = {v}" for k, v in (segment or {}).items())
+    brand = get_brand(store)
     return Briefing(title=f"{aud.name}: {aud.title}", audience_id=aud.id, audience_name=aud.name,
+                    workspace=Path(str(store.path)).stem.replace("_", " ").replace("-", " ").strip().capitalize(),
+                    brand=BriefingBrand(company=brand.company, accent=brand.accent, logo_png=brand.logo_png),
                     headline=_headline(ctx, items or []), concern=aud.concern, cares_about=list(aud.cares_about),
                     period=per.label, period_text=per.describe() + (f" · segment {seg}" if seg else ""),
                     generated_at=utcnow(), sections=out)

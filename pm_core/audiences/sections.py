@@ -5,7 +5,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ..briefing import (BulletsItem, ChartItem, Column, Section, TableItem, TextItem)
+from ..briefing import BulletsItem, ChartItem, ChartPlot, ChartSeries, Column, Section, TableItem, TextItem
 from ..charts import audiences as charts
 from ..formatting import Unit, agree, as_number, format_value, join_words, plural
 from ..periods import Period
@@ -80,8 +80,11 @@ def _section_trends(ctx: _Ctx) -> list[Section]:
                                       Column(key="value", label=mdef.label, unit=_col_unit(mdef.unit))],
                              rows=[{"month": pd.Timestamp(r.period_start).date(), "value": float(r.value)}
                                    for r in df.itertuples()])
+            plot = ChartPlot(kind="line", unit=mdef.unit, x_title="Month", y_title=y_title,
+                             categories=[pd.Timestamp(r.period_start).strftime("%b %Y") for r in df.itertuples()],
+                             series=[ChartSeries(name=mdef.label, values=[float(v) for v in df["value"]])])
             sec.items.append(ChartItem(chart_id=f"trend_{key}", title=f"{mdef.label} by month",
-                                       spec=chart.to_dict(), data=data,
+                                       spec=chart.to_dict(), data=data, plot=plot,
                                        alt=f"Line chart of {mdef.label} by month, {len(df)} months."))
         out.append(sec)
     return out
@@ -120,6 +123,11 @@ def _section_okrs(ctx: _Ctx) -> list[Section]:
     df = pd.DataFrame(rows)
     sec.items.append(ChartItem(chart_id="okr_progress", title=f"Key result progress, {qp.label}",
                                spec=charts.okr_progress_chart(df, f"Key result progress vs expected pace, {qp.label}").to_dict(),
+                               plot=ChartPlot(kind="bar", unit=Unit.FRACTION, y_title="Progress towards target",
+                                              categories=[str(r["kr"]) for r in rows],
+                                              series=[ChartSeries(name="Progress", values=[r["progress"] for r in rows]),
+                                                      ChartSeries(name="Expected by now",
+                                                                  values=[r["expected"] for r in rows])]),
                                alt=f"Bar chart of progress for {len(rows)} key results with expected-pace ticks."))
     graded = any(r["grade"] is not None for r in rows)
     cols = [Column(key="objective", label="Objective"), Column(key="kr", label="Key result"),
@@ -264,6 +272,9 @@ def _section_experiments(ctx: _Ctx) -> list[Section]:
         sec.items.append(ChartItem(
             chart_id=f"experiment_{first['name']}", title=f"{first['name']}: conversion by variant",
             spec=charts.experiment_chart(vdf, f"{first['name']}: conversion by variant (95% interval)").to_dict(),
+            plot=ChartPlot(kind="column", unit=Unit.FRACTION, x_title="Variant", y_title="Conversion",
+                           categories=[str(v) for v in vdf["variant"]],
+                           series=[ChartSeries(name="Conversion", values=[as_number(v) for v in vdf["rate"]])]),
             alt=f"Bar chart of conversion rate per variant of {first['name']} with 95% intervals.",
             data=TableItem(title="Variants", columns=[
                 Column(key="variant", label="Variant"), Column(key="users", label="Users", unit="int"),
@@ -312,6 +323,10 @@ def _section_feedback(ctx: _Ctx) -> list[Section]:
     if not themes.empty:
         sec.items.append(ChartItem(chart_id="feedback_themes", title="Comments per theme",
                                    spec=charts.themes_chart(themes, f"Survey comments per theme, {ctx.period.label}").to_dict(),
+                                   plot=ChartPlot(kind="bar", unit=Unit.COUNT, y_title="Comments",
+                                                  categories=[str(t) for t in themes["theme"]],
+                                                  series=[ChartSeries(name="Comments",
+                                                                      values=[float(c) for c in themes["comments"]])]),
                                    alt=f"Bar chart of comment counts for {len(themes)} themes.",
                                    data=TableItem(title="Themes", columns=[
                                        Column(key="theme", label="Theme"), Column(key="comments", label="Comments", unit="int"),

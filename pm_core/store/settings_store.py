@@ -52,3 +52,29 @@ def write(store: Store, values: dict, actor_email: str, defaults: dict | None = 
                                              object_id=key, object_name=key,
                                              summary=f"{key}: {old} → {_shown(value)}"))
         audit_store.insert(cur, entries)
+
+
+def read_one(store: Store, key: str):
+    """Return one stored value decoded (also keys no Setting declares, such as the brand logo), or None."""
+    cur = store.cursor()
+    try:
+        row = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return None if row is None else json.loads(row[0])
+    finally:
+        cur.close()
+
+
+def write_one(store: Store, key: str, value, entry: audit_store.Entry) -> None:
+    """Store (or, for None, delete) one value with its audit row in the same transaction.
+
+    For values too large to show in the audit summary (the brand logo): the caller writes the summary.
+    """
+    with store.transaction("settings") as cur:
+        if value is None:
+            cur.execute("DELETE FROM settings WHERE key = ?", [key])
+        else:
+            cur.execute(
+                "INSERT INTO settings VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                [key, json.dumps(value), entry.actor, utcnow()])
+        audit_store.insert(cur, [entry])
