@@ -50,6 +50,8 @@ OBJECT_TYPES: dict[str, str] = {
     "debrief_notes": "Debrief notes",
     "feedback_themes": "Feedback themes",
     "ai_feature": "AI feature readiness",  # issue 18
+    "highlight": "Interview highlight",  # Discovery (issue 19)
+    "tree_node": "Opportunity tree node",
 }
 
 _MAX_VALUE = 80      # characters of one value in a before -> after summary

@@ -14,8 +14,8 @@ from .auth import Actor, require_editor
 from .store import Store
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
-# Order matters: the roadmap links to key results, audiences show both.
-AREAS = ("okrs", "roadmap", "audiences", "career")
+# Order matters: the roadmap links to key results, audiences show both; the discovery tree links to both.
+AREAS = ("okrs", "roadmap", "audiences", "career", "discovery")
 
 
 def manifest(sample_dir: Path = SAMPLE_DIR) -> list[dict]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import amplitude, experiment, github, jira, linear, metrics, mixpanel, posthog, salaries, survey
 from . import ai_evals, ai_predictions  # AI quality (issue 18)
+from . import interviews  # Discovery (issue 19)
 from .base import Field, Format, Match, match_columns, norm
 from .events_common import EVENT, TIME, USER
 from .kinds import KIND_BY_NAME, KIND_HINTS, KIND_LIST, KINDS, Kind  # noqa: F401 (re-exported)
@@ -19,6 +20,7 @@ GENERIC_EVENTS = Format(
         Field("ts", "time", True, TIME, help="when (UTC)"),
     ),
     extras="properties",
+    id_fallbacks=("anonymous_id", "anonymousid", "device_id", "distinct_id"),  # Segment-style anonymous ids
 )
 
 FORMATS: tuple[Format, ...] = (
@@ -26,6 +28,7 @@ FORMATS: tuple[Format, ...] = (
     jira.FORMAT, linear.FORMAT, github.FORMAT,
     survey.FORMAT, experiment.EXPOSURES, experiment.AGGREGATES, salaries.FORMAT,
     ai_predictions.FORMAT, *ai_evals.FORMATS,  # AI quality (issue 18)
+    *interviews.FORMATS,  # Discovery (issue 19)
     metrics.LONG, metrics.WIDE,
 )
 # the kinds (name, hint, table, area) are declared once, in kinds.py

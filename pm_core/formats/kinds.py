@@ -44,6 +44,9 @@ KIND_LIST: tuple[Kind, ...] = (
          "ai_predictions", "ai"),
     Kind("evals", "evals", "a grade (pass/fail or 1-5) per example: promptfoo, OpenAI Evals, LangSmith, Braintrust "
          "or a generic file", "ai_evals", "ai"),
+    # Discovery (issue 19): interview notes (.md/.txt/ZIP) and highlight spreadsheets land in one table
+    Kind("interviews", "interview evidence", "interview notes (.md/.txt, a ZIP of them) or highlights with their text "
+         "and tags, interview or participant", "interview_highlights", "discovery"),
 )
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KIND_LIST}
 KINDS: tuple[str, ...] = tuple(KIND_BY_NAME)

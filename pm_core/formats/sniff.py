@@ -16,7 +16,9 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import encodings, tidy  # issue 14: detected legacy encodings; report preambles, survey header rows, tables
 from .ai_json import json_to_csv, looks_like_json
+from .interview_notes import looks_like_notes, notes_to_csv, zip_holds_notes  # issue 19
 from .files import CHUNK, FileInfo, SniffError, file_sha256  # noqa: F401 (FileInfo, SniffError re-exported)
 from .xlsx import xlsx_to_csv
 
@@ -101,12 +103,13 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
                     dec.decode(chunk)
                 consumed += len(chunk)
     except UnicodeDecodeError as exc:
-        if seen_multibyte and _has_valid_multibyte(path, container):
+        legacy = encodings.detect_legacy(path, container)
+        if legacy is None and seen_multibyte and _has_valid_multibyte(path, container):
             row = _line_of_offset(path, container, consumed_before_error(exc, consumed))
             raise SniffError(
                 f"{name}: row {row} has bytes that are not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}) while the rest "
                 "of the file is UTF-8; save the file again as UTF-8 (or fix that row) and retry") from None
-        encoding = "cp1252"
+        encoding = legacy or "cp1252"
         if hashed:  # the pass stopped at the bad byte
             digest, size = file_sha256(path)
     return digest or h.hexdigest(), encoding, size
@@ -196,6 +199,19 @@ def _line_of_offset(path: Path, container: str, offset: int) -> int:
     return data.count(b"\n") + 1
 
 
+def _decode_as(info: FileInfo, path: Path, container: str, encoding: str, chosen: bool) -> None:
+    """Point info at a UTF-8 copy of the file decoded as `encoding`, noting it and any bytes that did not decode."""
+    info.encoding = encoding
+    info.path, bad = encodings.transcode(path, container, encoding)
+    info.temp_files.append(info.path)
+    info.container = "csv"
+    how = "chosen by you" if chosen else "detected"
+    info.notes.append(f"encoding {encodings.label(encoding)} ({how}); text converted to UTF-8")
+    if bad:
+        info.notes.append(f"warning: {bad:,} byte{'s' if bad != 1 else ''} could not be read as {encodings.label(encoding)} "
+                          "and show as '\ufffd'; if names look wrong in the sample rows, choose another encoding")
+
+
 def _transcode(src: Path, container: str, encoding: str) -> Path:
     """Write a UTF-8 copy of src (decompressing gzip), chunk by chunk; returns the temp path."""
     fd, tmp = tempfile.mkstemp(prefix="pillars-utf8-", suffix=".csv")
@@ -238,8 +254,12 @@ def _records(text: str, delimiter: str, limit: int):
         yield row
 
 
-def sniff_csv(path: Path, display_name: str, head: bytes | None = None) -> FileInfo:
-    """Return FileInfo for a delimited text file (plain or gzip); raises SniffError in words for anything else."""
+def sniff_csv(path: Path, display_name: str, head: bytes | None = None, table: str | None = None,
+              encoding: str | None = None) -> FileInfo:
+    """Return FileInfo for a delimited text file (plain or gzip); raises SniffError in words for anything else.
+
+    `encoding` (a codec name) overrides detection; `table` picks one table of a report holding several.
+    """
     name = display_name
     if head is None:
         with path.open("rb") as fh:
@@ -260,7 +280,12 @@ def sniff_csv(path: Path, display_name: str, head: bytes | None = None) -> FileI
         raise SniffError(f"{name}: this is an old Excel .xls (or another Office) file; save it as .xlsx or CSV and retry")
     if kind == "zip":
         raise SniffError(f"{name}: this is a ZIP archive, not a CSV; unzip it (or save the workbook as .xlsx) and retry")
-    utf16 = _utf16_guess(head)
+    if encoding:
+        try:
+            encoding = encodings.canonical(encoding)
+        except ValueError as exc:
+            raise SniffError(f"{name}: {exc}") from None
+    utf16 = _utf16_guess(head) if encoding in (None, "utf-16") else None
     info = FileInfo(path=path, original=path, display_name=name, container=container, encoding="utf-8")
     if utf16:
         info.encoding = utf16
@@ -273,21 +298,26 @@ def sniff_csv(path: Path, display_name: str, head: bytes | None = None) -> FileI
         info.notes.append("UTF-16 text converted to UTF-8")
         container = "csv"
         info.container = "csv"
+    elif encoding and encoding != "utf-8":
+        info.sha256, info.size = file_sha256(path)
+        _decode_as(info, path, container, encoding, chosen=True)
     else:
         control = sum(1 for b in head[:65536] if b < 9 or 13 < b < 32)
         if control > max(8, len(head[:65536]) // 100):
             raise SniffError(f"{name}: this looks like a binary file, not a CSV or XLSX export (it holds control bytes); "
                              "export the data as CSV and retry")
         info.sha256, info.encoding, info.size = _scan(path, container, name)
-        if info.encoding == "cp1252":
-            info.path = _transcode(path, container, "cp1252")
-            info.temp_files.append(info.path)
-            info.notes.append("Windows-1252 / Latin-1 text converted to UTF-8")
-            info.container = "csv"
+        if info.encoding not in ("utf-8", "utf-8-sig"):
+            _decode_as(info, path, container, info.encoding, chosen=False)
     # the text (decoded) head drives delimiter and header detection
     with (gzip.open(info.path, "rb") if info.container == "gzip" else info.path.open("rb")) as fh:
         thead = fh.read(HEAD_BYTES)
     text = thead.decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        text = tidy.tidy(info, text, complete=len(thead) < HEAD_BYTES, table=table)
+    except SniffError:
+        info.cleanup()
+        raise
     first_nl = text.find("\n")
     if first_nl < 0 and len(thead) >= HEAD_BYTES:
         info.cleanup()
@@ -311,7 +341,7 @@ def sniff_csv(path: Path, display_name: str, head: bytes | None = None) -> FileI
     return info
 
 
-def sniff(path: Path, display_name: str, sheet: str | None = None) -> FileInfo:
+def sniff(path: Path, display_name: str, sheet: str | None = None, encoding: str | None = None) -> FileInfo:
     """Return FileInfo for any supported file (CSV/TSV, gzip CSV, XLSX, JSON / JSON lines); raises SniffError naming the file."""
     path = Path(path)
     if not path.exists():
@@ -323,11 +353,13 @@ def sniff(path: Path, display_name: str, sheet: str | None = None) -> FileInfo:
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
     if _magic(head) == "zip":
+        if zip_holds_notes(path):  # a ZIP of interview notes (issue 19), not a workbook
+            return notes_to_csv(path, display_name, is_zip=True)
         return xlsx_to_csv(path, display_name, sheet)
-    if sheet:
-        raise SniffError(f"{display_name}: --sheet applies to XLSX workbooks only; this is a text file")
     # -- JSON / JSON lines (issue 18: promptfoo, OpenAI Evals, scored predictions) ----------------
     if looks_like_json(head):
         return json_to_csv(path, display_name)
     # -- end JSON ------------------------------------------------------------------------------------
-    return sniff_csv(path, display_name, head)
+    if looks_like_notes(path, head, display_name):  # interview notes, .md / .txt (issue 19)
+        return notes_to_csv(path, display_name)
+    return sniff_csv(path, display_name, head, table=sheet, encoding=encoding)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..ai import plan as ai_plan  # AI quality (issue 18)
 from ..formats import KINDS, DetectError, Format, Match, detect, jira, salaries, survey
+from ..formats import json_events
 from ..formats.base import norm
 from ..formats.files import FileInfo, SniffError
 from ..formats.sniff import sniff
@@ -12,6 +13,7 @@ from ..store import Store
 from ..store import ingest_store
 from ..store.ingest_exprs import parse_expr, raw_expr
 from ..store.ingest_store import Check, Plan
+from . import events_plan
 from .types import _DATE_FORMS, TYPE_LABELS, ImportRefused
 
 
@@ -129,7 +131,7 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
     if kind is not None and kind not in KINDS:
         raise ImportRefused(f"{name}: unknown kind '{kind}'; kinds are {', '.join(KINDS)}")
     try:
-        match = detect(header, kind, mapping or None)
+        match = detect(header, kind, mapping or None, source=info.json.tool if info.json else None)
     except DetectError as exc:
         raise ImportRefused(f"{name}: {exc}") from None
     fmt = match.fmt
@@ -137,6 +139,9 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
     plan = Plan(path=str(info.path), delimiter=info.delimiter, ncols=len(header),
                 compression="gzip" if info.container == "gzip" else "none",
                 kind=fmt.kind, source=fmt.source, exprs={}, checks=[])
+    if info.json is not None:  # JSON records: DuckDB's JSON reader gives the columns (issue 14)
+        plan.json = info.json
+        plan.compression = "none" if info.json.plain else "auto"
     # type inference over the first rows, for every mapped column whose role needs parsing
     roles = {f.name: f.role for f in fmt.fields}
     cand: dict[int, list[str]] = {}
@@ -150,6 +155,8 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
     try:
         hits = ingest_store.type_hits(store, plan, cand)
     except Exception as exc:  # DuckDB could not read even the first rows
+        if info.json is not None:
+            raise ImportRefused(json_events.friendly_error(exc, name)) from None
         raise ImportRefused(f"{name}: the rows cannot be read as {'tab' if info.delimiter == chr(9) else repr(info.delimiter)}"
                             f"-separated text ({str(exc).splitlines()[0]})") from None
     types = dict(types or {})
@@ -234,10 +241,14 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
         plan.consts["symbols"] = salaries.SYMBOLS
         if "currency" not in match.columns and not plan.consts["money_raw"]:
             notes.append("no currency column or symbols: currency left empty")
+    if fmt.kind == "interviews":  # Discovery (issue 19): highlights without an interview column are the file's
+        plan.consts["interview_default"] = _stem(name)
     if fmt.kind in ai_plan.KINDS:  # AI quality (issue 18): feature/version defaults, grades, label checks
         ai_plan.prepare(store, plan, match, header, chosen, notes, name)
     if fmt.extras == "properties":
         plan.extras = [(header[i], i) for i in extras_idx]
+    if fmt.kind == "events":  # anonymous ids, JSON property columns, tool property names (issue 14)
+        events_plan.prepare(store, plan, match, header, notes)
     if fmt.extras == "unpivot":
         for i in extras_idx:
             t = _pick("number", hits.get(i, {}), info.delimiter)

@@ -31,6 +31,7 @@ AREA_TABLES: dict[str, tuple[str, ...]] = {
     "settings": ("settings",),
     "imports": ("imports", "import_rejects"),
     "ai": ("ai_predictions", "ai_evals", "ai_features"),  # AI quality (issue 18)
+    "discovery": ("interview_highlights", "ost_nodes", "opportunity_evidence"),  # Discovery (issue 19)
 }
 AREAS: tuple[str, ...] = tuple(sorted(AREA_TABLES))  # sorted, as every areas tuple here
 
@@ -68,6 +69,8 @@ READS: dict[str, tuple[str, ...]] = {
     # AI quality (issue 18): evaluations and launch readiness; the initiative picker reads the roadmap
     "pm_core.ai": ("ai",),
     "pm_core.ai.features.initiative_choices": ("roadmap",),
+    # Discovery (issue 19): the tree shows KR titles, initiative status and experiment verdicts
+    "pm_core.discovery": ("discovery", "imports", "okrs", "roadmap", "experiments", *KPI_INPUTS),
 }
 
 

@@ -46,6 +46,7 @@ class Plan:
     consts: dict[str, Any] = field(default_factory=dict)
     extras: list[tuple[str, int]] = field(default_factory=list)  # (property key or metric name, column)
     unpivot: list[tuple[str, str]] = field(default_factory=list)  # (metric name, value SQL)
+    json: Any = None                     # formats.files.JsonSource: JSON records read by DuckDB instead of CSV
 
 
 class Params:
@@ -60,7 +61,19 @@ class Params:
         return f"${name}"
 
 
+def _json_source(plan: Plan, p: Params) -> str:
+    """Return a subquery giving JSON records as text columns c0..cN (one parse per record; pointers bound)."""
+    js = plan.json
+    rows = f"read_json_objects({p(js.files)}, format={p(js.format)}, maximum_object_size=67108864)"
+    if js.unnest:
+        rows = f"(SELECT unnest(json_extract(json, {p(js.unnest)})) AS json FROM {rows})"
+    cols = ", ".join(f"v[{i + 1}] AS c{i}" for i in range(len(js.paths)))
+    return f"(SELECT {cols} FROM (SELECT json_extract_string(json, {p(js.paths)}::VARCHAR[]) AS v FROM {rows}))"
+
+
 def _source(plan: Plan, p: Params, rejects: str | None = None, first_rows: bool = False) -> str:
+    if plan.json is not None:
+        return _json_source(plan, p)  # malformed JSON raises (the importer names the line); no rejects table
     cols = {f"c{i}": "VARCHAR" for i in range(plan.ncols)}
     opts = (f"delim={p(plan.delimiter)}, quote='\"', escape='\"', header=true, auto_detect=false, "
             f"columns={p(cols)}, compression={p(plan.compression)}, max_line_size={MAX_LINE_BYTES}, ignore_errors=true")
@@ -157,6 +170,37 @@ def max_value(store: Store, plan: Plan, expr: str, limit: int = 5000) -> float |
     return None if v is None else float(v)
 
 
+def count_rows(store: Store, plan: Plan, conds: list[str], limit: int | None = 50_000) -> tuple[int, list[int]]:
+    """Return (rows read, rows meeting each SQL condition) over the first `limit` rows (all rows when None)."""
+    p = Params()
+    lim = f" LIMIT {int(limit)}" if limit else ""
+    parts = ", ".join(f"count(*) FILTER (WHERE {c})" for c in conds) or "0"
+    sql = f"SELECT count(*), {parts} FROM (SELECT * FROM {_source(plan, p, first_rows=bool(limit))} AS c{lim})"
+    cur = store.cursor()
+    try:
+        row = cur.execute(sql, _bound(sql, p)).fetchone()
+    finally:
+        cur.close()
+    return int(row[0]), [int(v or 0) for v in row[1:1 + len(conds)]]
+
+
+def user_overlap(store: Store, plan: Plan, limit: int = 50_000) -> dict[str, Any]:
+    """Return how the file's people (first `limit` rows) meet the workspace's: file, shared, workspace counts and sources."""
+    p = Params()
+    src = f"(SELECT * FROM {_source(plan, p, first_rows=True)} AS c LIMIT {int(limit)})"
+    sql = (f"WITH f AS (SELECT DISTINCT {plan.exprs['user_id']} AS u FROM {src} WHERE u IS NOT NULL) "
+           "SELECT (SELECT count(*) FROM f), (SELECT count(*) FROM f SEMI JOIN (SELECT DISTINCT user_id FROM events) e "
+           "ON f.u = e.user_id), (SELECT count(DISTINCT user_id) FROM events), "
+           "(SELECT list(DISTINCT i.source ORDER BY i.source) FROM imports i WHERE i.kind = 'events' "
+           "AND EXISTS (SELECT 1 FROM events e WHERE e.import_id = i.id))")
+    cur = store.cursor()
+    try:
+        row = cur.execute(sql, _bound(sql, p)).fetchone()
+    finally:
+        cur.close()
+    return {"file_people": int(row[0]), "shared": int(row[1]), "workspace_people": int(row[2]), "sources": list(row[3] or [])}
+
+
 # -- inserting ---------------------------------------------------------------------------------
 def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
     """Return (target columns, SELECT list) for the plan's canonical table."""
@@ -167,6 +211,11 @@ def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
             props = "json_object(" + ", ".join(f"{p(k)}, c{i}" for k, i in plan.extras) + ")"
         else:
             props = "NULL"
+        for i in plan.consts.get("json_columns", ()):
+            # a column holding a JSON object (PostHog's `properties`): each of its keys is a property
+            j = f"TRY_CAST(c{i} AS JSON)"
+            base = props if props != "NULL" else "'{}'::JSON"
+            props = f"CASE WHEN json_type({j}) = 'OBJECT' THEN json_merge_patch({base}, {j}) ELSE {base} END"
         return "import_id, user_id, event, ts, properties", f"{imp}, {e['user_id']}, {e['event']}, {e['ts']}, {props}"
     if plan.kind == "work_items":
         vocab = plan.consts["vocab"]
@@ -219,6 +268,10 @@ def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
         from .ai_store import select_for
 
         return select_for(plan, p)
+    if plan.kind == "interviews":  # Discovery (issue 19)
+        from .discovery_store import select_for as discovery_select
+
+        return discovery_select(plan, p)
     if plan.kind == "metrics" and plan.source != "wide":
         return ("import_id, metric, date, value, segment",
                 f"{imp}, {e['metric']}, {e['date']}, {e['value']}, {e.get('segment', 'NULL')}")
