@@ -1,0 +1,105 @@
+"""Text encodings of files that are not UTF-8: detected with charset-normalizer, chosen by the user, decoded to UTF-8.
+
+Only files that fail the UTF-8 check get here. The detector looks at a sample (the first MB), which
+is enough to tell Polish cp1250 from Western cp1252 or Shift-JIS from both; the whole file is then
+decoded with the chosen codec, and characters that do not exist in it are counted (and shown as
+U+FFFD) so the preview can warn instead of importing garbled names silently.
+"""
+from __future__ import annotations
+
+import codecs
+import gzip
+import os
+import tempfile
+from pathlib import Path
+
+from .files import CHUNK
+
+SAMPLE_BYTES = 1 << 20
+# the encodings the Data page offers (codec name, words); anything Python knows is accepted from the CLI
+ENCODINGS: tuple[tuple[str, str], ...] = (
+    ("utf-8", "UTF-8 (Unicode)"),
+    ("utf-16", "UTF-16 (Unicode, Excel 'Unicode text')"),
+    ("cp1252", "Windows-1252 (Western European)"),
+    ("cp1250", "Windows-1250 (Central European: Polish, Czech, Hungarian...)"),
+    ("cp1251", "Windows-1251 (Cyrillic)"),
+    ("cp1253", "Windows-1253 (Greek)"),
+    ("cp1254", "Windows-1254 (Turkish)"),
+    ("iso-8859-1", "ISO-8859-1 (Latin-1)"),
+    ("iso-8859-2", "ISO-8859-2 (Latin-2)"),
+    ("iso-8859-15", "ISO-8859-15 (Latin-9)"),
+    ("mac-roman", "Mac Roman"),
+    ("shift_jis", "Shift-JIS (Japanese)"),
+    ("cp932", "Windows-31J (Japanese, Windows)"),
+    ("euc-jp", "EUC-JP (Japanese)"),
+    ("gb18030", "GB18030 (Simplified Chinese)"),
+    ("big5", "Big5 (Traditional Chinese)"),
+    ("euc-kr", "EUC-KR (Korean)"),
+    ("koi8-r", "KOI8-R (Russian)"),
+)
+ENCODING_LABELS: dict[str, str] = dict(ENCODINGS)
+
+
+def canonical(name: str) -> str:
+    """Return the codec name Pillars uses for an encoding name ('UTF8' -> 'utf-8', 'sjis' -> 'shift_jis').
+
+    Raises ValueError in words for a name Python does not know.
+    """
+    try:
+        codec = codecs.lookup(name.strip()).name
+    except LookupError:
+        raise ValueError(f"unknown encoding {name!r}; for example: "
+                         + ", ".join(e for e, _ in ENCODINGS[:8])) from None
+    for known, _ in ENCODINGS:
+        if codecs.lookup(known).name == codec:
+            return known
+    return codec
+
+
+def _open(path: Path, container: str):
+    return gzip.open(path, "rb") if container == "gzip" else path.open("rb")
+
+
+def detect_legacy(path: Path, container: str) -> str | None:
+    """Return the most likely non-UTF-8 encoding of a file's first MB, or None when it reads as UTF-8 / ASCII.
+
+    charset-normalizer decides between the legacy code pages; when it has no answer the file is
+    taken as Windows-1252, the most common one for spreadsheets saved on Windows.
+    """
+    from charset_normalizer import from_bytes
+
+    with _open(path, container) as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    # a sample cut in the middle of a multi-byte character must not count against that encoding
+    best = from_bytes(sample).best()
+    if best is None:
+        return "cp1252"
+    enc = canonical(best.encoding)
+    if enc in ("utf-8", "ascii"):
+        return None
+    return enc
+
+
+def transcode(src: Path, container: str, encoding: str) -> tuple[Path, int]:
+    """Write a UTF-8 copy of src decoded as `encoding`; return it and the count of bytes that did not decode."""
+    fd, tmp = tempfile.mkstemp(prefix="pillars-utf8-", suffix=".csv")
+    dec = codecs.getincrementaldecoder(encoding)(errors="replace")
+    bad = 0
+    with os.fdopen(fd, "wb") as out, _open(src, container) as fh:
+        first = True
+        while chunk := fh.read(CHUNK):
+            text = dec.decode(chunk)
+            if first:
+                text = text.lstrip("\ufeff")
+                first = False
+            bad += text.count("\ufffd")
+            out.write(text.encode("utf-8"))
+        tail = dec.decode(b"", final=True)
+        bad += tail.count("\ufffd")
+        out.write(tail.encode("utf-8"))
+    return Path(tmp), bad
+
+
+def label(encoding: str) -> str:
+    """Return an encoding in words for the preview ('cp1250' -> 'Windows-1250 (Central European...)')."""
+    return ENCODING_LABELS.get(encoding, encoding)
