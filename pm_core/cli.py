@@ -55,6 +55,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "write an audience's briefing as PowerPoint, Excel, HTML (or one chart as PNG)"),
     "audit": ("audit", "the audit log: who changed what and when, newest first"),
     "ai": ("ai", "AI feature quality: precision/recall at a threshold, intervals, bias audit, readiness"),
+    "discovery": ("discovery", "interview evidence and the opportunity solution tree (evidence counts, gaps)"),
     "serve": ("serve", "check PILLARS_* settings and start the app (local mode: this computer only)"),
 }
 

@@ -123,7 +123,7 @@ def parse_node(kind: str, data: NodeIn | dict) -> NodeIn:
     link_target = (str(d.get("link_target")).strip() or None) if d.get("link_target") is not None else None
     if link_kind is not None and link_kind not in LINK_KINDS[kind]:
         allowed = ", ".join(LINK_LABELS[k].lower() for k in LINK_KINDS[kind]) or "nothing"
-        errors["link_kind"] = f"a{'n' if kind[0] in 'aeiou' else ''} {NODE_KINDS[kind].lower()} links to {allowed}"
+        errors["link_kind"] = f"{with_article(NODE_KINDS[kind].lower())} links to {allowed}"
     elif link_kind is not None and not link_target:
         errors["link_target"] = f"choose the {LINK_LABELS[link_kind].lower()} to link"
     elif link_kind is None and link_target:
@@ -131,6 +131,11 @@ def parse_node(kind: str, data: NodeIn | dict) -> NodeIn:
     if errors:
         raise DiscoveryError(errors)
     return NodeIn(title=title, notes=notes, link_kind=link_kind, link_target=link_target)
+
+
+def with_article(words: str) -> str:
+    """Return words with 'a' or 'an' before them by their first letter ('an opportunity', 'a solution')."""
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
 
 
 def jtbd_guide_markdown() -> str:

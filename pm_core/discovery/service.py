@@ -20,7 +20,7 @@ from ..store import roadmap_store
 from ..store.areas import reads
 from . import tree as tree_mod
 from .evidence import evidence_for, interview_summary
-from .models import CHILD_KINDS, LINK_LABELS, NODE_KINDS, TAGS, DiscoveryError, NodeIn, TreeNode, parse_node
+from .models import CHILD_KINDS, LINK_LABELS, NODE_KINDS, TAGS, DiscoveryError, NodeIn, TreeNode, parse_node, with_article
 from .themes import suggest_themes
 
 
@@ -236,13 +236,11 @@ def add_node(store: Store, actor: Actor, kind: str, data: NodeIn | dict, parent_
         else:
             parent = ds.get_node(cur, parent_id) if parent_id else None
             if parent is None:
-                raise DiscoveryError({"parent": f"a{'n' if kind[0] in 'aeiou' else ''} {NODE_KINDS[kind].lower()} needs a "
-                                                "parent node that exists"})
+                raise DiscoveryError({"parent": f"{with_article(NODE_KINDS[kind].lower())} needs a parent node that exists"})
             if kind not in CHILD_KINDS[parent["kind"]]:
                 allowed = ", ".join(NODE_KINDS[k].lower() for k in CHILD_KINDS[parent["kind"]]) or "nothing"
-                raise DiscoveryError({"kind": f"under a{'n' if parent['kind'][0] in 'aeiou' else ''} "
-                                              f"{NODE_KINDS[parent['kind']].lower()} goes {allowed}, not a "
-                                              f"{NODE_KINDS[kind].lower()}"})
+                raise DiscoveryError({"kind": f"under {with_article(NODE_KINDS[parent['kind']].lower())} goes {allowed}, "
+                                              f"not {with_article(NODE_KINDS[kind].lower())}"})
         row = {"id": nid, "kind": kind, "parent_id": parent_id or None, "title": clean.title, "notes": clean.notes,
                "link_kind": clean.link_kind, "link_target": clean.link_target, "link_label": label,
                "position": ds.next_position(cur, parent_id or None)}
