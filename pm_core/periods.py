@@ -399,3 +399,12 @@ def to_local(ts: dt.datetime | None, zone: str = "UTC") -> dt.datetime | None:
 def calendar_words(zone: str = "UTC", week_start: str = "monday") -> str:
     """Return the calendar a figure is cut in, for captions ('days in Europe/Lisbon time, weeks from Monday')."""
     return f"days in {zone} time, weeks from {week_start.capitalize()}"
+
+
+def today_in(zone: str = "UTC") -> dt.date:
+    """Return today's date in `zone` (what rolling ranges such as 'last-30d' are resolved on)."""
+    if zone == "UTC":
+        return dt.datetime.now(dt.timezone.utc).date()
+    import zoneinfo
+
+    return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()

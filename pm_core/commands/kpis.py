@@ -1,36 +1,45 @@
-"""CLI: `kpis [--period P] [--segment PROPERTY=VALUE] [--json]` — the four pillars' KPIs for one period."""
+"""CLI: `kpis [--period P | --from D --to D | --last 30d] [--compare previous|year] [--segment PROPERTY=VALUE] [--json]`."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from ..cli import CliError, emit
 from ..formatting import fmt_change, fmt_value
 from ..kpi_defs import PILLAR_LABELS
 from .. import segments
 from ..metrics import compute_kpis
-from ..periods import PeriodError, parse_period
+from ..periods import HEADLINE_RULE, PeriodError, parse_period, today_in
 from ..settings import get_setting
 from ..store import Store
+from .ranges import add_range_args, period_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("kpis", help="the sixteen KPIs of the four pillars (plus DAU and stickiness) for one period")
     p.add_argument("--period", default="all",
-                   help="a month (2026-05), a quarter (2026-Q2), a year (2026) or 'all' (default; monthly KPIs then use the latest month)")
+                   help="a month (2026-05), a quarter (2026-Q2), a year (2026), a range (2026-11-01..2026-11-30), a rolling "
+                        "range (last-30d, this-month, ytd) or 'all' (default). " + HEADLINE_RULE)
+    add_range_args(p)
     p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_kpis)
 
 
 def _kpis(args, store: Store) -> int:
+    today = today_in(get_setting(store, "time_zone"))
+    text = period_text(args, today)
     try:
-        period = parse_period(args.period)
+        period = parse_period(text, today=today, compare=args.compare)
         segment = segments.parse(args.segment)
-        result = compute_kpis(store, period.label, segment)
+        result = compute_kpis(store, period.label, segment, today=today, compare=period.compare)
     except (PeriodError, ValueError) as exc:
         raise CliError(f"kpis: {exc}") from None
     if args.json:
         out: dict = {"period": period.label}
+        if not period.is_all:
+            out["range"] = {"from": period.start.isoformat(), "to": (period.end - dt.timedelta(days=1)).isoformat(),
+                            "compared_with": period.previous().label}
         if segment:
             out["segment"] = _segment_json(segment)
         for pillar, kpis in result.items():
@@ -39,7 +48,7 @@ def _kpis(args, store: Store) -> int:
         return 0
     currency = get_setting(store, "currency")
     seg = f" · segment {segment.text()}" if segment else ""
-    print(f"KPIs for {period.describe()}{seg}")
+    print(f"KPIs for {period.describe()}{seg}" + (f", {period.compared_with()}" if not period.is_all else ""))
     for pillar, kpis in result.items():
         print(f"\n{PILLAR_LABELS[pillar]}")
         for r in kpis.values():

@@ -6,6 +6,7 @@ Imports only the store, settings, periods, segments and formatting: values and s
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, Callable
 
@@ -182,6 +183,8 @@ class Context:
         if last is None:
             return _activity_result(why="no events" + (" in this segment" if self.segment else "") + " in the data.")
         h = None
+        if p.kind == "custom":
+            return self._range_activity(p, last.date())
         if p.kind == "month":
             ref = p
         else:
@@ -217,6 +220,28 @@ class Context:
             out["partial_prev"] = self._to_date(ref, h.partial_days)
         return out
 
+    def _range_row(self, r: Period, before: dt.date | None = None) -> dict:
+        """Return the activity row of a date range, churn measured against the days from `before` to its start
+        (by default the same number of days just before it)."""
+        before = before or r.start - (r.end - r.start)
+        return ms.range_activity(self.src, self._utc(r.start), self._utc(r.end), self._utc(before),
+                                 (r.start, r.end, before), self.settings["feature_event"], self.segment, zone=self.zone)
+
+    def _range_activity(self, p: Period, last_day: dt.date) -> dict:
+        """Return the activity memo of a custom or rolling range: the range itself is reported (its active users,
+        daily users, churn against the days just before it), compared with the range it is compared with; when the
+        data ends inside the range, that range is cut to the same number of days (like for like)."""
+        prev = p.previous()
+        out = _activity_result(p, prev, {p.start: self._range_row(p)})
+        if prev is not None:
+            if p.start <= last_day < p.end - dt.timedelta(days=1):
+                days = (last_day - p.start).days + 1
+                cut = dataclasses.replace(prev, end=min(prev.start + dt.timedelta(days=days), prev.end))
+                # churn of the cut range is still measured against the whole range before prev, as the range's is
+                out["prev_to_date"], out["days"] = self._range_row(cut, prev.start - (prev.end - prev.start)), days
+            out["rows"][prev.start] = self._range_row(prev)
+        return out
+
     def _to_date(self, m: Period, days: int) -> dict | None:
         """Return the monthly-activity row of month m cut to its first `days` days (None without events)."""
         cut = min(m.start + dt.timedelta(days=days), m.end)
@@ -239,7 +264,11 @@ class Context:
         elif h is not None:
             parts.append(f"{ref.describe()}, the only month of {where} with events (it is not complete).")
         last = self.bounds[1]
-        if last is not None and ref.start <= last.date() < ref.end - dt.timedelta(days=1):
+        if ref.kind == "custom":
+            parts.append(f"Users active in {ref.describe()}.")
+            if last is not None and ref.start <= last.date() < ref.end - dt.timedelta(days=1):
+                parts.append(f"Partial range: events end {last.date():%d %b %Y}.")
+        elif last is not None and ref.start <= last.date() < ref.end - dt.timedelta(days=1):
             parts.append(f"Partial month: events end {last.date():%d %b %Y}.")
         return " ".join(parts) or None
 

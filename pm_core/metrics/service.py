@@ -13,7 +13,8 @@ import datetime as dt
 import pandas as pd
 
 from ..formatting import as_number
-from ..periods import parse_period
+from ..periods import Headline, parse_period, today_in
+from ..settings import get_setting
 from ..store import Store, areas
 from .context import Context, KpiResult, _join, clean_segment, segment_key
 from .defs import PILLARS
@@ -73,19 +74,23 @@ def _compute(ctx: Context, key: str) -> KpiResult:
                      extra={k: (as_number(v) if isinstance(v, float) else v) for k, v in extra.items()})
 
 
-def _today(today: dt.date | None) -> dt.date:
-    return today or dt.datetime.now(dt.timezone.utc).date()
+def _today(today: dt.date | None, store: Store | None = None) -> dt.date:
+    if today is not None:
+        return today
+    return today_in(get_setting(store, "time_zone")) if store is not None else dt.datetime.now(dt.timezone.utc).date()
 
 
 def compute_kpis(store: Store, period: str = "all", segment=None,
-                 today: dt.date | None = None) -> dict[str, dict[str, KpiResult]]:
+                 today: dt.date | None = None, compare: str | None = None) -> dict[str, dict[str, KpiResult]]:
     """Return pillar -> key -> KpiResult for every registered KPI (the sixteen plus dau and stickiness under growth).
 
-    Raises PeriodError for a period string it cannot read and SegmentError for a malformed segment;
-    a KPI without data is None with a note.
+    period: anything periods.parse_period reads, rolling ranges resolved on `today` (the workspace
+    zone's date by default); compare: 'previous' (default) or 'year'. Raises PeriodError for a period
+    it cannot read and SegmentError for a malformed segment; a KPI without data is None with a note.
     """
-    p = parse_period(period)
-    seg, day = clean_segment(segment), _today(today)
+    day = _today(today, store)
+    p = parse_period(period, today=day, compare=compare)
+    seg = clean_segment(segment)
 
     def compute() -> dict[str, dict[str, KpiResult]]:
         cur = store.cursor()
@@ -99,15 +104,17 @@ def compute_kpis(store: Store, period: str = "all", segment=None,
         return out
     # The page, briefings and linked key results share one computation per version of the KPIs'
     # inputs: a check-in (okrs) does not recompute them.
-    res = store.memo(("compute_kpis", p.label, segment_key(seg), day, registry_key()), compute, areas.reads(compute_kpis))
+    res = store.memo(("compute_kpis", p.label, p.compare, segment_key(seg), day, registry_key()), compute,
+                     areas.reads(compute_kpis))
     return {pillar: {k: r.model_copy(deep=True) for k, r in byk.items()} for pillar, byk in res.items()}
 
 
-def compute_kpi(store: Store, key: str, period: str = "all", segment=None) -> KpiResult:
+def compute_kpi(store: Store, key: str, period: str = "all", segment=None, compare: str | None = None) -> KpiResult:
     """Return one KPI for one period (what an OKR key result links to); unknown keys raise KeyError."""
     spec(key)
-    p = parse_period(period)
-    seg, day = clean_segment(segment), _today(None)
+    day = _today(None, store)
+    p = parse_period(period, today=day, compare=compare)
+    seg = clean_segment(segment)
 
     def compute() -> KpiResult:
         cur = store.cursor()
@@ -115,9 +122,22 @@ def compute_kpi(store: Store, key: str, period: str = "all", segment=None) -> Kp
             return _compute(Context(store, p, seg, day, src=cur), key)
         finally:
             cur.close()
-    res = store.memo(("compute_kpi", key, p.label, segment_key(seg), day, registry_key()), compute,
+    res = store.memo(("compute_kpi", key, p.label, p.compare, segment_key(seg), day, registry_key()), compute,
                      areas.reads(compute_kpi))
     return res.model_copy(deep=True)
+
+
+def headline(store: Store, period: str = "all", segment=None) -> Headline | None:
+    """Return the month monthly headlines report for a period and segment (periods.headline over the events in the
+    workspace zone): what Overview, Growth, Stakeholder views and exports show; None without events."""
+    def compute():
+        cur = store.cursor()
+        try:
+            return Context(store, parse_period(period, today=_today(None, store)), clean_segment(segment),
+                           _today(None, store), src=cur).headline()
+        finally:
+            cur.close()
+    return store.memo(("kpi_headline", str(period), segment_key(segment)), compute, areas.reads(compute_kpis))
 
 
 def _cached_series(store: Store, key: str, freq: str, segment) -> pd.DataFrame:
@@ -132,7 +152,7 @@ def _cached_series(store: Store, key: str, freq: str, segment) -> pd.DataFrame:
     sp = spec(key)
     parts = store.memo(("kpi_series_parts", freq, seg), dict, deps)
     series = store.memo(("kpi_series", key, freq, seg, registry_key()),
-                        lambda: sp.series_of(SeriesContext(store, freq, segment, parts, _today(None))), deps)
+                        lambda: sp.series_of(SeriesContext(store, freq, segment, parts, _today(None, store))), deps)
     return series.copy()  # callers may add columns; the memo stays as computed
 
 

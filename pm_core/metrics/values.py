@@ -46,6 +46,9 @@ def _month_value(ctx: Context, key: str, m: Period | None, to_date: bool = False
 
 
 def _clv(ctx: Context, m: Period | None) -> Computed:
+    if m is not None and m.kind == "custom":
+        return None, ("lifetime value is measured over a whole calendar month (monthly revenue, users and churn); "
+                      "choose a month or 'All data'."), {}
     churn, why, _ = _month_value(ctx, "churn", m)
     if churn is None:
         return None, why, {}
@@ -125,7 +128,8 @@ def _on_time(ctx: Context, p: Period | None) -> Computed:
 def _bug_rate(ctx: Context, p: Period | None) -> Computed:
     c = ctx.work(p)
     if c["items"] == 0:
-        return None, f"no work items created {_where(p)}.", {}
+        return None, (f"no work items with a work type created {_where(p)} (an export without a type column "
+                      "cannot give a bug rate)."), {}
     return c["bugs"] / c["items"], None, {"n": c["items"], "bugs": c["bugs"]}
 
 

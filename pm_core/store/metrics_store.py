@@ -130,6 +130,34 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
     return df
 
 
+def range_activity(src, start: dt.datetime, end: dt.datetime, before: dt.datetime, days: tuple,
+                   feature_event: str, segment=None, zone: str = "UTC") -> dict:
+    """Return the monthly_activity figures of one date range instead of a month, as a dict: mau (users in the
+    range), dau (mean users per day over its days with events), days, feature_users, prev_active (users in
+    the range before it, [before, start)) and churned (of those, users with no event in the range).
+
+    start/end/before are the UTC instants the ranges' days begin in `zone`; days = (first day, first day
+    after, first day of the range before) as local dates, used to split the one scan.
+    """
+    seg, sp = where(segment)
+    day, zp = local_day("ts", zone)
+    d0, d1, db = days
+    row = _fetch(src, f"""
+    WITH ud AS MATERIALIZED (
+        SELECT user_id, {day} AS d, bool_or(event = ?) AS feat
+        FROM events WHERE ts >= ? AND ts < ?{seg} GROUP BY user_id, d
+    ),
+    cur AS (SELECT * FROM ud WHERE d >= ? AND d < ?),
+    u AS (SELECT user_id, bool_or(feat) AS feat FROM cur GROUP BY user_id),
+    pu AS (SELECT DISTINCT user_id FROM ud WHERE d >= ? AND d < ?)
+    SELECT (SELECT count(*) FROM u), (SELECT avg(n) FROM (SELECT d, count(*) AS n FROM cur GROUP BY d)),
+           (SELECT count(DISTINCT d) FROM cur), (SELECT count(*) FILTER (WHERE feat) FROM u),
+           (SELECT count(*) FROM pu), (SELECT count(*) FROM pu ANTI JOIN u USING (user_id))""",
+                 zp + [feature_event, before, end] + sp + [d0, d1, db, d0])[0]
+    keys = ("mau", "dau", "days", "feature_users", "prev_active", "churned")
+    return dict(zip(keys, row))
+
+
 def event_counts_by(store: Store, events: list[str], grain: str, segment=None) -> pd.DataFrame:
     """Return columns period_start, event, n: event counts per month or quarter for the given names."""
     if grain not in GRAINS:
@@ -258,7 +286,8 @@ def work_stats(src, ranges: list[Range]) -> list[dict]:
                  f"count(*) FILTER (WHERE {res} AND due IS NOT NULL)",
                  f"count(*) FILTER (WHERE {res} AND due IS NOT NULL AND CAST(resolved AS DATE) <= due)",
                  f"count(*) FILTER (WHERE {res})",
-                 f"count(*) FILTER (WHERE {cc})",
+                 # an item whose type is unknown (no type column) is left out of the bug share, not counted as 'not a bug'
+                 f"count(*) FILTER (WHERE {cc} AND (type_category IS NOT NULL OR type IS NOT NULL))",
                  f"count(*) FILTER (WHERE {cc} AND {_IS_BUG})"]
         params += r_par * 8 + c_par * 2
     row = _fetch(src, f"SELECT {', '.join(cols)} FROM work_items", params)[0]
