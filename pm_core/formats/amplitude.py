@@ -11,4 +11,5 @@ FORMAT = Format(
         Field("ts", "time", True, ("event_time", "client_event_time", "server_upload_time"), help="when (UTC)"),
     ),
     extras="properties",
+    id_fallbacks=("amplitude_id", "device_id"),  # anonymous users: Amplitude's own id, else the device
 )

@@ -46,6 +46,7 @@ class Format:
     fuzzy: bool = False                          # close-spelling matches (salaries, where typos are common)
 
     def field(self, name: str) -> Field:
+    id_fallbacks: tuple[str, ...] = ()           # events: the tool's anonymous ids, used in turn where user_id is empty
         """Return the field called name (KeyError if the format has none)."""
         for f in self.fields:
             if f.name == name:

@@ -26,6 +26,18 @@ class SniffError(ValueError):
 
 
 @dataclass
+class JsonSource:
+    """JSON records DuckDB reads (issue 14): the files, their layout, and the JSON pointer of each column."""
+
+    files: list[str]              # read together, in this order (an archive's hourly files)
+    format: str                   # DuckDB's: newline_delimited | array | unstructured
+    paths: list[str]              # JSON pointer of column i ('/properties/$os')
+    unnest: str | None = None     # '$.results[*]' when the records are a list inside one document
+    tool: str | None = None       # mixpanel | amplitude | posthog | generic: which tool's format to match
+    plain: bool = False           # one uncompressed JSON-lines file (its size estimates the rows)
+
+
+@dataclass
 class FileInfo:
     path: Path                    # the file DuckDB will read (the original, or a UTF-8 temp copy)
     original: Path
@@ -41,6 +53,7 @@ class FileInfo:
     row_offset: int = 0           # rows above the header (XLSX titles) so row numbers match the sheet
     notes: list[str] = field(default_factory=list)
     temp_files: list[Path] = field(default_factory=list)
+    json: JsonSource | None = None  # set when DuckDB reads JSON records instead of delimited text
 
     def cleanup(self) -> None:
         """Remove temp copies made while sniffing (idempotent)."""

@@ -10,4 +10,5 @@ FORMAT = Format(
         Field("ts", "time", True, ("time",), help="when (epoch seconds or ms, UTC)"),
     ),
     extras="properties",
+    id_fallbacks=("$device_id", "$anon_id"),  # distinct_id is Mixpanel's person; these only where it is empty
 )

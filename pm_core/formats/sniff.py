@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from . import encodings, tidy  # issue 14: detected legacy encodings; report preambles, survey header rows, tables
+from . import archives, json_events  # issue 14: any ZIP, JSON event exports
 from .ai_json import json_to_csv, looks_like_json
 from .interview_notes import looks_like_notes, notes_to_csv, zip_holds_notes  # issue 19
 from .files import CHUNK, FileInfo, SniffError, file_sha256  # noqa: F401 (FileInfo, SniffError re-exported)
@@ -355,7 +356,18 @@ def sniff(path: Path, display_name: str, sheet: str | None = None, encoding: str
     if _magic(head) == "zip":
         if zip_holds_notes(path):  # a ZIP of interview notes (issue 19), not a workbook
             return notes_to_csv(path, display_name, is_zip=True)
-        return xlsx_to_csv(path, display_name, sheet)
+        # any other ZIP is opened as what it holds: a workbook, CSVs, JSON event exports (issue 14)
+        return archives.open_zip(path, display_name, sheet, read_xlsx=xlsx_to_csv,
+                                 read_file=lambda p, n: sniff(p, n, encoding=encoding))
+    # -- JSON event exports, read by DuckDB (issue 14): Mixpanel, Amplitude, PostHog, plain events -----
+    gz_json = _magic(head) == "gzip" and json_events.is_gzip_json(path)
+    if looks_like_json(head) or gz_json:
+        info = json_events.sniff_json_events(path, display_name)
+        if info is not None:
+            return info
+        if gz_json:
+            raise SniffError(f"{display_name}: a gzip-compressed JSON file that is not an event export (no event name "
+                             "and time in its records); decompress it and import the .json file")
     # -- JSON / JSON lines (issue 18: promptfoo, OpenAI Evals, scored predictions) ----------------
     if looks_like_json(head):
         return json_to_csv(path, display_name)

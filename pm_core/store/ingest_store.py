@@ -64,7 +64,7 @@ class Params:
 def _json_source(plan: Plan, p: Params) -> str:
     """Return a subquery giving JSON records as text columns c0..cN (one parse per record; pointers bound)."""
     js = plan.json
-    rows = f"read_json_objects({p(js.files)}, format={p(js.format)}, maximum_object_size=67108864)"
+    rows = f"read_json_objects({p(js.files)}, format={p(js.format)}, maximum_object_size={MAX_LINE_BYTES})"
     if js.unnest:
         rows = f"(SELECT unnest(json_extract(json, {p(js.unnest)})) AS json FROM {rows})"
     cols = ", ".join(f"v[{i + 1}] AS c{i}" for i in range(len(js.paths)))

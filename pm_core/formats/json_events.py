@@ -1,0 +1,253 @@
+"""Event exports written as JSON: Mixpanel, Amplitude, PostHog, and plain arrays / JSON lines of events (issue 14).
+
+Nothing here parses the records in Python: DuckDB's JSON reader (`read_json_objects`) reads the
+file(s), `json_group_structure` over a sample tells which keys the records hold, and the import reads
+each key as one text column (c0, c1, ...) exactly as it reads a CSV's columns (see
+`store.ingest_store`). Which tool wrote the file is decided from the records' keys, never the name:
+a Mixpanel export saved as `.csv` is still read as JSON.
+
+Nested objects become properties named by their path joined with `SEPARATOR` ('.'). The tool's own
+property container (`properties` for Mixpanel and PostHog, `event_properties` and `user_properties`
+for Amplitude) is lifted: `properties.$os` is the property `$os`, as the tool itself names it,
+unless that name is already taken by a top-level field (then the full path is kept).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .files import FileInfo, JsonSource, SniffError, file_sha256
+
+SEPARATOR = "."
+MAX_DEPTH = 4                 # deeper objects are kept whole, as JSON text
+SAMPLE_RECORDS = 20_000       # records whose keys decide the columns (DuckDB's merged structure of 1M records takes ~5 s)
+_LIFTED = {"mixpanel": ("properties",), "posthog": ("properties",), "amplitude": ("event_properties", "user_properties"),
+           "generic": ("properties",)}
+_EVENT_KEYS = ("event", "event_type", "event_name", "eventname", "action")
+_TIME_KEYS = ("time", "timestamp", "event_time", "ts", "created_at", "occurred_at", "client_event_time", "datetime",
+              "date", "sent_at", "originaltimestamp", "receivedat")
+TOOL_LABELS = {"mixpanel": "Mixpanel raw export", "amplitude": "Amplitude export", "posthog": "PostHog export",
+               "generic": "JSON events"}
+
+
+def pointer(path: list[str]) -> str:
+    """Return the RFC 6901 JSON pointer of a key path (['properties', 'a/b'] -> '/properties/a~1b'); '' is the whole record."""
+    return "".join("/" + k.replace("~", "~0").replace("/", "~1") for k in path)
+
+
+def _layout(path: Path, head: bytes) -> tuple[str, str | None]:
+    """Return (DuckDB format, unnest path) for a JSON file from its first bytes: lines, an array, or one document.
+
+    A document holding a `results` (or `events`, `data`) array of objects, as PostHog's and many APIs'
+    responses do, is read as that array.
+    """
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] == b"[":
+        return "array", None
+    first = text.split(b"\n", 1)[0].strip()
+    try:
+        json.loads(first)
+        return "newline_delimited", None
+    except ValueError:
+        pass
+    return "unstructured", None  # one (pretty-printed) document or several; the caller looks for its list
+
+
+def _conn():
+    import duckdb
+
+    return duckdb.connect()
+
+
+def _read_sql(files: list[str], fmt: str, unnest: str | None) -> tuple[str, list]:
+    """Return (SQL giving one `json` value per record, params) over the files: the same reader the import uses."""
+    base = "read_json_objects(?, format = ?, maximum_object_size = 8388608)"
+    if unnest:
+        return f"SELECT unnest(json_extract(json, ?)) AS json FROM {base}", [unnest, files, fmt]
+    return f"SELECT json FROM {base}", [files, fmt]
+
+
+def friendly_error(exc: Exception, name: str, members: list[str] | None = None) -> str:
+    """Return DuckDB's JSON error in words, naming the file (or archive member) and line, never the temp path."""
+    import re
+
+    msg = str(exc)
+    line = re.search(r"line (\d+)", msg)
+    member = ""
+    m = re.search(r'in file "([^"]+)"', msg)
+    if m and members:
+        base = Path(m.group(1)).name
+        member = next((f" ({x})" for x in members if base.endswith(Path(x).name.replace("/", "_"))), "")
+    where = f"line {line.group(1)}" if line else "a record"
+    return (f"{name}{member}: {where} is not valid JSON; fix or remove that line (one JSON object per line, or one "
+            "array of objects) and retry")
+
+
+def _structure(files: list[str], fmt: str, unnest: str | None, limit: int | None) -> tuple[dict, int]:
+    """Return (merged key structure of the records, records seen) from DuckDB's json_group_structure."""
+    sql, params = _read_sql(files, fmt, unnest)
+    lim = f" LIMIT {int(limit)}" if limit else ""
+    con = _conn()
+    try:
+        row = con.execute(f"SELECT json_group_structure(json), count(*) FROM ({sql}{lim})", params).fetchone()
+    finally:
+        con.close()
+    struct = json.loads(row[0]) if row[0] else None
+    return (struct if isinstance(struct, dict) else {}), int(row[1])
+
+
+def _find_list(files: list[str], name: str) -> str | None:
+    """Return the path of the array of objects an 'unstructured' document holds ('$.results[*]'), None when none."""
+    con = _conn()
+    try:
+        row = con.execute("SELECT json_group_structure(json), count(*) FROM read_json_objects(?, format = 'unstructured', "
+                          "maximum_object_size = 536870912)", [files]).fetchone()
+    finally:
+        con.close()
+    struct = json.loads(row[0]) if row[0] else None
+    if not isinstance(struct, dict):
+        return None
+    if int(row[1]) > 1:
+        return ""  # several documents one after the other: each is a record
+    for key in ("results", "events", "data", "items", "records"):
+        v = struct.get(key)
+        if isinstance(v, list) and v and isinstance(v[0], dict):
+            return f"$.{key}[*]"
+    return ""
+
+
+def tool_of(struct: dict) -> str | None:
+    """Return which tool wrote records of this key structure ('mixpanel', 'amplitude', 'posthog', 'generic'), None if not events.
+
+    Amplitude has `event_type` with `event_time` or `amplitude_id`; Mixpanel's raw export is `event`
+    plus a `properties` object holding `time` and `distinct_id`; PostHog has `event`, `distinct_id`
+    and `timestamp` (with `uuid`, `person_id` or `properties`). Anything else with an event-name key
+    and a time key is a generic event file.
+    """
+    keys = {k.lower() for k in struct}
+    props = struct.get("properties") if isinstance(struct.get("properties"), dict) else {}
+    pkeys = {k.lower() for k in props}
+    if "event_type" in keys and ({"event_time", "amplitude_id", "client_event_time"} & keys):
+        return "amplitude"
+    if "event" in keys and {"time", "distinct_id"} <= pkeys and not ({"timestamp", "distinct_id"} <= keys):
+        return "mixpanel"
+    if {"event", "distinct_id", "timestamp"} <= keys:
+        return "posthog"
+    if {"spec", "sample_id", "final_report"} & keys:
+        return None  # an OpenAI Evals record file (ai_json reads it), whose lines also carry a time
+    if any(k in keys for k in _EVENT_KEYS) and (any(k in keys for k in _TIME_KEYS) or any(k in pkeys for k in _TIME_KEYS)):
+        return "generic"
+    return None
+
+
+def _leaves(struct: dict, prefix: list[str], depth: int) -> list[list[str]]:
+    out: list[list[str]] = []
+    for k, v in struct.items():
+        path = prefix + [k]
+        if isinstance(v, dict) and v and depth < MAX_DEPTH:
+            out.extend(_leaves(v, path, depth + 1))
+        else:
+            out.append(path)  # a scalar, a list or an empty/deep object (kept as JSON text)
+    return out
+
+
+def columns_of(struct: dict, tool: str) -> tuple[list[str], list[str]]:
+    """Return (column names, JSON pointers) for records of this structure, the tool's property container lifted.
+
+    Top-level fields come first, then lifted properties; a lifted name already taken keeps its full path.
+    """
+    lifted = _LIFTED.get(tool, ())
+    names: list[str] = []
+    paths: list[str] = []
+    taken: set[str] = set()
+    later: list[list[str]] = []
+    for path in _leaves(struct, [], 0):
+        if path[0] in lifted and len(path) > 1:
+            later.append(path)
+            continue
+        name = SEPARATOR.join(path)
+        names.append(name)
+        paths.append(pointer(path))
+        taken.add(name)
+    for container in lifted:  # in the order the tool gives them: event properties before user properties
+        for path in (p for p in later if p[0] == container):
+            short = SEPARATOR.join(path[1:])
+            name = short if short not in taken else SEPARATOR.join(path)
+            names.append(name)
+            paths.append(pointer(path))
+            taken.add(name)
+    return names, paths
+
+
+def is_gzip_json(path: Path) -> bool:
+    """Return True when a gzip file's decompressed text starts like JSON (a .json.gz export)."""
+    import gzip
+
+    try:
+        with gzip.open(path, "rb") as fh:
+            head = fh.read(4096)
+    except (OSError, EOFError):
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+def _head(path: Path) -> bytes:
+    import gzip
+
+    with (gzip.open(path, "rb") if _is_gzip(path) else path.open("rb")) as fh:
+        return fh.read(1 << 16)
+
+
+def sniff_json_events(path: Path, display_name: str, files: list[Path] | None = None,
+                      members: list[str] | None = None) -> FileInfo | None:
+    """Return FileInfo for JSON event records read by DuckDB, or None when the records are not events (other JSON).
+
+    `files` are the JSON files to read together (an archive's hourly files), `path` the file the user
+    gave (its sha256 identifies the import). Raises SniffError naming the file and line when the JSON
+    is malformed.
+    """
+    import duckdb
+
+    files = files or [path]
+    names = [str(f) for f in files]
+    head = _head(files[0])
+    fmt, unnest = _layout(files[0], head)
+    try:
+        if fmt == "unstructured":
+            unnest = _find_list(names, display_name)
+            if unnest == "":
+                unnest = None
+        limit = SAMPLE_RECORDS
+        struct, seen = _structure(names, fmt, unnest, limit)
+    except duckdb.Error as exc:
+        raise SniffError(friendly_error(exc, display_name, members)) from None
+    if not struct:
+        if seen == 0:
+            raise SniffError(f"{display_name}: the file holds no JSON records; export the events again and retry")
+        return None
+    tool = tool_of(struct)
+    if tool is None:
+        return None
+    header, paths = columns_of(struct, tool)
+    sha, size = file_sha256(path)
+    plain = len(files) == 1 and fmt == "newline_delimited" and not _is_gzip(files[0])
+    info = FileInfo(path=files[0], original=path, display_name=display_name, container="json", encoding="utf-8",
+                    delimiter=",", header=header, sha256=sha, size=size)
+    info.json = JsonSource(files=names, format=fmt, paths=paths, unnest=unnest, tool=tool, plain=plain)
+    layout = {"newline_delimited": "JSON lines", "array": "a JSON array", "unstructured": "a JSON document"}[fmt]
+    lifted = [c for c in _LIFTED.get(tool, ()) if c in struct]
+    how = (f"; nested properties are named by their path joined with '{SEPARATOR}'"
+           + (f", and {' and '.join(repr(c) for c in lifted)} are lifted ({lifted[0]}.$os is the property $os)"
+              if lifted else ""))
+    what = f"{len(files)} files" if len(files) > 1 else layout
+    info.notes.append(f"{TOOL_LABELS[tool]} read as {what} by DuckDB{how}; row numbers count records, the first "
+                      "being row 2" + (" (the files in name order)" if len(files) > 1 else ""))
+    if limit is not None and seen >= limit:
+        info.notes.append(f"properties found in the first {limit:,} records; keys that appear only later are not kept")
+    return info
+
