@@ -76,20 +76,40 @@ with tab_active:
 with tab_ret:
     r1, r2, r3 = st.columns(3)
     with r1:
-        unit = st.segmented_control("Cohort period", ["day", "week", "month"], default="week", key="growth_ret_unit",
-                                    format_func=str.capitalize, required=True) or "week"
+        unit = st.segmented_control("Cohort period", ["hour", "day", "week", "month"], default="week",
+                                    key="growth_ret_unit", format_func=str.capitalize, required=True) or "week"
     with r2:
         who = st.segmented_control("Users", ["first-time", "recurring"], default="first-time", key="growth_ret_who",
-                                   required=True, help="First-time: a user's cohort is the period of their first event. "
-                                   "Recurring: a user belongs to every period they were active in.") or "first-time"
+                                   required=True, help="First-time: a user's cohort is the period of their first start "
+                                   "event. Recurring: a user belongs to every period they did it in.") or "first-time"
     with r3:
         mode = st.segmented_control("Returning", ["on", "on_or_after"], default="on", key="growth_ret_mode", required=True,
                                     format_func=lambda m: "on period N" if m == "on" else "on or after period N",
                                     help="'On': active exactly N periods later. 'On or after': active N or more periods later.") or "on"
-    max_k = {"day": 30, "week": 12, "month": 6}[unit]
+    ANY = "Any event"
+    e1, e2, e3, e4, e5 = st.columns([1.2, 1.2, 0.8, 0.8, 0.8])
+    with e1:
+        start_ev = st.selectbox("Start event (puts a user in a cohort)", [ANY, *names], key="growth_ret_start",
+                                help="e.g. signed up. Any event: a user's first event of any kind.")
+    with e2:
+        return_ev = st.selectbox("Return event (counts as coming back)", [ANY, *names], key="growth_ret_return",
+                                 help="e.g. booked again. Any event: any activity counts.")
+    with e3:
+        min_events = st.number_input("Min. return events per period", min_value=1, max_value=10000, value=1, step=1,
+                                     key="growth_ret_min", help="A user counts as retained in a period only with at least "
+                                     "this many return events in it.")
+    range_help = ("Leave both empty for all cohorts (cells then stop at the last event). With an end date, cells run to "
+                  "it with zeros where nobody returned, as PostHog shows them.")
+    with e4:
+        c_from = st.date_input("Cohorts from", value=None, key="growth_ret_from", help=range_help)
+    with e5:
+        c_to = st.date_input("Cohorts to", value=None, key="growth_ret_to", help=range_help)
+    max_k = {"hour": 24, "day": 30, "week": 12, "month": 6}[unit]
     try:
         with st.spinner("Building cohorts…"):
-            ret = ui.cached(growth.retention_table, unit, who == "first-time", mode, segment, None, None, max_k)
+            ret = ui.cached(growth.retention_table, unit, who == "first-time", mode, segment, c_from, c_to, max_k,
+                            None if start_ev == ANY else start_ev, None if return_ev == ANY else return_ev,
+                            int(min_events), c_to)
     except GrowthError as exc:
         st.error(f"Retention could not be computed: {md(exc)}")
         ret = None
@@ -104,9 +124,16 @@ with tab_ret:
                       help=f"Retained users / cohort users, summed over cohorts whose {unit} + {k1} is no later than "
                            f"the last {unit} in the data (starting {ret.last_period:%d %b %Y}).")
         ui.chart(charts.retention_heatmap, ret)
-        st.caption(f"Each row is a cohort (its start and size); a cell is the share of it active {unit} N later. "
-                   f"Cells after the last {unit} in the data (starting {ret.last_period:%d %b %Y}) are left blank, "
-                   "and the weighted mean uses only cohorts observable at N.")
+        start_txt = f"'{md(ret.start_event)}'" if ret.start_event else "any event"
+        back_txt = f"'{md(ret.return_event)}'" if ret.return_event else "any event"
+        times_txt = f" at least {ret.min_events} times" if ret.min_events > 1 else ""
+        edge = (f"Cells run to the end of the chosen range ({c_to:%d %b %Y}), with 0% where nobody returned, as PostHog "
+                "shows them" if ret.padded else
+                f"Cells after the last {unit} in the data (starting "
+                f"{ret.last_period:{'%d %b %Y %H:00' if unit == 'hour' else '%d %b %Y'}}) are left blank")
+        st.caption(f"Each row is a cohort of users by their {start_txt} (its start and size); a cell is the share of it "
+                   f"that did {back_txt}{times_txt} in the {unit} N later. {edge}; the weighted mean uses only cohorts "
+                   "observable at N.")
         a, b = st.columns(2)
         with a:
             ui.chart(charts.retention_curve, ret)

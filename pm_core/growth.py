@@ -18,6 +18,7 @@ from .segments import SegmentError  # noqa: F401  (re-exported for callers)
 from .store import Store, areas
 from .store import funnel_store as fs
 from .store import growth_store as gs
+from .store import retention_store as rs
 
 MODES = ("on", "on_or_after")
 
@@ -27,18 +28,26 @@ class GrowthError(ValueError):
 
 
 class Cohort(BaseModel):
-    cohort: dt.date
+    """One cohort: its period start (a datetime for hourly cohorts), size, and users retained k periods later."""
+
+    cohort: dt.datetime | dt.date
     size: int
     retained: dict[int, int]  # k -> users retained k periods later; only k whose period is observable
 
 
 class RetentionResult(BaseModel):
+    """Retention cohorts, the weighted mean per k, and the options they were computed with."""
+
     unit: str
     first_time: bool
     mode: str
     weighted: dict[int, float | None]
     cohorts: list[Cohort]
-    last_period: dt.date | None
+    last_period: dt.datetime | dt.date | None
+    start_event: str | None = None
+    return_event: str | None = None
+    min_events: int = 1
+    padded: bool = False  # True: cells run to the end of the chosen range (zeros after the data), as PostHog
 
     def rate(self, cohort: Cohort, k: int) -> float | None:
         """Return one cohort's k-period retention as a fraction (None when not observable or empty)."""
@@ -85,6 +94,8 @@ MAX_WINDOW_SECONDS = 3660 * 86400
 
 
 def _add(unit: str, d: dt.date, k: int) -> dt.date:
+    if unit == "hour":
+        return d + dt.timedelta(hours=k)
     if unit == "day":
         return d + dt.timedelta(days=k)
     if unit == "week":
@@ -93,6 +104,8 @@ def _add(unit: str, d: dt.date, k: int) -> dt.date:
 
 
 def _periods_between(unit: str, a: dt.date, b: dt.date) -> int:
+    if unit == "hour":
+        return int((b - a).total_seconds() // 3600)
     if unit == "day":
         return (b - a).days
     if unit == "week":
@@ -105,47 +118,81 @@ def _seg_key(segment) -> tuple:
     return segments.parse(segment).key()
 
 
+RETENTION_UNITS = rs.UNITS
+
+
+def _range_end_period(unit: str, day: dt.date):
+    """Return the start of the period holding the last moment of `day` (its 23:00 hour for hourly retention)."""
+    if unit == "hour":
+        return dt.datetime.combine(day, dt.time(23))
+    return period_start(day, unit)
+
+
 def retention_table(store: Store, unit: str = "week", first_time: bool = True, mode: str = "on",
                     segment=None, cohort_start: dt.date | None = None,
-                    cohort_end: dt.date | None = None, max_k: int = 12) -> RetentionResult:
+                    cohort_end: dt.date | None = None, max_k: int = 12, start_event: str | None = None,
+                    return_event: str | None = None, min_events: int = 1,
+                    range_end: dt.date | None = None) -> RetentionResult:
     """Return retention cohorts and the weighted mean per k; a cohort lists only k it could be observed for.
 
-    first_time: a user's cohort is the period of their first event; otherwise (recurring) a user
-    belongs to every period they were active in. mode 'on' counts users active in period c+k;
-    'on_or_after' counts users active in c+k or any later period. weighted[k] = sum retained /
-    sum sizes over cohorts with c+k no later than the period of the last event in the workspace
-    (None when no cohort qualifies). cohort_start/cohort_end (inclusive) select cohorts by their
-    period start; the counting itself still uses every event.
+    first_time: a user's cohort is the period of their first start event; otherwise (recurring) a
+    user belongs to every period they did it in. start_event / return_event (None = any event): a
+    user is retained in period c+k when they did the return event at least min_events times in it.
+    mode 'on' counts users retained in period c+k; 'on_or_after' in c+k or any later period.
+    Units: hour, day, week, month. Without range_end, cells stop at the period of the workspace's
+    last event; with range_end (a date), they run to the period holding its end, zeros where nobody
+    returned (PostHog's padding). weighted[k] = sum retained / sum sizes over cohorts observable at
+    k (None when none is). cohort_start/cohort_end (inclusive) select cohorts by their period start.
     """
-    if unit not in gs.UNITS:
-        raise GrowthError(f"retention unit must be one of {', '.join(gs.UNITS)}, got {unit!r}")
+    if unit not in RETENTION_UNITS:
+        raise GrowthError(f"retention unit must be one of {', '.join(RETENTION_UNITS)}, got {unit!r}")
     if mode not in MODES:
         raise GrowthError(f"retention mode must be 'on' or 'on_or_after', got {mode!r}")
     if not 1 <= int(max_k) <= 400:
         raise GrowthError(f"max_k must be between 1 and 400, got {max_k}")
+    try:
+        min_events = int(min_events)
+    except (TypeError, ValueError):
+        raise GrowthError(f"the minimum events per period must be a whole number, got {min_events!r}") from None
+    if not 1 <= min_events <= 10000:
+        raise GrowthError(f"the minimum events per period must be between 1 and 10,000, got {min_events}")
+    start_event = str(start_event).strip() or None if start_event is not None else None
+    return_event = str(return_event).strip() or None if return_event is not None else None
+    if cohort_start is not None and cohort_end is not None and cohort_start > cohort_end:
+        raise GrowthError(f"the cohort range starts ({cohort_start}) after it ends ({cohort_end})")
     max_k = int(max_k)
-    key = ("retention", unit, bool(first_time), mode, _seg_key(segment), cohort_start, cohort_end, max_k)
-    res = _memo(store, key, lambda: _retention(store, unit, bool(first_time), mode, segment, cohort_start, cohort_end, max_k))
+    key = ("retention", unit, bool(first_time), mode, _seg_key(segment), cohort_start, cohort_end, max_k,
+           start_event, return_event, min_events, range_end)
+    res = _memo(store, key, lambda: _retention(store, unit, bool(first_time), mode, segment, cohort_start, cohort_end,
+                                               max_k, start_event, return_event, min_events, range_end))
     return res.model_copy(deep=True)  # callers may edit their copy; the memo stays as computed
 
 
 def _retention(store: Store, unit: str, first_time: bool, mode: str, segment, cohort_start, cohort_end,
-               max_k: int) -> RetentionResult:
-    last = gs.last_event_period(store, unit)
-    sizes, counts = gs.retention_counts(store, unit, first_time, mode, segment, max_k)
+               max_k: int, start_event=None, return_event=None, min_events: int = 1, range_end=None) -> RetentionResult:
+    plain = start_event is None and return_event is None and min_events == 1 and unit != "hour"
+    last_data = gs.last_event_period(store, unit) if unit != "hour" else rs.last_period(store, unit)
+    last = last_data if range_end is None or last_data is None else _range_end_period(unit, range_end)
+    opts = dict(unit=unit, first_time=first_time, mode=mode, start_event=start_event, return_event=return_event,
+                min_events=min_events, padded=range_end is not None)
+    if plain:  # the fast path every KPI and the default Growth view use
+        sizes, counts = gs.retention_counts(store, unit, first_time, mode, segment, max_k)
+    else:
+        sizes, counts = rs.retention_cells(store, unit, first_time, mode, segment, max_k, start_event, return_event,
+                                           min_events)
     if last is None or sizes.empty:
-        return RetentionResult(unit=unit, first_time=first_time, mode=mode,
-                               weighted={k: None for k in range(1, max_k + 1)}, cohorts=[], last_period=last)
-    lookup: dict[tuple[dt.date, int], int] = {
-        (as_date(c), int(k)): int(n) for c, k, n in counts[["cohort", "k", "users"]].itertuples(index=False)}
+        return RetentionResult(weighted={k: None for k in range(1, max_k + 1)}, cohorts=[], last_period=last, **opts)
+    norm = (lambda v: pd.Timestamp(v).to_pydatetime()) if unit == "hour" else as_date
+    lo = None if cohort_start is None else (dt.datetime.combine(cohort_start, dt.time()) if unit == "hour" else cohort_start)
+    hi = None if cohort_end is None else (dt.datetime.combine(cohort_end, dt.time(23)) if unit == "hour" else cohort_end)
+    lookup: dict[tuple, int] = {
+        (norm(c), int(k)): int(n) for c, k, n in counts[["cohort", "k", "users"]].itertuples(index=False)}
     cohorts: list[Cohort] = []
     num = {k: 0 for k in range(1, max_k + 1)}
     den = {k: 0 for k in range(1, max_k + 1)}
     for c_raw, size in sizes[["cohort", "size"]].itertuples(index=False):
-        c = as_date(c_raw)
-        if cohort_start is not None and c < cohort_start:
-            continue
-        if cohort_end is not None and c > cohort_end:
+        c = norm(c_raw)
+        if (lo is not None and c < lo) or (hi is not None and c > hi) or c > last:
             continue
         observable = min(max_k, _periods_between(unit, c, last))
         retained: dict[int, int] = {}
@@ -159,8 +206,7 @@ def _retention(store: Store, unit: str, first_time: bool, mode: str, segment, co
             den[k] += int(size)
         cohorts.append(Cohort(cohort=c, size=int(size), retained=retained))
     weighted = {k: (num[k] / den[k] if den[k] else None) for k in range(1, max_k + 1)}
-    return RetentionResult(unit=unit, first_time=first_time, mode=mode, weighted=weighted,
-                           cohorts=cohorts, last_period=last)
+    return RetentionResult(weighted=weighted, cohorts=cohorts, last_period=last, **opts)
 
 
 def retention_trend(result: RetentionResult, k: int) -> pd.DataFrame:

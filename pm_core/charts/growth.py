@@ -10,7 +10,8 @@ from ..experiments import ExperimentResult, rate_interval
 from ..formatting import Unit, format_value
 from ..growth import FunnelResult, RetentionResult, retention_matrix
 
-_UNIT_LABEL = {"day": "Day", "week": "Week", "month": "Month"}
+_UNIT_LABEL = {"hour": "Hour", "day": "Day", "week": "Week", "month": "Month"}
+_UNIT_ADJ = {"hour": "Hourly", "day": "Daily", "week": "Weekly", "month": "Monthly"}
 _SERIES_COLORS = {"DAU": "#4c78a8", "WAU": "#f58518", "MAU": "#54a24b"}
 
 
@@ -79,7 +80,8 @@ def retention_heatmap(res: RetentionResult) -> alt.Chart:
     """Return the cohort x period heatmap with percentages, a weighted-mean row on top, and tooltips."""
     unit = _UNIT_LABEL[res.unit]
     m = retention_matrix(res)
-    m["row"] = [f"{c:%d %b %Y} ({s:,})" for c, s in zip(m["cohort"], m["size"])]
+    fmt = "%d %b %Y %H:00" if res.unit == "hour" else "%d %b %Y"
+    m["row"] = [f"{c:{fmt}} ({s:,})" for c, s in zip(m["cohort"], m["size"])]
     w = pd.DataFrame([{"row": "Weighted mean", "k": k, "rate": v, "retained": None, "size": None}
                       for k, v in res.weighted.items() if v is not None]
                      + [{"row": "Weighted mean", "k": 0, "rate": 1.0, "retained": None, "size": None}])
@@ -106,8 +108,12 @@ def retention_heatmap(res: RetentionResult) -> alt.Chart:
         color=alt.condition(alt.datum.rate > 0.55, alt.value("white"), alt.value("#222")))
     kind = "first-time" if res.first_time else "recurring"
     how = "on" if res.mode == "on" else "on or after"
+    events = ""
+    if res.start_event or res.return_event or res.min_events > 1:
+        events = (f" ({res.start_event or 'any event'} → {res.return_event or 'any event'}"
+                  + (f", at least {res.min_events} times" if res.min_events > 1 else "") + ")")
     return (rect + text).properties(
-        title=f"{unit}ly retention, {kind} users, returning {how} {res.unit} N", height=height)
+        title=f"{_UNIT_ADJ[res.unit]} retention{events}, {kind} users, returning {how} {res.unit} N", height=height)
 
 
 def retention_curve(res: RetentionResult) -> alt.Chart:

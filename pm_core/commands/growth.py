@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from ..cli import CliError, emit
@@ -9,14 +10,14 @@ from ..experiments import ExperimentError, analyse
 from ..formatting import fmt_days, fmt_int, fmt_pct, fmt_pp
 from .. import segments
 from ..growth import ATTEMPT_TEXT, GrowthError, event_names, funnel, funnel_trend, retention_table
-from ..periods import PeriodError
+from ..periods import PeriodError, parse_period
 from ..settings import get_setting
 from ..store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("retention", help="retention cohorts and the weighted mean per period")
-    p.add_argument("--unit", choices=["day", "week", "month"], default="week", help="cohort period (weeks start Monday, UTC)")
+    p.add_argument("--unit", choices=["hour", "day", "week", "month"], default="week", help="cohort period (weeks start Monday, UTC)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--first-time", dest="first_time", action="store_true", default=True,
                    help="cohort = period of a user's first event (default)")
@@ -25,6 +26,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mode", choices=["on", "on_or_after"], default="on",
                    help="'on': active in period k exactly; 'on_or_after': in period k or later")
     p.add_argument("--max-k", type=int, default=12, help="how many periods after the cohort to report (default 12)")
+    p.add_argument("--start-event", default=None, metavar="EVENT",
+                   help="event that puts a user in a cohort, e.g. signed_up (default: any event)")
+    p.add_argument("--return-event", default=None, metavar="EVENT",
+                   help="event that counts as coming back, e.g. booking_completed (default: any event)")
+    p.add_argument("--min-events", type=int, default=1, metavar="N",
+                   help="return events a user needs in a period to count as retained in it (default 1)")
+    p.add_argument("--period", default="all",
+                   help="keep cohorts that start in this period (2026-05, 2026-Q1, 2026, all); cells then run to its "
+                        "end with zeros, as PostHog pads them (default all: cells stop at the last event)")
     p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_retention)
@@ -69,12 +79,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _retention(args, store: Store) -> int:
     try:
+        p = parse_period(args.period or "all")
+        end = None if p.end is None else p.end - dt.timedelta(days=1)
         res = retention_table(store, unit=args.unit, first_time=args.first_time, mode=args.mode,
-                              segment=segments.parse(args.segment), max_k=args.max_k)
-    except (GrowthError, ValueError) as exc:
+                              segment=segments.parse(args.segment), max_k=args.max_k, cohort_start=p.start,
+                              cohort_end=end, start_event=args.start_event, return_event=args.return_event,
+                              min_events=args.min_events, range_end=end)
+    except (GrowthError, PeriodError, ValueError) as exc:
         raise CliError(f"retention: {exc}") from None
     out = {
         "unit": res.unit, "first_time": res.first_time, "mode": res.mode,
+        "start_event": res.start_event, "return_event": res.return_event, "min_events": res.min_events,
+        "period": p.label, "padded_to_range_end": res.padded,
         "last_period": res.last_period.isoformat() if res.last_period else None,
         "weighted": {str(k): v for k, v in res.weighted.items()},
         "cohorts": [{"cohort": c.cohort.isoformat(), "size": c.size,
@@ -87,12 +103,18 @@ def _retention(args, store: Store) -> int:
         print("No events imported yet: nothing to compute retention from.")
         return 0
     kind = "first-time" if res.first_time else "recurring"
-    print(f"Retention by {res.unit} ({kind} users, returned {res.mode.replace('_', ' ')}); last {res.unit} in data starts {res.last_period}")
+    start = f"'{res.start_event}'" if res.start_event else "any event"
+    back = f"'{res.return_event}'" if res.return_event else "any event"
+    times = f" at least {res.min_events} times" if res.min_events > 1 else ""
+    end = (f"cells run to the end of {p.label} (zeros after the data, as PostHog)" if res.padded
+           else f"cells stop at the last {res.unit} in the data, starting {res.last_period}")
+    print(f"Retention by {res.unit} ({kind} users: cohort by {start}, retained when they did {back}{times}, "
+          f"{res.mode.replace('_', ' ')} period N); {end}")
     ks = [k for k, v in res.weighted.items() if v is not None]
     print(f"{'cohort':<12}{'users':>8}" + "".join(f"{res.unit[0] + str(k):>6}" for k in ks))
     for c in res.cohorts:
         cells = "".join(f"{fmt_pct(c.retained[k] / c.size, 0) if k in c.retained and c.size else '':>6}" for k in ks)
-        print(f"{c.cohort.isoformat():<12}{c.size:>8}{cells}")
+        print(f"{c.cohort.isoformat(timespec='minutes') if res.unit == 'hour' else c.cohort.isoformat():<12}{c.size:>8}{cells}")
     print(f"{'weighted':<12}{'':>8}" + "".join(f"{fmt_pct(res.weighted[k], 0):>6}" for k in ks))
     return 0
 

@@ -84,3 +84,38 @@ def test_reordering_steps_with_the_arrows(run_page, events_db):
     at.button(key="growth_funnel_up_2").click().run()
     assert at.multiselect(key="growth_funnel_steps").value == ["listing_view", "booking_completed", "search"]
     assert at.button(key="growth_funnel_up_0").disabled and at.button(key="growth_funnel_down_2").disabled
+
+
+def retention_metric(at):
+    return next(m for m in at.metric if "retention, weighted" in m.label)
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_retention_options_on_the_page(run_page, events_db, role):
+    import datetime as dt
+
+    at = run_page("app_pages/growth.py", role, events_db)
+    at.selectbox(key="growth_ret_start").set_value("sign_up").run()
+    at.selectbox(key="growth_ret_return").set_value("booking_completed").run()
+    at.number_input(key="growth_ret_min").set_value(2).run()
+    assert not at.exception
+    s = open_store(events_db)
+    try:
+        want = growth.retention_table(s, "week", True, "on", None, None, None, 12, "sign_up", "booking_completed", 2)
+        k1 = next(k for k, v in want.weighted.items() if v is not None)
+        assert retention_metric(at).value == fmt_pct(want.weighted[k1])
+        assert any("did 'booking_completed' at least 2 times" in c.value.replace("\\", "") for c in at.caption)
+        # a cohort range pads the cells to its end, as PostHog
+        at.date_input(key="growth_ret_from").set_value(dt.date(2026, 1, 1)).run()
+        at.date_input(key="growth_ret_to").set_value(dt.date(2026, 2, 28)).run()
+        assert not at.exception
+        padded = growth.retention_table(s, "week", True, "on", None, dt.date(2026, 1, 1), dt.date(2026, 2, 28), 12,
+                                        "sign_up", "booking_completed", 2, dt.date(2026, 2, 28))
+        assert retention_metric(at).value == fmt_pct(padded.weighted[1])
+        assert any("Cells run to the end of the chosen range (28 Feb 2026)" in c.value for c in at.caption)
+        # hourly cohorts
+        at.segmented_control(key="growth_ret_unit").set_value("hour").run()
+        assert not at.exception
+        assert retention_metric(at).label.startswith("Hour-1 retention")
+    finally:
+        s.close()

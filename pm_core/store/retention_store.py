@@ -1,0 +1,75 @@
+"""SQL for retention with a start event and a return event, hourly periods and a minimum number of events per period.
+
+A user's cohort is the period of a start event (their first one, or, recurring, every period with
+one); they are retained k periods later when they did the return event at least `min_events` times
+in period c + k (mode 'on'), or in c + k or any later period (mode 'on_or_after'). Either event may
+be None, meaning any event. Values reach DuckDB as bound parameters; the date unit comes from a fixed list.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from .core import Store
+from .lazy import pd
+from .segment_sql import where
+
+UNITS = ("hour", "day", "week", "month")
+
+
+def _unit(unit: str) -> str:
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    return unit
+
+
+def _k(unit: str, a: str, b: str) -> str:
+    """SQL for whole periods from period start a to period start b."""
+    if unit == "week":
+        return f"(datediff('day', {a}, {b}) // 7)"
+    return f"datediff('{unit}', {a}, {b})"
+
+
+def _trunc(unit: str, col: str = "ts") -> str:
+    # hours stay timestamps; days, weeks and months are dates like the rest of growth
+    return f"date_trunc('hour', {col})" if unit == "hour" else f"date_trunc('{unit}', {col})::DATE"
+
+
+def last_period(store: Store, unit: str) -> dt.datetime | dt.date | None:
+    """Return the start of the period holding the workspace's last event (a datetime for hours); None without events."""
+    v = store.query_df(f"SELECT {_trunc(_unit(unit), 'max(ts)')} AS p FROM events").iloc[0]["p"]
+    if pd.isna(v):
+        return None
+    t = pd.Timestamp(v)
+    return t.to_pydatetime() if unit == "hour" else t.date()
+
+
+def retention_cells(store: Store, unit: str, first_time: bool, mode: str, segment=None, max_k: int = 12,
+                    start_event: str | None = None, return_event: str | None = None,
+                    min_events: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (sizes[cohort, size], counts[cohort, k, users]) for k in 1..max_k.
+
+    mode 'on': users retained exactly k periods after their cohort. mode 'on_or_after': users by
+    k = periods to their last qualifying return period (capped at max_k), to be summed from k upwards.
+    """
+    u = _unit(unit)
+    if mode not in ("on", "on_or_after"):
+        raise ValueError(f"mode must be 'on' or 'on_or_after', got {mode!r}")
+    seg, seg_params = where(segment, "properties")
+    s_cond, s_params = ("event = ?", [start_event]) if start_event is not None else ("TRUE", [])
+    r_cond, r_params = ("event = ?", [return_event]) if return_event is not None else ("TRUE", [])
+    head = (f"WITH s AS MATERIALIZED (SELECT user_id, {_trunc(u)} AS p FROM events WHERE {s_cond} {seg} GROUP BY ALL), "
+            f"r AS MATERIALIZED (SELECT user_id, {_trunc(u)} AS p FROM events WHERE {r_cond} {seg} GROUP BY ALL "
+            f"HAVING count(*) >= ?), "
+            + ("c AS (SELECT user_id, min(p) AS c FROM s GROUP BY user_id)" if first_time
+               else "c AS (SELECT user_id, p AS c FROM s)"))
+    params = [*s_params, *seg_params, *r_params, *seg_params, int(min_events)]
+    sizes = store.query_df(f"{head} SELECT c AS cohort, count(*) AS size FROM c GROUP BY c ORDER BY c", params)
+    if mode == "on":
+        body = (f"SELECT c.c AS cohort, {_k(u, 'c.c', 'r.p')} AS k, count(*) AS users FROM c JOIN r "
+                f"ON r.user_id = c.user_id AND r.p > c.c WHERE {_k(u, 'c.c', 'r.p')} <= ? GROUP BY ALL")
+    else:
+        body = (f"SELECT cohort, least({_k(u, 'cohort', 'lp')}, ?) AS k, count(*) AS users FROM "
+                f"(SELECT c.user_id, c.c AS cohort, max(r.p) AS lp FROM c JOIN r ON r.user_id = c.user_id AND r.p > c.c "
+                f"GROUP BY ALL) GROUP BY ALL")
+    counts = store.query_df(f"{head} {body}", params + [int(max_k)])
+    return sizes, counts
