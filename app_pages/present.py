@@ -1,6 +1,8 @@
 """Executive presentation mode: one screen per slide-sized section, large type, prints to clean PDF pages."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -27,7 +29,12 @@ div[class*="st-key-slide-"] [data-testid="stMetricDelta"] * { font-size: 1.15rem
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
   [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stDownloadButton"], [data-testid="stElementToolbar"], .st-key-present-chrome,
+  [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] > svg, [data-testid="stMetricHelp"],
   header, footer { display: none !important; }
+  /* Tables print whole (st.table is plain HTML, every row), and a slide shrinks to its page rather than spill. */
+  div[class*="st-key-slide-"] table { font-size: 0.85rem !important; }
+  div[class*="st-key-slide-"] h2 { font-size: 2rem !important; }
+  div[class*="st-key-slide-"] p, div[class*="st-key-slide-"] li { font-size: 1.05rem !important; }
   [data-testid="stMain"], [data-testid="stMainBlockContainer"], .block-container {
     padding: 0 !important; margin: 0 !important; max-width: none !important; }
   div[class*="st-key-slide-"] { min-height: auto; border: none; break-after: page; page-break-after: always;
@@ -37,7 +44,14 @@ div[class*="st-key-slide-"] [data-testid="stMetricDelta"] * { font-size: 1.15rem
 }
 </style>
 """
-st.markdown(SLIDE_CSS, unsafe_allow_html=True)
+
+
+def _accent_css(accent: str) -> str:
+    """Return the slide rule in the workspace's accent colour (a validated #RRGGBB setting; anything else is refused)."""
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", accent or ""):
+        return ""
+    return (f'div[class*="st-key-slide-"] h2 {{ border-bottom: 4px solid {accent}; display: inline-block; '
+            "padding-bottom: 4px; }\n")
 
 periods = ui.cached(A.period_choices)
 default_period = ui.cached(A.default_period)
@@ -50,6 +64,9 @@ st.query_params["period"] = period
 with st.spinner("Preparing the presentation…"):
     brief = ui.cached(A.build_briefing, "executives", period, None, None, sections=A.PRESENTATION_SECTIONS)
 
+# One style block: the static CSS plus the accent rule (a validated colour, never free text).
+st.markdown(SLIDE_CSS.replace("</style>", _accent_css(brief.brand.accent) + "</style>"), unsafe_allow_html=True)
+
 with st.sidebar:
     st.caption("Print this page (Ctrl/Cmd + P → Save as PDF) for one clean page per slide.")
     deck = EXPORT_BY_ID["pptx"]
@@ -58,6 +75,12 @@ with st.sidebar:
                        mime=deck.mime, icon=deck.icon, on_click="ignore", key="present_dl_pptx")
 
 with st.container(key="slide-0"):
+    if brief.brand.logo_png or brief.brand.company:
+        with st.container(horizontal=True, vertical_alignment="center", key="present-brand"):
+            if brief.brand.logo_png:
+                st.image(brief.brand.logo_png, width=160)
+            if brief.brand.company:
+                st.markdown(f"**{md(brief.brand.company)}**")
     ui.page_header("Executive presentation", "Are we moving the business, and are we on track against our goals?")
     if notice:
         with st.container(key="present-chrome"):
@@ -87,8 +110,9 @@ for i, s in enumerate(brief.sections, start=1):
                 head = f"**{md(item.title)}**\n\n" if item.title else ""
                 st.markdown(head + "\n".join(f"- {md(b)}" for b in item.bullets))
             elif isinstance(item, ChartItem):
-                st.vega_lite_chart(spec=item.spec, width="stretch", alt=item.alt or item.title)
+                ui.vega(item.spec, alt=item.alt or item.title)
             elif isinstance(item, TableItem):
                 df = pd.DataFrame([{c.label: format_cell(r.get(c.key), c.unit) for c in item.columns} for r in item.rows],
                                   columns=[c.label for c in item.columns])
-                st.dataframe(df, hide_index=True, width="stretch")
+                # st.table, not st.dataframe: a static table prints every row (a data grid prints its scroll window).
+                st.table(df, hide_index=True, border="horizontal")

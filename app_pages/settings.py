@@ -4,6 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 import pillars_ui as ui
+from pm_core.brand import BrandError, get_brand, remove_logo, save_logo
+from pm_core.formatting import agree, plural
 from pm_core.text import md
 from pm_core.growth import event_names
 from pm_core.settings import (SETTINGS, SettingError, coerce, get_settings, invalid_settings, settings_problems, shown_value,
@@ -38,11 +40,18 @@ if not actor.can_edit:
             st.markdown(f"**{s.key.replace('_', ' ').capitalize()}**")
             st.text(shown(current[s.key]))
             st.caption(s.help + ("" if current[s.key] == s.default else f" Default: {shown(s.default)}."))
+    logo = ui.cached(get_brand).logo_png
+    st.markdown("**Brand logo**")
+    if logo:
+        st.image(logo, width=200)
+    else:
+        st.text("(no logo)")
     st.stop()
 
 errors: dict[str, str] = st.session_state.get(ERRORS, {})
 if errors:
-    st.error(errors.get("_") or f"Nothing was saved: {len(errors)} setting(s) need fixing (see below).")
+    st.error(errors.get("_") or f"Nothing was saved: {plural(len(errors), 'setting')} {agree(len(errors), 'needs', 'need')} "
+             "fixing (see below).")
 
 with st.form("settings_form"):
     entered: dict[str, object] = {}
@@ -74,6 +83,31 @@ with st.form("settings_form"):
                 elif s.key.endswith("_event") and known_events and str(value) not in known_events:
                     st.warning(f"No '{md(value)}' events have been imported, so KPIs using it will show 'not enough data'.")
     submitted = st.form_submit_button("Save settings", type="primary")
+
+st.subheader("Brand logo")
+st.caption("Shown on the deck's title slide and footers, the HTML briefing and the printed presentation. PNG, JPEG or "
+           "GIF, at most 1 MB; stored in the workspace as PNG, at most 800 px a side.")
+brand_now = ui.cached(get_brand)
+if brand_now.logo_png:
+    st.image(brand_now.logo_png, width=200)
+with st.form("brand_logo_form", clear_on_submit=True):
+    upload = st.file_uploader("Logo image", type=["png", "jpg", "jpeg", "gif"], key="brand_logo_file")
+    save_logo_clicked = st.form_submit_button("Save logo")
+if brand_now.logo_png and st.button("Remove logo", key="brand_logo_remove"):
+    remove_logo(ui.get_store(), actor)
+    ui.flash("Logo removed.")
+    st.rerun()
+if save_logo_clicked:
+    if upload is None:
+        st.error("Choose an image file first.")
+    else:
+        try:
+            save_logo(ui.get_store(), actor, upload.getvalue(), upload.name)
+        except BrandError as exc:
+            st.error(md(str(exc)))
+        else:
+            ui.flash("Logo saved ({name}). Decks, HTML briefings and the presentation now show it.", name=upload.name)
+            st.rerun()
 
 if submitted:
     new_errors = {}

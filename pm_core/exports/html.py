@@ -7,6 +7,7 @@ in the file. The file loads nothing from anywhere: it opens offline and by e-mai
 from __future__ import annotations
 
 import base64
+import re
 from typing import Callable
 
 from ..briefing import (BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, Briefing, format_cell,
@@ -22,6 +23,10 @@ CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: var(--ink);
        margin: 0; padding: 32px; max-width: 1100px; margin-inline: auto; line-height: 1.45; }
 header.cover h1 { font-size: 30px; margin: 0 0 6px; }
+header.cover { border-left: 6px solid var(--accent); padding-left: 16px; }
+.brand { display: flex; align-items: center; gap: 12px; margin-bottom: 12px; }
+.brand .logo { max-height: 48px; max-width: 220px; } .brand .company { font-weight: 650; color: var(--accent); font-size: 18px; }
+section h2 { border-bottom: 3px solid var(--accent); display: inline-block; padding-bottom: 2px; }
 header.cover .headline { font-size: 20px; margin: 8px 0; }
 .muted { color: var(--muted); }
 section { border-top: 1px solid var(--line); padding: 24px 0; }
@@ -115,10 +120,22 @@ def _section(s: Section, render: Callable[[dict], bytes]) -> str:
     return "".join(parts)
 
 
+def _brand(b: Briefing) -> tuple[str, str]:
+    """Return (CSS that sets the accent colour, the cover's brand line: logo and company name)."""
+    # The accent is a validated setting (#RRGGBB); checked again here because a Briefing can be built by hand.
+    accent = b.brand.accent if re.fullmatch(r"#[0-9A-Fa-f]{6}", b.brand.accent or "") else "#1565C0"
+    css = f":root {{ --accent: {accent}; }}"
+    logo = (f'<img class="logo" alt="{esc(b.owner_name or "logo")}" src="data:image/png;base64,'
+            f'{base64.b64encode(b.brand.logo_png).decode("ascii")}">' if b.brand.logo_png else "")
+    name = f'<span class="company">{esc(b.brand.company)}</span>' if b.brand.company else ""
+    return css, (f'<div class="brand">{logo}{name}</div>' if logo or name else "")
+
+
 def briefing_html(b: Briefing, render: Callable[[dict], bytes] | None = None) -> bytes:
     """Return the briefing as one UTF-8 HTML document with everything inlined (no external URL, no script)."""
     render = render or PngRenderer()
-    cover = (f'<header class="cover"><h1>{esc(b.title)}</h1>'
+    brand_css, brand_line = _brand(b)
+    cover = (f'<header class="cover">{brand_line}<h1>{esc(b.title)}</h1>'
              f'<p class="muted">{esc(b.audience_name)} · {esc(b.period_text)} · generated '
              f'{esc(b.generated_at.strftime("%d %b %Y %H:%M"))} UTC</p>'
              f'<p class="headline">{esc(b.headline)}</p>'
@@ -132,6 +149,6 @@ def briefing_html(b: Briefing, render: Callable[[dict], bytes] | None = None) ->
            # The policy makes 'loads nothing from anywhere' hold in the browser too: no script, no fetch.
            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; "
            "style-src 'unsafe-inline'\">"
-           f"<title>{esc(b.title)} · {esc(b.period)}</title><style>{CSS}</style></head>"
+           f"<title>{esc(b.title)} · {esc(b.period)}</title><style>{CSS}{brand_css}</style></head>"
            f"<body>{cover}{body}</body></html>\n")
     return doc.encode("utf-8")

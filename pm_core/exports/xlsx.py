@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from ..briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, Briefing, known_items, unknown_item
 from ..formatting import Unit, as_unit
-from .cells import safe_cell
+from .cells import xlsx_text
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
@@ -41,9 +41,16 @@ def number_format(unit: Unit | str, currency: str = "USD") -> str | None:
 
 
 def _sheet_name(index: int, title: str, used: set[str]) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ ; the number prefix keeps names unique and never formula-like.
-    clean = re.sub(r"[\[\]:*?/\\']", " ", title).strip()
-    base = f"{index}. {clean}"[:31].rstrip()
+    # Excel: at most 31 characters, none of []:*?/\ and no leading or trailing apostrophe. A colon reads
+    # as a dash ('Trend - Revenue'); a long title is cut at a word with '…'; a clash gets ' (2)'.
+    clean = re.sub(r"\s*:\s*", " - ", title)
+    clean = re.sub(r"\s*[/\\]\s*", "-", clean)   # 'A/B tests' -> 'A-B tests'
+    clean = re.sub(r"[\[\]*?]", " ", clean)
+    clean = re.sub(r"\s+", " ", clean).strip(" '-") or f"Section {index}"
+    if len(clean) > 31:
+        cut = clean[:30].rsplit(" ", 1)[0].rstrip(" -,;")
+        clean = (cut if len(cut) >= 12 else clean[:30]) + "…"
+    base = clean
     name, n = base, 2
     while name.lower() in used:
         suffix = f" ({n})"
@@ -65,7 +72,11 @@ def _put(ws, row: int, col: int, value: Any, unit: str = "text", currency: str =
         cell = ws.cell(row=row, column=col, value=value)
         cell.number_format = "yyyy-mm-dd"
     else:
-        cell = ws.cell(row=row, column=col, value=safe_cell(value))
+        text, quote = xlsx_text(value)
+        cell = ws.cell(row=row, column=col, value=text)
+        if quote:  # stored as text with Excel's quote prefix: no formula, and no apostrophe shown
+            cell.data_type = "s"
+            cell.quotePrefix = True
     if font is not None:
         cell.font = font
     return cell

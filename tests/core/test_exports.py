@@ -121,14 +121,15 @@ def test_xlsx_has_no_formula_at_all(briefings, aid):
     assert wb.sheetnames[0] == "Summary" and len(wb.sheetnames) == len(briefings[aid].sections) + 1
     for c in cells:
         assert c.data_type != "f", (c.coordinate, c.value)
-        if isinstance(c.value, str):
-            assert not c.value.startswith(("=", "+", "-", "@", "\t", "\r", "\n")), (c.parent.title, c.coordinate, c.value)
+        if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t", "\r", "\n")):
+            # kept as written, as text with Excel's quote-prefix style (tests/core/test_xlsx_cells.py)
+            assert c.quotePrefix and c.data_type == "s", (c.parent.title, c.coordinate, c.value)
 
 
 def test_xlsx_neutralises_user_text_and_keeps_it_readable(briefings):
     _, cells = _cells(briefing_xlsx(briefings["support"]))
     values = [c.value for c in cells if isinstance(c.value, str)]
-    assert "'" + FORMULA in values
+    assert FORMULA in values and "'" + FORMULA not in values  # no visible apostrophe
     assert XSS in values  # not a formula trigger: kept as typed
 
 
@@ -155,7 +156,8 @@ def test_xlsx_sheet_names_are_unique_and_valid():
     names = [_sheet_name(i, t, used) for i, t in enumerate(["Battle card: " + FORMULA] * 3 + ["a/b:c*d?[e]"], 1)]
     assert len(set(names)) == 4
     for n in names:
-        assert len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) and n[0].isdigit()
+        assert len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) and n[0] != "'" and n[-1] != "'"
+    assert names[0] == 'Battle card - =HYPERLINK("http…' and names[1].endswith(" (2)") and names[3] == "a-b - c d e"
 
 
 # -- HTML ----------------------------------------------------------------------------------------
