@@ -64,13 +64,21 @@ with tab_active:
                   help="Distinct users with any event in the calendar month (latest fully observed month).")
         if not srow.empty:
             m2.metric(f"Mean DAU · {month:%B %Y}", f"{srow.iloc[0]['mean_dau']:,.0f}", border=True,
-                      help="Mean distinct users per day, over the month's days that have any event.")
+                      help="Distinct users per day, averaged over the month's calendar days (a day without events "
+                           "counts as 0), as PostHog and Amplitude count them; a partly covered month uses the days "
+                           "the data covers.")
             m3.metric(f"Stickiness · {month:%B %Y}", fmt_pct(srow.iloc[0]["stickiness"]), border=True,
                       help="Mean DAU divided by MAU: how many days of the month a typical user comes back.")
         ui.chart(charts.active_users_chart, dau, wau, mau)
         st.caption("Faded points are periods the data only partly covers (it starts or ends inside them), so they read low.")
         if not stick.empty:
             ui.chart(charts.stickiness_chart, stick)
+            st.caption("Mean DAU is over calendar days: days without any event count as 0 active users.")
+        hist = ui.cached(growth.days_active_histogram, f"{month:%Y-%m}", segment)
+        if not hist.empty and int(hist["users"].sum()):
+            ui.chart(charts.days_active_chart, hist, f"{month:%B %Y}")
+            st.caption(f"Each bar is the users active on exactly that many days of {month:%B %Y} (any event on a UTC "
+                       "day); users with no event in the month are not counted.")
 
 # -- retention ---------------------------------------------------------------------------------
 with tab_ret:

@@ -435,20 +435,54 @@ def active_users_series(store: Store, freq: str = "day", segment=None) -> pd.Dat
 
 
 def stickiness_series(store: Store, segment=None) -> pd.DataFrame:
-    """Return month, mau, mean_dau, stickiness (mean DAU over days with any event / MAU), days_with_events per month."""
+    """Return month, mau, mean_dau, stickiness, days_with_events, calendar_days per month with events.
+
+    mean_dau is the sum of daily active users over the month's calendar days (as PostHog and
+    Amplitude count them: a day without events counts as 0), so empty weekends pull it down rather
+    than being skipped. The first and last months count only the days the workspace's data covers
+    (from its first to its last event day), so a half-observed month is not diluted by days before
+    the data starts. stickiness = mean_dau / MAU.
+    """
     roll = _rollup(store, segment)
-    if not roll["month"]:
-        return pd.DataFrame(columns=["month", "mau", "mean_dau", "stickiness", "days_with_events"])
+    cols = ["month", "mau", "mean_dau", "stickiness", "days_with_events", "calendar_days"]
+    first, last = gs.event_bounds(store)
+    if not roll["month"] or first is None:
+        return pd.DataFrame(columns=cols)
     days: dict[dt.date, list[int]] = {}
     for d, n in roll["day"].items():
         days.setdefault(period_start(d, "month"), []).append(n)
     months = sorted(roll["month"])
+    first_day, last_day = first.date(), last.date()
+    cal = [(min(add_months(m, 1) - dt.timedelta(days=1), last_day) - max(m, first_day)).days + 1 for m in months]
     mau = [roll["month"][m] for m in months]
-    mean_dau = [sum(days[m]) / len(days[m]) for m in months]
+    mean_dau = [sum(days.get(m, [])) / c for m, c in zip(months, cal)]
     return pd.DataFrame({"month": months, "mau": pd.Series(mau, dtype="int64"),
                          "mean_dau": pd.Series(mean_dau, dtype="float64"),
                          "stickiness": [a / b for a, b in zip(mean_dau, mau)],
-                         "days_with_events": pd.Series([len(days[m]) for m in months], dtype="int64")})
+                         "days_with_events": pd.Series([len(days.get(m, [])) for m in months], dtype="int64"),
+                         "calendar_days": pd.Series(cal, dtype="int64")})
+
+
+def days_active_histogram(store: Store, period: str | None = None, segment=None) -> pd.DataFrame:
+    """Return days_active (1..N) and users: how many users were active on exactly that many days of the period.
+
+    period: '2026-05', '2026-Q3', a range, or None/'all' for all data; N is the period's calendar
+    days that the data covers, and every count from 1 to N is listed (0 users where none). Users
+    with no event in the period are not in it (0 days is not a bar, as in PostHog's stickiness).
+    """
+    p, start, end = _period_bounds(period)
+    first, last = gs.event_bounds(store)
+    if first is None:
+        return pd.DataFrame({"days_active": pd.Series(dtype="int64"), "users": pd.Series(dtype="int64")})
+    lo = max(first.date(), p.start) if p.start else first.date()
+    hi = min(last.date(), p.end - dt.timedelta(days=1)) if p.end else last.date()
+    n_days = max(0, (hi - lo).days + 1)
+    key = ("days_active", _seg_key(segment), start, end)
+    df = _memo(store, key, lambda: gs.days_active_counts(store, start, end, segment))
+    got = {int(d): int(u) for d, u in df[["days_active", "users"]].itertuples(index=False)}
+    n = max([n_days, *got]) if got else n_days
+    return pd.DataFrame({"days_active": pd.Series(range(1, n + 1), dtype="int64"),
+                         "users": pd.Series([got.get(d, 0) for d in range(1, n + 1)], dtype="int64")})
 
 
 def event_names(store: Store) -> list[str]:

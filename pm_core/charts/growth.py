@@ -72,8 +72,22 @@ def stickiness_chart(df: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("stickiness:Q", title="Stickiness", format=".1%"),
                  alt.Tooltip("mau:Q", title="MAU", format=","),
                  alt.Tooltip("mean_dau:Q", title="Mean DAU", format=",.1f"),
-                 alt.Tooltip("days_with_events:Q", title="Days with events")],
+                 alt.Tooltip("days_with_events:Q", title="Days with events"),
+                 alt.Tooltip("calendar_days:Q", title="Calendar days (mean DAU over these)")],
     ).properties(title="Stickiness by month", height=240)
+
+
+def days_active_chart(df: pd.DataFrame, period_label: str) -> alt.Chart:
+    """Return bars of users by the number of days they were active in the period (PostHog's stickiness histogram)."""
+    d = df.copy()
+    total = int(d["users"].sum()) or 1
+    d["share"] = d["users"] / total
+    return alt.Chart(_data(d)).mark_bar(color="#4c78a8").encode(
+        x=alt.X("days_active:O", title="Days active in the period", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("users:Q", title="Users"),
+        tooltip=[alt.Tooltip("days_active:O", title="Days active"), alt.Tooltip("users:Q", title="Users", format=","),
+                 alt.Tooltip("share:Q", title="Share of active users", format=".1%")],
+    ).properties(title=f"How many days users were active · {period_label}", height=240)
 
 
 def retention_heatmap(res: RetentionResult) -> alt.Chart:

@@ -89,6 +89,22 @@ def active_rollup(store: Store, segment=None) -> pd.DataFrame:
         ORDER BY 1, 2""", params)
 
 
+def days_active_counts(store: Store, start: dt.datetime | None, end: dt.datetime | None, segment=None) -> pd.DataFrame:
+    """Return days_active and users: users by their number of distinct UTC days with any event in [start, end)."""
+    seg, params = _segment_sql(segment)
+    rng, rng_params = "", []
+    if start is not None:
+        rng += " AND ts >= ?"
+        rng_params.append(start)
+    if end is not None:
+        rng += " AND ts < ?"
+        rng_params.append(end)
+    return store.query_df(f"""
+        SELECT n AS days_active, count(*) AS users FROM (
+            SELECT user_id, count(DISTINCT CAST(ts AS DATE)) AS n FROM events WHERE TRUE {rng} {seg} GROUP BY user_id)
+        GROUP BY n ORDER BY n""", rng_params + params)
+
+
 # -- retention ---------------------------------------------------------------------------------
 def last_event_period(store: Store, unit: str) -> dt.date | None:
     """Return the start of the period holding the last event in the whole workspace (None without events)."""

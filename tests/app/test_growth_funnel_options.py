@@ -119,3 +119,21 @@ def test_retention_options_on_the_page(run_page, events_db, role):
         assert retention_metric(at).label.startswith("Hour-1 retention")
     finally:
         s.close()
+
+
+def test_days_active_histogram_on_the_page(run_page, events_db):
+    at = run_page("app_pages/growth.py", "viewer", events_db)
+    assert not at.exception
+    month = next(m for m in at.metric if m.label.startswith("MAU")).label.split("· ")[1].split(" (")[0]
+    specs = [str(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert any(f"How many days users were active \\u00b7 {month}" in sp or f"How many days users were active · {month}" in sp
+               for sp in specs)
+    mean_dau = next(m for m in at.metric if m.label.startswith("Mean DAU"))
+    s = open_store(events_db)
+    try:
+        st_ = growth.stickiness_series(s)
+        row = st_[st_["month"].map(lambda m: f"{m:%B %Y}") == month].iloc[0]
+        assert mean_dau.value == f"{row['mean_dau']:,.0f}"
+        assert row["calendar_days"] >= row["days_with_events"]
+    finally:
+        s.close()

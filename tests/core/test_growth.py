@@ -176,8 +176,12 @@ def test_stickiness_matches_pandas(rand_store):
     got = growth.stickiness_series(store).set_index("month")
     d = df.assign(day=df["ts"].dt.date, month=period_start(df["ts"], "month"))
     mau = d.groupby("month")["user_id"].nunique()
-    mean_dau = d.groupby(["month", "day"])["user_id"].nunique().groupby(level=0).mean()
+    # calendar days the data covers in each month: a day without events counts as 0 active users
+    days = pd.Series(pd.date_range(df["ts"].min().normalize(), df["ts"].max().normalize(), freq="D").date)
+    cal = days.groupby(days.map(lambda x: x.replace(day=1))).size()
+    mean_dau = d.groupby(["month", "day"])["user_id"].nunique().groupby(level=0).sum() / cal
     for m in mau.index:
+        assert got.loc[m, "calendar_days"] == cal[m]
         assert got.loc[m, "mau"] == mau[m]
         assert got.loc[m, "mean_dau"] == pytest.approx(mean_dau[m])
         assert got.loc[m, "stickiness"] == pytest.approx(mean_dau[m] / mau[m])
