@@ -14,6 +14,7 @@ PAGES = [
     ("Dashboards", "app_pages/ai_quality.py", "AI quality", ":material/smart_toy:", False),
     ("Plan", "app_pages/okrs.py", "OKRs", ":material/flag:", False),
     ("Plan", "app_pages/roadmap.py", "Roadmap", ":material/route:", False),
+    ("Plan", "app_pages/discovery.py", "Discovery", ":material/travel_explore:", False),
     ("Share", "app_pages/audiences.py", "Stakeholder views", ":material/groups:", False),
     ("Share", "app_pages/present.py", "Executive presentation", ":material/slideshow:", False),
     ("People", "app_pages/career.py", "Career & pay", ":material/work:", False),

@@ -17,11 +17,11 @@ from .service import (add_node, attach_evidence, delete_node, evidence_of, has_e
                       list_highlights, node_index, opportunity_evidence, opportunity_from_theme, report, tag_highlights,
                       themes, tree, update_node)
 from .themes import suggest_themes
-from .tree import dot_string, flatten, gap_list, to_dot, vega_spec
+from .tree import detail_line, dot_string, flatten, gap_list, to_dot, vega_spec
 
 __all__ = [
     "CHILD_KINDS", "JTBD_QUESTIONS", "LINK_KINDS", "LINK_LABELS", "NODE_KINDS", "TAGS", "DiscoveryError", "NodeIn",
-    "TreeNode", "add_node", "attach_evidence", "briefing_section", "delete_node", "dot_string", "evidence_for",
+    "TreeNode", "add_node", "attach_evidence", "briefing_section", "delete_node", "detail_line", "dot_string", "evidence_for",
     "evidence_of", "flatten", "gap_list", "has_evidence", "interview_key", "interviews", "jtbd_guide_markdown",
     "link_choices", "list_highlights", "node_index", "opportunity_evidence", "opportunity_from_theme", "parse_node",
     "report", "seed_demo", "strongest", "suggest_themes", "tag_highlights", "themes", "to_dot", "tree", "update_node",
