@@ -25,7 +25,7 @@ GENERIC_EVENTS = Format(
 
 FORMATS: tuple[Format, ...] = (
     amplitude.FORMAT, mixpanel.FORMAT, posthog.FORMAT, GENERIC_EVENTS,
-    jira.FORMAT, linear.FORMAT, github.FORMAT,
+    jira.FORMAT, linear.FORMAT, github.FORMAT, jira.GENERIC,  # generic work items (issue 14)
     survey.FORMAT, experiment.EXPOSURES, experiment.AGGREGATES, salaries.FORMAT,
     ai_predictions.FORMAT, *ai_evals.FORMATS,  # AI quality (issue 18)
     *interviews.FORMATS,  # Discovery (issue 19)

@@ -17,9 +17,11 @@ ROLES = ("text", "number", "time", "date", "bool", "labels", "last", "score")
 
 
 def norm(name: str) -> str:
-    """Return a header reduced to lowercase ASCII words joined by '_' ('Clave de incidencia' -> 'clave_de_incidencia')."""
-    s = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+    """Return a header reduced to lowercase words, accents dropped, joined by '_' ('Clave de incidencia' -> 'clave_de_incidencia')."""
+    # accents go (NFKD + combining marks dropped) but other scripts stay: Japanese Jira headers ('課題キー')
+    # must not all normalise to the same empty name
+    s = "".join(ch for ch in unicodedata.normalize("NFKD", str(name)) if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[\W_]+", "_", s).strip("_")
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,9 @@ class Format:
     extras: str | None = None                   # 'properties' (events keep other columns) | 'unpivot' (wide metrics)
     duplicate_headers_ok: bool = False           # Jira repeats Labels/Sprint/Attachment on purpose
     fuzzy: bool = False                          # close-spelling matches (salaries, where typos are common)
+    id_fallbacks: tuple[str, ...] = ()           # events: the tool's anonymous ids, used in turn where user_id is empty
 
     def field(self, name: str) -> Field:
-    id_fallbacks: tuple[str, ...] = ()           # events: the tool's anonymous ids, used in turn where user_id is empty
         """Return the field called name (KeyError if the format has none)."""
         for f in self.fields:
             if f.name == name:

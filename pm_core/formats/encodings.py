@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -68,16 +69,51 @@ def detect_legacy(path: Path, container: str) -> str | None:
     """
     from charset_normalizer import from_bytes
 
+    sample = b""
     with _open(path, container) as fh:
-        sample = fh.read(SAMPLE_BYTES)
-    # a sample cut in the middle of a multi-byte character must not count against that encoding
-    best = from_bytes(sample).best()
+        # the sample starts shortly before the first non-ASCII byte: an ASCII head says nothing
+        while chunk := fh.read(CHUNK):
+            at = next((i for i, b in enumerate(chunk) if b >= 0x80), None) if not chunk.isascii() else None
+            if at is not None:
+                start = max(0, at - 4096)
+                sample = chunk[start:] + fh.read(max(0, SAMPLE_BYTES - (len(chunk) - start)))
+                break
+    if not sample:
+        return None
+    best = from_bytes(sample[:SAMPLE_BYTES]).best()
     if best is None:
         return "cp1252"
     enc = canonical(best.encoding)
     if enc in ("utf-8", "ascii"):
         return None
+    # 'José' reads the same in cp1250 and cp1252: when the text does not tell them apart, the common one wins
+    try:
+        if sample.decode("cp1252", errors="strict") == sample.decode(enc, errors="strict"):
+            return "cp1252"
+    except (UnicodeDecodeError, LookupError):
+        pass
     return enc
+
+
+_VALID = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def mostly_utf8(path: Path, container: str) -> bool:
+    """Return True when a file that fails UTF-8 still holds at least as many valid UTF-8 characters as bad bytes.
+
+    Such a file is UTF-8 with a damaged row (refused with that row); Shift-JIS or cp1250 text has
+    hardly any sequences that happen to be valid UTF-8, so it goes to detection instead.
+    """
+    valid = bad = 0
+    with _open(path, container) as fh:
+        tail = b""
+        while chunk := fh.read(CHUNK):
+            data = tail + chunk
+            cut = len(data) - 3 if len(chunk) == CHUNK else len(data)
+            part, tail = data[:cut], data[cut:]
+            valid += len(_VALID.findall(part))
+            bad += part.decode("utf-8", errors="replace").count("\ufffd")
+    return valid > 0 and valid >= bad
 
 
 def transcode(src: Path, container: str, encoding: str) -> tuple[Path, int]:

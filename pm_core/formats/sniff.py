@@ -104,13 +104,12 @@ def _scan(path: Path, container: str, name: str) -> tuple[str, str, int]:
                     dec.decode(chunk)
                 consumed += len(chunk)
     except UnicodeDecodeError as exc:
-        legacy = encodings.detect_legacy(path, container)
-        if legacy is None and seen_multibyte and _has_valid_multibyte(path, container):
+        if seen_multibyte and encodings.mostly_utf8(path, container):
             row = _line_of_offset(path, container, consumed_before_error(exc, consumed))
             raise SniffError(
                 f"{name}: row {row} has bytes that are not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}) while the rest "
                 "of the file is UTF-8; save the file again as UTF-8 (or fix that row) and retry") from None
-        encoding = legacy or "cp1252"
+        encoding = encodings.detect_legacy(path, container) or "cp1252"
         if hashed:  # the pass stopped at the bad byte
             digest, size = file_sha256(path)
     return digest or h.hexdigest(), encoding, size

@@ -14,6 +14,7 @@ from ..store import ingest_store
 from ..store.ingest_exprs import parse_expr, raw_expr
 from ..store.ingest_store import Check, Plan
 from . import events_plan
+from . import assume, messages
 from .types import _DATE_FORMS, TYPE_LABELS, ImportRefused
 
 
@@ -124,7 +125,7 @@ def _type_label(t: str) -> str:
 
 
 def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, str] | None,
-             types: dict[str, str] | None) -> _Prepared:
+             types: dict[str, str] | None, currency: str | None = None) -> _Prepared:
     name = info.display_name
     header = [h if h else f"column {i + 1}" for i, h in enumerate(info.header)]
     info.header = header
@@ -157,8 +158,7 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
     except Exception as exc:  # DuckDB could not read even the first rows
         if info.json is not None:
             raise ImportRefused(json_events.friendly_error(exc, name)) from None
-        raise ImportRefused(f"{name}: the rows cannot be read as {'tab' if info.delimiter == chr(9) else repr(info.delimiter)}"
-                            f"-separated text ({str(exc).splitlines()[0]})") from None
+        raise ImportRefused(messages.read_error(exc, name, info.delimiter, info.row_offset)) from None
     types = dict(types or {})
     scale = None
     if fmt.kind == "survey":
@@ -187,7 +187,7 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
     for target, cols in match.columns.items():
         f = fmt.field(target)
         col_name = header[cols[0]]
-        r = raw_expr(cols[0])
+        r = assume.value_expr(fmt, cols[0])  # survey 'NA' / '-' are no answer (issue 14)
         if f.role == "labels":
             if len(cols) > 1:
                 plan.exprs[target] = "list_filter([" + ", ".join(raw_expr(c) for c in cols) + "], lambda x: x IS NOT NULL)"
@@ -239,8 +239,7 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
     if fmt.kind == "salaries":
         plan.consts["money_raw"] = [raw_expr(match.columns[t][0]) for t in ("total", "base") if t in match.columns]
         plan.consts["symbols"] = salaries.SYMBOLS
-        if "currency" not in match.columns and not plan.consts["money_raw"]:
-            notes.append("no currency column or symbols: currency left empty")
+    assume.apply(plan, match, header, notes, currency, name)  # work type, outcome, currency (issue 14)
     if fmt.kind == "interviews":  # Discovery (issue 19): highlights without an interview column are the file's
         plan.consts["interview_default"] = _stem(name)
     if fmt.kind in ai_plan.KINDS:  # AI quality (issue 18): feature/version defaults, grades, label checks
@@ -260,9 +259,9 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
     return _Prepared(info, match, plan, chosen, notes)
 
 
-def _sniff(path: Path, name: str, sheet: str | None) -> FileInfo:
+def _sniff(path: Path, name: str, sheet: str | None, encoding: str | None = None) -> FileInfo:
     try:
-        return sniff(Path(path), name, sheet)
+        return sniff(Path(path), name, sheet, encoding=encoding)
     except SniffError as exc:
         raise ImportRefused(str(exc)) from None
 

@@ -27,7 +27,9 @@ _STRUCTURAL = {
 
 
 def _structural_reason(s: dict) -> str:
-    base = _STRUCTURAL.get(s["error_type"], s["message"] or s["error_type"].lower())
+    # never the reader's own message: an unknown error type is said in words (issue 14)
+    base = _STRUCTURAL.get(s["error_type"], "row cannot be split into the header's columns (check its quotes and "
+                                            "delimiters)")
     m = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", s["message"] or "")
     if m:
         base = f"row has {m.group(2)} values, the header has {m.group(1)}"

@@ -7,13 +7,15 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from .. import audit
 from ..auth import Actor, require_editor
+from ..formats import json_events
 from ..formats.sniff import save_stream
 from ..store import Store, areas, imports_store, ingest_store, new_id, open_store, utcnow
-from . import after
+from . import after, events_plan, messages
 from .plan import _candidates, _display_name, _prepare, _sniff, _type_label
 from .rejects import _collect_rejects, _direct_rejects, _refuse_unusable, write_rejects_csv
 from .types import MEMORY_FLOOR, ON_DUPLICATE, PREVIEW_CHECK_ROWS, FieldInfo, ImportRefused, ImportResult, Preview, Progress
@@ -21,7 +23,8 @@ from .types import MEMORY_FLOOR, ON_DUPLICATE, PREVIEW_CHECK_ROWS, FieldInfo, Im
 
 def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | None = None,
                  types: dict[str, str] | None = None, sheet: str | None = None, file_name: str | None = None,
-                 sample_rows: int = 20, store: Store | None = None, check_rows: int | None = PREVIEW_CHECK_ROWS) -> Preview:
+                 sample_rows: int = 20, store: Store | None = None, check_rows: int | None = PREVIEW_CHECK_ROWS,
+                 encoding: str | None = None, currency: str | None = None) -> Preview:
     """Return what Pillars understood of a file (kind, tool, encoding, mapping, types, samples, would-be rejects).
 
     Rejects are counted over the first `check_rows` rows (all rows when None): for a longer file
@@ -33,9 +36,9 @@ def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | Non
     if own:
         store = open_store(Path(tempfile.mkdtemp(prefix="pillars-preview-")) / "p.duckdb")
     name = _display_name(Path(path), file_name)
-    info = _sniff(Path(path), name, sheet)
+    info = _sniff(Path(path), name, sheet, encoding)
     try:
-        prep = _prepare(store, info, kind, mapping, types)
+        prep = _prepare(store, info, kind, mapping, types, currency)
         cur = store.cursor()
         try:
             sc = ingest_store.stage(cur, prep.plan, values=False, limit=check_rows)
@@ -63,6 +66,11 @@ def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | Non
                                     source=info.header[cols_[0]] if cols_ else None, how=m.how.get(f.name),
                                     type=t, type_label=_type_label(t) if t else None, help=f.help))
         dup = imports_store.find_by_sha(store, info.sha256) if not own else None
+        warnings = []
+        if prep.plan.kind == "events" and not own:  # a second tool's user base (issue 14)
+            w = events_plan.overlap_warning(store, prep.plan)
+            if w:
+                warnings.append(w)
         return Preview(
             file_name=name, kind=m.fmt.kind, source=m.fmt.source, source_label=m.fmt.label, encoding=info.encoding,
             delimiter=info.delimiter, columns=info.header,
@@ -75,7 +83,13 @@ def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | Non
             reasons=json.loads(rejects.head(50).to_json(orient="records", force_ascii=False)),
             sheets=info.sheets, sheet=info.sheet, notes=prep.notes, scale=prep.plan.consts.get("scale"),
             experiment=prep.plan.consts.get("experiment"), properties=[k for k, _ in prep.plan.extras],
-            duplicate_of=dup)
+            duplicate_of=dup, layout="json" if info.json is not None else "delimited", warnings=warnings,
+            currency=prep.plan.consts.get("currency_default"),
+            sheet_label="Sheet" if info.container == "xlsx" or not info.sheets else "Table")
+    except duckdb.Error as exc:
+        if info.json is None:  # the CSV reader's own message is never shown (issue 14)
+            raise ImportRefused(messages.read_error(exc, name, info.delimiter, info.row_offset)) from None
+        raise ImportRefused(json_events.friendly_error(exc, name)) from None  # a malformed record past the sample
     finally:
         info.cleanup()
         if own:
@@ -94,7 +108,7 @@ def _display_columns(header: list[str]) -> list[str]:
 def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, mapping: dict[str, str] | None = None,
                 types: dict[str, str] | None = None, sheet: str | None = None, file_name: str | None = None,
                 on_duplicate: str = "error", progress: Progress | None = None,
-                background_hooks: bool = False) -> ImportResult:
+                background_hooks: bool = False, encoding: str | None = None, currency: str | None = None) -> ImportResult:
     """Import one file all-or-nothing and return what happened; raises ImportRefused (file named) for unusable input.
 
     A file whose sha256 matches an earlier import is refused ('error'), skipped ('skip', returning
@@ -109,7 +123,7 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
     prog = progress or (lambda f, m: None)
     name = _display_name(Path(path), file_name)
     prog(0.02, f"Reading {name}")
-    info = _sniff(Path(path), name, sheet)
+    info = _sniff(Path(path), name, sheet, encoding)
     try:
         dup = imports_store.find_by_sha(store, info.sha256)
         if dup and on_duplicate == "error":
@@ -121,7 +135,7 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
                                 rows_read=0, rows_imported=0, rows_rejected=0, rejects_file=None,
                                 duplicate_of=dup["id"], skipped=True)
         prog(0.15, "Detecting the format")
-        prep = _prepare(store, info, kind, mapping, types)
+        prep = _prepare(store, info, kind, mapping, types, currency)
         import_id = new_id("imp_")
         prep.plan.consts["import_id"] = import_id
         direct = ingest_store.can_insert_direct(prep.plan)
@@ -164,6 +178,10 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
             audit.record(tx, actor, "import", "import", import_id, name, _import_summary(
                 prep.plan.kind, prep.plan.source, rows_read, accepted, len(rejects), dup["id"] if dup else None))
         rejects_file = write_rejects_csv(rejects, import_id) if len(rejects) else None
+    except duckdb.Error as exc:
+        if info.json is None:  # the CSV reader's own message is never shown (issue 14)
+            raise ImportRefused(messages.read_error(exc, name, info.delimiter, info.row_offset)) from None
+        raise ImportRefused(json_events.friendly_error(exc, name)) from None  # a malformed record past the sample
     finally:
         info.cleanup()
     if background_hooks:

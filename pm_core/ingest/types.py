@@ -18,7 +18,7 @@ TYPE_LABELS = {
     "bool": "yes/no (1/0, true/false)",
     "iso": "ISO date-time (2026-06-01 10:22:33, Z or offset allowed)",
     "epoch": "Unix time (seconds or milliseconds)",
-    "jira": "Jira date (15/Feb/26 8:38 AM, Spanish months too)",
+    "jira": "Jira date (15/Feb/26 8:38 AM; Spanish, French, German... months too)",
     "us": "US date (month/day/year)",
     "eu": "European date (day/month/year)",
     "mixed_us": "several date forms (ISO, Jira, Unix, month/day/year)",
@@ -83,5 +83,9 @@ class Preview(BaseModel):
     duplicate_of: dict[str, Any] | None = None
     complete: bool = True              # False: rows_read / rows_rejected cover only the first rows of the file
     rows_estimate: int | None = None   # the file's rows estimated from its size when not complete
+    layout: str = "delimited"          # delimited | json: how the rows were read (JSON records by DuckDB's JSON reader)
+    warnings: list[str] = PField(default_factory=list)  # what the user should know before importing (other user base)
+    currency: str | None = None        # salaries: the currency used where no column or symbol says (USD for Levels.fyi)
+    sheet_label: str = "Sheet"         # what `sheets` are: XLSX sheets, or the tables of a report file ("Table")
 
 

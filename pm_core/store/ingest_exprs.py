@@ -12,7 +12,13 @@ _US = ["%m/%d/%y %I:%M %p", "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %H:%M:%S", "%m/%d/
        "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"]
 _EU = ["%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
        "%d/%m/%Y %I:%M %p", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y"]
-_JIRA = ["%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y", "%d/%b/%Y", "%d-%b-%Y", "%d %b %Y"]
+# month abbreviations Jira writes in Spanish, French, German, Portuguese, Italian and Dutch -> English
+_MONTHS = (("jan", ("ene", "janv", "jän", "gen", "jaan")), ("feb", ("févr", "fevr", "fév", "fev")),
+           ("mar", ("mars", "mär", "mrt", "maa")), ("apr", ("avr", "abr")), ("may", ("mai", "mag", "mei", "mayo")),
+           ("jun", ("juin", "giu")), ("jul", ("juil", "lug")), ("aug", ("août", "aout", "ago")),
+           ("sep", ("sept", "set")), ("oct", ("okt", "ott", "out")), ("dec", ("déc", "dez", "dic")))
+_JIRA = ["%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%Y %H:%M", "%d/%b/%y", "%d/%b/%Y",
+         "%d-%b-%Y", "%d %b %Y"]
 
 
 def _lit_list(items: list[str]) -> str:
@@ -32,9 +38,12 @@ def _ts_expr(kind: str, v: str) -> str:
            f"THEN TRY_CAST({v} AS TIMESTAMP) ELSE TRY_CAST({v} AS TIMESTAMPTZ)::TIMESTAMP END")
     epoch = (f"CASE WHEN regexp_full_match({v}, '-?[0-9]{{9,10}}([.][0-9]+)?') THEN make_timestamp(TRY_CAST(TRY_CAST({v} AS DOUBLE) * 1000000 AS BIGINT)) "
              f"WHEN regexp_full_match({v}, '-?[0-9]{{12,13}}') THEN make_timestamp(TRY_CAST({v} AS BIGINT) * 1000) END")
-    # Spanish (and lowercase) Jira months and 'p. m.' markers become what %b / %p read
-    es = (f"replace(replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower({v}), "
-          f"'/ene/', '/jan/'), '/abr/', '/apr/'), '/ago/', '/aug/'), '/dic/', '/dec/'), '/sept/', '/sep/'), 'p. m.', 'pm'), 'a. m.', 'am')")
+    # localized Jira months ('19/févr./26', '3/Mär/26', '12/fev/26', '10/nov/25') and 'p. m.' markers become
+    # what %b / %p read; the month words are constants written here (_MONTHS), never user input
+    es = f"lower({v})"
+    for month, words in _MONTHS:
+        es = f"regexp_replace({es}, '/({'|'.join(words)})[.]?/', '/{month}/')"
+    es = f"replace(replace({es}, 'p. m.', 'pm'), 'a. m.', 'am')"
     # every format of a list starts with these digits and separators: a value without them (an ISO
     # timestamp during type inference, say) skips trying each format in turn, which costs ~10 us a row
     jira = f"CASE WHEN regexp_matches({v}, '^[0-9]{{1,2}}[/ -][^0-9]') THEN TRY_STRPTIME({es}, {_lit_list(_JIRA)}) END"

@@ -224,6 +224,8 @@ def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
             f"WHEN list_contains({p(list(words))}, lower(trim({t}))) THEN '{cat}'" for cat, words in vocab["types"].items())
         labels = e.get("labels", "[]::VARCHAR[]")
         typecat += f" WHEN list_contains(list_transform({labels}, lambda x: lower(x)), 'bug') THEN 'bug' ELSE 'other' END"
+        if "type" not in e and "labels" not in e:
+            typecat = "NULL"  # nothing says what kind of work an item is: unknown, never 'not a bug'
 
         def status_case(x: str) -> str:
             return "CASE " + " ".join(
@@ -262,6 +264,8 @@ def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
                 f"OR ends_with({src}, {p(code)}) THEN {p(code)}"
                 for s, code in plan.consts["symbols"].items()) + " END"
         currency = f"COALESCE(upper({e['currency']}), {sym_case})" if "currency" in e else sym_case
+        if plan.consts.get("currency_default"):  # Levels.fyi's USD, or the currency the user set for the file
+            currency = f"COALESCE({currency}, {p(plan.consts['currency_default'])})"
         return ("import_id, " + ", ".join(cols) + ", total, currency",
                 f"{imp}, " + ", ".join(e.get(c, "NULL") for c in cols) + f", {total}, {currency}")
     if plan.kind in ("predictions", "evals"):  # AI quality (issue 18)
