@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import pillars_ui as ui
-from pm_core import growth, segments
+from pm_core import growth, metrics, segments
 from pm_core.charts import growth as charts
 from pm_core.formatting import fmt_days, fmt_int, fmt_pct
 from pm_core.growth import GrowthError
@@ -25,7 +25,7 @@ settings = ui.cached(get_settings)
 
 # -- segment filter (event properties) ---------------------------------------------------------
 keys = ui.cached(growth.segment_properties)
-c1, c2, _ = st.columns([1.2, 1.2, 3])
+c1, c2, c3, _ = st.columns([1.2, 1.2, 1.2, 1.8])
 with c1:
     seg_key = st.selectbox("Segment by event property", ["Everyone", *keys], key="growth_seg_key",
                            help="Keeps only events whose property has the chosen value (e.g. platform = iOS).")
@@ -36,9 +36,18 @@ if seg_key != "Everyone":
         seg_val = st.selectbox(f"{md(seg_key)} is", values, key="growth_seg_val") if values else None
     if seg_val is not None:
         picked[seg_key] = seg_val
+# events from two tools are two user bases: offer one tool at a time (issue 14)
+sources = ui.cached(metrics.event_sources)
+source = None
+if len(sources) > 1:
+    with c3:
+        picked_source = st.selectbox("Source", ["Every source", *sources], key="growth_source",
+                                     help="Keeps only events imported from this tool.")
+    source = None if picked_source == "Every source" else picked_source
 # One segment grammar (pm_core.segments); its canonical text is hashable, so it is also the cache key.
-segment = segments.parse(picked).text()
-seg_text = "".join(f" · segment: {md(k)} = {md(v)}" for k, v in picked.items()) or " · everyone"
+segment = segments.parse(picked).with_sources([source] if source else None).text()
+seg_text = ("".join(f" · segment: {md(k)} = {md(v)}" for k, v in picked.items()) or " · everyone") + (
+    f" · events from {md(source)}" if source else "")
 st.caption(f"Events from {first:%d %b %Y} to {last:%d %b %Y %H:%M} UTC{seg_text}. "
            "Weeks start on Monday (UTC); a user is active in a period if they have any event in it.")
 

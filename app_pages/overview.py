@@ -30,7 +30,9 @@ url_values = {c.key: c.values[0] for c in url_segment.conditions
               if not c.negate and len(c.values) == 1 and c.values[0] in options.get(c.key, [])}
 
 shown_keys = list(options)[:3]
-cols = st.columns([2] + [1.3] * len(shown_keys) if shown_keys else [2, 4])
+sources = ui.cached(metrics.event_sources)  # two tools' events are two user bases: a source picker (issue 14)
+n_pick = len(shown_keys) + (len(sources) > 1)
+cols = st.columns([2] + [1.3] * n_pick if n_pick else [2, 4])
 with cols[0]:
     period = st.selectbox("Period", periods, index=periods.index(period), key="overview_period",
                           format_func=lambda p: parse_period(p).describe().capitalize() if p == "all" else parse_period(p).describe(),
@@ -45,7 +47,15 @@ for col, key in zip(cols[1:], shown_keys):
                               key=f"overview_seg_{key}")
         if picked != "All":
             picks[key] = picked
-segment = segments.parse(picks)
+source = None
+if len(sources) > 1:
+    with cols[len(shown_keys) + 1]:
+        choices = ["All", *sources]
+        current = url_segment.sources[0] if len(url_segment.sources) == 1 and url_segment.sources[0] in sources else "All"
+        picked_source = st.selectbox("Source", choices, index=choices.index(current), key="overview_source",
+                                     help="Only events imported from this tool.")
+        source = None if picked_source == "All" else picked_source
+segment = segments.parse(picks).with_sources([source] if source else None)
 seg_param = segment.text()  # canonical and hashable: the cache key and the URL
 
 st.query_params["period"] = period
@@ -63,7 +73,8 @@ currency = ui.cached(get_settings)["currency"]
 if len(periods) == 1:
     ui.empty_state("No data yet.", "Import product events, surveys, Jira issues or metric series to see the KPIs.")
 
-seg_text = f" · segment {', '.join(f'{md(k)} = {md(v)}' for k, v in picks.items())}" if segment else ""
+seg_text = (f" · segment {', '.join(f'{md(k)} = {md(v)}' for k, v in picks.items())}" if picks else "") + (
+    f" · events from {md(source)}" if source else "")
 st.caption(f"Figures for **{parse_period(period).describe()}**{seg_text}. Changes compare with the previous period; "
            "hover a card's :material/help: icon (or focus it) to see how it is computed and from which data.")
 

@@ -8,9 +8,12 @@ Text form, as typed on the CLI (`--segment`), kept in URLs and stored on key res
     country!=PT                       is not
     "$os"=iOS                         any property name, quoted when it holds = ! , | or quotes
     city="Washington, D.C."           any value, quoted the same way ("" inside quotes is one ")
+    @source=mixpanel|amplitude        only events imported from these tools (the import's source)
 
 Property names are data (`$os`, `[Amplitude] Country`, `properties.$browser`): nothing restricts
-them; the store binds them as JSON pointers, never as SQL. An empty name or value, or the same
+them; the store binds them as JSON pointers, never as SQL. The one reserved word is an unquoted
+`@source`, the events' source filter (issue 13: one workspace holding two tools' events); a property
+really called '@source' is written quoted, '"@source"=x', and names starting with '@' are always quoted. An empty name or value, or the same
 property twice, is refused with a message that names the clause.
 """
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any, Iterable
 from .errors import InputError
 
 _SPECIAL = set('=!,|"')
+SOURCE_KEY = "@source"   # the clause that filters events by the tool they were imported from
 
 
 class SegmentError(InputError):
@@ -50,17 +54,29 @@ class Segment:
     """Conditions that must all hold, sorted by property; an empty Segment is everyone."""
 
     conditions: tuple[Condition, ...] = ()
+    sources: tuple[str, ...] = ()        # import sources (mixpanel, amplitude, ...); empty = every source
 
     def __bool__(self) -> bool:
-        return bool(self.conditions)
+        return bool(self.conditions or self.sources)
 
     def text(self) -> str:
         """Return the canonical text form ('' for everyone); parse(seg.text()) == seg."""
-        return ",".join(c.text() for c in self.conditions)
+        parts = [c.text() for c in self.conditions]
+        if self.sources:
+            parts.append(SOURCE_KEY + "=" + "|".join(_quote(v) for v in self.sources))
+        return ",".join(parts)
 
     def describe(self) -> str:
         """Return the segment in words for captions ('everyone' when empty)."""
-        return "; ".join(c.describe() for c in self.conditions) or "everyone"
+        parts = [c.describe() for c in self.conditions]
+        if self.sources:
+            parts.append("events from " + " or ".join(self.sources))
+        return "; ".join(parts) or "everyone"
+
+    def with_sources(self, sources) -> "Segment":
+        """Return this segment keeping only events imported from `sources` (None or empty: every source)."""
+        vals = tuple(sorted(dict.fromkeys(str(v).strip() for v in (sources or ()) if str(v).strip())))
+        return Segment(self.conditions, vals)
 
     def as_dict(self) -> dict[str, str]:
         """Return {property: value} when every condition is one plain value; SegmentError otherwise.
@@ -69,6 +85,8 @@ class Segment:
         express instead of silently widening the filter.
         """
         out = {}
+        if self.sources:
+            raise SegmentError("a source filter (@source=...) is not supported here; filter by properties only")
         for c in self.conditions:
             if c.negate or len(c.values) != 1:
                 raise SegmentError(f"'{c.text()}' (several values or 'is not') is not supported here; "
@@ -78,10 +96,17 @@ class Segment:
 
     def key(self) -> tuple:
         """Return a hashable, order-independent key for caches."""
-        return tuple((c.key, c.values, c.negate) for c in self.conditions)
+        return tuple((c.key, c.values, c.negate) for c in self.conditions) + ((SOURCE_KEY, self.sources),) * bool(self.sources)
 
 
 EVERYONE = Segment()
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """A parsed '@source=a|b' clause, before parse() folds it into Segment.sources."""
+
+    values: tuple[str, ...]
 
 # The --segment help of every CLI command that takes one (kpis, retention, funnel, export).
 CLI_HELP = ("keep events matching property=value: several properties with commas (platform=iOS,country=PT), "
@@ -89,8 +114,17 @@ CLI_HELP = ("keep events matching property=value: several properties with commas
             "('$os=iOS'; quote a name holding = ! , | with \"...\"); repeatable")
 
 
+SOURCE_HELP = ("only events imported from this tool (mixpanel, amplitude, posthog, generic: the source "
+               "`imports` lists); repeatable for several")
+
+
+def from_cli(segment_texts, sources) -> Segment:
+    """Return the Segment of a command's --segment texts and --source names (either may be None)."""
+    return parse(segment_texts).with_sources(sources)
+
+
 def _quote(s: str) -> str:
-    if s and not (_SPECIAL & set(s)) and s == s.strip():
+    if s and not (_SPECIAL & set(s)) and s == s.strip() and not s.startswith("@"):
         return s
     return '"' + s.replace('"', '""') + '"'
 
@@ -170,6 +204,11 @@ def _parse_text(text: str) -> list[Condition]:
             raise SegmentError(f"segment '{shown}': the property name is missing; {form}")
         if not values or expect_value or any(v == "" for v in values):
             raise SegmentError(f"segment '{shown}': the value is missing; {form}")
+        if key == SOURCE_KEY and not clause[0][1]:  # the unquoted reserved word: a source filter, not a property
+            if clause[1][0] == "!=":
+                raise SegmentError(f"segment '{shown}': a source filter takes '=' (@source=mixpanel|amplitude)")
+            conds.append(_Sources(tuple(dict.fromkeys(values))))
+            return
         conds.append(Condition(key, tuple(dict.fromkeys(values)), clause[1][0] == "!="))
 
     for tok in _tokens(text):
@@ -210,13 +249,15 @@ def parse(value: Any) -> Segment:
                 conds.append(_from_pair(k, v))
     else:
         raise SegmentError(f"segment {value!r}: write it as property=value, e.g. platform=iOS")
+    sources = [v for c in conds if isinstance(c, _Sources) for v in c.values]
+    conds = [c for c in conds if not isinstance(c, _Sources)]
     seen: set[str] = set()
     for c in conds:
         if c.key in seen:
             raise SegmentError(f"segment: property '{c.key}' is given twice; give it once, with | between values "
                                f"(e.g. {c.key}=A|B)")
         seen.add(c.key)
-    return Segment(tuple(sorted(conds, key=lambda c: c.key)))
+    return Segment(tuple(sorted(conds, key=lambda c: c.key))).with_sources(sources)
 
 
 def _from_pair(k: Any, v: Any) -> Condition:

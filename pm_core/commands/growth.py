@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="keep cohorts that start in this period (2026-05, 2026-Q1, 2026, all); cells then run to its "
                         "end with zeros, as PostHog pads them (default all: cells stop at the last event)")
     p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
+    p.add_argument("--source", action="append", metavar="TOOL", help=segments.SOURCE_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_retention)
 
@@ -57,6 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also give conversion by the period users entered (re-entry counts again in a later period)")
     p.add_argument("--period", default="all", help="keep attempts that start in this period (2026-05, 2026-Q3, 2026, all)")
     p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
+    p.add_argument("--source", action="append", metavar="TOOL", help=segments.SOURCE_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_funnel)
 
@@ -82,7 +84,7 @@ def _retention(args, store: Store) -> int:
         p = parse_period(args.period or "all")
         end = None if p.end is None else p.end - dt.timedelta(days=1)
         res = retention_table(store, unit=args.unit, first_time=args.first_time, mode=args.mode,
-                              segment=segments.parse(args.segment), max_k=args.max_k, cohort_start=p.start,
+                              segment=segments.from_cli(args.segment, args.source), max_k=args.max_k, cohort_start=p.start,
                               cohort_end=end, start_event=args.start_event, return_event=args.return_event,
                               min_events=args.min_events, range_end=end)
     except (GrowthError, PeriodError, ValueError) as exc:
@@ -123,7 +125,7 @@ def _funnel(args, store: Store) -> int:
     steps = [s.strip() for s in args.steps.split(",") if s.strip()]
     window = args.window_days if args.window_days is not None else int(get_setting(store, "conversion_window_days"))
     try:
-        seg = segments.parse(args.segment)
+        seg = segments.from_cli(args.segment, args.source)
         res = funnel(store, steps, window_days=window, period=args.period, segment=seg, window=args.window,
                      attempt=args.attempt, exclusions=args.exclude)
         trend = None if args.trend is None else funnel_trend(

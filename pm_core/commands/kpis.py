@@ -1,4 +1,4 @@
-"""CLI: `kpis [--period P | --from D --to D | --last 30d] [--compare previous|year] [--segment PROPERTY=VALUE] [--json]`."""
+"""CLI: `kpis [--period P | --from D --to D | --last 30d] [--compare previous|year] [--segment PROPERTY=VALUE] [--source TOOL] [--json]`."""
 from __future__ import annotations
 
 import argparse
@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "range (last-30d, this-month, ytd) or 'all' (default). " + HEADLINE_RULE)
     add_range_args(p)
     p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
+    p.add_argument("--source", action="append", metavar="TOOL", help=segments.SOURCE_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_kpis)
 
@@ -31,7 +32,7 @@ def _kpis(args, store: Store) -> int:
     text = period_text(args, today)
     try:
         period = parse_period(text, today=today, compare=args.compare)
-        segment = segments.parse(args.segment)
+        segment = segments.from_cli(args.segment, args.source)
         result = compute_kpis(store, period.label, segment, today=today, compare=period.compare)
     except (PeriodError, ValueError) as exc:
         raise CliError(f"kpis: {exc}") from None
@@ -42,6 +43,8 @@ def _kpis(args, store: Store) -> int:
                             "compared_with": period.previous().label}
         if segment:
             out["segment"] = _segment_json(segment)
+        if segment.sources:
+            out["sources"] = list(segment.sources)
         for pillar, kpis in result.items():
             out[pillar] = {k: r.as_contract() | {"period": r.period, "extra": r.extra} for k, r in kpis.items()}
         emit(out)

@@ -16,6 +16,11 @@ def segment_options(store: Store, max_values: int = 50) -> dict[str, list[str]]:
     return {k: found[k] for k in first + sorted(k for k in found if k not in first)}
 
 
+def event_sources(store: Store) -> list[str]:
+    """Return the tools the workspace's events came from (['amplitude', 'mixpanel']); a source filter is offered when there are two or more."""
+    return ms.event_sources(store)
+
+
 def available_periods(store: Store) -> list[str]:
     """Return 'all' then the quarters and months with data, newest first (each quarter before its months)."""
     months = ms.data_months(store)

@@ -169,6 +169,13 @@ def event_counts_by(store: Store, events: list[str], grain: str, segment=None) -
         [grain, list(events)] + sp)
 
 
+def event_sources(store: Store) -> list[str]:
+    """Return the sources (tools) of the imports that still have events, sorted; empty when there are no events."""
+    rows = _fetch(store, "SELECT DISTINCT i.source FROM imports i WHERE i.kind = 'events' AND EXISTS ("
+                         "SELECT 1 FROM events e WHERE e.import_id = i.id) ORDER BY 1", [])
+    return [r[0] for r in rows]
+
+
 def property_keys(store: Store, sample_rows: int = 50000) -> list[str]:
     """Return the top-level property keys seen in (a sample of) events, most frequent first."""
     rows = _fetch(store, """

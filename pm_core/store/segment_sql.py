@@ -17,7 +17,8 @@ def where(segment, column: str = "properties") -> tuple[str, list]:
     """Return (' AND ...', params) keeping rows whose JSON `column` matches every condition ('' for everyone).
 
     `column` is a trusted identifier written by store code (e.g. 'e.properties'), never user input.
-    'is not' keeps rows where the property is missing too, as analytics tools count it.
+    'is not' keeps rows where the property is missing too, as analytics tools count it. A source
+    filter keeps events whose import came from one of the segment's sources.
     """
     seg: Segment = parse(segment)
     sql, params = [], []
@@ -30,4 +31,10 @@ def where(segment, column: str = "properties") -> tuple[str, list]:
         else:
             sql.append(f" AND {expr} IN ({marks})")
             params += [pointer(c.key), *c.values]
+    if seg.sources:
+        # the events' source is their import's: `column`'s table alias reaches its import_id
+        alias = column.rsplit(".", 1)[0] + "." if "." in column else ""
+        marks = ", ".join("?" for _ in seg.sources)
+        sql.append(f" AND {alias}import_id IN (SELECT id FROM imports WHERE kind = 'events' AND source IN ({marks}))")
+        params += list(seg.sources)
     return "".join(sql), params
