@@ -303,3 +303,9 @@ for _aid in ("engineering", "executives"):
     DEFAULT_AUDIENCES[_aid] = DEFAULT_AUDIENCES[_aid].model_copy(
         update={"sections": [*DEFAULT_AUDIENCES[_aid].sections, "ai"]})
 # -- end AI quality ------------------------------------------------------------------------------
+# Discovery (issue 19): the opportunity solution tree (picture, evidence per opportunity, gaps) in the
+# executive and design briefings once the workspace has a tree; nothing otherwise.
+SECTION_KINDS["discovery"] = "Opportunity solution tree: outcome, opportunities with interview evidence, solutions, tests, gaps"
+for _aid in ("design", "executives"):
+    DEFAULT_AUDIENCES[_aid] = DEFAULT_AUDIENCES[_aid].model_copy(
+        update={"sections": [*DEFAULT_AUDIENCES[_aid].sections, "discovery"]})

@@ -89,6 +89,13 @@ def setting(store: Store, key: str) -> Any:
     return get_setting(store, key)
 
 
+def discovery_sections(store: Store) -> list:
+    """Return the opportunity solution tree's briefing section (issue 19); empty when the workspace has no tree."""
+    from .. import discovery  # imported late: discovery reads the roadmap and experiments, as this module does
+
+    return [discovery.briefing_section(store)] if discovery.tree(store) else []
+
+
 def ai_sections(store: Store) -> list:
     """Return the AI features' briefing sections (ai.briefing_sections); empty when nothing is evaluated."""
     return ai.briefing_sections(store)

@@ -15,6 +15,9 @@ COLOURS = {"outcome": ("#1f4e79", "#1f4e79"), "opportunity": ("#e8f1fb", "#4a86c
 GAP_BORDER = "#c0392b"
 WRAP = 28            # characters per label line: a 30-node tree stays legible at the page's width
 MAX_LABEL_LINES = 3
+COLUMN_PX = 250      # one tree level in the export picture; labels are cut at LABEL_PX
+LABEL_PX = 205
+EDGE_START = 0.92    # where an edge leaves its parent, in columns (past the longest label)
 
 
 def build_tree(nodes: list[dict], evidence: list[dict], highlights_by_id: dict[int, dict],
@@ -176,7 +179,8 @@ def layout(roots: list[TreeNode]) -> list[dict]:
     x_of = {r["id"]: r["x"] for r in rows}
     for n in flatten(roots):
         for c in n.children:
-            rows.append({"edge": True, "x": x_of[n.id], "y": y_of[n.id], "x2": x_of[c.id], "y2": y_of[c.id]})
+            # from the end of the parent's label (EDGE_START of a column) to the child's box, so no line crosses text
+            rows.append({"edge": True, "x": x_of[n.id] + EDGE_START, "y": y_of[n.id], "x2": x_of[c.id], "y2": y_of[c.id]})
     return rows
 
 
@@ -189,27 +193,28 @@ def vega_spec(roots: list[TreeNode], title: str = "Opportunity solution tree") -
     depth = max((r["x"] for r in nodes), default=0) + 1
     colour = {"field": "node", "type": "nominal", "title": "Node",
               "scale": {"domain": list(NODE_KINDS.values()), "range": [c[1] for c in COLOURS.values()]}}
-    x = {"field": "x", "type": "quantitative", "axis": None, "scale": {"domain": [-0.1, depth - 0.2]}}
+    x = {"field": "x", "type": "quantitative", "axis": None, "scale": {"domain": [-0.05, depth - 0.05]}}
     y = {"field": "y", "type": "quantitative", "axis": None, "scale": {"domain": [leaves - 0.5, -0.5]}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": title, "anchor": "start"},
-        "width": 240 * depth, "height": max(120, 44 * leaves),
+        "width": COLUMN_PX * depth, "height": max(120, 44 * leaves),
         "config": {"view": {"stroke": None}},
         "layer": [
             {"data": {"values": edges}, "mark": {"type": "rule", "color": "#8a94a6"},
              "encoding": {"x": {**x}, "y": {**y}, "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
-            {"data": {"values": nodes}, "mark": {"type": "point", "shape": "square", "size": 260, "filled": True},
-             "encoding": {"x": x, "y": y, "color": colour,
+            {"data": {"values": nodes}, "mark": {"type": "point", "shape": "square", "size": 260, "filled": True,
+                                                 "opacity": 1},
+             "encoding": {"x": x, "y": y, "color": {**colour, "legend": {"orient": "bottom", "direction": "horizontal"}},
                           "stroke": {"condition": {"test": "datum.has_gap", "value": GAP_BORDER}, "value": "white"},
                           "strokeWidth": {"condition": {"test": "datum.has_gap", "value": 2}, "value": 0},
                           "tooltip": [{"field": "node", "title": "Node"}, {"field": "title", "title": "Title"},
                                       {"field": "detail", "title": "Evidence / link"}, {"field": "gap", "title": "Gap"}]}},
             {"data": {"values": nodes}, "mark": {"type": "text", "align": "left", "dx": 12, "dy": -6, "fontSize": 11,
-                                                 "limit": 210},
+                                                 "limit": LABEL_PX},
              "encoding": {"x": x, "y": y, "text": {"field": "title"}}},
             {"data": {"values": nodes}, "mark": {"type": "text", "align": "left", "dx": 12, "dy": 7, "fontSize": 9,
-                                                 "color": "#5f6b7a", "limit": 210},
+                                                 "color": "#5f6b7a", "limit": LABEL_PX},
              "encoding": {"x": x, "y": y, "text": {"field": "detail"},
                           "color": {"condition": {"test": "datum.has_gap", "value": GAP_BORDER}, "value": "#5f6b7a"}}},
         ],

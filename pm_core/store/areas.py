@@ -54,7 +54,7 @@ READS: dict[str, tuple[str, ...]] = {
     # key results linked to a KPI show its live value; import-made check-ins name their import
     "pm_core.okrs": ("okrs", "imports", *KPI_INPUTS),
     "pm_core.roadmap": ("roadmap", "okrs", "work_items", "ai", *KPI_INPUTS),
-    "pm_core.audiences": ("audiences", "okrs", "roadmap", "experiments", "ai", *KPI_INPUTS),
+    "pm_core.audiences": ("audiences", "okrs", "roadmap", "experiments", "ai", "discovery", *KPI_INPUTS),
     "pm_core.audiences.list_audiences": ("audiences",),
     "pm_core.audiences.is_customised": ("audiences",),
     "pm_core.audiences.get_battle_card": ("audiences",),
