@@ -106,11 +106,12 @@ tab_import, tab_history, tab_activity = st.tabs(["Import a file", "Import histor
 
 with tab_import:
     limit_mb = int(get_setting(store, "max_upload_mb"))
-    up = st.file_uploader("Drop an export (CSV, TSV, gzip CSV, XLSX, JSON or JSON lines)",
-                          type=["csv", "tsv", "txt", "gz", "xlsx", "json", "jsonl", "ndjson"],
+    up = st.file_uploader("Drop an export (CSV, TSV, gzip, XLSX, JSON, JSON lines or a ZIP of exports)",
+                          type=["csv", "tsv", "txt", "gz", "xlsx", "json", "jsonl", "ndjson", "zip"],
                           help=f"Up to {fmt_int(limit_mb)} MB. Files are read from disk by DuckDB; nothing is saved until you confirm.")
     if up is None:
-        st.info("Pillars recognises Amplitude, Mixpanel and PostHog events; Jira (any language), Linear and GitHub issues; "
+        st.info("Pillars recognises Amplitude, Mixpanel and PostHog events (CSV, or the JSON their exports write, "
+                "an Amplitude export ZIP too); Jira (any language), Linear and GitHub issues; "
                 "NPS and CSAT surveys; A/B test exposures or totals; Levels.fyi-style salaries; metric series; and AI "
                 "evaluations: scored predictions, promptfoo, OpenAI Evals, LangSmith and Braintrust results.",
                 icon=":material/upload_file:")
@@ -159,7 +160,8 @@ with tab_import:
             m4.metric(f"Rejected in the first {fmt_int(pv.rows_read)}", fmt_int(pv.rows_rejected),
                       help="An estimate from the first rows only; the import checks every row and lists each rejected one.")
         delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(pv.delimiter, pv.delimiter)
-        facts = [f"encoding {pv.encoding}", f"{delim}-separated", f"{len(pv.columns)} columns"]
+        facts = ([f"encoding {pv.encoding}", f"{delim}-separated", f"{len(pv.columns)} columns"] if pv.layout != "json"
+                 else ["JSON records", f"{len(pv.columns)} fields (nested ones joined with '.')"])
         if pv.scale:
             facts.append(f"scale {pv.scale.upper()}")
         if pv.experiment and pv.source != "aggregates":
@@ -167,6 +169,8 @@ with tab_import:
         st.caption(md(" · ".join(facts)))
         for note in pv.notes:
             st.caption(md(note))
+        for warning in pv.warnings:
+            st.warning(md(warning), icon=":material/group_off:")
         if pv.properties:
             st.caption("Kept as event properties (segments on the dashboards): " + md(", ".join(pv.properties[:30])))
 

@@ -78,7 +78,7 @@ def friendly_error(exc: Exception, name: str, members: list[str] | None = None) 
     if m and members:
         base = Path(m.group(1)).name
         member = next((f" ({x})" for x in members if base.endswith(Path(x).name.replace("/", "_"))), "")
-    where = f"line {line.group(1)}" if line else "a record"
+    where = f"line {line.group(1)} (or the line before it)" if line else "a record"
     return (f"{name}{member}: {where} is not valid JSON; fix or remove that line (one JSON object per line, or one "
             "array of objects) and retry")
 
