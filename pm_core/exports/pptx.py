@@ -57,6 +57,13 @@ def _style_run(run, size: float, bold: bool = False, color: RGBColor = INK) -> N
     run.font.color.rgb = color
 
 
+def _para_size(p, size: float) -> None:
+    """Give a paragraph itself the size of its text (its default and end-of-paragraph mark): PowerPoint and
+    LibreOffice take a line's height from the largest of these, and the template's default is 18 pt."""
+    p.font.size = Pt(size)
+    p._p.get_or_add_endParaRPr().set("sz", str(int(size * 100)))
+
+
 def _frame(tf) -> None:
     """Fix a text frame's margins and turn autofit off, so what was measured is what is drawn."""
     tf.word_wrap = True
@@ -88,8 +95,10 @@ class _Deck:
             text = short
         box = slide.shapes.add_textbox(left, top, width, height)
         _frame(box.text_frame)
-        _style_run(box.text_frame.paragraphs[0].add_run(), size, bold, color)
-        box.text_frame.paragraphs[0].runs[0].text = text
+        para = box.text_frame.paragraphs[0]
+        _para_size(para, size)
+        _style_run(para.add_run(), size, bold, color)
+        para.runs[0].text = text
         return box
 
     def slide(self, title: str, lead: str = "", notes: str = ""):
@@ -250,6 +259,9 @@ class _Deck:
             cell.fill.background()
         tf = cell.text_frame
         tf.word_wrap = True
+        _para_size(tf.paragraphs[0], size)
+        if not text:
+            return
         run = tf.paragraphs[0].add_run()
         run.text = text
         _style_run(run, size, bold, INK)
@@ -289,6 +301,7 @@ class _Deck:
             _frame(tf)
             for k, (kind, text) in enumerate(chunk):
                 p = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
+                _para_size(p, size + 2 if kind == "head" else size)
                 run = p.add_run()
                 run.text = text
                 colour = BAD if kind == "warn" else MUTED if kind == "muted" else INK
