@@ -33,4 +33,5 @@ for section, path, title, icon, editors_only in PAGES:
 
 nav = st.navigation(sections)
 ui.sidebar_identity()
-nav.run()
+with ui.run_slot():  # page runs take turns (see pillars_ui.run_slot): a crowd's median halves
+    nav.run()

@@ -9,8 +9,10 @@ import hashlib
 import importlib
 import math
 import pickle
+import contextlib
 import sys
-from typing import Any, Callable
+import threading
+from typing import Any, Callable, Iterator
 
 import streamlit as st
 from streamlit import dataframe_util
@@ -145,18 +147,6 @@ def data_version() -> int:
     return get_store().data_version()
 
 
-# st.cache_data (Streamlit 1.67, runtime/caching/cache_utils.py _handle_cache_miss) holds a lock per
-# key while it computes: sessions asking for the same result at the same moment wait for one
-# computation, so after a write the result is computed once, not once per viewer.
-# Only `key` is hashed by Streamlit (arguments with a leading underscore are not): it is a digest of
-# the pickled call and versions, because Streamlit's hasher walks every argument in Python (a page
-# run spent 3-5 ms in it over ~10 calls).
-@st.cache_data(max_entries=512, show_spinner=False)
-def _cached(key: str, _module: str, _name: str, _args: tuple, _kwargs: tuple) -> Any:
-    fn = getattr(importlib.import_module(_module), _name)
-    return fn(get_store(), *_args, **dict(_kwargs))
-
-
 def _store_and_versions() -> tuple[Store, dict[str, int]]:
     """Return the store and every data area's version, looked up once per script run (versions again
     after a write through the store).
@@ -182,21 +172,32 @@ def _store_and_versions() -> tuple[Store, dict[str, int]]:
 
 def cached(fn: Callable, *args, **kwargs) -> Any:
     """Call fn(store, *args, **kwargs) through a cache keyed on the (small) arguments and the versions
-    of the data areas fn reads (pm_core.store.areas.READS): a write elsewhere leaves the result cached."""
-    _, now = _store_and_versions()
-    versions = tuple(now[a] for a in reads(fn))
+    of the data areas fn reads (pm_core.store.areas.READS): a write elsewhere leaves the result cached.
+
+    The cache is the store's memo (one per process, shared by every session): sessions asking for
+    the same result at once wait for one computation, so after a write it is computed once, not once
+    per viewer. Lists, dicts and DataFrames come back as shallow copies, so a page that adds to what
+    it got changes only its own copy. It replaced st.cache_data, which pickled every result in and
+    out on every hit: a sixth of an Overview run (bench/bench_sessions.py, 25 viewers).
+    """
+    store, _ = _store_and_versions()
     call = (fn.__module__, fn.__name__, tuple(args), tuple(sorted(kwargs.items())))
     try:
-        key = hashlib.blake2b(pickle.dumps((call, versions), protocol=5), digest_size=20).hexdigest()
-    except Exception:  # an argument that does not pickle: Streamlit's own hasher decides
-        return _cached_hashed(*call, versions)
-    return _cached(key, *call)
+        key = hashlib.blake2b(pickle.dumps(call, protocol=5), digest_size=20).hexdigest()
+    except Exception:  # an argument that does not pickle has no safe key: computed, not cached
+        return fn(store, *args, **kwargs)
+    return _own_copy(store.memo(("ui.cached", key), lambda: fn(store, *args, **kwargs), areas=reads(fn)))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _cached_hashed(module: str, name: str, args: tuple, kwargs: tuple, versions: tuple) -> Any:
-    fn = getattr(importlib.import_module(module), name)
-    return fn(get_store(), *args, **dict(kwargs))
+def _own_copy(value: Any) -> Any:
+    # pandas 3 copies on write, so a shallow copy shares the data until either side changes it
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    if type(value).__module__.startswith("pandas.") and hasattr(value, "copy"):
+        return value.copy(deep=False)
+    return value
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -231,11 +232,76 @@ def chart(builder: Callable, *inputs, **options) -> None:
     st.vega_lite_chart(_chart_spec(key, *ref, tuple(inputs), opts), width="stretch")
 
 
+_SPECS_LOCK = threading.Lock()
+_ARROW_SPECS: dict[int, tuple[dict, dict]] = {}
+_ARROW_SPECS_MAX = 256
+
+
+def _with_arrow_data(spec: dict) -> dict:
+    # Inline rows go out as Arrow IPC bytes, which st.vega_lite_chart passes through as they are (named
+    # datasets only: Streamlit 1.67 elements/vega_charts.py _marshall_chart_data).
+    out = dict(spec)
+    datasets = dict(out.get("datasets") or {})
+    data = out.get("data")
+    if isinstance(data, dict) and isinstance(data.get("values"), list):
+        datasets["_inline"] = data["values"]
+        out["data"] = {**{k: v for k, v in data.items() if k != "values"}, "name": "_inline"}
+    for name, rows in list(datasets.items()):
+        if isinstance(rows, list):
+            datasets[name] = dataframe_util.convert_anything_to_arrow_bytes(rows)
+    if datasets:
+        out["datasets"] = datasets
+    return out
+
+
+def vega(spec: dict, alt: str | None = None) -> None:
+    """Render a Vega-Lite spec dict that a cached result holds (a briefing's chart), converting its rows once.
+
+    The same spec object comes back from the cache on every run, so its Arrow form is kept by identity
+    (with the spec itself, so the identity cannot be reused); a spec built anew converts anew. The
+    conversion was 2-3 ms a chart and run, a tenth of a Stakeholder views run (bench_sessions.py).
+    """
+    with _SPECS_LOCK:
+        hit = _ARROW_SPECS.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        hit = (spec, _with_arrow_data(spec))
+        with _SPECS_LOCK:
+            if len(_ARROW_SPECS) >= _ARROW_SPECS_MAX:
+                _ARROW_SPECS.pop(next(iter(_ARROW_SPECS)))
+            _ARROW_SPECS[id(spec)] = hit
+    st.vega_lite_chart(spec=hit[1], width="stretch", alt=alt)
+
+
 def clear_caches() -> None:
     """Drop cached results (tests call this between runs; writes bump the data version instead)."""
-    _cached.clear()
-    _cached_hashed.clear()
+    get_store().clear_memo()
     _chart_spec.clear()
+    with _SPECS_LOCK:
+        _ARROW_SPECS.clear()
+
+
+# -- page runs take turns -------------------------------------------------------------------------
+# Every session's script runs in its own thread and one GIL runs them all. With 25 viewers at once,
+# 25 threads shared it in 5 ms slices: every page finished near the end of the crowd's work, and the
+# switching, lock hand-offs and event-loop wake-ups cost CPU of their own. Taking turns, one run at a
+# time, bench/bench_sessions.py (25 viewers + 2 editors, load 2.5) went from median 0.94 s / max
+# 1.65 s and 37 ms of server CPU a page (no turns) to 0.72 s / 1.06 s and 33 ms; two at a time gave
+# 0.94 s / 1.65 s. DuckDB releases the GIL in its queries, so a run waiting on one holds the turn
+# idle, which is why a run that has waited _SLOT_WAIT_S goes ahead anyway: one slow page (a large
+# import) never stalls everyone behind it for longer than that.
+_RUN_SLOTS = threading.BoundedSemaphore(1)
+_SLOT_WAIT_S = 1.0
+
+
+@contextlib.contextmanager
+def run_slot() -> Iterator[None]:
+    """Hold the process's page-run turn while the block runs; after waiting _SLOT_WAIT_S, run without it."""
+    got = _RUN_SLOTS.acquire(timeout=_SLOT_WAIT_S)
+    try:
+        yield
+    finally:
+        if got:
+            _RUN_SLOTS.release()
 
 
 # -- who is looking --------------------------------------------------------------------------
@@ -304,6 +370,176 @@ def query_param(name: str, allowed: list[str] | None = None, default: str | None
         return default, (f"The link asked for {name} '{md(raw)}', which does not exist here; "
                          f"showing {md(default) or 'the default'} instead.")
     return raw, None
+
+
+# == view state kept in the URL ===================================================================
+# A page declares its shareable state once (name -> UrlParam); url_state seeds the widgets' session
+# keys from the link on the first run, and sync_url writes back whatever differs from its default,
+# so a copied address reopens the same view (the roadmap's filters, Growth's tab, segment and funnel).
+class UrlParam:
+    """One piece of view state in the URL: the values it may take (None: any), its default as text, and how the
+    text becomes the widget's value (`read` raises ValueError for a bad value; `invalid` is the notice then).
+    `many` keeps a list (repeated ?name=a&name=b), each item checked against `allowed`; `state` names the session
+    key (f'{prefix}_{state}') when it is not the URL name (a value the page sets itself, not a widget's)."""
+
+    def __init__(self, allowed: list[str] | None, default: str | list[str] = "", read: Callable[[str], Any] | None = None,
+                 invalid: str = "", many: bool = False, state: str | None = None):
+        self.allowed, self.default, self.read, self.invalid, self.many = allowed, default, read, invalid, many
+        self.state = state
+
+    def text(self, value: Any) -> str | list[str]:
+        """Return the widget value as URL text ('' or [] when unset)."""
+        if self.many:
+            return [str(v) for v in (value or [])]
+        return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+
+
+def url_state(prefix: str, spec: dict[str, Any]) -> list[str]:
+    """Seed st.session_state[f'{prefix}_{name}'] from the URL for every declared name not set yet; return the notices
+    for values the link asked for that do not exist here (the default is used for those)."""
+    notices = []
+    for name, param in spec.items():
+        p = param if isinstance(param, UrlParam) else UrlParam(*param)
+        key = f"{prefix}_{p.state or name}"
+        if key in st.session_state:
+            continue
+        if p.many:
+            raw = [v for v in st.query_params.get_all(name) if v != ""]
+            bad = [v for v in raw if p.allowed is not None and v not in p.allowed]
+            if bad:
+                notices.append(f"The link asked for {name} '{md(', '.join(bad))}', which does not exist here; "
+                               "it was left out.")
+            st.session_state[key] = [v for v in raw if v not in bad] if raw else list(p.default)
+            continue
+        value, notice = query_param(name, p.allowed, p.default)
+        if p.read is not None:
+            try:
+                value = p.read(value)
+            except (TypeError, ValueError):
+                notice = p.invalid.format(name=name, value=md(value)) or (
+                    f"The link's {name} '{md(value)}' could not be read; the default is used.")
+                value = p.read(p.default)
+        st.session_state[key] = value
+        if notice:
+            notices.append(notice)
+    return notices
+
+
+def sync_url(prefix: str, spec: dict[str, Any]) -> None:
+    """Write every declared value that differs from its default into the URL, and drop the others."""
+    for name, param in spec.items():
+        p = param if isinstance(param, UrlParam) else UrlParam(*param)
+        text = p.text(st.session_state.get(f"{prefix}_{p.state or name}"))
+        default = list(p.default) if p.many else p.default
+        if text and text != default:
+            if (st.query_params.get_all(name) if p.many else st.query_params.get(name)) != text:
+                st.query_params[name] = text
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+def range_state(prefix: str, choices: list[str], default: str = "all") -> dict[str, Any]:
+    """Return the URL-state declarations of a range picker (period, compare): spread them into a page's spec.
+
+    A period the choices do not list is still accepted when pm_core reads it (a custom range
+    '2026-11-03..2026-11-09', any 'last-Nd'), so a shared custom range reopens as itself.
+    """
+    from pm_core.periods import COMPARES, PeriodError, parse_period
+
+    def read(text: str) -> str:
+        if text in choices:
+            return text
+        try:
+            parse_period(text)
+        except PeriodError:
+            raise ValueError(text) from None
+        return text
+
+    return {"period": UrlParam(None, default, read, "The link asked for period '{value}', which does not exist here; "
+                                                   f"showing {'all data' if default == 'all' else default} instead.",
+                               state="range"),
+            "compare": (list(COMPARES), "previous")}
+
+
+def range_picker(prefix: str, choices: list[str], words: Callable[[str], str], label: str = "Period") -> tuple[str, str]:
+    """Render the period picker (all data, rolling ranges, the data's quarters and months, or custom dates) and the
+    'compared with' choice; return (period text for pm_core, compare). The chosen text is kept in f'{prefix}_range'
+    (what range_state puts in the URL); the widgets are f'{prefix}_period', f'{prefix}_dates', f'{prefix}_compare'."""
+    import datetime as dt
+
+    from pm_core.periods import COMPARES, PeriodError, parse_period
+
+    state, key = f"{prefix}_range", f"{prefix}_period"
+    current = st.session_state.get(state, choices[0])
+    if key not in st.session_state:
+        st.session_state[key] = current if current in choices else "custom"
+    c1, c2, c3 = st.columns([1.6, 1.6, 1.4])
+    with c1:
+        picked = st.selectbox(label, [*choices, "custom"], key=key,
+                              format_func=lambda p: "Custom range…" if p == "custom" else words(p),
+                              help="Rolling ranges move with today: 'last 30 days' is the 30 whole days before today; "
+                                   "'this month' runs through today. Monthly KPIs report the latest complete month "
+                                   "of a quarter or of all data.")
+    if picked == "custom":
+        try:
+            shown = parse_period(current if current not in choices else "last-30d")
+            start, last = shown.start, shown.end - dt.timedelta(days=1)
+        except PeriodError:
+            start = last = dt.date.today()
+        with c2:
+            dates = st.date_input("From – to", (start, last), key=f"{prefix}_dates", format="YYYY-MM-DD")
+        if isinstance(dates, (list, tuple)) and len(dates) == 2:
+            picked = f"{dates[0].isoformat()}..{dates[1].isoformat()}"
+        else:  # one end picked so far: keep the range shown until the second one is
+            picked = current if current not in choices else f"{start}..{last}"
+    st.session_state[state] = picked
+    compare = "previous"
+    if picked != "all":
+        with c3:
+            compare = st.segmented_control("Compared with", list(COMPARES), key=f"{prefix}_compare", required=True,
+                                           format_func=lambda c: "previous period" if c == "previous" else "a year before",
+                                           help="The previous period of the same length, or the same dates a year "
+                                                "before.") or "previous"
+    return picked, compare
+
+
+def segment_filter(prefix: str, options: dict[str, list[str]], url_text: str | None) -> tuple[Any, list[str]]:
+    """Render the segment filter (every property, several values each, 'is not') in a popover and return
+    (pm_core Segment, notices). Seeded once from the URL's segment text (pm_core.segments' grammar)."""
+    from pm_core import segments
+
+    notices: list[str] = []
+    seeded = f"{prefix}_seg_seeded"
+    if seeded not in st.session_state:
+        try:
+            seg = segments.parse(url_text)
+        except segments.SegmentError:
+            seg = segments.EVERYONE
+            notices.append("The link's segment filter could not be read; showing every segment.")
+        for c in seg.conditions:
+            vals = [v for v in c.values if v in options.get(c.key, [])]
+            if len(vals) < len(c.values):
+                notices.append(f"The link's segment '{md(c.text())}' names values this data does not have; "
+                               "they were left out.")
+            st.session_state[f"{prefix}_seg_{c.key}"] = vals
+            st.session_state[f"{prefix}_segnot_{c.key}"] = c.negate
+        st.session_state[seeded] = True
+    conds = []
+    for key in options:
+        vals = st.session_state.get(f"{prefix}_seg_{key}") or []
+        if vals:
+            conds.append(segments.Condition(key, tuple(vals), bool(st.session_state.get(f"{prefix}_segnot_{key}"))))
+    seg = segments.parse(conds)
+    with st.popover(f"Segment: {md(seg.describe())}" if seg else "Segment: everyone", icon=":material/filter_alt:"):
+        st.caption("Keep events whose property has one of the chosen values (or none of them, with 'is not'). "
+                   "All conditions must hold.")
+        for key, values in options.items():
+            a, b = st.columns([4, 1])
+            with a:
+                st.multiselect(md(key), values, key=f"{prefix}_seg_{key}")
+            with b:
+                st.toggle("is not", key=f"{prefix}_segnot_{key}", help=f"Keep events whose {md(key)} is none of these.")
+    return seg, notices
 
 
 def sparkline_svg(values: list, colour: str | None = None) -> str:

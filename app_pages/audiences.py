@@ -148,7 +148,7 @@ def render_section(s: Section, i: int) -> None:
             elif isinstance(item, TableItem):
                 render_table(item)
             elif isinstance(item, ChartItem):
-                st.vega_lite_chart(spec=item.spec, width="stretch", alt=item.alt or item.title)
+                ui.vega(item.spec, alt=item.alt or item.title)
                 st.download_button(PNG.label, data=lambda spec=item.spec: export_chart(spec, PNG.id),
                                    file_name=f"{item.chart_id}.{PNG.extension}", mime=PNG.mime, icon=PNG.icon,
                                    key=f"aud_png_{i}_{j}", on_click="ignore", type="tertiary")

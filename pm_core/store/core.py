@@ -86,6 +86,17 @@ def _area_modules() -> list:
     return mods
 
 
+# Commits per workspace file by every Store of this process, and the area versions read at that count.
+# The file has one writer: DuckDB's lock keeps other processes out while the app holds it (the CLI
+# talks to the app instead), so versions change only when a commit here moves this count. Reading
+# them was a query and a cursor on every script run and every memo call (about 1 ms a page run);
+# keyed per file, not per Store, so a second Store on the same file in this process (tests do that)
+# invalidates the first one's view too.
+_COUNTS_LOCK = threading.Lock()
+_COMMITS: dict[str, int] = {}
+_VERSIONS: dict[str, tuple[int, dict[str, int], int]] = {}
+
+
 class Store:
     """A workspace: the process-wide DuckDB connection plus helpers for cursors and transactions."""
 
@@ -97,7 +108,13 @@ class Store:
         self._memo: collections.OrderedDict = collections.OrderedDict()
         self._memo_lock = threading.Lock()
         self._memo_computing: dict = {}
-        self.commits = 0  # writes committed through this object: lets callers skip re-reading versions
+        self._file_key = str(Path(path).resolve())
+        self.forget_versions()  # another process may have written the file since this process last read it
+
+    @property
+    def commits(self) -> int:
+        """Return how many writes were committed to this workspace file in this process (0 after opening)."""
+        return _COMMITS.get(self._file_key, 0)
 
     # -- connections -------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -126,7 +143,8 @@ class Store:
                             "DO UPDATE SET n = data_versions.n + 1, changed_at = excluded.changed_at", [bumped, now])
                 cur.execute("UPDATE data_version SET n = n + 1, changed_at = ?", [now])
                 cur.execute("COMMIT")
-                self.commits += 1
+                with _COUNTS_LOCK:
+                    _COMMITS[self._file_key] = _COMMITS.get(self._file_key, 0) + 1
             except BaseException:
                 with contextlib.suppress(Exception):
                     cur.execute("ROLLBACK")
@@ -134,23 +152,36 @@ class Store:
             finally:
                 cur.close()
 
-    def data_version(self) -> int:
-        """Return the counter that every committed write increments (0 on a new workspace): 'anything changed'."""
+    def _versions(self) -> tuple[dict[str, int], int]:
+        """Return (version of each area, overall data version), read again only after a commit in this process."""
+        count = self.commits  # read before the query: a commit meanwhile only makes what is kept newer
+        hit = _VERSIONS.get(self._file_key)
+        if hit is not None and hit[0] == count:
+            return hit[1], hit[2]
         cur = self.cursor()
         try:
-            return int(cur.execute("SELECT n FROM data_version").fetchone()[0])
+            found = {str(a): int(n) for a, n in cur.execute("SELECT area, n FROM data_versions").fetchall()}
+            overall = int(cur.execute("SELECT n FROM data_version").fetchone()[0])
         finally:
             cur.close()
+        with _COUNTS_LOCK:
+            _VERSIONS[self._file_key] = (count, found, overall)
+        return found, overall
+
+    def forget_versions(self) -> None:
+        """Read the versions from the file again on next use (after the file was written outside this process)."""
+        with _COUNTS_LOCK:
+            _VERSIONS.pop(self._file_key, None)
+
+    def data_version(self) -> int:
+        """Return the counter that every committed write increments (0 on a new workspace): 'anything changed'."""
+        return self._versions()[1]
 
     def data_versions(self, areas=()) -> tuple[int, ...]:
         """Return the version of each area (sorted by name; none named = every area), for cache keys."""
         names = areas_of(areas)
-        cur = self.cursor()
-        try:
-            found = dict(cur.execute("SELECT area, n FROM data_versions").fetchall())
-        finally:
-            cur.close()
-        return tuple(int(found.get(a, 0)) for a in names)
+        found = self._versions()[0]
+        return tuple(found.get(a, 0) for a in names)
 
     # Enough for every page's KPIs, series, rollups and briefings at a few periods and segments; the
     # least recently used result goes first (results of older versions are never asked for again).
