@@ -1,4 +1,5 @@
-"""Growth analysis speed: weekly retention table, one funnel, DAU/WAU/MAU and stickiness, on generated events.
+"""Growth analysis speed: weekly retention table, funnels (first and any attempt), a weekly funnel trend,
+DAU/WAU/MAU and stickiness, on generated events.
 
 Run by hand: .venv/bin/python bench/bench_growth.py [--rows 1000000 10000000] [--runs 3]
 Generates events with numpy into a temp workspace, then times pm_core.growth (DuckDB SQL) against a
@@ -61,19 +62,55 @@ def pd_active(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Ser
     wau = df.groupby(df["ts"].dt.to_period("W-SUN").dt.start_time)["user_id"].nunique()
     month = df["ts"].dt.to_period("M").dt.start_time
     mau = df.groupby(month)["user_id"].nunique()
-    mean_dau = dau.groupby(dau.index.to_period("M").start_time).mean()
+    # mean DAU over the calendar days the data covers (a day without events counts as 0)
+    days = pd.date_range(day.min(), day.max(), freq="D")
+    cal = pd.Series(1, index=days).groupby(days.to_period("M").start_time).sum()
+    mean_dau = dau.groupby(dau.index.to_period("M").start_time).sum() / cal
     return dau, wau, mau, mean_dau / mau
+
+
+def pd_attempts(df: pd.DataFrame, start: str, goal: str, window_days: int) -> pd.DataFrame:
+    """Every start event as an attempt (user, t1), converted when a goal follows within the window (merge_asof)."""
+    s = df.loc[df["event"] == start, ["user_id", "ts"]].drop_duplicates().sort_values("ts")
+    g = df.loc[df["event"] == goal, ["user_id", "ts"]].rename(columns={"ts": "tg"}).sort_values("tg")
+    m = pd.merge_asof(s, g, left_on="ts", right_on="tg", by="user_id", direction="forward",
+                      tolerance=pd.Timedelta(days=window_days))
+    return m.assign(conv=m["tg"].notna())
+
+
+def pd_funnel_any(df, start, goal, window_days) -> tuple[int, int]:
+    a = pd_attempts(df, start, goal, window_days)
+    return a["user_id"].nunique(), a.loc[a["conv"], "user_id"].nunique()
+
+
+def pd_trend(df, start, goal, window_days) -> pd.DataFrame:
+    """Users who entered each Monday week and those of them with a converting attempt started that week."""
+    a = pd_attempts(df, start, goal, window_days)
+    a["week"] = (a["ts"].dt.normalize() - pd.to_timedelta(a["ts"].dt.day_of_week, unit="D")).dt.date
+    per = a.groupby(["week", "user_id"])["conv"].any().groupby(level=0)
+    return pd.DataFrame({"entered": per.size(), "converted": per.sum()})
 
 
 def run_pandas(df):
     return pd_retention_week(df), pd_funnel(df, "search", "booking_completed", 30), pd_active(df)
 
 
+STEPS = ["search", "booking_completed"]
+
+
 def run_duckdb(store):
     ret = growth.retention_table(store, "week")
-    fun = growth.funnel(store, ["search", "booking_completed"], 30)
+    fun = growth.funnel(store, STEPS, 30)
     act = [growth.active_users_series(store, f) for f in ("day", "week", "month")] + [growth.stickiness_series(store)]
     return ret, fun, act
+
+
+def any_funnel(store):
+    return growth.funnel(store, STEPS, 30, window="30d", attempt="any")
+
+
+def week_trend(store):
+    return growth.funnel_trend(store, STEPS, unit="week", window="30d", attempt="any")
 
 
 def forget(store) -> None:
@@ -106,6 +143,11 @@ def main() -> None:
                 append_df(cur, "events", df)
             ret, fun, act = run_duckdb(store)
             p_ret, p_fun, p_act = run_pandas(df)
+            fa, tr = any_funnel(store), week_trend(store).set_index("period_start")
+            p_fa, p_tr = pd_funnel_any(df, *STEPS, 30), pd_trend(df, *STEPS, 30)
+            same_new = ((fa.steps[0].users, fa.steps[1].users) == p_fa
+                        and tr.loc[tr["entered"] > 0, ["entered", "converted"]].astype(int).to_dict("index")
+                        == p_tr.astype(int).to_dict("index"))
             same = (all((ret.weighted[k] is None) == (v is None) and (v is None or abs(ret.weighted[k] - v) < 1e-12)
                         for k, v in p_ret.items())
                     and (fun.steps[0].users, fun.steps[1].users) == p_fun
@@ -119,13 +161,20 @@ def main() -> None:
             p_ret = best(lambda: pd_retention_week(df), pr)
             p_fun = best(lambda: pd_funnel(df, "search", "booking_completed", 30), pr)
             p_act = best(lambda: pd_active(df), pr)
+            t_fa = best(lambda: any_funnel(store), args.runs, store)
+            t_tr = best(lambda: week_trend(store), args.runs, store)
+            p_fa = best(lambda: pd_funnel_any(df, *STEPS, 30), pr)
+            p_tr = best(lambda: pd_trend(df, *STEPS, 30), pr)
             store.close()
         core, p_core = t_ret + t_fun, p_ret + p_fun
         print(f"{n:>11,} events (numbers agree with pandas: {same})\n"
               f"   weekly retention table {t_ret * 1000:8.1f} ms   pandas {p_ret * 1000:8.1f} ms   {p_ret / t_ret:5.1f}x\n"
               f"   funnel search->booking {t_fun * 1000:8.1f} ms   pandas {p_fun * 1000:8.1f} ms   {p_fun / t_fun:5.1f}x\n"
               f"   retention + funnel     {core * 1000:8.1f} ms   pandas {p_core * 1000:8.1f} ms   {p_core / core:5.1f}x\n"
-              f"   DAU/WAU/MAU+stickiness {t_act * 1000:8.1f} ms   pandas {p_act * 1000:8.1f} ms   {p_act / t_act:5.1f}x",
+              f"   DAU/WAU/MAU+stickiness {t_act * 1000:8.1f} ms   pandas {p_act * 1000:8.1f} ms   {p_act / t_act:5.1f}x\n"
+              f"   funnel, any attempt    {t_fa * 1000:8.1f} ms   pandas {p_fa * 1000:8.1f} ms   {p_fa / t_fa:5.1f}x\n"
+              f"   funnel trend by week   {t_tr * 1000:8.1f} ms   pandas {p_tr * 1000:8.1f} ms   {p_tr / t_tr:5.1f}x"
+              f"   (any attempt, re-entry; numbers agree with pandas: {same_new})",
               flush=True)
 
 

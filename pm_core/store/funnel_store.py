@@ -30,7 +30,6 @@ def _query(steps: list[str], window_seconds: int, attempt: str, exclusions: list
         raise ValueError(f"trend unit must be one of {', '.join(TREND_UNITS)}, got {trend_unit!r}")
     n = len(steps)
     seg, seg_params = where(segment, "properties")
-    seg_e, _ = where(segment, "e.properties")
     seg_x, _ = where(segment, "x.properties")
     win = "to_seconds(CAST(? AS BIGINT))"
     period_sql, period_params = "", []
@@ -49,18 +48,20 @@ def _query(steps: list[str], window_seconds: int, attempt: str, exclusions: list
               f"WHERE TRUE {period_sql})")
     ctes = [a1]
     prev = "p.t1"
+    carried = "p.user_id, p.t1"
     for i in range(2, n + 1):
-        cmp = ">" if steps[i - 1] == steps[i - 2] else ">="
+        cmp = "<" if steps[i - 1] == steps[i - 2] else "<="
         src = "a1" if i == 2 else f"a{i - 1}"
-        # a{i-1} has one row per attempt (user, t1), so grouping by it is exact.
-        ctes.append(f"a{i} AS MATERIALIZED (SELECT p.user_id, p.t1, min(e.ts) AS t FROM {src} p JOIN events e "
-                    f"ON e.user_id = p.user_id WHERE e.event = ? AND e.ts {cmp} {prev} AND e.ts <= p.t1 + {win} {seg_e} "
-                    f"GROUP BY p.user_id, p.t1)")
-        params += [steps[i - 1], int(window_seconds), *seg_params]
-        prev = "p.t"
-    cols = ", ".join(f"a{i}.t AS t{i}" for i in range(2, n + 1))
-    joins = " ".join(f"LEFT JOIN a{i} USING (user_id, t1)" for i in range(2, n + 1))
-    ctes.append(f"w AS (SELECT a1.user_id, a1.t1, {cols} FROM a1 {joins})")
+        # LEFT ASOF JOIN finds, per attempt, the earliest step-i event at or after the previous step in one pass
+        # over sorted events, and keeps attempts that stop here (NULL), so one chain carries t1..tN with no
+        # joins back. A match past the window is no match: the earliest one is already too late.
+        ctes.append(f"a{i} AS (SELECT {carried}, CASE WHEN e.ts <= p.t1 + {win} THEN e.ts END AS t{i} "
+                    f"FROM {src} p ASOF LEFT JOIN (SELECT user_id, ts FROM events WHERE event = ? {seg}) e "
+                    f"ON e.user_id = p.user_id AND {prev} {cmp} e.ts)")
+        params += [int(window_seconds), steps[i - 1], *seg_params]
+        prev = f"p.t{i}"
+        carried += f", p.t{i}"
+    ctes.append(f"w AS (SELECT * FROM a{n})")
     excl = ""
     for event, f, g in exclusions:
         excl += (f" AND NOT EXISTS (SELECT 1 FROM events x WHERE x.user_id = w.user_id AND x.event = ? {seg_x} "
