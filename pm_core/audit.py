@@ -52,6 +52,10 @@ OBJECT_TYPES: dict[str, str] = {
     "ai_feature": "AI feature readiness",  # issue 18
     "highlight": "Interview highlight",  # Discovery (issue 19)
     "tree_node": "Opportunity tree node",
+    "strategy_statement": "Vision and strategy",  # Strategy (issue 19)
+    "pestle": "PESTLE board",
+    "market_sizing": "Market sizing",
+    "competitive_grid": "Competitive grid",
 }
 
 _MAX_VALUE = 80      # characters of one value in a before -> after summary

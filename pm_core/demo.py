@@ -15,7 +15,7 @@ from .store import Store
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 # Order matters: the roadmap links to key results, audiences show both; the discovery tree links to both.
-AREAS = ("okrs", "roadmap", "audiences", "career", "discovery")
+AREAS = ("okrs", "roadmap", "audiences", "career", "discovery", "strategy")
 
 
 def manifest(sample_dir: Path = SAMPLE_DIR) -> list[dict]:

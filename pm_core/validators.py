@@ -93,3 +93,28 @@ def yes_no(value: Any) -> bool | None:
     """Return True or False for a yes/no word ('Yes', 'on', '1', 'false'...), None for any other text."""
     word = str(value).strip().lower()
     return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+
+
+def http_url(value: Any, what: str = "link") -> str:
+    """Return a link as typed (trimmed) when it is an absolute http(s) URL with a host; '' for blank; ValueError otherwise.
+
+    Only http and https are accepted: 'javascript:', 'data:' and 'file:' links (or a bare 'example.com',
+    which browsers read as a relative path) are refused rather than rendered as something clickable.
+    """
+    from urllib.parse import urlsplit
+
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    if len(text) > 2000:
+        raise ValueError(f"the {what} is too long (keep it under 2,000 characters)")
+    if any(c.isspace() or ord(c) < 32 for c in text):
+        raise ValueError(f"the {what} must not contain spaces or control characters")
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        raise ValueError(f"the {what} is not a valid web address") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or not parts.hostname:
+        raise ValueError(f"the {what} must be a web address starting with http:// or https://, "
+                         f"got {text[:60]!r}")
+    return text

@@ -25,6 +25,7 @@ _BUILDERS: dict[str, Callable[[_Ctx], list[Section]]] = {
     "debrief": _section_debrief,
     "ai": _section_ai,  # AI quality (issue 18): see definitions.SECTION_KINDS["ai"]
     "discovery": lambda ctx: nb.discovery_sections(ctx.store),  # issue 19: see definitions.SECTION_KINDS["discovery"]
+    "strategy": lambda ctx: nb.strategy_sections(ctx.store),  # issue 19: see definitions.SECTION_KINDS["strategy"]
 }
 
 
@@ -42,7 +43,8 @@ def _headline(ctx: _Ctx, items: list[MetricItem]) -> str:
 
 # "ai" adds a slide only when the workspace has an AI evaluation or readiness record (issue 18)
 # "discovery" (the opportunity solution tree) likewise only once the workspace has a tree (issue 19)
-PRESENTATION_SECTIONS = ("metrics", "okrs", "roadmap", "risks", "ai", "discovery")
+# "strategy" (vision, market size, PESTLE, competitive grid) likewise once the workspace has any (issue 19)
+PRESENTATION_SECTIONS = ("metrics", "strategy", "okrs", "roadmap", "risks", "ai", "discovery")
 
 
 def build_briefing(store: Store, audience_id: str, period: str = "all",

@@ -309,3 +309,9 @@ SECTION_KINDS["discovery"] = "Opportunity solution tree: outcome, opportunities 
 for _aid in ("design", "executives"):
     DEFAULT_AUDIENCES[_aid] = DEFAULT_AUDIENCES[_aid].model_copy(
         update={"sections": [*DEFAULT_AUDIENCES[_aid].sections, "discovery"]})
+# Strategy (issue 19): the vision and narrative, the market size with the PESTLE summary, and the
+# competitive grid, right after the executives' headline numbers, once the workspace has them.
+SECTION_KINDS["strategy"] = ("Strategy: vision and narrative, market size (TAM/SAM/SOM) with the PESTLE summary, "
+                             "competitive grid")
+DEFAULT_AUDIENCES["executives"] = DEFAULT_AUDIENCES["executives"].model_copy(update={"sections": [
+    *DEFAULT_AUDIENCES["executives"].sections[:1], "strategy", *DEFAULT_AUDIENCES["executives"].sections[1:]]})

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import ai, experiments, metrics, okrs, roadmap
+from .. import ai, experiments, metrics, okrs, roadmap, strategy
 from ..settings import get_setting
 from ..store import Store
 
@@ -94,6 +94,11 @@ def discovery_sections(store: Store) -> list:
     from .. import discovery  # imported late: discovery reads the roadmap and experiments, as this module does
 
     return [discovery.briefing_section(store)] if discovery.tree(store) else []
+
+
+def strategy_sections(store: Store) -> list:
+    """Return the strategy's briefing sections (vision, market size and PESTLE, grid); empty when none is written."""
+    return strategy.briefing_sections(store)
 
 
 def ai_sections(store: Store) -> list:

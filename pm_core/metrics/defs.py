@@ -33,8 +33,10 @@ class KpiDef:
 
 KPI_DEFS: list[KpiDef] = [
     KpiDef("market_share", "strategy", "Market share", "fraction",
-           "Revenue in the period divided by total market size in the period (both from metric series).",
-           "metrics: revenue and market size series"),
+           "Revenue in the period divided by total market size in the period (both from metric series); without a "
+           "market-size series, the market sizing chosen on the Strategy page (its annual TAM, SAM or SOM times the "
+           "months with revenue over 12).",
+           "metrics: revenue and market size series, or a strategy market sizing"),
     KpiDef("revenue_growth", "strategy", "Revenue growth", "fraction",
            "Revenue in the period over revenue in the previous period, minus one; a period still in progress is compared with the same number of months at the start of the previous one.",
            "metrics: revenue series"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
-from .. import growth
-from ..formatting import as_number
+from .. import growth, strategy
+from ..formatting import Unit, as_number, format_value
 from ..periods import ALL, Period, as_date, month_of
 from .context import Computed, Context, _in, _join, _ratio, _where
 
@@ -175,7 +175,7 @@ def _market_share(ctx: Context, p: Period | None) -> Computed:
     size, _ = ctx.series("market_size_metric")
     rn, sn = ctx.settings["revenue_metric"], ctx.settings["market_size_metric"]
     if not size:
-        return None, f"no '{sn}' metric series imported.", {}
+        return _share_from_sizing(ctx, p, rev, n1)
     if not rev:
         return None, f"no '{rn}' metric series imported.", {}
     r_in, s_in = _in(rev, p), _in(size, p)
@@ -186,6 +186,36 @@ def _market_share(ctx: Context, p: Period | None) -> Computed:
     if total <= 0:
         return None, f"market size {_where(p)} is zero.", {}
     return sum(r_in[d] for d in both) / total, n1, {"points": len(both)}
+
+
+def _share_from_sizing(ctx: Context, p: Period | None, rev: dict, seg_note: str | None) -> Computed:
+    """Market share against the sizing chosen on the Strategy page, when no market-size series is imported.
+
+    A sizing is annual: the period's revenue is compared with the annual figure times the months that
+    have revenue points over 12 (a quarter of monthly revenue against a quarter of the market), and the
+    card's note says which sizing, which level and how much.
+    """
+    rn, sn = ctx.settings["revenue_metric"], ctx.settings["market_size_metric"]
+    basis = ctx.memo("share_basis", lambda: strategy.market_share_basis(ctx.src))
+    if basis is None:
+        return None, (f"no '{sn}' metric series imported, and no market sizing on the Strategy page is set to "
+                      "stand in for it."), {}
+    if not rev:
+        return None, f"no '{rn}' metric series imported.", {}
+    r_in = _in(rev, p)
+    if not r_in:
+        return None, f"no '{rn}' metric points {_where(p)}.", {}
+    months = len({(d.year, d.month) for d in r_in})
+    size = strategy.prorated(basis.annual, months)
+    if size <= 0:
+        return None, f"the market size in {basis.words()} is zero.", {}
+    cur = str(ctx.settings.get("currency") or "USD")
+    note = (f"No '{sn}' series imported: market size is {basis.words()}, "
+            f"{format_value(basis.annual, Unit.CURRENCY, currency=cur)} a year, taken as "
+            f"{format_value(size, Unit.CURRENCY, currency=cur)} for the {months} month{'' if months == 1 else 's'} with revenue.")
+    return sum(r_in.values()) / size, _join(note, seg_note), {
+        "months": months, "market_size": size, "sizing_id": basis.sizing_id, "sizing_level": basis.level,
+        **({"all_segments": True} if seg_note else {})}
 
 
 def _stakeholder(ctx: Context, p: Period | None) -> Computed:

@@ -32,6 +32,7 @@ AREA_TABLES: dict[str, tuple[str, ...]] = {
     "imports": ("imports", "import_rejects"),
     "ai": ("ai_predictions", "ai_evals", "ai_features"),  # AI quality (issue 18)
     "discovery": ("interview_highlights", "ost_nodes", "opportunity_evidence"),  # Discovery (issue 19)
+    "strategy": ("strategy_statement", "strategy_items"),  # Strategy (issue 19): vision, PESTLE, sizing, grids
 }
 AREAS: tuple[str, ...] = tuple(sorted(AREA_TABLES))  # sorted, as every areas tuple here
 
@@ -39,9 +40,10 @@ AREAS: tuple[str, ...] = tuple(sorted(AREA_TABLES))  # sorted, as every areas tu
 KIND_AREAS: dict[str, str] = _KIND_AREAS
 
 # What the sixteen KPIs read: events, surveys, Jira items, metric series, settings (funnel events,
-# series names...) and the roadmap (ROI from initiatives' cost and gain). Not OKRs: targets come from
+# series names...) and the roadmap (ROI from initiatives' cost and gain), and the strategy (a market
+# sizing stands in for market size when no series is imported). Not OKRs: targets come from
 # okrs.kpi_targets, declared on its own.
-KPI_INPUTS: tuple[str, ...] = ("events", "surveys", "work_items", "metrics", "settings", "roadmap")
+KPI_INPUTS: tuple[str, ...] = ("events", "surveys", "work_items", "metrics", "settings", "roadmap", "strategy")
 
 # reader (module or package, or module.function / package.function) -> areas it depends on; a function
 # entry wins over its module's, and a package entry covers its submodules (pm_core.okrs -> pm_core.okrs.service).
@@ -71,6 +73,8 @@ READS: dict[str, tuple[str, ...]] = {
     "pm_core.ai.features.initiative_choices": ("roadmap",),
     # Discovery (issue 19): the tree shows KR titles, initiative status and experiment verdicts
     "pm_core.discovery": ("discovery", "imports", "okrs", "roadmap", "experiments", *KPI_INPUTS),
+    # Strategy (issue 19): boards name initiatives; the page says whether the imported series or a sizing feeds market share
+    "pm_core.strategy": ("strategy", "roadmap", "settings", "metrics"),
 }
 
 
