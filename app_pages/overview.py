@@ -14,69 +14,55 @@ from pm_core.text import md
 ui.page_header("Overview", "Where do strategy, discovery, delivery and growth stand for the chosen period, and what changed?")
 
 periods = ui.cached(metrics.available_periods)
+choices = ui.cached(metrics.range_choices)
 options = ui.cached(metrics.segment_options)
-period, notice = ui.query_param("period", periods, "all")
-if notice:
-    st.warning(notice)
+sources = ui.cached(metrics.event_sources)  # two tools' events are two user bases: a source picker (issue 14)
 
-# Segment filters live in the URL in pm_core.segments' text form (?segment=platform=iOS,country=PT) so a
-# link reproduces the view; the pickers hold one value per property, so other conditions are dropped.
+# The view lives in the URL (?period=last-30d&compare=year&segment=platform=iOS|Android,country!=PT) so a
+# link reproduces it; declared once, read and written by the one URL-state helper.
+URL_STATE = {**ui.range_state("overview", choices), "segment": (None, "")}
+for n in ui.url_state("overview", URL_STATE):
+    st.warning(n)
 try:
     url_segment = segments.parse(st.query_params.get("segment"))
 except segments.SegmentError:
     url_segment = segments.EVERYONE
-    st.warning("The link's segment filter could not be read; showing every segment.")
-url_values = {c.key: c.values[0] for c in url_segment.conditions
-              if not c.negate and len(c.values) == 1 and c.values[0] in options.get(c.key, [])}
 
-shown_keys = list(options)[:3]
-sources = ui.cached(metrics.event_sources)  # two tools' events are two user bases: a source picker (issue 14)
-n_pick = len(shown_keys) + (len(sources) > 1)
-cols = st.columns([2] + [1.3] * n_pick if n_pick else [2, 4])
-with cols[0]:
-    period = st.selectbox("Period", periods, index=periods.index(period), key="overview_period",
-                          format_func=lambda p: parse_period(p).describe().capitalize() if p == "all" else parse_period(p).describe(),
-                          help="Monthly KPIs (active users, churn, adoption, CLV) use one calendar month: "
-                               "for a quarter its latest month with events, for all data the latest month.")
-picks: dict[str, str] = {}
-for col, key in zip(cols[1:], shown_keys):
-    with col:
-        choices = ["All", *options[key]]
-        current = url_values.get(key, "All")
-        picked = st.selectbox(md(key.replace("_", " ").capitalize()), choices, index=choices.index(current),
-                              key=f"overview_seg_{key}")
-        if picked != "All":
-            picks[key] = picked
+period, compare = ui.range_picker("overview", choices, metrics.range_words)
+f1, f2, _ = st.columns([2, 1.3, 2])
+with f1:
+    picked_segment, seg_notices = ui.segment_filter("overview", options, st.query_params.get("segment"))
+for n in seg_notices:
+    st.warning(n)
 source = None
 if len(sources) > 1:
-    with cols[len(shown_keys) + 1]:
-        choices = ["All", *sources]
+    with f2:
+        src_choices = ["All", *sources]
         current = url_segment.sources[0] if len(url_segment.sources) == 1 and url_segment.sources[0] in sources else "All"
-        picked_source = st.selectbox("Source", choices, index=choices.index(current), key="overview_source",
+        picked_source = st.selectbox("Source", src_choices, index=src_choices.index(current), key="overview_source",
                                      help="Only events imported from this tool.")
         source = None if picked_source == "All" else picked_source
-segment = segments.parse(picks).with_sources([source] if source else None)
+segment = picked_segment.with_sources([source] if source else None)
 seg_param = segment.text()  # canonical and hashable: the cache key and the URL
-
-st.query_params["period"] = period
-if segment:
-    st.query_params["segment"] = seg_param
-elif "segment" in st.query_params:
-    del st.query_params["segment"]
+st.session_state["overview_segment"] = seg_param
+ui.sync_url("overview", URL_STATE)
 
 with st.spinner("Computing KPIs…"):
-    results = ui.cached(metrics.compute_kpis, period, seg_param)
+    results = ui.cached(metrics.compute_kpis, period, seg_param, None, compare)
     series = ui.cached(metrics.all_kpi_series, "month", seg_param or None)
     targets = ui.cached(okrs.kpi_targets, period)
+    head = ui.cached(metrics.headline, "all", seg_param or None)
 currency = ui.cached(get_settings)["currency"]
 
 if len(periods) == 1:
     ui.empty_state("No data yet.", "Import product events, surveys, Jira issues or metric series to see the KPIs.")
 
-seg_text = (f" · segment {', '.join(f'{md(k)} = {md(v)}' for k, v in picks.items())}" if picks else "") + (
-    f" · events from {md(source)}" if source else "")
-st.caption(f"Figures for **{parse_period(period).describe()}**{seg_text}. Changes compare with the previous period; "
-           "hover a card's :material/help: icon (or focus it) to see how it is computed and from which data.")
+shown = parse_period(period, compare=compare)
+seg_text = f" · segment: {md(segment.describe())}" if segment else ""
+rule = f" Monthly cards: {md(head.caption())}" if head is not None and shown.is_all else ""
+st.caption(f"Figures for **{md(shown.describe())}**{seg_text}" + (f", {md(shown.compared_with())}" if not shown.is_all else "")
+           + f".{rule} Each card names the period it covers; hover its :material/help: icon (or focus it) for how it "
+           "is computed and from which data.")
 
 
 def card(r: metrics.KpiResult) -> None:
@@ -100,6 +86,16 @@ def card(r: metrics.KpiResult) -> None:
         # seventeen of them doubled what Chromium spends drawing this page (bench_sessions.py --browser).
         if trend is not None and len(trend) >= 2 and r.value is not None:
             ui.sparkline(trend["value"].tolist(), f"{r.label}, by month")
+        # The period the card covers, visibly (not only in the tooltip), and whether the segment applies to it.
+        covers = "All data" if r.period == "all" else parse_period(r.period).describe()
+        st.caption(f"**{md(covers)}**" + (f" · {md(r.extra['segment'])}" if r.extra.get("segment") else ""))
+        if r.extra.get("to_date_period") and r.extra.get("to_date_value") is not None:
+            part = parse_period(r.extra["to_date_period"])
+            days = r.extra["to_date_days"]
+            ch = fmt_change(r.extra["to_date_value"], r.extra.get("to_date_previous"), r.unit)
+            st.caption(f"{part.describe()} so far (1–{days} {part.start:%b}): "
+                       f"{fmt_value(r.extra['to_date_value'], r.unit, currency)}"
+                       + (f", {ch} vs 1–{days} {parse_period(r.period).start:%b}" if ch != "—" else ""))
         if r.value is None:
             st.caption(f"Not enough data: {md(r.note or 'no data for this period.')}")
         else:
@@ -124,6 +120,8 @@ def _compared_with(r) -> str | None:
     if not r.extra.get("previous_period"):
         return None
     prev = parse_period(r.extra["previous_period"])
+    if r.extra.get("previous_days") and prev.kind == "custom":
+        return f"vs the first {r.extra['previous_days']} days of {prev.describe()}"
     if r.extra.get("previous_days"):
         return f"vs 1–{r.extra['previous_days']} {prev.start:%b %Y}"
     return f"vs {prev.describe()}"

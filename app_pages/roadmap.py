@@ -42,7 +42,15 @@ objective_titles = dict(options["objectives"])
 all_views = ui.cached(rm.list_initiatives)
 ids = [v.id for v in all_views]
 titles = {v.id: v.title for v in all_views}
-URL_STATE: dict[str, tuple[list[str] | None, str]] = {
+def _weight(text: str) -> float:
+    """Return a scoring weight read from the URL; ValueError outside 0-5."""
+    number = float(text)
+    if not 0 <= number <= 5:
+        raise ValueError(text)
+    return number
+
+
+URL_STATE: dict[str, tuple[list[str] | None, str] | ui.UrlParam] = {
     "view": (list(VIEWS), "timeline"),
     "pillar": (["", *PILLARS], ""),
     "team": (["", *options["teams"]], ""),
@@ -53,45 +61,15 @@ URL_STATE: dict[str, tuple[list[str] | None, str]] = {
     "lane": (["team", "pillar", "none"], "team"),
     "scale": (["month", "quarter"], "month"),
     "n": ([str(i) for i in range(0, 11)], "2"),
-    **{f"w_{k}": (None, f"{v:g}") for k, v in rm.DEFAULT_WEIGHTS.items()},
+    **{f"w_{k}": ui.UrlParam(None, f"{v:g}", _weight,
+                             f"The link asked for weight {k} '{{value}}'; weights run from 0 to 5, so the default is used.")
+       for k, v in rm.DEFAULT_WEIGHTS.items()},
 }
+URL_STATE["n"] = ui.UrlParam(*URL_STATE["n"], read=int)
 if "_rm_select" in st.session_state:  # chosen by a form on the previous run, before the widget exists
     st.session_state["rm_initiative"] = st.session_state.pop("_rm_select")
-notices = []
-for name, (allowed, default) in URL_STATE.items():
-    key = f"rm_{name}"
-    if key in st.session_state:
-        continue
-    value, notice = ui.query_param(name, allowed, default)
-    if name.startswith("w_"):
-        try:
-            number = float(value)
-            if not 0 <= number <= 5:
-                raise ValueError
-        except ValueError:
-            notice = f"The link asked for weight {name[2:]} '{md(value)}'; weights run from 0 to 5, so the default is used."
-            number = float(default)
-        st.session_state[key] = number
-    elif name == "n":
-        st.session_state[key] = int(value)
-    else:
-        st.session_state[key] = value
-    if notice:
-        notices.append(notice)
-for n in notices:
+for n in ui.url_state("rm", URL_STATE):
     st.warning(n)
-
-
-def _sync_url() -> None:
-    """Write every piece of view state that differs from its default into the URL (and drop the rest)."""
-    for name, (_, default) in URL_STATE.items():
-        value = st.session_state.get(f"rm_{name}")
-        text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
-        if text and text != default:
-            if st.query_params.get(name) != text:
-                st.query_params[name] = text
-        elif name in st.query_params:
-            del st.query_params[name]
 
 
 # -- filters and view switch ---------------------------------------------------------------------
@@ -439,5 +417,5 @@ if all_views:
 if actor.can_edit:
     with st.expander("Add an initiative", expanded=not all_views, icon=":material/add:"):
         _initiative_form("rm_add")
-_sync_url()
+ui.sync_url("rm", URL_STATE)
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 from . import service  # noqa: F401  (tests patch service._compute)
 from .context import Context, KpiResult
 from .defs import KPI_BY_KEY, KPI_DEFS, PILLAR_LABELS, PILLARS, KpiDef
-from .filters import available_periods, event_sources, parse_segment, segment_options
+from .filters import available_periods, event_sources, parse_segment, range_choices, range_words, segment_options
 from .series import SERIES_FREQS
 from .service import all_kpi_series, compute_kpi, compute_kpis, headline, kpi_series
 from .specs import MONTHLY_KEYS, SPECS, KpiSpec, register, unregister
 from .values import RETENTION_WEEK
 
 __all__ = ["Context", "KpiResult", "KPI_BY_KEY", "KPI_DEFS", "PILLAR_LABELS", "PILLARS", "KpiDef",
-           "available_periods", "event_sources", "parse_segment", "segment_options", "SERIES_FREQS", "all_kpi_series",
+           "available_periods", "event_sources", "parse_segment", "range_choices", "range_words", "segment_options", "SERIES_FREQS", "all_kpi_series",
            "compute_kpi", "compute_kpis", "headline", "kpi_series", "MONTHLY_KEYS", "SPECS", "KpiSpec", "register",
            "unregister", "RETENTION_WEEK"]

@@ -95,6 +95,12 @@ class Context:
         self.prefetch = [period] + ([self.prev_period] if self.prev_period else []) + ([] if period.is_all else [ALL])
         self._memo: dict[str, Any] = {}
 
+    def everyone(self) -> "Context":
+        """Return the same computation over every segment (for a KPI whose source is not split by this segment)."""
+        if self.segment is None:
+            return self
+        return self.memo("everyone", lambda: Context(self.store, self.period, None, self.today, src=self.src))
+
     def memo(self, name: str, fn: Callable[[], Any]) -> Any:
         """Return fn() computed once per Context under `name`."""
         if name not in self._memo:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import segments
-from ..periods import month_of, quarter_of
+from ..periods import ROLLING, month_of, parse_period, quarter_of
 from ..store import Store
 from ..store import metrics_store as ms
 
@@ -42,3 +42,19 @@ def parse_segment(texts) -> dict[str, str] | None:
     gives the full Segment, which every metrics function takes).
     """
     return segments.parse(texts).as_dict() or None
+
+
+def range_choices(store: Store) -> list[str]:
+    """Return what a range picker offers: 'all', the rolling ranges (periods.ROLLING), then the quarters and months
+    with data, newest first; a custom range is typed or picked as dates on top of these."""
+    periods = available_periods(store)
+    return [periods[0], *ROLLING, *periods[1:]]
+
+
+def range_words(text: str) -> str:
+    """Return a picker choice in words: 'All data', 'Last 30 days', 'Q3 2026 (1 Jul – 30 Sep 2026)', 'November 2026'."""
+    if text in ROLLING:
+        return ROLLING[text]
+    if text == "all":
+        return "All data"
+    return parse_period(text).describe()

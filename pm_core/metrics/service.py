@@ -64,6 +64,12 @@ def _compute(ctx: Context, key: str) -> KpiResult:
             previous = sp.value(ctx, m)[0]
             extra = extra | {"previous_period": m.label}
     value, previous = as_number(value), as_number(previous)
+    if ctx.segment is not None:
+        # the card says whether the segment applies: 'segment' (its words) or 'all segments'
+        everyone = not sp.segmented or extra.pop("all_segments", False)
+        extra = extra | {"segment": "all segments" if everyone else ctx.segment.describe()}
+    else:
+        extra.pop("all_segments", None)
     elapsed = parse_period(covers).fraction_elapsed(ctx.today)
     if elapsed is not None and 0 < elapsed < 1:
         extra = extra | {"period_elapsed": round(elapsed, 3)}  # the period is still running on `today`

@@ -27,6 +27,8 @@ class KpiSpec:
     like_for_like: a monthly value also takes to_date=True (the month before cut to the same days).
     compare_previous: the previous period's value is shown beside it (False for ROI, not tied to time).
     previous_of_covers: for 'all', compare with the period before the one the value covers (revenue growth).
+    segmented: False when the KPI's source has no event properties (surveys, work items, the roadmap), so a
+        segment leaves it for every segment and its card says so.
     series: None derives the series from the value function per month or quarter.
     """
 
@@ -37,6 +39,7 @@ class KpiSpec:
     like_for_like: bool = False
     compare_previous: bool = True
     previous_of_covers: bool = False
+    segmented: bool = True
 
     @property
     def key(self) -> str:
@@ -95,14 +98,14 @@ for _key, _value, _kw in [
     ("market_share", v._market_share, dict(series=s.metric_points_series("revenue_metric"))),
     ("revenue_growth", v._revenue_growth, dict(series=s.metric_points_series("revenue_metric"), previous_of_covers=True)),
     ("clv", v._clv, dict(monthly=True)),
-    ("roi", v._roi, dict(series=s.empty_series, compare_previous=False)),
-    ("csat", v.survey_value("csat"), dict(series=s.survey_series)),
-    ("nps", v.survey_value("nps"), dict(series=s.survey_series)),
+    ("roi", v._roi, dict(series=s.empty_series, compare_previous=False, segmented=False)),
+    ("csat", v.survey_value("csat"), dict(series=s.survey_series, segmented=False)),
+    ("nps", v.survey_value("nps"), dict(series=s.survey_series, segmented=False)),
     ("conversion_rate", v._conversion, dict(series=s.conversion_series)),
     ("task_success_rate", v._task_success, dict(series=s.task_success_series)),
-    ("cycle_time_days", v._cycle, dict(series=s.work_series)),
-    ("on_time_rate", v._on_time, dict(series=s.work_series)),
-    ("bug_rate", v._bug_rate, dict(series=s.work_series)),
+    ("cycle_time_days", v._cycle, dict(series=s.work_series, segmented=False)),
+    ("on_time_rate", v._on_time, dict(series=s.work_series, segmented=False)),
+    ("bug_rate", v._bug_rate, dict(series=s.work_series, segmented=False)),
     ("feature_adoption", v.month_value("feature_adoption"), _MONTHLY),
     ("mau", v.month_value("mau"), _MONTHLY),
     ("retention", v._retention, dict(series=s.retention_series)),

@@ -49,6 +49,13 @@ def _clv(ctx: Context, m: Period | None) -> Computed:
     if m is not None and m.kind == "custom":
         return None, ("lifetime value is measured over a whole calendar month (monthly revenue, users and churn); "
                       "choose a month or 'All data'."), {}
+    if ctx.segment is not None and ctx.series("revenue_metric")[1]:
+        # Revenue is not split by this segment: whole revenue over the segment's users would mix two
+        # populations (iOS users against everyone's revenue read twice too high), so CLV is everyone's.
+        ev = ctx.everyone()
+        value, note, extra = _clv(ev, ev.activity["ref"])
+        return value, _join(note, "revenue is not split by segment, so this is every user's lifetime value."), \
+            extra | {"all_segments": True}
     churn, why, _ = _month_value(ctx, "churn", m)
     if churn is None:
         return None, why, {}
@@ -93,7 +100,8 @@ def _task_success(ctx: Context, p: Period | None) -> Computed:
         c = ctx.surveys("task", p)
         if c["scored"]:
             note = "from task-completion survey answers" + (" (surveys are not split by segment)" if ctx.segment else "") + "."
-            return c["yes"] / c["scored"], note, {"answers": c["scored"], "yes": c["yes"]}
+            return c["yes"] / c["scored"], note, {"answers": c["scored"], "yes": c["yes"],
+                                                  **({"all_segments": True} if ctx.segment else {})}
         if ctx.surveys("task", ALL)["scored"]:
             return None, f"no task-completion survey answers {_where(p)}.", {}
         return None, missing + " No task-completion survey (yes/no) was imported either.", {}
@@ -167,7 +175,8 @@ def _revenue_growth(ctx: Context, p: Period | None) -> Computed:
     if before == 0:
         return None, f"revenue in {prev.describe()} was zero, so growth is undefined.", {}
     now = sum(cur_df.values())
-    return now / before - 1, _join(lead, cover, seg_note), {"revenue": now, "previous_revenue": before, "covers": p.label}
+    return now / before - 1, _join(lead, cover, seg_note), {"revenue": now, "previous_revenue": before, "covers": p.label,
+                                                            **({"all_segments": True} if seg_note else {})}
 
 
 def _market_share(ctx: Context, p: Period | None) -> Computed:
@@ -185,7 +194,7 @@ def _market_share(ctx: Context, p: Period | None) -> Computed:
     total = sum(s_in[d] for d in both)
     if total <= 0:
         return None, f"market size {_where(p)} is zero.", {}
-    return sum(r_in[d] for d in both) / total, n1, {"points": len(both)}
+    return sum(r_in[d] for d in both) / total, n1, {"points": len(both), **({"all_segments": True} if n1 else {})}
 
 
 def _share_from_sizing(ctx: Context, p: Period | None, rev: dict, seg_note: str | None) -> Computed:
@@ -224,7 +233,7 @@ def _stakeholder(ctx: Context, p: Period | None) -> Computed:
     cur = [v for d, v in pts if p is None or p.is_all or p.start <= d < p.end]
     if not cur:
         return None, f"no '{name}' metric points {_where(p)}.", {}
-    return sum(cur) / len(cur), seg_note, {"n": len(cur)}
+    return sum(cur) / len(cur), seg_note, {"n": len(cur), **({"all_segments": True} if seg_note else {})}
 
 
 def _roi(ctx: Context, p: Period | None) -> Computed:

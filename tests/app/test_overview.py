@@ -42,24 +42,24 @@ def test_overview_renders_every_pillar(run_page, kpi_db, role):
     assert _metric(at, "Monthly active users").value == f"{expected['growth']['mau'].value:,.0f}"
     # ROI has no roadmap costs here: the card says why instead of showing a number.
     assert any("Not enough data" in c.value for c in at.caption)
-    assert at.query_params["period"] == ["all"] or at.query_params["period"] == "all"
+    assert "period" not in at.query_params  # the default view leaves the address bare
 
 
 def test_overview_period_from_url_and_segment(run_page, kpi_db):
     at = run_page("app_pages/overview.py", "editor", kpi_db, query={"period": "2026-07", "segment": "platform=iOS"})
     assert not at.exception
     assert at.selectbox(key="overview_period").value == "2026-07"
-    assert at.selectbox(key="overview_seg_platform").value == "iOS"
+    assert at.multiselect(key="overview_seg_platform").value == ["iOS"]
     s = open_store(kpi_db)
     try:
         expected = compute_kpis(s, "2026-07", {"platform": "iOS"})
     finally:
         s.close()
     assert _metric(at, "Monthly active users").value == f"{expected['growth']['mau'].value:,.0f}"
-    at.selectbox(key="overview_seg_platform").set_value("All").run()
-    assert not at.exception
+    at.multiselect(key="overview_seg_platform").set_value([]).run()
+    assert not at.exception and "segment" not in at.query_params
     at.selectbox(key="overview_period").set_value("2026-Q3").run()
-    assert not at.exception
+    assert not at.exception and at.query_params["period"] in (["2026-Q3"], "2026-Q3")
 
 
 def test_overview_bad_period_in_url_falls_back_with_notice(run_page, kpi_db):
@@ -121,7 +121,7 @@ def dollar_db(tmp_path):
 def test_overview_segment_on_dollar_and_bracket_property_names(run_page, dollar_db):
     at = run_page("app_pages/overview.py", "editor", dollar_db)
     assert not at.exception, [e.value for e in at.exception]
-    at.selectbox(key="overview_seg_$os").set_value("iOS").run()
+    at.multiselect(key="overview_seg_$os").set_value(["iOS"]).run()
     assert not at.exception, [e.value for e in at.exception]
     s = open_store(dollar_db)
     try:
@@ -131,11 +131,11 @@ def test_overview_segment_on_dollar_and_bracket_property_names(run_page, dollar_
     assert expected["growth"]["mau"].value == 3
     assert _metric(at, "Monthly active users").value == "3"
     assert at.query_params["segment"] in (["$os=iOS"], "$os=iOS")
-    at.selectbox(key="overview_seg_[Amplitude] Country").set_value("PT").run()
+    at.multiselect(key="overview_seg_[Amplitude] Country").set_value(["PT"]).run()
     assert not at.exception
     assert _metric(at, "Monthly active users").value == "2"
     # the link reproduces the view
     again = run_page("app_pages/overview.py", "viewer", dollar_db, query={"segment": '"[Amplitude] Country"=PT,$os=iOS'})
     assert not again.exception
-    assert again.selectbox(key="overview_seg_$os").value == "iOS"
+    assert again.multiselect(key="overview_seg_$os").value == ["iOS"]
     assert _metric(again, "Monthly active users").value == "2"
