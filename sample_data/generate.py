@@ -890,6 +890,10 @@ MANIFEST = {"imports": [
              "(2025-12..2026-11)."},
     {"file": "levels_salaries.csv", "kind": "salaries",
      "note": "Levels.fyi-style Product Manager pay rows (USD and GBP; currency column)."},
+    # Discovery (issue 19): hand-written interview notes (not generated), imported like any export
+    *({"file": f"discovery/interview_{n}.md", "kind": "interviews",
+       "note": "Interview notes (Markdown with front matter: participant, segment, date, interviewer), June 2026 "
+               "round with long-stay guests."} for n in ("01_ana", "02_jonas", "03_priya", "04_tom", "05_lena", "06_sam")),
 ]}
 
 
