@@ -18,14 +18,16 @@ from .notes import DEBRIEF_STATUSES, BattleCardIn, get_battle_card, get_debrief_
 from .themes import feedback_themes, list_themes, unmatched_comments, unmatched_text
 
 
-def _outcome_bullets(store: Store, init: Any) -> list[str]:
+def _outcomes(store: Store, init: Any) -> list[tuple[str, bool | None]]:
+    """Return (sentence, supports) per linked KPI before vs after launch: supports is True when it moved the good way,
+    False when it did not, None when there is nothing to compare."""
     try:
         res = nb.outcome_check(store, _g(init, "id"))
     except Exception as exc:  # an outcome the roadmap cannot compute is a sentence, not a failure
-        return [f"Outcome check unavailable: {exc}"]
-    out = []
+        return [(f"Outcome check unavailable: {exc}", None)]
+    out: list[tuple[str, bool | None]] = []
     if not (_g(res, "kpis", None) or []) and _g(res, "note", None):
-        return [str(_g(res, "note"))]
+        return [(str(_g(res, "note")), None)]
     for o in _g(res, "kpis", None) or []:
         key = _g(o, "kpi") or _g(o, "key")
         mdef = metric_catalog().get(key)
@@ -34,11 +36,17 @@ def _outcome_bullets(store: Store, init: Any) -> list[str]:
         before, after = as_number(_g(o, "before")), as_number(_g(o, "after"))
         if before is None or after is None:
             note = _g(o, "note") or "not enough data on both sides of the launch"
-            out.append(f"{label}: {note}")
+            out.append((f"{label}: {note}", None))
             continue
-        out.append(f"{label}: {_fmt(before, unit)} before launch → {_fmt(after, unit)} after "
-                   f"({format_change(after, before, unit)})")
+        good_up = mdef.higher_is_better if mdef else True
+        supports = after != before and (after > before) == good_up
+        out.append((f"{label}: {_fmt(before, unit)} before launch → {_fmt(after, unit)} after "
+                    f"({format_change(after, before, unit)})", supports))
     return out
+
+
+def _outcome_bullets(store: Store, init: Any) -> list[str]:
+    return [text for text, _ in _outcomes(store, init)]
 
 
 def resolve_experiment(names: list[str], wanted: str) -> str | None:
@@ -54,15 +62,16 @@ def resolve_experiment(names: list[str], wanted: str) -> str | None:
     return near[0] if len(near) == 1 else None
 
 
-def _experiment_bullet(store: Store, name: str) -> str | None:
+def _experiment_bullet(store: Store, name: str) -> tuple[str, bool]:
+    """Return the named A/B test in words and whether it supports the pitch (a positive lift with p < 0.05)."""
     found = resolve_experiment(nb.experiment_names(store), name)
     if found is None:
-        return f"A/B test {name}: not imported yet"
+        return f"A/B test {name}: not imported yet", False
     name = found
     try:
         r = nb.analyse_experiment(store, name)
     except Exception as exc:
-        return f"A/B test {name}: no result ({exc})"
+        return f"A/B test {name}: no result ({exc})", False
     rel, p = as_number(_g(r, "rel_lift")), as_number(_g(r, "p_value"))
     vdf = _variants_df(r)
     rates = ", ".join(f"{v.variant} {format_value(v.rate, Unit.FRACTION)}" for v in vdf.itertuples() if v.rate is not None)
@@ -72,7 +81,8 @@ def _experiment_bullet(store: Store, name: str) -> str | None:
     if p is not None:
         parts.append(f"p = {p:.3g}")
     verdict = _g(r, "verdict")
-    return "; ".join(parts) + (f" — {verdict}" if verdict else "")
+    supports = rel is not None and rel > 0 and p is not None and p < 0.05
+    return "; ".join(parts) + (f" — {verdict}" if verdict else ""), supports
 
 
 def battle_card(store: Store, initiative_id: str, today: dt.date | None = None, inits: list | None = None) -> Section:
@@ -101,13 +111,15 @@ def battle_card(store: Store, initiative_id: str, today: dt.date | None = None, 
         f"Who it is for: {who}" if who else "Who it is for: not written yet.",
         f"Why us: {card.differentiation}" if card.differentiation else None,
         f"Status: {status}"] if b]))
-    proof = []
+    # A proof point is evidence for the pitch: a KPI that moved the good way after launch, a test that won.
+    # What fell or proved nothing is listed apart for the team, never as proof to a customer.
+    proof, against = [], []
     if _g(init, "status") in DEBRIEF_STATUSES:
-        proof += _outcome_bullets(store, init)
+        for text, supports in _outcomes(store, init):
+            (proof if supports else against).append(text)  # None (nothing to compare) is no proof either
     if card.experiment:
-        b = _experiment_bullet(store, card.experiment)
-        if b:
-            proof.append(b)
+        text, supports = _experiment_bullet(store, card.experiment)
+        (proof if supports else against).append(text)
     for k in _g(init, "key_results", []) or []:
         proof.append(f"Moves key result: {_g(k, 'title', '')}" + (f" ({_g(k, 'objective_title')})" if _g(k, "objective_title") else ""))
     d = _delivery(init)
@@ -115,6 +127,9 @@ def battle_card(store: Store, initiative_id: str, today: dt.date | None = None, 
         proof.append(f"Delivery: {_g(init, 'jira_done')} of {_g(init, 'jira_total')} work items done ({d:.0%})")
     proof += card.proof_notes
     sec.items.append(BulletsItem(title="Proof points", bullets=proof or ["No proof points yet: no outcome data, test or notes."]))
+    if against:
+        sec.items.append(BulletsItem(title="Not proof points (for the team: these do not support the pitch yet)",
+                                     bullets=against))
     if card.objections:
         sec.items.append(TableItem(title="Objections and answers", columns=[
             Column(key="objection", label="Objection"), Column(key="answer", label="Answer")],

@@ -109,6 +109,13 @@ def metric_item(ctx: _Ctx, key: str) -> MetricItem:
                           note=_g(r, "note"), period=_period_words(_g(r, "period"), ctx.period))
     if mdef.kind == "setting":
         return MetricItem(**base, value=float(nb.setting(ctx.store, key)), period="current setting")
+    if mdef.kind == "roadmap":
+        r = nb.projected_roi(ctx.store)
+        if r is None:
+            return MetricItem(**base, period="not tied to a period",
+                              note="no initiative has both a cost and a gain; set them on the Roadmap page")
+        return MetricItem(**base, value=r["value"], period="not tied to a period",
+                          note=f"{r['initiatives']} initiatives, planned estimates included; not realised")
     df = _series_df(ctx, key)
     if df.empty:
         return MetricItem(**base, period=ctx.period.describe(),

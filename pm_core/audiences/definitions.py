@@ -38,7 +38,7 @@ class MetricDef:
     unit: Unit           # fraction | currency | ms | count | score | users | days | nps | ratio ('int' reads as count)
     definition: str
     source: str
-    kind: str            # kpi | series | setting
+    kind: str            # kpi | series | setting | roadmap
     agg: str = "mean"    # how a series' monthly points combine over a period: sum | mean
     higher_is_better: bool = True
 
@@ -76,12 +76,23 @@ SETTING_DEFS: dict[str, MetricDef] = {
 }
 
 
+# Read from the roadmap, not a KPI: projected ROI adds planned and in-progress estimates, so it is shown
+# beside the realised ROI KPI, labelled as a projection, and never added into it.
+ROADMAP_DEFS: dict[str, MetricDef] = {
+    "roi_projected": MetricDef("roi_projected", "Projected ROI (launched + planned, estimated)", "fraction",
+                               "Sum over every initiative with a cost and a gain, planned and in-progress ones included "
+                               "(their gains are estimates), of (gain - cost) divided by the sum of their costs.",
+                               "roadmap: cost and estimated gain per initiative", "roadmap"),
+}
+
+
 def metric_catalog() -> dict[str, MetricDef]:
     """Return every metric an audience can show, keyed by id: the KPIs, the metric series and settings."""
     out = {k.key: MetricDef(k.key, k.label, k.unit, k.definition, k.source, "kpi", "mean", k.higher_is_better)
            for k in KPI_BY_KEY.values()}
     out.update(SERIES_DEFS)
     out.update(SETTING_DEFS)
+    out.update(ROADMAP_DEFS)
     return out
 
 
@@ -223,7 +234,8 @@ DEFAULT_AUDIENCES: dict[str, AudienceDef] = {a.id: a for a in [
         title="Are we moving the business, and are we on track against our goals?",
         concern="Business impact, ROI and strategic alignment: outcomes against company goals.",
         cares_about=["outcomes against company goals", "OKR progress", "risks"],
-        metrics=["revenue", "revenue_growth", "clv", "gross_margin", "market_share", "roi", "mau", "retention"],
+        metrics=["revenue", "revenue_growth", "clv", "gross_margin", "market_share", "roi", "roi_projected", "mau",
+                 "retention"],
         charts=["revenue", "mau"],
         sections=["metrics", "okrs", "roadmap", "risks", "trends"],
         roadmap_statuses=["discovery", "planned", "in_progress", "launched"], max_items=6),

@@ -84,6 +84,11 @@ def analyse_experiment(store: Store, name: str) -> Any:
     return experiments.analyse(store, name)
 
 
+def projected_roi(store: Store) -> dict | None:
+    """Return ROI over every initiative with a cost and a gain, planned estimates included (roadmap.roi); None without any."""
+    return roadmap.roi(store, realised=False)
+
+
 def setting(store: Store, key: str) -> Any:
     """Return a workspace setting (settings.get_setting)."""
     return get_setting(store, key)

@@ -244,12 +244,12 @@ def _roi(ctx: Context, p: Period | None) -> Computed:
         return None, "the roadmap (cost and gain per initiative) is not available in this version.", {}
     pairs = [(c, g) for c, g in ctx.memo("cost_gain", lambda: cost_gain(ctx.store)) if c is not None and g is not None]
     if not pairs:
-        return None, "no initiative has both a cost and a gain; set them on the Roadmap page.", {}
+        return None, "no launched initiative has both a cost and a gain yet; set them on the Roadmap page (planned work counts in projected ROI).", {}
     cost = sum(float(c) for c, _ in pairs)
     if cost <= 0:
         return None, "the initiatives' total cost is zero, so ROI is undefined.", {}
     gain = sum(float(g) for _, g in pairs)
-    return (gain - cost) / cost, "not tied to a period: all initiatives with a cost and a gain.", {"initiatives": len(pairs), "cost": cost, "gain": gain}
+    return (gain - cost) / cost, "not tied to a period: launched and measured initiatives with a cost and a gain (planned work counts only in projected ROI).", {"initiatives": len(pairs), "cost": cost, "gain": gain}
 
 
 def _funnel_months(ctx: Context) -> dict[dt.date, list[int]]:

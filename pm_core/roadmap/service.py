@@ -359,10 +359,31 @@ def kr_choices(store: Store) -> list[dict]:
             for kr in links.kr_catalog(store)]
 
 
-def cost_gain(store: Store) -> list[tuple[float, float]]:
-    """Return (cost, gain) for each active initiative that has both (an initiative missing either is left out)."""
+# Return on investment counts only what has shipped: a planned initiative's gain is an estimate
+# (typing one into a planned initiative moved the executives' ROI from 100% to 110%), so it goes
+# into the projected figure, shown beside the realised one and labelled as such.
+REALISED_STATUSES = ("launched", "measured")
+
+
+def cost_gain(store: Store, realised: bool = True) -> list[tuple[float, float]]:
+    """Return (cost, gain) for each active initiative that has both: launched or measured ones (realised), or every one.
+
+    An initiative missing either number is left out; realised=False adds the planned and in-progress
+    initiatives' estimates (projected ROI).
+    """
     return [(float(r["cost"]), float(r["gain"])) for r in rs.read_initiatives(store)
-            if r["cost"] is not None and r["gain"] is not None]
+            if r["cost"] is not None and r["gain"] is not None
+            and (not realised or r["status"] in REALISED_STATUSES)]
+
+
+def roi(store: Store, realised: bool = True) -> dict | None:
+    """Return {'value', 'cost', 'gain', 'initiatives'} of (gain - cost) / cost over cost_gain; None when nothing counts or cost is 0."""
+    pairs = cost_gain(store, realised)
+    cost = sum(c for c, _ in pairs)
+    if not pairs or cost <= 0:
+        return None
+    gain = sum(g for _, g in pairs)
+    return {"value": (gain - cost) / cost, "cost": cost, "gain": gain, "initiatives": len(pairs)}
 
 
 def jira_items(store: Store, initiative_id: str) -> pd.DataFrame:

@@ -132,14 +132,28 @@ def test_archived_initiatives_leave_the_views(store, editor):
     rm.create_initiative(store, editor, _ini("Kept", cost=100, gain=150))
     rm.archive_initiative(store, editor, a)
     assert [v.title for v in rm.list_initiatives(store, today=TODAY)] == ["Kept"]
-    assert rm.cost_gain(store) == [(100.0, 150.0)]
+    assert rm.cost_gain(store, realised=False) == [(100.0, 150.0)]
 
 
 def test_cost_gain_only_initiatives_with_both(store, editor):
     rm.create_initiative(store, editor, _ini("Both", cost=120000, gain=310000))
     rm.create_initiative(store, editor, _ini("Cost only", cost=5000))
     rm.create_initiative(store, editor, _ini("Neither"))
-    assert rm.cost_gain(store) == [(120000.0, 310000.0)]
+    assert rm.cost_gain(store, realised=False) == [(120000.0, 310000.0)]
+
+
+def test_realised_roi_counts_launched_work_and_projected_adds_estimates(store, editor):
+    rm.create_initiative(store, editor, _ini("Shipped", status="launched", launch_date="2026-08-03",
+                                             cost=100_000, gain=200_000))
+    rm.create_initiative(store, editor, _ini("Measured", status="measured", launch_date="2026-07-01",
+                                             cost=50_000, gain=50_000))
+    assert rm.roi(store)["value"] == pytest.approx((250_000 - 150_000) / 150_000)
+    # typing an estimate into a planned initiative leaves the realised ROI where it was
+    rm.create_initiative(store, editor, _ini("Planned", status="planned", cost=10_000, gain=160_000))
+    rm.create_initiative(store, editor, _ini("Building", status="in_progress", cost=40_000))
+    assert rm.roi(store)["value"] == pytest.approx(100_000 / 150_000) and rm.roi(store)["initiatives"] == 2
+    projected = rm.roi(store, realised=False)
+    assert projected["value"] == pytest.approx((410_000 - 160_000) / 160_000) and projected["initiatives"] == 3
 
 
 def test_update_changes_score_and_rank(store, editor):
