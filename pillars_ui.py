@@ -9,6 +9,7 @@ import hashlib
 import importlib
 import math
 import pickle
+import base64
 import contextlib
 import sys
 import threading
@@ -19,6 +20,7 @@ from streamlit import dataframe_util
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pm_core.auth import Actor, resolve_role
+from pm_core.text import html as html_escape
 from pm_core.text import md
 from pm_core.config import Config, ConfigError, is_loopback, load_config
 from pm_core.store import Store, StoreError, open_store
@@ -232,9 +234,30 @@ def chart(builder: Callable, *inputs, **options) -> None:
     st.vega_lite_chart(_chart_spec(key, *ref, tuple(inputs), opts), width="stretch")
 
 
-_SPECS_LOCK = threading.Lock()
-_ARROW_SPECS: dict[int, tuple[dict, dict]] = {}
-_ARROW_SPECS_MAX = 256
+_DERIVED_LOCK = threading.Lock()
+_DERIVED: dict[tuple[int, str], tuple[Any, Any]] = {}
+_DERIVED_MAX = 512
+
+
+def derived(obj: Any, fn: Callable[[Any], Any]) -> Any:
+    """Return fn(obj), kept while obj is the same object: what a page derives from a cached result.
+
+    A cached result comes back as the same object on every run and for every session (a briefing's
+    chart spec, a table's rows), so what is derived from it for display is kept by identity, with obj
+    itself, so its identity cannot be reused by another object. An object built anew derives anew.
+    The value is shared: callers must not change it.
+    """
+    key = (id(obj), f"{fn.__module__}.{fn.__qualname__}")
+    with _DERIVED_LOCK:
+        hit = _DERIVED.get(key)
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    value = fn(obj)
+    with _DERIVED_LOCK:
+        if len(_DERIVED) >= _DERIVED_MAX:
+            _DERIVED.pop(next(iter(_DERIVED)))
+        _DERIVED[key] = (obj, value)
+    return value
 
 
 def _with_arrow_data(spec: dict) -> dict:
@@ -255,29 +278,20 @@ def _with_arrow_data(spec: dict) -> dict:
 
 
 def vega(spec: dict, alt: str | None = None) -> None:
-    """Render a Vega-Lite spec dict that a cached result holds (a briefing's chart), converting its rows once.
+    """Render a Vega-Lite spec dict that a cached result holds (a briefing's chart), its rows converted once.
 
-    The same spec object comes back from the cache on every run, so its Arrow form is kept by identity
-    (with the spec itself, so the identity cannot be reused); a spec built anew converts anew. The
-    conversion was 2-3 ms a chart and run, a tenth of a Stakeholder views run (bench_sessions.py).
+    Converting the rows to Arrow was 2-3 ms a chart and run, a tenth of a Stakeholder views run
+    (bench_sessions.py); derived() keeps the converted spec while the cached spec is the same object.
     """
-    with _SPECS_LOCK:
-        hit = _ARROW_SPECS.get(id(spec))
-    if hit is None or hit[0] is not spec:
-        hit = (spec, _with_arrow_data(spec))
-        with _SPECS_LOCK:
-            if len(_ARROW_SPECS) >= _ARROW_SPECS_MAX:
-                _ARROW_SPECS.pop(next(iter(_ARROW_SPECS)))
-            _ARROW_SPECS[id(spec)] = hit
-    st.vega_lite_chart(spec=hit[1], width="stretch", alt=alt)
+    st.vega_lite_chart(spec=derived(spec, _with_arrow_data), width="stretch", alt=alt)
 
 
 def clear_caches() -> None:
     """Drop cached results (tests call this between runs; writes bump the data version instead)."""
     get_store().clear_memo()
     _chart_spec.clear()
-    with _SPECS_LOCK:
-        _ARROW_SPECS.clear()
+    with _DERIVED_LOCK:
+        _DERIVED.clear()
 
 
 # -- page runs take turns -------------------------------------------------------------------------
@@ -575,8 +589,14 @@ def sparkline_svg(values: list, colour: str | None = None) -> str:
 
 
 def sparkline(values: list, alt: str) -> None:
-    """Draw a trend as a static SVG image (an <img>: Chromium draws it without any script)."""
-    st.image(sparkline_svg(values), width="stretch", alt=alt)
+    """Draw a trend as a static SVG image inline in the page (an <img> with a data: URL, no script, no request).
+
+    st.image stored each drawing in the session's media files, which the browser then fetched one by
+    one (17 requests on Overview for every viewer) and cost twice a Markdown element on the server.
+    """
+    uri = "data:image/svg+xml;base64," + base64.b64encode(sparkline_svg(values).encode()).decode()
+    st.markdown(f'<img src="{uri}" alt="{html_escape(alt)}" role="img" style="width:100%;height:40px;display:block">',
+                unsafe_allow_html=True)
 
 
 def metric_tiles(items: list, *, slide: bool = False) -> None:

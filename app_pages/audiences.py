@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 import pillars_ui as ui
@@ -118,9 +119,13 @@ def render_table(t: TableItem) -> None:
     """Render a table with each cell formatted as in the exports (text only, so nothing is interpreted)."""
     if t.title:
         st.markdown(f"**{md(t.title)}**")
-    df = pd.DataFrame([{c.label: format_cell(r.get(c.key), c.unit) for c in t.columns} for r in t.rows],
-                      columns=[c.label for c in t.columns])
-    st.dataframe(df, hide_index=True, width="stretch")
+    st.dataframe(ui.derived(t, _table_frame), hide_index=True, width="stretch")
+
+
+def _table_frame(t: TableItem):
+    # kept per cached table (ui.derived): building and converting it was a seventh of a run of this page
+    return pa.Table.from_pylist([{c.label: format_cell(r.get(c.key), c.unit) for c in t.columns} for r in t.rows],
+                                schema=pa.schema([(c.label, pa.string()) for c in t.columns]))
 
 
 def render_section(s: Section, i: int) -> None:
