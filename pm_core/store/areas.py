@@ -52,6 +52,9 @@ READS: dict[str, tuple[str, ...]] = {
     "pm_core.okrs.kpi_targets": ("okrs",),
     "pm_core.metrics.segment_options": ("events",),
     "pm_core.growth": ("events",),
+    # breakdowns are segments of growth and KPI figures; annotations mark launches and experiments
+    "pm_core.breakdowns": KPI_INPUTS,
+    "pm_core.breakdowns.annotations": ("roadmap", "experiments", "settings"),
     "pm_core.experiments": ("experiments", "events", "settings"),
     # key results linked to a KPI show its live value; import-made check-ins name their import
     "pm_core.okrs": ("okrs", "imports", *KPI_INPUTS),

@@ -1,0 +1,51 @@
+"""Altair charts for breakdowns (a line per property value, top N plus Other) and the launch / experiment marks
+any trend chart can carry (no Streamlit here, so exports can reuse them)."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..formatting import Unit, format_value
+from .growth import _data
+
+_KIND_COLOURS = {"launch": "#2e7d32", "experiment start": "#6a1b9a", "experiment end": "#9e9e9e"}
+
+
+def annotation_layer(notes: pd.DataFrame | None) -> alt.Chart | None:
+    """Return dashed vertical rules (with a tooltip naming each launch or experiment) for the annotations, or None."""
+    if notes is None or notes.empty:
+        return None
+    d = notes.copy()
+    d["date"] = pd.to_datetime(d["date"])
+    d["day"] = [f"{x:%d %b %Y}" for x in d["date"]]
+    return alt.Chart(_data(d)).mark_rule(strokeDash=[4, 3], strokeWidth=1.5).encode(
+        x="date:T",
+        color=alt.Color("kind:N", title="Marked", scale=alt.Scale(domain=list(_KIND_COLOURS),
+                                                                  range=list(_KIND_COLOURS.values()))),
+        tooltip=[alt.Tooltip("label:N", title="What"), alt.Tooltip("day:N", title="Date")])
+
+
+def with_annotations(chart: alt.Chart, notes: pd.DataFrame | None) -> alt.Chart:
+    """Return the chart with the annotation rules layered on it (the chart itself when there are none);
+    colour scales stay independent, so the lines keep their legend."""
+    layer = annotation_layer(notes)
+    if layer is None:
+        return chart
+    return alt.layer(chart, layer).resolve_scale(color="independent")
+
+
+def breakdown_chart(df: pd.DataFrame, title: str, y_title: str, value: str = "active_users", unit: str = "count",
+                    prop: str = "", notes: pd.DataFrame | None = None, x_title: str = "Period start") -> alt.Chart:
+    """Return one line per breakdown group (period_start, group, value column) with tooltips, and the annotations."""
+    d = df.copy()
+    d["period_start"] = pd.to_datetime(d["period_start"])
+    d["shown"] = [format_value(v, Unit(unit)) for v in d[value]]
+    d["when"] = [f"{p:%d %b %Y}" for p in d["period_start"]]
+    order = list(dict.fromkeys(d["group"]))
+    lines = alt.Chart(_data(d)).mark_line(point=alt.OverlayMarkDef(size=25, filled=True), strokeWidth=1.5).encode(
+        x=alt.X("period_start:T", title=x_title),
+        y=alt.Y(f"{value}:Q", title=y_title),
+        color=alt.Color("group:N", title=prop or "Group", sort=order),
+        tooltip=[alt.Tooltip("group:N", title=prop or "Group"), alt.Tooltip("when:N", title="Period start"),
+                 alt.Tooltip("shown:N", title=y_title)])
+    return with_annotations(lines, notes).properties(title=title, height=300)
