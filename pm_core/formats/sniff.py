@@ -33,7 +33,7 @@ _SCAN_MEMO_MAX = 16
 def _magic(head: bytes) -> str:
     if head.startswith(b"\x1f\x8b"):
         return "gzip"
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a ZIP (an empty one is only its end record)
         return "zip"
     if head.startswith(b"%PDF"):
         return "pdf"

@@ -90,13 +90,22 @@ def prepare(store: Store, plan: Plan, match: Match, header: list[str], notes: li
     renamed = []
     out = []
     for k, i in plan.extras:
-        if k.startswith(PROPERTY_PREFIX) and len(k) > len(PROPERTY_PREFIX) and k[len(PROPERTY_PREFIX):] not in taken:
-            renamed.append(k)
-            k = k[len(PROPERTY_PREFIX):]
+        short = _property_name(k)
+        if short != k and short not in taken:
+            renamed.append((k, short))
+            k = short
         out.append((k, i))
     plan.extras = out
     if renamed:
-        notes.append(f"columns named 'properties.<name>' are the property <name> ({renamed[0]} is {renamed[0][len(PROPERTY_PREFIX):]})")
+        notes.append(f"columns named 'properties.<name>' are the property <name> ({renamed[0][0]} is {renamed[0][1]})")
+
+
+def _property_name(column: str) -> str:
+    """Return the property a column holds: 'properties.$browser' and PostHog's '*.properties.$browser' are '$browser'."""
+    k = column.removeprefix("*.") if len(column) > 2 else column  # PostHog's CSV names every field of the event '*.'
+    if k.startswith(PROPERTY_PREFIX) and len(k) > len(PROPERTY_PREFIX):
+        return k[len(PROPERTY_PREFIX):]
+    return k
 
 
 def overlap_warning(store: Store, plan: Plan) -> str | None:
