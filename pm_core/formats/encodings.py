@@ -80,9 +80,13 @@ def detect_legacy(path: Path, container: str) -> str | None:
                 break
     if not sample:
         return None
-    best = from_bytes(sample[:SAMPLE_BYTES]).best()
-    if best is None:
+    results = list(from_bytes(sample[:SAMPLE_BYTES]))
+    if not results:
         return "cp1252"
+    # short samples leave several code pages equally 'clean' to the detector ('Wroc³aw' in cp1252 versus
+    # 'Wrocław' in cp1250): among the close candidates, the one whose words read as words wins
+    close = [r for r in results if r.chaos <= results[0].chaos + 0.2]
+    best = min(close, key=lambda r: (_oddities(str(r)), close.index(r)))
     enc = canonical(best.encoding)
     if enc in ("utf-8", "ascii"):
         return None
@@ -93,6 +97,20 @@ def detect_legacy(path: Path, container: str) -> str | None:
     except (UnicodeDecodeError, LookupError):
         pass
     return enc
+
+
+def _oddities(text: str) -> int:
+    """Return how many characters look misdecoded: a non-ASCII symbol between letters ('Wroc³aw') or starting a
+    word ('—анкт'), or a non-ASCII capital right after a small letter ('£ódŸ')."""
+    n = 0
+    for a, b, c in zip(text, text[1:], text[2:]):
+        if ord(b) > 127 and a.isalpha() and c.isalpha() and not b.isalpha():
+            n += 1
+        elif ord(b) > 127 and b.isupper() and a.islower():
+            n += 1
+        elif ord(b) > 127 and not b.isalpha() and not a.isalpha() and c.isalpha():  # '—анкт' for 'Санкт'
+            n += 1
+    return n
 
 
 _VALID = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")

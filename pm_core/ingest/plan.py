@@ -1,6 +1,7 @@
 """Per-kind planning of one import: the header checked, the kind and tool detected, types inferred, SQL checks built."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..ai import plan as ai_plan  # AI quality (issue 18)
@@ -260,8 +261,13 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
 
 
 def _sniff(path: Path, name: str, sheet: str | None, encoding: str | None = None) -> FileInfo:
+    """Return the sniffed file; a workbook sheet or report table is its own file for the duplicate check."""
     try:
-        return sniff(Path(path), name, sheet, encoding=encoding)
+        info = sniff(Path(path), name, sheet, encoding=encoding)
     except SniffError as exc:
         raise ImportRefused(str(exc)) from None
+    if len(info.sheets) > 1 and info.sheet:
+        # importing the second table of a GA4 snapshot (or sheet of a workbook) is not importing the file again
+        info.sha256 = hashlib.sha256(f"{info.sha256}:{info.sheet}".encode()).hexdigest()
+    return info
 

@@ -1,0 +1,57 @@
+"""What a user can choose about a file before Pillars reads it: the sheet of a workbook or the table of a report,
+the encoding, and the currency of a pay file.
+
+The Data page shows these pickers before detection, so a wrong choice (a sheet that holds no known
+export) is corrected where it was made instead of removing the picker with the error.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..formats.encodings import ENCODINGS
+from ..formats.files import SniffError
+from ..formats.sniff import HEAD_BYTES, sniff
+
+# currencies offered for a pay file without one (ISO codes; any three letters are accepted from the CLI)
+CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "INR", "JPY", "CHF", "SEK", "NOK", "DKK", "PLN", "BRL", "MXN", "SGD",
+              "NZD", "ZAR", "CNY", "HKD", "ILS", "CZK", "HUF", "KRW", "TRY")
+
+
+def file_choices(path, file_name: str | None = None) -> dict:
+    """Return {'sheets': [...], 'label': 'Sheet' | 'Table', 'encodings': [(codec, words), ...]} for a file.
+
+    'sheets' lists a workbook's sheets or a report's tables (empty when there is only one, or when the
+    file cannot be read at all: the preview then says why).
+    """
+    p = Path(path)
+    name = file_name or p.name
+    out = {"sheets": [], "label": "Sheet", "encodings": list(ENCODINGS)}
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError:
+        return out
+    if head.startswith(b"PK\x03\x04"):  # a workbook (or an archive, which has no sheets)
+        try:
+            import openpyxl
+
+            wb = openpyxl.load_workbook(p, read_only=True)
+            try:
+                names = list(wb.sheetnames)
+            finally:
+                wb.close()
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError):  # an archive of exports: the preview reads it
+            return out
+        out["sheets"] = names if len(names) > 1 else []
+        return out
+    try:
+        info = sniff(p, name)
+    except SniffError:
+        return out
+    try:
+        if len(info.sheets) > 1:
+            out["sheets"], out["label"] = list(info.sheets), "Table"
+    finally:
+        info.cleanup()
+    return out
