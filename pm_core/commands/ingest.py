@@ -1,4 +1,5 @@
-"""CLI: `import FILE [--kind] [--map T=S ...] [--type T=TYPE ...] [--sheet] [--on-duplicate]` and `imports [--json] [--delete ID]`."""
+"""CLI: `import FILE [--kind] [--map T=S ...] [--type T=TYPE ...] [--sheet] [--encoding] [--currency] [--on-duplicate]`
+and `imports [--json] [--delete ID]`."""
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="use column SOURCE for field TARGET (repeatable; empty SOURCE leaves the field out)")
     p.add_argument("--type", action="append", default=[], metavar="TARGET=TYPE",
                    help="override an inferred type, e.g. ts=eu, ts=epoch, value=number_eu, score=nps|csat|task")
-    p.add_argument("--sheet", help="XLSX sheet (default: the first)")
+    p.add_argument("--sheet", help="XLSX sheet, or the table of a report holding several (default: the first)")
+    p.add_argument("--encoding", help="read the file in this encoding instead of the detected one (e.g. cp1250, shift_jis)")
+    p.add_argument("--currency", help="salaries: currency (USD, EUR...) of rows no column or symbol gives one")
     p.add_argument("--on-duplicate", choices=list(ON_DUPLICATE), default="error",
                    help="what to do when the same file (same sha256) was imported before")
     p.set_defaults(func=_import)
@@ -50,7 +53,8 @@ def _import(args, store: Store) -> int:
 
     try:
         res = import_file(store, CLI_ACTOR, args.file, kind=args.kind, mapping=_pairs(args.map, "--map") or None,
-                          types=_pairs(args.type, "--type") or None, sheet=args.sheet, on_duplicate=args.on_duplicate)
+                          types=_pairs(args.type, "--type") or None, sheet=args.sheet, on_duplicate=args.on_duplicate,
+                          encoding=args.encoding, currency=args.currency)
     except ImportRefused as exc:
         raise CliError(" ".join(str(exc).split())) from None
     out = {k: getattr(res, k) for k in ("import_id", "kind", "source", "rows_read", "rows_imported", "rows_rejected",
