@@ -84,10 +84,11 @@ KPI_DEFS: list[KpiDef] = [
            "Of users active in the previous month, the share not active in this month.",
            "events", higher_is_better=False),
     KpiDef("dau", "growth", "Daily active users", "users",
-           "Distinct users with any event in a UTC day, averaged over the days of the month that have any event.",
+           "Distinct users with any event in a day, averaged over the month's calendar days (a day without events "
+           "counts as 0; the data's first and last months over the days it covers).",
            "events"),
     KpiDef("stickiness", "growth", "Stickiness (DAU/MAU)", "fraction",
-           "Mean DAU over the days of the month that have any event divided by MAU.",
+           "Mean DAU over the month's calendar days (a day without events counts as 0) divided by MAU.",
            "events"),
 ]
 KPI_BY_KEY = {k.key: k for k in KPI_DEFS}

@@ -82,7 +82,8 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
                      lead_start: dt.datetime | None = None, zone: str = "UTC") -> pd.DataFrame:
     """Return one row per calendar month (in `zone`; start/end are the UTC instants its months begin) with events in [start, end).
 
-    Columns: month (date), mau, dau (mean distinct users per day over days with any event), days
+    Columns: month (date), mau, dau (distinct users per day averaged over the month's calendar days
+    that the workspace's data in [start, end) covers, a day without events counting as 0), days
     (days with events), feature_users, prev_active (users active in the month before, if that month
     is inside the range, else NULL) and churned (of those, users with no event in this month).
     lead_start (a month start before start) adds that month's users only, so the first month's churn
@@ -91,6 +92,17 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
     seg, sp = where(segment)
     rng, rp = _range("ts", start, end)
     day, zp = local_day("ts", zone)
+    # the zone conversion keeps order, so the local day of min(ts) is the first local day
+    first_day, fp = local_day("min(ts)", zone)
+    last_day, lp = local_day("max(ts)", zone)
+    # a to-date range ([start, end) inside a month) covers only its own days
+    cover_lo, cover_hi = first_day, last_day
+    if start is not None:
+        s_day, s_p = local_day("CAST(? AS TIMESTAMP)", zone)
+        cover_lo, fp = f"greatest({first_day}, {s_day})", fp + s_p + [start]
+    if end is not None:
+        e_day, e_p = local_day("CAST(? AS TIMESTAMP)", zone)
+        cover_hi, lp = f"least({last_day}, CAST({e_day} - 1 AS DATE))", lp + e_p + [end]
     lead_sql, lead_params = "", []
     if lead_start is not None and start is not None:
         lead_sql = (f" UNION ALL SELECT DISTINCT user_id, CAST(date_trunc('month', {day}) AS DATE) AS m, false AS feat "
@@ -106,10 +118,16 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
         SELECT user_id, CAST(date_trunc('month', d) AS DATE) AS m, bool_or(feat) AS feat
         FROM ud GROUP BY user_id, m{lead_sql}
     ),
+    cover AS (SELECT {cover_lo} AS f, {cover_hi} AS l FROM events),
     dm AS (
-        SELECT m, avg(n) AS dau, count(*) AS days FROM (
+        -- calendar days, not days with events: an empty weekend pulls mean DAU down instead of being skipped;
+        -- the workspace's first and last months count only the days its data covers (all events, not the
+        -- segment's or the range's, so a month reads the same whichever range asks for it)
+        SELECT m, sum(n) / (datediff('day', greatest(m, any_value(cover.f)),
+                                     least(CAST(m + INTERVAL 1 MONTH AS DATE) - 1, any_value(cover.l))) + 1) AS dau,
+               count(*) AS days FROM (
             SELECT CAST(date_trunc('month', d) AS DATE) AS m, d, count(*) AS n FROM ud GROUP BY m, d
-        ) GROUP BY m
+        ) CROSS JOIN cover GROUP BY m
     ),
     mm AS (
         SELECT m, count(*) AS mau, count(*) FILTER (WHERE feat) AS feature_users FROM um GROUP BY m
@@ -124,7 +142,7 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
     FROM mm JOIN dm USING (m) LEFT JOIN ch USING (m)
     ORDER BY month
     """
-    df = _df(src, sql, zp + [feature_event] + rp + sp + lead_params)
+    df = _df(src, sql, zp + [feature_event] + rp + sp + lead_params + fp + lp)
     if not df.empty:
         df["month"] = pd.to_datetime(df["month"]).dt.date
     return df
@@ -133,7 +151,8 @@ def monthly_activity(src, start: dt.datetime | None, end: dt.datetime | None,
 def range_activity(src, start: dt.datetime, end: dt.datetime, before: dt.datetime, days: tuple,
                    feature_event: str, segment=None, zone: str = "UTC") -> dict:
     """Return the monthly_activity figures of one date range instead of a month, as a dict: mau (users in the
-    range), dau (mean users per day over its days with events), days, feature_users, prev_active (users in
+    range), dau (users per day averaged over the range's calendar days that the data covers, 0 for a day
+    without events), days (days with events), feature_users, prev_active (users in
     the range before it, [before, start)) and churned (of those, users with no event in the range).
 
     start/end/before are the UTC instants the ranges' days begin in `zone`; days = (first day, first day
@@ -141,6 +160,8 @@ def range_activity(src, start: dt.datetime, end: dt.datetime, before: dt.datetim
     """
     seg, sp = where(segment)
     day, zp = local_day("ts", zone)
+    first_day, fp = local_day("min(ts)", zone)
+    last_day, lp = local_day("max(ts)", zone)
     d0, d1, db = days
     row = _fetch(src, f"""
     WITH ud AS MATERIALIZED (
@@ -149,11 +170,15 @@ def range_activity(src, start: dt.datetime, end: dt.datetime, before: dt.datetim
     ),
     cur AS (SELECT * FROM ud WHERE d >= ? AND d < ?),
     u AS (SELECT user_id, bool_or(feat) AS feat FROM cur GROUP BY user_id),
-    pu AS (SELECT DISTINCT user_id FROM ud WHERE d >= ? AND d < ?)
-    SELECT (SELECT count(*) FROM u), (SELECT avg(n) FROM (SELECT d, count(*) AS n FROM cur GROUP BY d)),
+    pu AS (SELECT DISTINCT user_id FROM ud WHERE d >= ? AND d < ?),
+    cover AS (SELECT greatest(CAST(? AS DATE), {first_day}) AS f, least(CAST(? AS DATE) - 1, {last_day}) AS l
+              FROM events)
+    SELECT (SELECT count(*) FROM u),
+           (SELECT sum(n) FROM (SELECT d, count(*) AS n FROM cur GROUP BY d))
+               / (SELECT datediff('day', f, l) + 1 FROM cover),
            (SELECT count(DISTINCT d) FROM cur), (SELECT count(*) FILTER (WHERE feat) FROM u),
            (SELECT count(*) FROM pu), (SELECT count(*) FROM pu ANTI JOIN u USING (user_id))""",
-                 zp + [feature_event, before, end] + sp + [d0, d1, db, d0])[0]
+                 zp + [feature_event, before, end] + sp + [d0, d1, db, d0] + [d0] + fp + [d1] + lp)[0]
     keys = ("mau", "dau", "days", "feature_users", "prev_active", "churned")
     return dict(zip(keys, row))
 

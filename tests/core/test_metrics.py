@@ -65,8 +65,11 @@ def pd_churn_to_date(ev, m, days):
 
 
 def pd_dau(ev, m):
+    """Distinct users per day summed over the month, divided by its calendar days that the data covers."""
     f = _month_frame(ev, m)
-    return f.groupby(f["ts"].dt.floor("D"))["user_id"].nunique().mean()
+    start = max(pd.Timestamp(m), ev["ts"].min().floor("D"))
+    end = min(pd.Timestamp(m) + pd.DateOffset(months=1) - pd.Timedelta(days=1), ev["ts"].max().floor("D"))
+    return f.groupby(f["ts"].dt.floor("D"))["user_id"].nunique().sum() / ((end - start).days + 1)
 
 
 def pd_churn(ev, m):
@@ -374,11 +377,12 @@ def test_utc_days_around_dst_changes(store, monkeypatch):
         _insert_events(store, df)
         mar = compute_kpis(store, "2026-03")["growth"]
         assert mar["mau"].value == 3  # a, b, c all in March UTC
-        # days with events: 28, 29, 31 March -> DAU (1 + 2 + 1) / 3
-        assert mar["dau"].value == pytest.approx(4 / 3)
+        # the data starts on 28 March: calendar days 28-31, 30 March empty -> DAU (1 + 2 + 0 + 1) / 4
+        assert mar["dau"].value == pytest.approx(4 / 4)
         assert mar["dau"].extra["days_with_events"] == 3
         oct_ = compute_kpis(store, "2026-10")["growth"]
-        assert oct_["mau"].value == 3 and oct_["dau"].value == pytest.approx(1.0)
+        # all 31 October days are covered (the data runs to 31 October); users on 24, 25 and 31 October
+        assert oct_["mau"].value == 3 and oct_["dau"].value == pytest.approx(3 / 31)
         assert compute_kpis(store, "2026-04")["growth"]["mau"].value is None
     finally:
         monkeypatch.delenv("TZ")
@@ -392,7 +396,7 @@ def test_user_across_two_imports_counted_once(store):
     _insert_events(store, b, "imp2")
     r = compute_kpis(store, "2026-06")["growth"]
     assert r["mau"].value == 2
-    assert r["dau"].value == pytest.approx(1.0)
+    assert r["dau"].value == pytest.approx(3 / 19)  # one user on each of 3 days, over the 19 days 2-20 June the data covers
 
 
 def test_series_agree_with_compute_kpis(kstore):
