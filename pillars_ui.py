@@ -20,6 +20,7 @@ from streamlit import dataframe_util
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pm_core.auth import Actor, resolve_role
+from pm_core.charts.layout import describe, for_page
 from pm_core.text import html as html_escape
 from pm_core.text import md
 from pm_core.config import Config, ConfigError, is_loopback, load_config
@@ -206,7 +207,7 @@ def _own_copy(value: Any) -> Any:
 def _chart_spec(key: str, _module: str, _name: str, _inputs: tuple, _options: tuple) -> dict:
     # only `key` is hashed by Streamlit (arguments named with a leading underscore are not)
     builder = getattr(importlib.import_module(_module), _name)
-    spec = builder(*_inputs, **dict(_options)).to_dict(validate=False)
+    spec = for_page(builder(*_inputs, **dict(_options)))
     # st.vega_lite_chart turns every inline dataset into Arrow IPC bytes on every call (through a
     # DataFrame: 2-5 ms per chart and run) and passes bytes through as they are (Streamlit 1.67,
     # elements/vega_charts.py _marshall_chart_data), so the same conversion is done once, here.
@@ -229,9 +230,11 @@ def chart(builder: Callable, *inputs, **options) -> None:
     try:
         key = hashlib.blake2b(pickle.dumps((ref, inputs, opts), protocol=5), digest_size=20).hexdigest()
     except Exception:  # an input that does not pickle: no cache, still a chart
-        st.vega_lite_chart(builder(*inputs, **options).to_dict(validate=False), width="stretch")
+        spec = for_page(builder(*inputs, **options))
+        st.vega_lite_chart(spec, width="stretch", alt=describe(spec))
         return
-    st.vega_lite_chart(_chart_spec(key, *ref, tuple(inputs), opts), width="stretch")
+    spec = _chart_spec(key, *ref, tuple(inputs), opts)
+    st.vega_lite_chart(spec, width="stretch", alt=describe(spec))
 
 
 _DERIVED_LOCK = threading.Lock()
@@ -263,7 +266,7 @@ def derived(obj: Any, fn: Callable[[Any], Any]) -> Any:
 def _with_arrow_data(spec: dict) -> dict:
     # Inline rows go out as Arrow IPC bytes, which st.vega_lite_chart passes through as they are (named
     # datasets only: Streamlit 1.67 elements/vega_charts.py _marshall_chart_data).
-    out = dict(spec)
+    out = for_page(spec)  # fit the width, keep the plot's height (pm_core.charts.layout says why)
     datasets = dict(out.get("datasets") or {})
     data = out.get("data")
     if isinstance(data, dict) and isinstance(data.get("values"), list):
