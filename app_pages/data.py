@@ -106,14 +106,18 @@ tab_import, tab_history, tab_activity = st.tabs(["Import a file", "Import histor
 
 with tab_import:
     limit_mb = int(get_setting(store, "max_upload_mb"))
-    up = st.file_uploader("Drop an export (CSV, TSV, gzip, XLSX, JSON, JSON lines or a ZIP of exports)",
-                          type=["csv", "tsv", "txt", "gz", "xlsx", "json", "jsonl", "ndjson", "zip"],
+    up = st.file_uploader("Drop an export (CSV, TSV, gzip, XLSX, JSON, JSON lines or a ZIP of exports) or interview notes "
+                          "(Markdown or text, or a ZIP of them)",
+                          type=["csv", "tsv", "txt", "gz", "xlsx", "json", "jsonl", "ndjson", "zip", "md", "markdown"],
                           help=f"Up to {fmt_int(limit_mb)} MB. Files are read from disk by DuckDB; nothing is saved until you confirm.")
     if up is None:
         st.info("Pillars recognises Amplitude, Mixpanel and PostHog events (CSV, or the JSON their exports write, "
                 "an Amplitude export ZIP too); Jira (any language), Linear and GitHub issues; "
                 "NPS and CSAT surveys; A/B test exposures or totals; Levels.fyi-style salaries; metric series; and AI "
-                "evaluations: scored predictions, promptfoo, OpenAI Evals, LangSmith and Braintrust results.",
+                "evaluations: scored predictions, promptfoo, OpenAI Evals, LangSmith and Braintrust results; and "
+                "interview evidence: notes (one Markdown or text file per interview, optional front matter with "
+                "participant, segment, date, interviewer), a ZIP of notes, or a highlights CSV/XLSX (Highlight, Tags, "
+                "Note, Participant).",
                 icon=":material/upload_file:")
     elif up.size > limit_mb * 2**20:
         st.error(f"{md(up.name)} is {up.size / 2**20:,.0f} MB, above this workspace's limit of {fmt_int(limit_mb)} MB "

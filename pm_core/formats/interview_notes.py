@@ -86,15 +86,26 @@ def looks_like_notes(path: Path, head: bytes, display_name: str) -> bool:
 
 
 def zip_holds_notes(path: Path) -> bool:
-    """Return True for a ZIP that is not a workbook (no xl/workbook.xml) and holds at least one note file."""
+    """Return True for a ZIP of interview notes: it holds a .md/.markdown file, or only .txt files that are not tables.
+
+    A workbook (xl/workbook.xml) and an archive of exports (CSV, JSON, gzip, or .txt tables) are left to
+    their own readers; a ZIP with a Markdown note and other files is a notes ZIP, refused naming the others.
+    """
     try:
         with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-    except (zipfile.BadZipFile, OSError):
+            infos = [i for i in zf.infolist() if not _skipped_member(i.filename)]
+            if any(i.filename.lower() == "xl/workbook.xml" for i in infos):
+                return False
+            if any(i.filename.lower().endswith((".md", ".markdown")) for i in infos):
+                return True
+            texts = [i for i in infos if i.filename.lower().endswith(".txt")]
+            if not texts or len(texts) != len(infos):
+                return False
+            with zf.open(texts[0]) as fh:
+                head = fh.read(64 << 10)
+    except (zipfile.BadZipFile, OSError, RuntimeError):
         return False
-    if any(n.lower() == "xl/workbook.xml" for n in names):
-        return False
-    return any(is_note_name(n) and not _skipped_member(n) for n in names)
+    return looks_like_notes(Path(texts[0].filename), head, texts[0].filename)
 
 
 def _skipped_member(name: str) -> bool:

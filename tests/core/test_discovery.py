@@ -385,3 +385,19 @@ def test_briefing_section_renders_in_the_html_export(demo_store):
     assert rows["I can't trust the wifi in a listing"]["interviews"] == 5
     html = exports.export_briefing(b, "html").decode("utf-8")
     assert "Discovery: opportunity solution tree" in html and "Opportunities and their evidence" in html
+
+
+def test_a_zip_of_text_tables_is_not_taken_for_notes(tmp_path):
+    from pm_core.formats.interview_notes import zip_holds_notes
+
+    tables = tmp_path / "tables.zip"
+    with zipfile.ZipFile(tables, "w") as zf:
+        zf.writestr("a.txt", "date,metric,value\n2026-01-01,revenue,10\n2026-02-01,revenue,12\n")
+    notes = tmp_path / "notes.zip"
+    with zipfile.ZipFile(notes, "w") as zf:
+        zf.writestr("a.txt", "She books a month at a time and the wifi is never right.\n")
+    csvs = tmp_path / "csvs.zip"
+    with zipfile.ZipFile(csvs, "w") as zf:
+        zf.writestr("a.txt", "She books a month at a time.\n")
+        zf.writestr("events.csv", "user,event,time\n")
+    assert (zip_holds_notes(tables), zip_holds_notes(notes), zip_holds_notes(csvs)) == (False, True, False)
