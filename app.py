@@ -15,6 +15,7 @@ PAGES = [
     ("Plan", "app_pages/okrs.py", "OKRs", ":material/flag:", False),
     ("Plan", "app_pages/roadmap.py", "Roadmap", ":material/route:", False),
     ("Plan", "app_pages/discovery.py", "Discovery", ":material/travel_explore:", False),
+    ("Plan", "app_pages/strategy.py", "Strategy", ":material/explore:", False),
     ("Share", "app_pages/audiences.py", "Stakeholder views", ":material/groups:", False),
     ("Share", "app_pages/present.py", "Executive presentation", ":material/slideshow:", False),
     ("People", "app_pages/career.py", "Career & pay", ":material/work:", False),

@@ -57,6 +57,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "the audit log: who changed what and when, newest first"),
     "ai": ("ai", "AI feature quality: precision/recall at a threshold, intervals, bias audit, readiness"),
     "discovery": ("discovery", "interview evidence and the opportunity solution tree (evidence counts, gaps)"),
+    "strategy": ("strategy", "vision, PESTLE boards, market sizing (TAM/SAM/SOM) and competitive grids"),
     "serve": ("serve", "check PILLARS_* settings and start the app (local mode: this computer only)"),
 }
 

@@ -62,6 +62,23 @@ def md_block(text: Any) -> str:
     return "\n\n".join("  \n".join(md(line) for line in p.splitlines() if line.strip()) for p in paras)
 
 
+def md_link(label: Any, url: Any) -> str:
+    """Return a Markdown link to an http(s) URL with the label escaped as `md` does; any other URL gives the label alone.
+
+    The destination is written in angle brackets with '<', '>', spaces, backslashes and parentheses
+    percent-encoded, so nothing in the URL can close the link early or start other markup; a
+    'javascript:' or 'data:' URL never becomes clickable.
+    """
+    text = md(label)
+    target = "" if url is None else str(url).strip()
+    if not re.match(r"(?i)^https?://[^\s]+$", target):
+        return text
+    for ch, code in (("%", "%25"), ("<", "%3C"), (">", "%3E"), ("(", "%28"), (")", "%29"), ("\\", "%5C"),
+                     ("`", "%60")):
+        target = target.replace(ch, code) if ch != "%" else re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", target)
+    return f"[{text}](<{target}>)"
+
+
 def html(text: Any) -> str:
     """Return user text escaped for HTML text and attribute values (also '/' and quotes); None -> ''."""
     return _html.escape("" if text is None else str(text), quote=True).replace("/", "&#x2F;")

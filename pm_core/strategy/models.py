@@ -6,6 +6,7 @@ through text.clean_text, so nothing reaches a page or an export that the escaper
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -31,6 +32,7 @@ LEVEL_WORDS: dict[str, str] = {"tam": "total addressable market", "sam": "servic
                                "som": "serviceable obtainable market"}
 SHARE_BASES: dict[str, str] = {"none": "Not used", **LEVELS}
 KINDS: dict[str, str] = {"pestle": "PESTLE board", "sizing": "Market sizing", "grid": "Competitive grid"}
+_LINKISH = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$")
 SUMMARY_MAX = 300   # one sentence the executive briefing shows
 VISION_MAX = 600
 MAX_ENTRIES = 60
@@ -70,12 +72,30 @@ def validate(cls: type[BaseModel], data: Any, what: str) -> Any:
     try:
         out = cls.model_validate(data)
     except ValidationError as exc:
-        raise from_pydantic(exc, StrategyError, prefix=f"{what}: ") from None
-    # Checks across fields run after each field's own, so every message names its field.
-    problems = out.problems() if hasattr(out, "problems") else {}
+        problems = from_pydantic(exc, StrategyError).errors
+    else:
+        # Checks across fields run after each field's own, so every message names its field.
+        problems = out.problems() if hasattr(out, "problems") else {}
     if problems:
-        raise StrategyError(f"{what}: " + "; ".join(f"{k}: {v}" for k, v in problems.items()), problems)
+        raise StrategyError(f"{what}: " + "; ".join(f"{field_label(k)}: {v}" for k, v in problems.items()), problems)
     return out
+
+
+# Field names as the forms label them, for messages (errors keep the field names as keys).
+FIELD_LABELS: dict[str, str] = {
+    "tam": "TAM", "sam": "SAM", "som": "SOM", "sam_share": "SAM share", "som_share": "SOM share",
+    "units": "units", "price": "price", "unit_label": "unit", "share_basis": "market share basis",
+    "initiative_id": "initiative", "title": "entry", "evidence": "evidence", "evidence.url": "source link",
+    "evidence.note": "evidence note",
+}
+
+
+def field_label(field: str) -> str:
+    """Return a field's name as people read it ('sources.0.url' -> 'source 1 link'); unknown names as they are."""
+    parts = field.split(".")
+    if len(parts) == 3 and parts[0] == "sources" and parts[1].isdigit():
+        return f"source {int(parts[1]) + 1} {'link' if parts[2] == 'url' else parts[2]}"
+    return FIELD_LABELS.get(field, field.replace("_", " "))
 
 
 class Evidence(BaseModel):
@@ -296,9 +316,10 @@ class SizingIn(BaseModel):
     @field_validator("sources", mode="before")
     @classmethod
     def _sources(cls, v: Any) -> list:
-        rows = [s for s in (v or []) if s not in (None, "", {})]
-        return [({"url": s} if s.strip().lower().startswith(("http:", "https:")) else {"note": s})
-                if isinstance(s, str) else s for s in rows]
+        # a typed line that looks like a link ('scheme:...' without spaces) is checked as one, so
+        # 'javascript:alert(1)' is refused rather than kept as a note; any other line is a note
+        rows = [s for s in (v or []) if s not in (None, "", {}) and not (isinstance(s, str) and not s.strip())]
+        return [({"url": s} if _LINKISH.match(s.strip()) else {"note": s}) if isinstance(s, str) else s for s in rows]
 
     @model_validator(mode="after")
     def _drop_other_method(self) -> "SizingIn":

@@ -1,0 +1,184 @@
+"""The Strategy page in AppTest, as an editor and as a viewer: every form's save path is checked by reading the
+workspace back through pm_core.strategy on a fresh connection; figures against arithmetic written here."""
+from __future__ import annotations
+
+import pytest
+
+from pm_core import strategy
+from pm_core.auth import CLI_ACTOR
+from pm_core.demo import SAMPLE_DIR
+from pm_core.store import open_store
+from tests.factories.apptest import _confirmed, _ok, _read
+
+PAGE = "app_pages/strategy.py"
+
+
+def _workspace(db, demo: bool = False):
+    s = open_store(db)
+    try:
+        if demo:
+            strategy.seed_demo(s, CLI_ACTOR, SAMPLE_DIR)
+    finally:
+        s.close()
+
+
+def _texts(at) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+                     + [e.value for e in at.error])
+
+
+def _submit(at, label: str):
+    [b] = [b for b in at.button if b.label == label]
+    return b.click().run()
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+@pytest.mark.parametrize("demo", [False, True])
+def test_page_renders_for_both_roles(run_page, tmp_path, role, demo):
+    db = tmp_path / "w.duckdb"
+    _workspace(db, demo)
+    at = run_page(PAGE, role, db)
+    _ok(at)
+    assert at.title[0].value == "Strategy"
+    text = _texts(at)
+    if not demo:
+        for words in ("No product vision yet", "No PESTLE board yet", "No market sizing yet", "No competitive grid yet"):
+            assert words in text
+    else:
+        assert "Nomadly is the easiest way" in text
+        assert "Political" in text and "Environmental" in text
+        assert "[source](<https://eur-lex.europa.eu/eli/reg/2024/1028/oj>)" in text  # a checked link, escaped label
+        tam = 160000 * 3250
+        assert [m.value for m in at.metric] == ["$520.0M", "$208.0M", "$16.6M"]
+        assert f"{tam * 0.4 * 0.08 / 1e6:.1f}" in "".join(m.value for m in at.metric)
+        assert len(at.dataframe) == 1 and list(at.dataframe[0].value["Competitor"]) == ["Nomadly", "StayLonger", "Casa Mensal"]
+    if role == "viewer":
+        assert not at.get("form") and not [b for b in at.button if b.label != "Sign in"]
+        assert demo or "An editor creates them on this page." in text
+    else:
+        assert at.get("form")
+
+
+def test_editor_saves_the_vision(run_page, tmp_path):
+    db = tmp_path / "w.duckdb"
+    _workspace(db)
+    at = run_page(PAGE, "editor", db)
+    at.text_area(key="vision_text").set_value("Homes for *remote* workers.")
+    at.text_area(key="narrative_text").set_value("We win the long stay.\n\nThen Portugal.")
+    at = _submit(at, "Save vision")
+    _ok(at)
+    _confirmed(at, "Vision and narrative saved.")
+    st_ = _read(db, strategy.get_statement)
+    assert (st_.vision, st_.narrative) == ("Homes for *remote* workers.", "We win the long stay.\n\nThen Portugal.")
+    assert "Homes for \\*remote\\* workers." in _texts(at)  # shown as typed, not as emphasis
+
+
+def test_editor_builds_a_pestle_board(run_page, tmp_path):
+    db = tmp_path / "w.duckdb"
+    _workspace(db)
+    at = run_page(PAGE, "editor", db)
+    at.text_input(key="pestle_name_new").set_value("Portugal long stays")
+    at.text_input(key="pestle_summary_new").set_value("The visa helps; housing law is the risk.")
+    at = _submit(at, "Create board")
+    _ok(at)
+    [board] = _read(db, strategy.list_pestles)
+    assert (board.name, board.scope, board.summary) == ("Portugal long stays", "market",
+                                                       "The visa helps; housing law is the risk.")
+    key = f"new_{board.id}"
+    # a link that is not http(s) is refused, naming the field; nothing is stored
+    at.selectbox(key=f"entry_factor_{key}").set_value("legal")
+    at.text_input(key=f"entry_title_{key}").set_value("Licences frozen")
+    at.text_input(key=f"entry_url_{key}").set_value("javascript:alert(1)")
+    at = _submit(at, "Add entry")
+    assert any("source link: the source link must be a web address starting with http" in e.value for e in at.error), [e.value for e in at.error]
+    assert _read(db, strategy.list_pestles)[0].entries == []
+    at.text_input(key=f"entry_url_{key}").set_value("https://dre.pt/")
+    at.selectbox(key=f"entry_impact_{key}").set_value(5)
+    at.selectbox(key=f"entry_likely_{key}").set_value(4)
+    at = _submit(at, "Add entry")
+    _ok(at)
+    _confirmed(at, "Entry saved on Portugal long stays.")
+    [entry] = _read(db, strategy.list_pestles)[0].entries
+    assert (entry.factor, entry.title, entry.evidence.url, entry.impact, entry.likelihood) == (
+        "legal", "Licences frozen", "https://dre.pt/", 5, 4)
+    # edit it, then remove it
+    at.selectbox(key=f"entry_likely_{entry.id}").set_value(2)
+    at = _submit(at, "Save entry")
+    _ok(at)
+    assert _read(db, strategy.list_pestles)[0].entries[0].likelihood == 2
+    at = _submit(at, "Remove entry")
+    _ok(at)
+    assert _read(db, strategy.list_pestles)[0].entries == []
+    # edit the header, archive and restore
+    at.text_input(key=f"pestle_summary_{board.id}").set_value("Changed summary.")
+    at = _submit(at, "Save board")
+    assert _read(db, strategy.list_pestles)[0].summary == "Changed summary."
+    at = _submit(at, "Archive this board")
+    _ok(at)
+    assert _read(db, strategy.list_pestles) == [] and _read(db, strategy.list_pestles, include_archived=True)
+    at = _submit(at, "Restore")
+    assert [b.name for b in _read(db, strategy.list_pestles)] == ["Portugal long stays"]
+
+
+def test_editor_sizes_a_market_bottom_up(run_page, tmp_path):
+    db = tmp_path / "w.duckdb"
+    _workspace(db)
+    at = run_page(PAGE, "editor", db)
+    at.text_input(key="sizing_market_new").set_value("Portugal long stays")
+    at.radio(key="sizing_method_new").set_value("bottom_up")
+    at.number_input(key="sizing_units_new").set_value(160000.0)
+    at.number_input(key="sizing_price_new").set_value(3250.0)
+    at.number_input(key="sizing_sam_share_new").set_value(40.0)
+    at = _submit(at, "Create sizing")
+    assert any("SOM share: a bottom-up sizing needs" in e.value for e in at.error), [e.value for e in at.error]
+    assert _read(db, strategy.list_sizings) == []
+    at.number_input(key="sizing_som_share_new").set_value(8.0)
+    at.text_area(key="sizing_sources_new").set_value("https://www.ine.pt/\nPilot listings")
+    at.selectbox(key="sizing_basis_new").set_value("sam")
+    at = _submit(at, "Create sizing")
+    _ok(at)
+    _confirmed(at, "Market sizing Portugal long stays saved.")
+    [s] = _read(db, strategy.list_sizings)
+    assert (s.units, s.price, s.sam_share, s.som_share, s.share_basis) == (160000, 3250, 0.4, 0.08, "sam")
+    assert [(e.url, e.note) for e in s.sources] == [("https://www.ine.pt/", ""), ("", "Pilot listings")]
+    assert [m.value for m in at.metric] == ["$520.0M", "$208.0M", "$16.6M"]
+    assert "SAM = 160,000 customers × $3,250 a year each × 40% serviceable = $208.0M" in _texts(at)
+    at.number_input(key=f"sizing_som_share_{s.id}").set_value(10.0)
+    at = _submit(at, "Save sizing")
+    _ok(at)
+    assert _read(db, strategy.list_sizings)[0].som_share == pytest.approx(0.1)
+    at = _submit(at, "Archive this sizing")
+    _ok(at)
+    assert _read(db, strategy.list_sizings) == []
+
+
+def test_editor_builds_and_scores_a_grid(run_page, tmp_path):
+    db = tmp_path / "w.duckdb"
+    _workspace(db)
+    at = run_page(PAGE, "editor", db)
+    at.text_input(key="grid_name_new").set_value("Long-stay platforms")
+    at.text_area(key="grid_competitors_new").set_value("Us\nThem")
+    at.text_area(key="grid_criteria_new").set_value("Price\nWiFi\nSupply")
+    at = _submit(at, "Create grid")
+    _ok(at)
+    [g] = _read(db, strategy.list_grids)
+    assert (g.competitors, g.criteria) == (["Us", "Them"], ["Price", "WiFi", "Supply"])
+    at.selectbox(key=f"score_pick_{g.id}").set_value("Them").run()
+    at.selectbox(key=f"score_{g.id}_Them_0").set_value(4)
+    at.selectbox(key=f"score_{g.id}_Them_2").set_value(2)
+    at.text_input(key=f"note_{g.id}_Them_0").set_value("Cheaper monthly")
+    at = _submit(at, "Save scores")
+    _ok(at)
+    _confirmed(at, "Scores saved for Them.")
+    g = _read(db, strategy.list_grids)[0]
+    assert (g.cell("Them", "Price").score, g.cell("Them", "Price").note, g.cell("Them", "Supply").score) == (
+        4, "Cheaper monthly", 2)
+    assert g.cell("Them", "WiFi").score is None
+    shown = at.dataframe[0].value
+    assert shown.loc[shown["Competitor"] == "Them", "Mean"].iloc[0] == pytest.approx((4 + 2) / 2)
+    at.text_area(key=f"grid_criteria_{g.id}").set_value("Price\nWiFi")
+    at = _submit(at, "Save grid")
+    _ok(at)
+    assert _read(db, strategy.list_grids)[0].criteria == ["Price", "WiFi"]
+    at = _submit(at, "Archive this grid")
+    assert _read(db, strategy.list_grids) == []
