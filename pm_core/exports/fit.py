@@ -43,16 +43,21 @@ def _font(bold: bool):
         return None
     from PIL import ImageFont  # Pillow comes with python-pptx
 
-    return ImageFont.truetype(path, _REF_SIZE)
+    # The basic layout engine: no text shaping is needed to measure Latin widths, and raqm's refuses
+    # some strings outright ("raqm_layout() failed" on text the contract check sends).
+    return ImageFont.truetype(path, _REF_SIZE, layout_engine=ImageFont.Layout.BASIC)
 
 
 @functools.lru_cache(maxsize=20000)
 def text_width(text: str, size: float, bold: bool = False) -> int:
     """Return the width of one line of text in EMU at a font size in points."""
     f = _font(bold)
-    if f is None:
-        return int(len(text) * 0.62 * size * EMU_PER_PT)
-    return int(f.getlength(text) / _REF_SIZE * size * EMU_PER_PT)
+    if f is not None:
+        try:
+            return int(f.getlength(text) / _REF_SIZE * size * EMU_PER_PT)
+        except (ValueError, RuntimeError, UnicodeError):  # text the font engine cannot lay out: estimate it
+            pass
+    return int(len(text) * 0.62 * size * EMU_PER_PT)
 
 
 def wrap(text: str, size: float, width: int, bold: bool = False) -> list[str]:
