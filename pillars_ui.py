@@ -400,14 +400,17 @@ class UrlParam:
     key (f'{prefix}_{state}') when it is not the URL name (a value the page sets itself, not a widget's)."""
 
     def __init__(self, allowed: list[str] | None, default: str | list[str] = "", read: Callable[[str], Any] | None = None,
-                 invalid: str = "", many: bool = False, state: str | None = None):
+                 invalid: str = "", many: bool = False, state: str | None = None,
+                 write: Callable[[Any], str] | None = None):
         self.allowed, self.default, self.read, self.invalid, self.many = allowed, default, read, invalid, many
-        self.state = state
+        self.state, self.write = state, write
 
     def text(self, value: Any) -> str | list[str]:
-        """Return the widget value as URL text ('' or [] when unset)."""
+        """Return the widget value as URL text ('' or [] when unset; `write` turns a widget value back into text)."""
         if self.many:
             return [str(v) for v in (value or [])]
+        if self.write is not None and value is not None:
+            return self.write(value)
         return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
 
 

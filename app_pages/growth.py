@@ -1,13 +1,17 @@
 """Growth: active users and stickiness, retention cohorts, and funnels, over the imported events."""
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 import pillars_ui as ui
-from pm_core import growth, metrics, segments
+from pm_core import breakdowns, growth, metrics, segments
+from pm_core.charts import breakdowns as bcharts
 from pm_core.charts import growth as charts
-from pm_core.formatting import fmt_days, fmt_int, fmt_pct
+from pm_core.formatting import fmt_change, fmt_days, fmt_int, fmt_pct
 from pm_core.growth import GrowthError
+from pm_core.periods import HEADLINE_RULE, calendar_words, parse_period, period_start
 from pm_core.settings import get_settings
 from pm_core.text import md
 
@@ -23,54 +27,120 @@ if not names:
 first, last = ui.cached(growth.event_span)
 settings = ui.cached(get_settings)
 
-# -- segment filter (event properties) ---------------------------------------------------------
-keys = ui.cached(growth.segment_properties)
-c1, c2, c3, _ = st.columns([1.2, 1.2, 1.2, 1.8])
-with c1:
-    seg_key = st.selectbox("Segment by event property", ["Everyone", *keys], key="growth_seg_key",
-                           help="Keeps only events whose property has the chosen value (e.g. platform = iOS).")
-picked: dict[str, str] = {}
-if seg_key != "Everyone":
-    values = ui.cached(growth.segment_values, seg_key)
-    with c2:
-        seg_val = st.selectbox(f"{md(seg_key)} is", values, key="growth_seg_val") if values else None
-    if seg_val is not None:
-        picked[seg_key] = seg_val
-# events from two tools are two user bases: offer one tool at a time (issue 14)
-sources = ui.cached(metrics.event_sources)
+
+def _window(text: str) -> int:
+    """Return a conversion window read from the URL; ValueError for anything but a whole number from 0."""
+    n = int(text)
+    if n < 0:
+        raise ValueError(text)
+    return n
+
+WINDOW_UNITS = {"minutes": "m", "hours": "h", "days": "d"}
+TABS = {"active": "Active users", "retention": "Retention", "funnels": "Funnels"}
+options = ui.cached(metrics.segment_options)
+choices = ui.cached(metrics.range_choices)
+sources = ui.cached(metrics.event_sources)  # events from two tools are two user bases (issue 14)
+head = None
+
+# The view lives in the URL (tab, range, segment, breakdown, funnel steps and options), declared once, so a shared
+# link reopens it (pillars_ui.url_state / sync_url, the one URL-state helper).
+_label_tab = {v: k for k, v in TABS.items()}
+URL_STATE = {
+    "tab": ui.UrlParam(list(TABS), "active", read=TABS.get, write=lambda label: _label_tab.get(label, "active")),
+    **ui.range_state("growth", choices),
+    "segment": (None, ""),
+    "by": ui.UrlParam(["", *options], ""),
+    "top": ui.UrlParam([str(i) for i in range(1, 21)], "5", read=int),
+    "steps": ui.UrlParam(names, [e for e in (settings["funnel_start_event"], settings["funnel_goal_event"]) if e in names],
+                         many=True, state="funnel_steps"),
+    "window": ui.UrlParam(None, str(int(settings["conversion_window_days"])), read=_window, state="funnel_window",
+                          invalid="The link's conversion window '{value}' is not a whole number from 0; the default is used."),
+    "unit": ui.UrlParam(list(WINDOW_UNITS), "days", state="funnel_window_unit"),
+    "attempt": ui.UrlParam(["any", "first"], "any", state="funnel_attempt"),
+    "exclude": ui.UrlParam(names, [], many=True, state="funnel_exclude"),
+}
+for n in ui.url_state("growth", URL_STATE):
+    st.warning(n)
+try:
+    url_segment = segments.parse(st.query_params.get("segment"))
+except segments.SegmentError:
+    url_segment = segments.EVERYONE
+
+period, compare = ui.range_picker("growth", choices, metrics.range_words)
+g1, g2, g3, g4 = st.columns([1.6, 1.4, 0.8, 1.2])
+with g1:
+    picked_segment, seg_notices = ui.segment_filter("growth", options, st.query_params.get("segment"))
+with g2:
+    by = st.selectbox("Break down by", ["", *options], key="growth_by",
+                      format_func=lambda k: "No breakdown" if not k else k,
+                      help="A line per value of an event property (the most common values, the rest as Other).")
+with g3:
+    top = st.number_input("Top values", min_value=1, max_value=20, step=1, key="growth_top", disabled=not by)
 source = None
 if len(sources) > 1:
-    with c3:
-        picked_source = st.selectbox("Source", ["Every source", *sources], key="growth_source",
+    with g4:
+        src_choices = ["Every source", *sources]
+        current = url_segment.sources[0] if len(url_segment.sources) == 1 and url_segment.sources[0] in sources else src_choices[0]
+        picked_source = st.selectbox("Source", src_choices, index=src_choices.index(current), key="growth_source",
                                      help="Keeps only events imported from this tool.")
     source = None if picked_source == "Every source" else picked_source
+for n in seg_notices:
+    st.warning(n)
 # One segment grammar (pm_core.segments); its canonical text is hashable, so it is also the cache key.
-segment = segments.parse(picked).with_sources([source] if source else None).text()
-seg_text = ("".join(f" · segment: {md(k)} = {md(v)}" for k, v in picked.items()) or " · everyone") + (
-    f" · events from {md(source)}" if source else "")
-st.caption(f"Events from {first:%d %b %Y} to {last:%d %b %Y %H:%M} UTC{seg_text}. "
-           "Weeks start on Monday (UTC); a user is active in a period if they have any event in it.")
+seg = picked_segment.with_sources([source] if source else None)
+segment = seg.text()
+st.session_state["growth_segment"] = segment
+shown = parse_period(period, compare=compare)
+span = None if shown.is_all else (shown.start, shown.end - dt.timedelta(days=1))
+cal = calendar_words(settings["time_zone"], settings["week_start"])
+st.caption(f"Events from {first:%d %b %Y} to {last:%d %b %Y %H:%M} UTC · {md(shown.describe())} · "
+           f"{md(seg.describe()) if seg else 'everyone'}. Periods: {cal}; a user is active in a period if they have any "
+           "event in it. Dashed lines mark roadmap launches and experiment starts and ends.")
+notes = ui.cached(breakdowns.annotations)
 
-tab_active, tab_ret, tab_funnel = st.tabs(["Active users", "Retention", "Funnels"])
+tab_active, tab_ret, tab_funnel = st.tabs(list(TABS.values()), key="growth_tab", on_change="rerun")
 
 # -- active users ------------------------------------------------------------------------------
+def _clip(df, col: str = "period_start"):
+    """Keep the periods that overlap the picked range (every period for all data)."""
+    if span is None or df.empty:
+        return df
+    return df[(df[col] <= span[1]) & (df[col] >= period_start(span[0], "month"))]
+
+
 with tab_active:
     with st.spinner("Counting active users…"):
         dau = ui.cached(growth.active_users_series, "day", segment)
         wau = ui.cached(growth.active_users_series, "week", segment)
         mau = ui.cached(growth.active_users_series, "month", segment)
         stick = ui.cached(growth.stickiness_series, segment)
-    full_months = mau[mau["complete"]]
-    latest = full_months.iloc[-1] if not full_months.empty else (mau.iloc[-1] if not mau.empty else None)
-    if latest is None or not latest["active_users"]:
+        kpis = ui.cached(metrics.compute_kpis, period, segment, None, compare)["growth"]
+    head = ui.cached(metrics.headline, period if shown.kind != "month" else "all", segment)
+    if mau.empty or not int(mau["active_users"].sum()):
         st.info("No activity for this segment.")
-    else:
-        month = latest["period_start"]
-        srow = stick[stick["month"] == month]
-        partial = "" if latest["complete"] else " (partial month)"
+    elif shown.kind == "custom":
+        # A range: its own active users, daily users and stickiness, as Overview shows them (metrics.compute_kpis).
         m1, m2, m3 = st.columns(3)
-        m1.metric(f"MAU · {month:%B %Y}{partial}", fmt_int(latest["active_users"]), border=True,
-                  help="Distinct users with any event in the calendar month (latest fully observed month).")
+        for col, key, fmt in ((m1, "mau", fmt_int), (m2, "dau", lambda v: f"{v:,.0f}"), (m3, "stickiness", fmt_pct)):
+            r = kpis[key]
+            col.metric(f"{'Active users' if key == 'mau' else r.label} · {shown.describe()}",
+                       "—" if r.value is None else fmt(r.value), border=True,
+                       delta=None if fmt_change(r.value, r.previous, r.unit) == "—" else fmt_change(r.value, r.previous, r.unit),
+                       help=f"{r.definition} Compared with {parse_period(r.extra['previous_period']).describe()}."
+                       if r.extra.get("previous_period") else r.definition)
+        rest = (kpis["mau"].note or "").replace(f"Users active in {shown.describe()}.", "").strip()
+        st.caption(f"Users active in {md(shown.describe())}, {md(shown.compared_with())}." + (f" {md(rest)}" if rest else ""))
+    else:
+        # One rule for the month (metrics.headline, as Overview): the latest complete month of the data (of the
+        # quarter or year picked), or the month picked; the month the data ends inside is shown to date beside it.
+        month = shown.start if shown.kind == "month" else (head.month.start if head is not None else mau["period_start"].iloc[-1])
+        row = mau[mau["period_start"] == month]
+        srow = stick[stick["month"] == month]
+        complete = bool(row["complete"].iloc[0]) if not row.empty else False
+        partial = "" if complete else " (partial month)"
+        m1, m2, m3 = st.columns(3)
+        m1.metric(f"MAU · {month:%B %Y}{partial}", fmt_int(int(row["active_users"].iloc[0]) if not row.empty else 0),
+                  border=True, help="Distinct users with any event in the calendar month. " + HEADLINE_RULE)
         if not srow.empty:
             m2.metric(f"Mean DAU · {month:%B %Y}", f"{srow.iloc[0]['mean_dau']:,.0f}", border=True,
                       help="Distinct users per day, averaged over the month's calendar days (a day without events "
@@ -78,16 +148,41 @@ with tab_active:
                            "the data covers.")
             m3.metric(f"Stickiness · {month:%B %Y}", fmt_pct(srow.iloc[0]["stickiness"]), border=True,
                       help="Mean DAU divided by MAU: how many days of the month a typical user comes back.")
-        ui.chart(charts.active_users_chart, dau, wau, mau)
+        x = kpis["mau"].extra
+        if shown.kind != "month" and x.get("to_date_period") and x.get("to_date_value") is not None:
+            part = parse_period(x["to_date_period"])
+            ch = fmt_change(x["to_date_value"], x.get("to_date_previous"), "users")
+            st.caption(f"{head.month.describe() + ' is the latest complete month. ' if head else ''}{part.describe()} so far (1–{x['to_date_days']} "
+                       f"{part.start:%b}): {fmt_int(x['to_date_value'])} active users"
+                       + (f", {ch} against 1–{x['to_date_days']} {month:%b}." if ch != "—" else "."))
+    if not mau.empty and int(mau["active_users"].sum()):
+        ui.chart(bcharts.annotated_active_users, _clip(dau), _clip(wau), _clip(mau),
+                 breakdowns.within(notes, *(span or (None, None))))
         st.caption("Faded points are periods the data only partly covers (it starts or ends inside them), so they read low.")
+        if by:
+            by_unit = st.segmented_control("Breakdown per", ["day", "week", "month"], default="week", key="growth_by_unit",
+                                           required=True, format_func=str.capitalize) or "week"
+            try:
+                bdf = ui.cached(breakdowns.active_users, by_unit, by, int(top), segment)
+            except breakdowns.BreakdownError as exc:
+                st.info(md(exc))
+                bdf = None
+            if bdf is not None:
+                ui.chart(bcharts.breakdown_chart, _clip(bdf), f"Active users per {by_unit} by {md(by)}",
+                         "Distinct active users", "active_users", "users", by,
+                         breakdowns.within(notes, *(span or (None, None))), f"{by_unit.capitalize()} start")
+                st.caption(f"A line per value of {md(by)} (the {int(top)} with the most users); Other is every other "
+                           "value, and events without the property. A user with events under two values counts in both.")
         if not stick.empty:
-            ui.chart(charts.stickiness_chart, stick)
+            ui.chart(charts.stickiness_chart, _clip(stick, "month"))
             st.caption("Mean DAU is over calendar days: days without any event count as 0 active users.")
-        hist = ui.cached(growth.days_active_histogram, f"{month:%Y-%m}", segment)
-        if not hist.empty and int(hist["users"].sum()):
-            ui.chart(charts.days_active_chart, hist, f"{month:%B %Y}")
-            st.caption(f"Each bar is the users active on exactly that many days of {month:%B %Y} (any event on a UTC "
-                       "day); users with no event in the month are not counted.")
+        hmonth = month if shown.kind != "custom" else None
+        if hmonth is not None:
+            hist = ui.cached(growth.days_active_histogram, f"{hmonth:%Y-%m}", segment)
+            if not hist.empty and int(hist["users"].sum()):
+                ui.chart(charts.days_active_chart, hist, f"{hmonth:%B %Y}")
+                st.caption(f"Each bar is the users active on exactly that many days of {hmonth:%B %Y} (any event on a "
+                           "day); users with no event in the month are not counted.")
 
 # -- retention ---------------------------------------------------------------------------------
 with tab_ret:
@@ -172,29 +267,24 @@ def move_step(i: int, delta: int) -> None:
         st.session_state["growth_funnel_steps"] = cur
 
 
-WINDOW_UNITS = {"minutes": "m", "hours": "h", "days": "d"}
-
 with tab_funnel:
     start, goal = settings["funnel_start_event"], settings["funnel_goal_event"]
     default = [e for e in (start, goal) if e in names]
     f1, f2, f3, f4 = st.columns([3, 0.8, 0.9, 1.2])
-    # The arrows below reorder through session state, so the default is put there rather than passed to the widget
-    # (a widget given both warns).
-    st.session_state.setdefault("growth_funnel_steps", default)
+    # The arrows below reorder through session state, so the steps (from the URL or the settings' default, seeded by
+    # ui.url_state) are put there rather than passed to the widget (a widget given both warns).
     with f1:
         steps = st.multiselect("Funnel steps, in order (2 to 5 events)", names, max_selections=5,
                                key="growth_funnel_steps", help="Pick events in the order users should do them; "
                                "reorder them with the arrows below.")
     with f2:
         window = st.number_input("Conversion window", min_value=0, max_value=3660 * 24 * 60,
-                                 value=int(settings["conversion_window_days"]), step=1, key="growth_funnel_window",
+                                 step=1, key="growth_funnel_window",
                                  help="Later steps count only within this long of the attempt's first step.")
     with f3:
-        window_unit = st.selectbox("Window unit", list(WINDOW_UNITS), index=2, key="growth_funnel_window_unit")
-    months = [f"{p:%Y-%m}" for p in mau["period_start"]] if not mau.empty else []
+        window_unit = st.selectbox("Window unit", list(WINDOW_UNITS), key="growth_funnel_window_unit")
     with f4:
-        period = st.selectbox("Attempts that started in", ["all", *reversed(months)], key="growth_funnel_period",
-                              format_func=lambda p: "All data" if p == "all" else p)
+        st.caption(f"Attempts that started in **{md(shown.describe())}** (the period picked above).")
     if len(steps) > 1:
         cols = st.columns(len(steps))
         for i, (col, ev) in enumerate(zip(cols, steps)):
@@ -208,13 +298,13 @@ with tab_funnel:
     o1, o2, o3 = st.columns([1.3, 2, 1.2])
     with o1:
         attempt = st.segmented_control(
-            "Which attempts count", ["any", "first"], default="any", key="growth_funnel_attempt", required=True,
+            "Which attempts count", ["any", "first"], key="growth_funnel_attempt", required=True,
             format_func=lambda a: "Any attempt" if a == "any" else "First attempt only",
             help="Any attempt (PostHog's default): every first-step event starts an attempt, and a user counts at the "
                  "furthest step any attempt reached. First attempt only: a user's first first-step event is their only "
                  "attempt (as the conversion rate KPI counts).") or "any"
     with o2:
-        excluded = st.multiselect("Exclusion steps: drop attempts where the user did", [n for n in names if n not in steps],
+        excluded = st.multiselect("Exclusion steps: drop attempts where the user did", names,
                                   key="growth_funnel_exclude",
                                   help="An attempt with this event between the chosen steps drops out of the funnel, "
                                        "as PostHog's exclusion steps.")
@@ -237,7 +327,7 @@ with tab_funnel:
             st.error(f"The funnel could not be computed: {md(exc)}")
             fr = None
         if fr is not None:
-            who_text = "all attempts" if period == "all" else f"attempts that started in {period}"
+            who_text = "all attempts" if period == "all" else f"attempts that started in {md(shown.describe())}"
             st.metric(f"Conversion {md(steps[0])} → {md(steps[-1])} ({fr.window_label} window, {who_text})",
                       fmt_pct(fr.conversion), border=True, width="content")
             if fr.steps[0].users == 0:
@@ -271,3 +361,5 @@ with tab_funnel:
                                + ("a user who enters again in a later one counts there too (re-entry). "
                                   if attempt == "any" else "each user counts once, in the period of their first entry. ")
                                + "Faded points are periods whose entrants can still convert after the last event.")
+
+ui.sync_url("growth", URL_STATE)  # last, so every widget above has its value for this run

@@ -49,3 +49,12 @@ def breakdown_chart(df: pd.DataFrame, title: str, y_title: str, value: str = "ac
         tooltip=[alt.Tooltip("group:N", title=prop or "Group"), alt.Tooltip("when:N", title="Period start"),
                  alt.Tooltip("shown:N", title=y_title)])
     return with_annotations(lines, notes).properties(title=title, height=300)
+
+
+def annotated_active_users(dau: pd.DataFrame, wau: pd.DataFrame, mau: pd.DataFrame,
+                           notes: pd.DataFrame | None = None) -> alt.Chart:
+    """Return the DAU/WAU/MAU chart (charts.growth.active_users_chart) with launches and experiments marked."""
+    from .growth import active_users_chart
+
+    chart = active_users_chart(dau, wau, mau)
+    return with_annotations(chart, notes).properties(title="Daily, weekly and monthly active users", height=280)

@@ -31,11 +31,9 @@ def test_growth_page_renders(run_page, events_db, role):
 
 def test_growth_page_controls(run_page, events_db):
     at = run_page("app_pages/growth.py", "editor", events_db)
-    at.selectbox(key="growth_seg_key").set_value("platform").run()
+    at.multiselect(key="growth_seg_platform").set_value(["iOS"]).run()
     assert not at.exception
-    at.selectbox(key="growth_seg_val").set_value("iOS").run()
-    assert not at.exception
-    assert any("platform = iOS" in c.value for c in at.caption)
+    assert any("platform is iOS" in c.value for c in at.caption)
     at.segmented_control(key="growth_ret_unit").set_value("month").run()
     at.segmented_control(key="growth_ret_who").set_value("recurring").run()
     at.segmented_control(key="growth_ret_mode").set_value("on_or_after").run()
@@ -68,8 +66,7 @@ def test_growth_page_segment_on_a_dollar_property(run_page, tmp_path):
     s.close()
     at = run_page("app_pages/growth.py", "editor", path)
     assert not at.exception
-    at.selectbox(key="growth_seg_key").set_value("$os").run()
-    at.selectbox(key="growth_seg_val").set_value("iOS").run()
+    at.multiselect(key="growth_seg_$os").set_value(["iOS"]).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("$os = iOS" in c.value.replace("\\", "") for c in at.caption)
+    assert any("$os is iOS" in c.value.replace("\\", "") for c in at.caption)
     assert next(m for m in at.metric if m.label.startswith("MAU")).value == "2"
