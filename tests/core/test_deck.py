@@ -203,7 +203,8 @@ def test_native_charts_carry_revenue_written_here(store):
     # the Q3 2026 view draws every month before October 2026.
     months = pd.date_range("2025-12-01", "2026-09-01", freq="MS")
     expected = [100000 + 8000 * i for i in range(len(months))]
-    assert list(rev.plots[0].categories) == [m.strftime("%b %Y") for m in months]
+    cats = list(rev.plots[0].categories)  # a month's label may carry a partial-period mark after it
+    assert len(cats) == len(months) and all(c.startswith(m.strftime("%b %Y")) for c, m in zip(cats, months))
     assert list(rev.plots[0].series[0].values) == pytest.approx(expected)
     okr = charts["Key result progress, 2026-Q3"]
     assert [s.name for s in okr.plots[0].series] == ["Progress", "Expected by now"]
