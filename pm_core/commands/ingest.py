@@ -62,6 +62,12 @@ def _import(args, store: Store) -> int:
     if res.skipped:
         out["skipped"] = True
         out["duplicate_of"] = res.duplicate_of
+    if res.notes:
+        out["understood"] = res.notes  # what the Data page's preview says: tool, ids, property names (issue 14)
+    if res.warnings:
+        out["warnings"] = res.warnings
+        for w in res.warnings:
+            print(f"warning: {w}", file=sys.stderr)
     emit(out)
     return 0
 

@@ -20,6 +20,7 @@ from .files import FileInfo, JsonSource, SniffError, file_sha256
 
 SEPARATOR = "."
 MAX_DEPTH = 4                 # deeper objects are kept whole, as JSON text
+FALLBACK_BYTES = 64 << 20     # a malformed file up to this size is left to ai_json (Python), which names the exact line
 SAMPLE_RECORDS = 20_000       # records whose keys decide the columns (DuckDB's merged structure of 1M records takes ~5 s)
 _LIFTED = {"mixpanel": ("properties",), "posthog": ("properties",), "amplitude": ("event_properties", "user_properties"),
            "generic": ("properties",)}
@@ -225,6 +226,8 @@ def sniff_json_events(path: Path, display_name: str, files: list[Path] | None = 
         limit = SAMPLE_RECORDS
         struct, seen = _structure(names, fmt, unnest, limit)
     except duckdb.Error as exc:
+        if len(files) == 1 and not _is_gzip(files[0]) and members is None and path.stat().st_size <= FALLBACK_BYTES:
+            return None  # not readable as records: the JSON reader of ai_json names the exact line (or shape) in words
         raise SniffError(friendly_error(exc, display_name, members)) from None
     if not struct:
         if seen == 0:
@@ -242,7 +245,7 @@ def sniff_json_events(path: Path, display_name: str, files: list[Path] | None = 
     layout = {"newline_delimited": "JSON lines", "array": "a JSON array", "unstructured": "a JSON document"}[fmt]
     lifted = [c for c in _LIFTED.get(tool, ()) if c in struct]
     how = (f"; nested properties are named by their path joined with '{SEPARATOR}'"
-           + (f", and {' and '.join(repr(c) for c in lifted)} are lifted ({lifted[0]}.$os is the property $os)"
+           + (f", and {' and '.join(repr(c) for c in lifted)} are lifted ({lifted[0]}.<name> is the property <name>)"
               if lifted else ""))
     what = f"{len(files)} files" if len(files) > 1 else layout
     info.notes.append(f"{TOOL_LABELS[tool]} read as {what} by DuckDB{how}; row numbers count records, the first "

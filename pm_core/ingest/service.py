@@ -136,6 +136,8 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
                                 duplicate_of=dup["id"], skipped=True)
         prog(0.15, "Detecting the format")
         prep = _prepare(store, info, kind, mapping, types, currency)
+        # measured before the rows land, so the file's people are compared with the workspace's earlier ones
+        warning = events_plan.overlap_warning(store, prep.plan) if prep.plan.kind == "events" else None
         import_id = new_id("imp_")
         prep.plan.consts["import_id"] = import_id
         direct = ingest_store.can_insert_direct(prep.plan)
@@ -193,7 +195,7 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
     prog(1.0, "Done")
     return ImportResult(import_id=import_id, kind=prep.plan.kind, source=prep.plan.source, rows_read=rows_read,
                         rows_imported=accepted, rows_rejected=len(rejects), rejects_file=rejects_file,
-                        duplicate_of=dup["id"] if dup else None)
+                        duplicate_of=dup["id"] if dup else None, notes=prep.notes, warnings=[warning] if warning else [])
 
 
 def _import_summary(kind: str, source: str, rows_read: int, accepted: int, rejected: int, replaced: str | None) -> str:

@@ -45,6 +45,8 @@ class ImportResult(BaseModel):
     rejects_file: str | None
     duplicate_of: str | None = None
     skipped: bool = False
+    notes: list[str] = PField(default_factory=list)     # what was understood and assumed (the preview's notes)
+    warnings: list[str] = PField(default_factory=list)  # what the user should know (another tool's user base)
 
 
 class FieldInfo(BaseModel):

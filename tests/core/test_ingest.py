@@ -449,7 +449,9 @@ def test_cli_import_contract_and_exit_codes(tmp_path, capsys):
     code, out, err = run("import", str(f))
     assert code == 0, err
     out = json.loads(out)
-    assert set(out) == {"import_id", "kind", "source", "rows_read", "rows_imported", "rows_rejected", "rejects_file"}
+    assert set(out) == {"import_id", "kind", "source", "rows_read", "rows_imported", "rows_rejected", "rejects_file",
+                        "understood"}  # what was understood, as the preview says it (issue 14)
+    assert "people are counted by user_id" in out["understood"]
     assert (out["kind"], out["rows_imported"], out["rejects_file"]) == ("events", 60, None)
     for path, pattern, kind in _bad_files(tmp_path):
         code, _, err = run("import", str(path), *(["--kind", kind] if kind else []))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -199,7 +200,24 @@ def test_malformed_json_is_refused_naming_the_line_and_nothing_is_saved(store, e
     with pytest.raises(ImportRefused) as exc:
         import_file(store, editor, p)
     msg = str(exc.value)
-    assert msg.startswith("broken.json: line 5") and "not valid JSON" in msg and "/tmp" not in msg
+    assert msg.startswith("broken.json: line 4 ") and "not valid JSON" in msg and "/tmp" not in msg
+    assert store.table_counts()["events"] == 0 and list_imports(store) == []
+
+
+@pytest.mark.parametrize("fallback", [True, False])
+def test_a_bad_record_past_the_sampled_ones_stops_the_import_naming_the_line(store, editor, tmp_path, monkeypatch, fallback):
+    import pm_core.formats.json_events as je
+
+    if not fallback:  # a file above the size ai_json may parse: DuckDB's error, in words
+        monkeypatch.setattr(je, "FALLBACK_BYTES", 0)
+    lines = MIXPANEL.read_text().splitlines()
+    body = [lines[i % len(lines)] for i in range(20_100)]
+    body[20_049] = body[20_049][:-3]  # line 20,050 cut short
+    p = tmp_path / "long.json"
+    p.write_text("\n".join(body) + "\n")
+    with pytest.raises(ImportRefused) as exc:
+        import_file(store, editor, p)
+    assert re.match(r"long\.json: line 2005[01]\b.* is not valid JSON", str(exc.value)), str(exc.value)
     assert store.table_counts()["events"] == 0 and list_imports(store) == []
 
 
