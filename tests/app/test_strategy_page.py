@@ -8,6 +8,7 @@ from pm_core import strategy
 from pm_core.auth import CLI_ACTOR
 from pm_core.demo import SAMPLE_DIR
 from pm_core.store import open_store
+from pm_core.text import md
 from tests.factories.apptest import _confirmed, _ok, _read
 
 PAGE = "app_pages/strategy.py"
@@ -90,7 +91,7 @@ def test_editor_builds_a_pestle_board(run_page, tmp_path):
     at.text_input(key=f"entry_title_{key}").set_value("Licences frozen")
     at.text_input(key=f"entry_url_{key}").set_value("javascript:alert(1)")
     at = _submit(at, "Add entry")
-    assert any("source link: the source link must be a web address starting with http" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("source link\\: the source link must be a web address starting with http" in e.value for e in at.error), [e.value for e in at.error]
     assert _read(db, strategy.list_pestles)[0].entries == []
     at.text_input(key=f"entry_url_{key}").set_value("https://dre.pt/")
     at.selectbox(key=f"entry_impact_{key}").set_value(5)
@@ -130,7 +131,7 @@ def test_editor_sizes_a_market_bottom_up(run_page, tmp_path):
     at.number_input(key="sizing_price_new").set_value(3250.0)
     at.number_input(key="sizing_sam_share_new").set_value(40.0)
     at = _submit(at, "Create sizing")
-    assert any("SOM share: a bottom-up sizing needs" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("SOM share\\: a bottom-up sizing needs" in e.value for e in at.error), [e.value for e in at.error]
     assert _read(db, strategy.list_sizings) == []
     at.number_input(key="sizing_som_share_new").set_value(8.0)
     at.text_area(key="sizing_sources_new").set_value("https://www.ine.pt/\nPilot listings")
@@ -142,7 +143,7 @@ def test_editor_sizes_a_market_bottom_up(run_page, tmp_path):
     assert (s.units, s.price, s.sam_share, s.som_share, s.share_basis) == (160000, 3250, 0.4, 0.08, "sam")
     assert [(e.url, e.note) for e in s.sources] == [("https://www.ine.pt/", ""), ("", "Pilot listings")]
     assert [m.value for m in at.metric] == ["$520.0M", "$208.0M", "$16.6M"]
-    assert "SAM = 160,000 customers × $3,250 a year each × 40% serviceable = $208.0M" in _texts(at)
+    assert md("SAM = 160,000 customers × $3,250 a year each × 40% serviceable = $208.0M") in _texts(at)
     at.number_input(key=f"sizing_som_share_{s.id}").set_value(10.0)
     at = _submit(at, "Save sizing")
     _ok(at)
