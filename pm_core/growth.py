@@ -13,7 +13,8 @@ import pandas as pd
 from pydantic import BaseModel
 
 from . import segments
-from .periods import PeriodError, add_months, as_date, duration_label, months_between, parse_duration, parse_period, period_start
+from .periods import PeriodError, add_months, as_date, duration_label, months_between, parse_duration, parse_period, period_start, to_local
+from .settings import get_settings
 from .segments import SegmentError  # noqa: F401  (re-exported for callers)
 from .store import Store, areas
 from .store import funnel_store as fs
@@ -394,19 +395,27 @@ def _memo(store: Store, key: tuple, fn):
     return store.memo(("growth", *key), fn, areas.reads("pm_core.growth"))
 
 
+def calendar(store: Store) -> tuple[str, str]:
+    """Return the workspace calendar (time zone, week start) every active-users period is cut in."""
+    s = get_settings(store)
+    return s["time_zone"], s["week_start"]
+
+
 def _rollup(store: Store, segment) -> dict[str, dict[dt.date, int]]:
     """Return {unit: {period_start: active users}} from one scan (the growth page asks for days, weeks, months and stickiness separately)."""
+    zone, week_start = calendar(store)
+
     def compute():
-        df = gs.active_rollup(store, segment)
+        df = gs.active_rollup(store, segment, zone, week_start)
         out: dict[str, dict[dt.date, int]] = {u: {} for u in gs.UNITS}
         for unit, ps, n in df[["unit", "period_start", "active_users"]].itertuples(index=False):
             out[unit][as_date(ps)] = int(n)
         return out
-    return _memo(store, ("rollup", _seg_key(segment)), compute)
+    return _memo(store, ("rollup", _seg_key(segment), zone, week_start), compute)
 
 
-def _trunc(unit: str, d: dt.date) -> dt.date:
-    return period_start(d, unit)
+def _trunc(unit: str, d: dt.date, week_start: str = "monday") -> dt.date:
+    return period_start(d, unit, week_start)
 
 
 def active_users_series(store: Store, freq: str = "day", segment=None) -> pd.DataFrame:
@@ -422,9 +431,10 @@ def active_users_series(store: Store, freq: str = "day", segment=None) -> pd.Dat
         return pd.DataFrame({"period_start": pd.Series(dtype="object"), "active_users": pd.Series(dtype="int64"),
                              "complete": pd.Series(dtype="bool")})
     counts = _rollup(store, segment)[freq]
-    first_day, last_day = first.date(), last.date()
+    zone, week_start = calendar(store)
+    first_day, last_day = to_local(first, zone).date(), to_local(last, zone).date()
     # every period between the workspace's first and last event (not the segment's), 0 where silent
-    periods, p = [], _trunc(freq, first_day)
+    periods, p = [], _trunc(freq, first_day, week_start)
     while p <= last_day:
         periods.append(p)
         p = _add(freq, p, 1)

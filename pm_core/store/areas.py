@@ -51,7 +51,7 @@ READS: dict[str, tuple[str, ...]] = {
     "pm_core.metrics": KPI_INPUTS,
     "pm_core.okrs.kpi_targets": ("okrs",),
     "pm_core.metrics.segment_options": ("events",),
-    "pm_core.growth": ("events",),
+    "pm_core.growth": ("events", "settings"),  # settings: the calendar (time zone, week start) periods are cut in
     # breakdowns are segments of growth and KPI figures; annotations mark launches and experiments
     "pm_core.breakdowns": KPI_INPUTS,
     "pm_core.breakdowns.annotations": ("roadmap", "experiments", "settings"),

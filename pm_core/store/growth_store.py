@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from .lazy import pd
 
+from .calendar_sql import local_day, week_of
 from .core import Store
 from .segment_sql import pointer, where
 
@@ -73,20 +74,22 @@ def property_values(store: Store, key: str, limit: int = 50) -> list[str]:
 
 
 # -- active users ------------------------------------------------------------------------------
-def active_rollup(store: Store, segment=None) -> pd.DataFrame:
+def active_rollup(store: Store, segment=None, zone: str = "UTC", week_start: str = "monday") -> pd.DataFrame:
     """Return unit ('day'|'week'|'month'), period_start (date) and active_users for every period with events, in one query.
 
     Distinct (user, day) pairs are taken once; weeks and months are rolled up from them, so the
-    events are read and the user ids hashed once for all three units.
+    events are read and the user ids hashed once for all three units. Days are calendar days in
+    `zone` and weeks start on `week_start` (the workspace calendar, store.calendar_sql).
     """
     seg, params = _segment_sql(segment)
+    day, zp = local_day("ts", zone)
     return store.query_df(f"""
-        WITH d AS MATERIALIZED (SELECT CAST(ts AS DATE) AS day, user_id FROM events WHERE TRUE {seg} GROUP BY ALL),
-        w AS MATERIALIZED (SELECT CAST(date_trunc('week', day) AS DATE) AS p, user_id FROM d GROUP BY ALL)
+        WITH d AS MATERIALIZED (SELECT {day} AS day, user_id FROM events WHERE TRUE {seg} GROUP BY ALL),
+        w AS MATERIALIZED (SELECT {week_of("day", week_start)} AS p, user_id FROM d GROUP BY ALL)
         SELECT 'day' AS unit, day AS period_start, count(*) AS active_users FROM d GROUP BY day
         UNION ALL SELECT 'week', p, count(*) FROM w GROUP BY p
         UNION ALL SELECT 'month', CAST(date_trunc('month', day) AS DATE), count(DISTINCT user_id) FROM d GROUP BY 2
-        ORDER BY 1, 2""", params)
+        ORDER BY 1, 2""", zp + params)
 
 
 def days_active_counts(store: Store, start: dt.datetime | None, end: dt.datetime | None, segment=None) -> pd.DataFrame:

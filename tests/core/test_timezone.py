@@ -103,3 +103,18 @@ def test_week_start(day, monday, sunday):
     assert period_start(day, "week") == monday == period_start(day, "week", "monday")
     assert period_start(day, "week", "sunday") == sunday
     assert pd.Timestamp(day).to_period("W-SAT").start_time.date() == sunday  # pandas' Sunday weeks agree
+
+
+@pytest.mark.parametrize("zone,week_start", [("UTC", "monday"), (NY, "sunday"), ("Asia/Kolkata", "sunday")])
+def test_growth_active_users_follow_the_calendar(zstore, editor, zone, week_start):
+    from pm_core import growth
+
+    update_settings(zstore, editor, {"time_zone": zone, "week_start": week_start})
+    loc = _local(EDGES, zone)
+    day = loc["local"].dt.normalize().dt.date
+    freq = "W-SAT" if week_start == "sunday" else "W-SUN"
+    for unit, key in (("day", day), ("week", loc["local"].dt.to_period(freq).dt.start_time.dt.date),
+                      ("month", loc["local"].dt.to_period("M").dt.start_time.dt.date)):
+        want = loc.groupby(key)["user_id"].nunique().to_dict()
+        got = growth.active_users_series(zstore, unit)
+        assert {p: n for p, n in zip(got["period_start"], got["active_users"]) if n} == want, unit
