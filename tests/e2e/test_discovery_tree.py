@@ -45,3 +45,79 @@ def test_tree_renders_for_a_viewer_with_every_node(viewer_server, page, demo_nod
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Save node" not in main and "Delete" not in main  # viewers get no write controls
     shot(page, "discovery-tree-viewer")
+
+
+@pytest.fixture(scope="module")
+def big_tree_server(tmp_path_factory):
+    """A fresh workspace with a 31-node tree built through pm_core before the app opens it (local mode: an editor)."""
+    from tests.conftest import EDITOR
+    from tests.e2e.conftest import ARTIFACTS, Server, _need_chromium
+
+    _need_chromium()
+    db = tmp_path_factory.mktemp("e2e-discovery") / "big.duckdb"
+    s = open_store(db)
+    try:
+        out = discovery.add_node(s, EDITOR, "outcome", {"title": "Long-stay guests book again within 28 days"})
+        for i in range(10):
+            o = discovery.add_node(s, EDITOR, "opportunity", {"title": f"Opportunity {i + 1}: a need heard in several interviews"},
+                                   parent_id=out)
+            sol = discovery.add_node(s, EDITOR, "solution", {"title": f"Solution {i + 1} for that need"}, parent_id=o)
+            discovery.add_node(s, EDITOR, "test", {"title": f"Test {i + 1}: guests use it"}, parent_id=sol)
+        count = len(discovery.flatten(discovery.tree(s)))
+    finally:
+        s.close()
+    server = Server(db, {"PILLARS_MODE": "local"}, ARTIFACTS / "server-discovery.log")
+    server.nodes = count
+    yield server
+    server.stop()
+
+
+def test_a_31_node_tree_stays_readable(big_tree_server, page):
+    assert big_tree_server.nodes == 31
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(f"{big_tree_server.url}/discovery")
+    wait_idle(page)
+    page.locator('[data-testid="stGraphVizChart"] svg').first.wait_for(state="visible", timeout=30_000)
+    nodes = page.locator('[data-testid="stGraphVizChart"] svg g.node')
+    assert nodes.count() == 31
+    boxes = [nodes.nth(i).bounding_box() for i in range(31)]
+    # no two boxes overlap, and the labels are drawn at a size people read (not shrunk to fit)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            apart = (a["x"] + a["width"] <= b["x"] + 1 or b["x"] + b["width"] <= a["x"] + 1
+                     or a["y"] + a["height"] <= b["y"] + 1 or b["y"] + b["height"] <= a["y"] + 1)
+            assert apart, (a, b)
+    heights = page.eval_on_selector_all('[data-testid="stGraphVizChart"] svg g.node text',
+                                        "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 9, min(heights)
+    page.locator('[data-testid="stGraphVizChart"]').first.scroll_into_view_if_needed()
+    shot(page, "discovery-tree-31-nodes")
+
+
+def test_notes_zip_dropped_on_the_data_page_is_detected_and_imported(big_tree_server, page, tmp_path):
+    import re
+    import zipfile
+
+    z = tmp_path / "round2.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for who in ("Ines", "Kofi", "Mei"):
+            zf.writestr(f"{who.lower()}.md", f"---\nparticipant: {who}\nsegment: Digital nomads\n---\n"
+                                             f"- Pain: {who} cannot tell if the wifi works for calls.\n"
+                                             f"- Workaround: {who} asks every host for a speed test.\n")
+    page.goto(f"{big_tree_server.url}/data")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(z))
+    page.get_by_text("What Pillars understood").wait_for(timeout=60_000)
+    wait_idle(page)
+    main = page.locator('[data-testid="stMainBlockContainer"]').inner_text()
+    assert "Interview notes" in main, main[:2000]
+    page.get_by_role("button", name=re.compile(r"^Import ")).click()
+    ok = page.locator('[data-testid="stAlert"]', has_text=re.compile(r"^Imported "))
+    ok.first.wait_for(timeout=120_000)
+    assert "Imported 6 of 6 rows as interviews (notes)" in ok.first.inner_text()
+    page.goto(f"{big_tree_server.url}/discovery?view=evidence")
+    wait_idle(page)
+    main = page.locator('[data-testid="stMainBlockContainer"]').inner_text()
+    assert "Ines" in main and "Kofi" in main and "Mei" in main
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, "discovery-evidence-after-zip-import")
