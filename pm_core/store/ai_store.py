@@ -14,6 +14,7 @@ from .lazy import np
 from .lazy import pd
 
 from .core import Store
+from .docs import DocTable
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS ai_predictions (
@@ -157,30 +158,17 @@ def example_counts(store: Store) -> dict[str, int]:
 
 
 # -- launch readiness documents -------------------------------------------------------------------
+_FEATURES = DocTable("ai_features", "feature", "doc")
+
+
 def read_features(store: Store) -> dict[str, dict]:
     """Return {feature: stored readiness document with _updated_by/_updated_at}; empty when none was saved."""
-    import json
-
-    cur = store.cursor()
-    try:
-        rows = cur.execute("SELECT feature, doc, updated_by, updated_at FROM ai_features ORDER BY feature").fetchall()
-    finally:
-        cur.close()
-    out = {}
-    for f, doc, by, at in rows:
-        d = json.loads(doc)
-        d["_updated_by"], d["_updated_at"] = by, at
-        out[f] = d
-    return out
+    return _FEATURES.read_all(store)
 
 
 def write_feature(cur: duckdb.DuckDBPyConnection, feature: str, doc: dict, actor_email: str, now: dt.datetime) -> None:
     """Insert or replace one feature's readiness document with the caller's transaction cursor."""
-    import json
-
-    cur.execute("INSERT INTO ai_features VALUES (?, ?, ?, ?) ON CONFLICT (feature) DO UPDATE SET doc = excluded.doc, "
-                "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                [feature, json.dumps(doc, default=str), actor_email, now])
+    _FEATURES.upsert(cur, feature, doc, actor_email, now)
 
 
 def read_feature_row(cur: duckdb.DuckDBPyConnection, feature: str) -> dict | None:

@@ -13,6 +13,7 @@ from .lazy import pd
 
 from . import audit_store
 from .core import Store, utcnow
+from .docs import DocTable
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS audiences (
@@ -42,48 +43,30 @@ DDL = [
 
 # -- documents (audiences, battle cards, debrief notes) ----------------------------------------
 _DOC_TABLES = {
-    "audiences": ("id", "definition"),
-    "battle_cards": ("initiative_id", "card"),
-    "debrief_notes": ("initiative_id", "notes"),
+    "audiences": DocTable("audiences", "id", "definition"),
+    "battle_cards": DocTable("battle_cards", "initiative_id", "card"),
+    "debrief_notes": DocTable("debrief_notes", "initiative_id", "notes"),
 }
 
 
 def _read_docs(store: Store, table: str) -> dict[str, dict]:
-    key, col = _DOC_TABLES[table]
-    cur = store.cursor()
-    try:
-        # Table and column names come from the fixed map above, never from callers' values.
-        rows = cur.execute(f"SELECT {key}, {col}, updated_by, updated_at FROM {table} ORDER BY {key}").fetchall()
-    finally:
-        cur.close()
-    out = {}
-    for k, doc, by, at in rows:
-        d = json.loads(doc)
-        d["_updated_by"], d["_updated_at"] = by, at
-        out[k] = d
-    return out
+    return _DOC_TABLES[table].read_all(store)
 
 
 def _upsert_doc(store: Store, table: str, key_value: str, doc: dict, actor_email: str,
                 audit: audit_store.Entry | None = None) -> None:
-    key, col = _DOC_TABLES[table]
     with store.transaction("audiences") as cur:
-        cur.execute(
-            f"INSERT INTO {table} VALUES (?, ?, ?, ?) ON CONFLICT ({key}) DO UPDATE SET "
-            f"{col} = excluded.{col}, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            [key_value, json.dumps(doc), actor_email, utcnow()])
+        _DOC_TABLES[table].upsert(cur, key_value, doc, actor_email, utcnow())
         if audit is not None:
             audit_store.insert(cur, audit)
 
 
 def _delete_doc(store: Store, table: str, key_value: str, audit: audit_store.Entry | None = None) -> int:
-    key, _ = _DOC_TABLES[table]
     with store.transaction("audiences") as cur:
-        n = cur.execute(f"SELECT count(*) FROM {table} WHERE {key} = ?", [key_value]).fetchone()[0]
-        cur.execute(f"DELETE FROM {table} WHERE {key} = ?", [key_value])
+        n = _DOC_TABLES[table].delete(cur, key_value)
         if audit is not None and n:
             audit_store.insert(cur, audit)
-    return int(n)
+    return n
 
 
 def read_audiences(store: Store) -> dict[str, dict]:
