@@ -125,6 +125,9 @@ def tool_of(struct: dict) -> str | None:
     and `timestamp` (with `uuid`, `person_id` or `properties`). Anything else with an event-name key
     and a time key is a generic event file.
     """
+    star = struct.get("*")
+    if isinstance(star, dict) and {"event", "distinct_id"} <= set(star):
+        return "posthog"  # PostHog's events-table export: the whole event under '*', the person under 'person'
     keys = {k.lower() for k in struct}
     props = struct.get("properties") if isinstance(struct.get("properties"), dict) else {}
     pkeys = {k.lower() for k in props}
@@ -160,23 +163,27 @@ def columns_of(struct: dict, tool: str) -> tuple[list[str], list[str]]:
     lifted = _LIFTED.get(tool, ())
     names: list[str] = []
     paths: list[str] = []
-    taken: set[str] = set()
+    taken: set[str] = set()   # casefolded: 'City' and 'city' would make one column ambiguous
     later: list[list[str]] = []
+
+    def add(name: str, path: list[str]) -> None:
+        k = 2
+        base = name
+        while name.casefold() in taken:
+            name, k = f"{base} ({k})", k + 1
+        names.append(name)
+        paths.append(pointer(path))
+        taken.add(name.casefold())
+
     for path in _leaves(struct, [], 0):
         if path[0] in lifted and len(path) > 1:
             later.append(path)
             continue
-        name = SEPARATOR.join(path)
-        names.append(name)
-        paths.append(pointer(path))
-        taken.add(name)
+        add(SEPARATOR.join(path), path)
     for container in lifted:  # in the order the tool gives them: event properties before user properties
         for path in (p for p in later if p[0] == container):
             short = SEPARATOR.join(path[1:])
-            name = short if short not in taken else SEPARATOR.join(path)
-            names.append(name)
-            paths.append(pointer(path))
-            taken.add(name)
+            add(short if short.casefold() not in taken else SEPARATOR.join(path), path)
     return names, paths
 
 

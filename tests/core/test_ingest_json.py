@@ -326,3 +326,22 @@ def test_second_tool_warns_and_every_view_filters_by_source(store, editor, capsy
     assert body["sources"] == ["mixpanel"] and body["growth"]["mau"]["value"] == len(feb_users)
     code, out, err = run_cli(capsys, "kpis", "--period", "2017-02", "--source", "amplitude", "--json")
     assert json.loads(out)["growth"]["mau"]["value"] in (None, 0)
+
+
+def test_posthog_events_table_export_with_star_and_person(store, editor, tmp_path):
+    # the shape of PostHog's events-table JSON export (written for this test): the event under '*', the person under 'person'
+    rows = [{"*": {"uuid": "e1", "event": "$pageview", "distinct_id": "anon-1", "timestamp": "2026-06-01T10:00:00Z",
+                   "properties": {"$browser": "Chrome", "City": "Lisbon", "city": "lisbon"}},
+             "event": "$pageview", "person": {"id": "p-1", "distinct_id": "anon-1"}, "timestamp": "2026-06-01T10:00:00Z"},
+            {"*": {"uuid": "e2", "event": "$pageview", "distinct_id": "ana", "timestamp": "2026-06-02T10:00:00Z",
+                   "properties": {"$browser": "Safari"}},
+             "event": "$pageview", "person": {"id": "p-1", "distinct_id": "ana"}, "timestamp": "2026-06-02T10:00:00Z"}]
+    p = tmp_path / "posthog_events.json"
+    p.write_text(json.dumps(rows))
+    pv = preview_file(p, store=store)
+    assert (pv.source, pv.mapping["user_id"]) == ("posthog", "person.id")
+    assert "$browser" in pv.properties
+    import_file(store, editor, p)
+    got = _events(store)
+    assert list(got["user_id"]) == ["p-1", "p-1"]
+    assert [json.loads(x)["$browser"] for x in got["properties"]] == ["Chrome", "Safari"]
