@@ -14,7 +14,7 @@ from pm_core import audit
 from pm_core.auth import PermissionDenied
 from pm_core.formats.kinds import KINDS, kind_choice_label
 from pm_core.formatting import fmt_int
-from pm_core.ingest import (ImportRefused, after_import_future, delete_import, import_file, list_imports, preview_file,
+from pm_core.ingest import (CURRENCIES, ImportRefused, after_import_future, file_choices, for_page, delete_import, import_file, list_imports, preview_file,
                             rejects_csv_bytes, rejects_for, save_upload)
 from pm_core.settings import get_setting
 from pm_core.text import md
@@ -59,14 +59,16 @@ def _saved_upload(up) -> Path:
     return saved
 
 
-def _preview(path: Path, up, kind, mapping: dict, types: dict, sheet):
+def _preview(path: Path, up, kind, mapping: dict, types: dict, sheet, encoding=None, currency=None):
     """The preview for these choices, computed once per upload, choices and data version (reruns reuse it)."""
-    key = (kind, tuple(sorted(mapping.items())), tuple(sorted(types.items())), sheet, store.data_version())
+    key = (kind, tuple(sorted(mapping.items())), tuple(sorted(types.items())), sheet, encoding, currency,
+           store.data_version())
     memo = st.session_state.get(f"_pv_{up.file_id}")
     if memo and memo[0] == key:
         return memo[1]
     with st.spinner("Reading the file…"):
         pv = preview_file(path, kind=kind, mapping=mapping or None, types=types or None, sheet=sheet,
+                          encoding=encoding, currency=currency,
                           file_name=up.name, store=store)
     st.session_state[f"_pv_{up.file_id}"] = (key, pv)
     return pv
@@ -130,15 +132,32 @@ with tab_import:
         c1, c2 = st.columns(2)
         kind_choice = c1.selectbox("What this file holds", list(KIND_LABELS), format_func=KIND_LABELS.get, key=f"kind_{fid}")
         kind = None if kind_choice == "auto" else kind_choice
-        sheet = st.session_state.get(f"sheet_{fid}")
+        # sheet / table and encoding are chosen before detection, so a wrong choice never removes its picker
+        choices = st.session_state.get(f"_choices_{fid}")
+        if choices is None:
+            choices = file_choices(path, up.name)
+            st.session_state[f"_choices_{fid}"] = choices
+        if choices["sheets"]:
+            c2.selectbox(choices["label"], choices["sheets"], key=f"sheet_{fid}",
+                         help="This workbook has several sheets; pick the one holding the export." if choices["label"] == "Sheet"
+                         else "This report holds several tables; each imports as its own series. Pick one.")
+        sheet = st.session_state.get(f"sheet_{fid}") if choices["sheets"] else None
+        enc_codes = ["auto"] + [c for c, _ in choices["encodings"]]
+        enc_words = {"auto": "Detect automatically", **dict(choices["encodings"])}
+        enc_choice = c1.selectbox("Encoding", enc_codes, format_func=enc_words.get, key=f"enc_{fid}",
+                                  help="How the file's characters are written. Pillars detects it; choose another if "
+                                       "names in the sample rows look wrong (e.g. 'Å‚' instead of 'ł').")
+        encoding = None if enc_choice == "auto" else enc_choice
+        cur_choice = st.session_state.get(f"cur_{fid}")
+        currency = None if cur_choice in (None, "auto") else cur_choice
         mapping = {t: ("" if v == NONE else v) for t, v in st.session_state.get(f"map_{fid}", {}).items()}
         types = dict(st.session_state.get(f"types_{fid}", {}))
         if mapping and kind is None:
             kind = st.session_state.get(f"mapkind_{fid}")  # the mapping's fields belong to that kind
         try:
-            pv = _preview(path, up, kind, mapping, types, sheet)
+            pv = _preview(path, up, kind, mapping, types, sheet, encoding, currency)
         except ImportRefused as exc:
-            st.error(md(str(exc)))
+            st.error(md(for_page(str(exc))))
             if mapping or types:
                 if st.button("Reset my column choices", key=f"reset_{fid}"):
                     st.session_state.pop(f"map_{fid}", None)
@@ -147,9 +166,6 @@ with tab_import:
                     st.rerun()
             st.stop()
         _mark("preview computed")
-        if pv.sheets:
-            c2.selectbox("Sheet", pv.sheets, index=pv.sheets.index(pv.sheet) if pv.sheet in pv.sheets else 0,
-                         key=f"sheet_{fid}")
         st.subheader("What Pillars understood")
         # the source label is a phrase ('Survey responses (NPS / CSAT)'): a metric would cut it off
         st.markdown(f"**{md(pv.source_label)}** · {md(pv.file_name)}")
@@ -164,7 +180,7 @@ with tab_import:
             m4.metric(f"Rejected in the first {fmt_int(pv.rows_read)}", fmt_int(pv.rows_rejected),
                       help="An estimate from the first rows only; the import checks every row and lists each rejected one.")
         delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(pv.delimiter, pv.delimiter)
-        facts = ([f"encoding {pv.encoding}", f"{delim}-separated", f"{len(pv.columns)} columns"] if pv.layout != "json"
+        facts = ([f"encoding {enc_words.get(pv.encoding, pv.encoding)}", f"{delim}-separated", f"{len(pv.columns)} columns"] if pv.layout != "json"
                  else ["JSON records", f"{len(pv.columns)} fields (nested ones joined with '.')"])
         if pv.scale:
             facts.append(f"scale {pv.scale.upper()}")
@@ -172,7 +188,16 @@ with tab_import:
             facts.append(f"experiment name (when no column says): {pv.experiment}")
         st.caption(md(" · ".join(facts)))
         for note in pv.notes:
-            st.caption(md(note))
+            if note.startswith("warning: "):  # what would otherwise be a silent gap in the figures
+                st.warning(md(note.removeprefix("warning: ")), icon=":material/warning:")
+            else:
+                st.caption(md(note))
+        if pv.kind == "salaries":
+            cur_opts = ["auto"] + list(CURRENCIES)
+            st.selectbox("Currency of rows without one", cur_opts, key=f"cur_{fid}",
+                         format_func=lambda c: (f"As understood ({pv.currency})" if pv.currency else "Not set: such rows "
+                                                "are left out of pay figures") if c == "auto" else c,
+                         help="Used where no currency column or symbol says; a currency column or symbol still wins.")
         for warning in pv.warnings:
             st.warning(md(warning), icon=":material/group_off:")
         if pv.properties:
@@ -234,10 +259,11 @@ with tab_import:
 
             try:
                 res = import_file(store, actor, path, kind=kind, mapping=mapping or None, types=types or None, sheet=sheet,
+                                  encoding=encoding, currency=currency,
                                   file_name=up.name, on_duplicate=on_dup, progress=_progress, background_hooks=True)
             except ImportRefused as exc:
                 bar.empty()
-                st.error(md(str(exc)))
+                st.error(md(for_page(str(exc))))
             except PermissionDenied as exc:
                 bar.empty()
                 st.error(md(str(exc)))
