@@ -199,9 +199,26 @@ def is_gzip_json(path: Path) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
 
 
-def _is_gzip(path: Path) -> bool:
+def _first_bytes(path: Path, n: int) -> bytes:
     with path.open("rb") as fh:
-        return fh.read(2) == b"\x1f\x8b"
+        return fh.read(n)
+
+
+def _is_gzip(path: Path) -> bool:
+    return _first_bytes(path, 2) == b"\x1f\x8b"
+
+
+def _without_bom(path: Path) -> Path:
+    """Return a temp copy of a file without its first three bytes (the UTF-8 BOM), copied in chunks."""
+    import os
+    import shutil
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix="pillars-json-", suffix=".json")
+    with os.fdopen(fd, "wb") as out, path.open("rb") as src:
+        src.seek(3)
+        shutil.copyfileobj(src, out, 4 << 20)
+    return Path(tmp)
 
 
 def _head(path: Path) -> bytes:
@@ -222,6 +239,9 @@ def sniff_json_events(path: Path, display_name: str, files: list[Path] | None = 
     import duckdb
 
     files = files or [path]
+    temps: list[Path] = []
+    if len(files) == 1 and _first_bytes(files[0], 3) == b"\xef\xbb\xbf":
+        files = temps = [_without_bom(files[0])]  # DuckDB's JSON reader does not skip a UTF-8 byte-order mark
     names = [str(f) for f in files]
     head = _head(files[0])
     fmt, unnest = _layout(files[0], head)
@@ -233,9 +253,14 @@ def sniff_json_events(path: Path, display_name: str, files: list[Path] | None = 
         limit = SAMPLE_RECORDS
         struct, seen = _structure(names, fmt, unnest, limit)
     except duckdb.Error as exc:
+        for t in temps:
+            t.unlink(missing_ok=True)
         if len(files) == 1 and not _is_gzip(files[0]) and members is None and path.stat().st_size <= FALLBACK_BYTES:
             return None  # not readable as records: the JSON reader of ai_json names the exact line (or shape) in words
         raise SniffError(friendly_error(exc, display_name, members)) from None
+    if not struct or tool_of(struct) is None:
+        for t in temps:
+            t.unlink(missing_ok=True)
     if not struct:
         if seen == 0:
             raise SniffError(f"{display_name}: the file holds no JSON records; export the events again and retry")
@@ -247,7 +272,7 @@ def sniff_json_events(path: Path, display_name: str, files: list[Path] | None = 
     sha, size = file_sha256(path)
     plain = len(files) == 1 and fmt == "newline_delimited" and not _is_gzip(files[0])
     info = FileInfo(path=files[0], original=path, display_name=display_name, container="json", encoding="utf-8",
-                    delimiter=",", header=header, sha256=sha, size=size)
+                    delimiter=",", header=header, sha256=sha, size=size, temp_files=list(temps))
     info.json = JsonSource(files=names, format=fmt, paths=paths, unnest=unnest, tool=tool, plain=plain)
     layout = {"newline_delimited": "JSON lines", "array": "a JSON array", "unstructured": "a JSON document"}[fmt]
     lifted = [c for c in _LIFTED.get(tool, ()) if c in struct]

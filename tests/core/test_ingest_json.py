@@ -345,3 +345,12 @@ def test_posthog_events_table_export_with_star_and_person(store, editor, tmp_pat
     got = _events(store)
     assert list(got["user_id"]) == ["p-1", "p-1"]
     assert [json.loads(x)["$browser"] for x in got["properties"]] == ["Chrome", "Safari"]
+
+
+def test_byte_order_mark_and_windows_line_ends(store, editor, tmp_path):
+    lines = MIXPANEL.read_text().splitlines()
+    p = tmp_path / "saved_on_windows.json"
+    p.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    pv = preview_file(p, store=store)
+    assert (pv.source, pv.rows_read, pv.rows_rejected) == ("mixpanel", len(lines), 0)
+    assert import_file(store, editor, p).rows_imported == len(lines)
