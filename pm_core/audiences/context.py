@@ -121,12 +121,16 @@ def metric_item(ctx: _Ctx, key: str) -> MetricItem:
         return MetricItem(**base, period=ctx.period.describe(),
                           note=f"no '{key}' series imported (metrics import: date, metric, value)")
     if ctx.period.is_all:
-        # 'All data' has no previous period: show the latest month against the month before.
+        # 'All data' has no previous period: one month against the month before, the month every headline reports
+        # (metrics.headline: the latest complete month of the events), or the series' latest month without events.
         last = df["date"].max().date()
-        cur = month(last.year, last.month)
+        h = ctx.memo("headline", lambda: nb.headline(ctx.store, ctx.segment or None))
+        cur = h.month if h is not None and h.complete and _series_value(df, mdef.agg, h.month)[0] is not None \
+            else month(last.year, last.month)
         v, _ = _series_value(df, mdef.agg, cur)
         pv, _ = _series_value(df, mdef.agg, cur.previous())
-        return MetricItem(**base, value=v, previous=pv, period=f"latest month ({cur.describe()})")
+        words = "latest complete month" if h is not None and cur == h.month else "latest month"
+        return MetricItem(**base, value=v, previous=pv, period=f"{cur.describe()} ({words})")
     v, n = _series_value(df, mdef.agg, ctx.period)
     prev = ctx.period.previous()
     pv = _series_value(df, mdef.agg, prev)[0] if prev else None

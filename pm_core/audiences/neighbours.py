@@ -59,6 +59,11 @@ def compute_kpis(store: Store, period: str, segment: dict[str, str] | None) -> d
     return metrics.compute_kpis(store, period=period, segment=segment)
 
 
+def headline(store: Store, segment=None) -> Any:
+    """Return the month monthly headlines report under 'All data' (metrics.headline; None without events)."""
+    return metrics.headline(store, "all", segment)
+
+
 def kpi_series(store: Store, key: str) -> pd.DataFrame | None:
     """Return one KPI's monthly series (metrics.kpi_series)."""
     return metrics.kpi_series(store, key, freq="month")

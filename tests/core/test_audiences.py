@@ -156,9 +156,21 @@ def test_all_data_compares_the_latest_month_with_the_one_before(full):
     b = A.build_briefing(s, "marketing", "all", today=TODAY)
     leads = next(m for m in b.section("metrics").metrics() if m.key == "leads")
     df = _metrics()
-    series = df[df.metric == "leads"].sort_values("date")["value"].tolist()
-    assert (leads.value, leads.previous) == (series[-1], series[-2])
-    assert "latest month" in leads.period and "November 2026" in leads.period
+    # the month every headline reports (metrics.headline): the latest complete month of the events, or, when
+    # the series has no point in it (or there are no events), the series' latest month
+    from pm_core import metrics
+
+    leads_df = df[df.metric == "leads"].sort_values("date")
+    by_month = {(d.year, d.month): v for d, v in zip(pd.to_datetime(leads_df["date"]), leads_df["value"])}
+    h = metrics.headline(s)
+    if h is not None and h.complete and (h.month.start.year, h.month.start.month) in by_month:
+        y, m = h.month.start.year, h.month.start.month
+        assert "latest complete month" in leads.period and h.month.describe() in leads.period
+    else:
+        y, m = max(by_month)
+        assert "latest month" in leads.period
+    prev = (y - (m == 1), 12 if m == 1 else m - 1)
+    assert (leads.value, leads.previous) == (by_month[(y, m)], by_month.get(prev))
 
 
 def test_okrs_risks_and_roadmap_sections(full):
