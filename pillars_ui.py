@@ -22,6 +22,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from pm_core.auth import Actor, resolve_role
 from pm_core.charts.layout import describe, for_page
 from pm_core.text import html as html_escape
+from pm_core.tones import Tone
 from pm_core.text import md
 from pm_core.config import Config, ConfigError, is_loopback, load_config
 from pm_core.store import Store, StoreError, open_store
@@ -622,6 +623,40 @@ def metric_tiles(items: list, *, slide: bool = False) -> None:
                           help=md(tip))
                 if not slide:
                     st.caption(md(m.period + (f" · {m.note}" if m.note else "")))
+
+
+# == status badges ================================================================================
+# One drawing per tone (pm_core.tones decides which status has which tone): Streamlit's badge colour,
+# a Material icon and a dot for tables, where badges cannot go.
+_TONE_STYLE = {
+    Tone.GOOD: ("green", ":material/check_circle:", "🟢"),
+    Tone.WARN: ("orange", ":material/warning:", "🟠"),
+    Tone.BAD: ("red", ":material/error:", "🔴"),
+    Tone.NONE: ("gray", ":material/radio_button_unchecked:", "⚪"),
+    Tone.ACTIVE: ("blue", ":material/pending:", "🔵"),
+    Tone.EARLY: ("violet", ":material/explore:", "🟣"),
+}
+
+
+def badge(label: str, tone: Tone, where: Any = None) -> None:
+    """Draw a status badge (label escaped) in the given container, or in the page."""
+    colour, icon, _ = _TONE_STYLE[tone]
+    (where or st).badge(md(label), color=colour, icon=icon)
+
+
+def badge_md(label: str, tone: Tone) -> str:
+    """Return a status badge as Markdown for inline use (':green-badge[On track]'), label escaped."""
+    return f":{_TONE_STYLE[tone][0]}-badge[{md(label)}]"
+
+
+def tone_icon(tone: Tone) -> str:
+    """Return the Material icon of a tone, for labels that take one (metric labels, captions)."""
+    return _TONE_STYLE[tone][1]
+
+
+def tone_dot(tone: Tone) -> str:
+    """Return the coloured dot of a tone, for table cells (which draw no badges or icons)."""
+    return _TONE_STYLE[tone][2]
 
 
 # == confirmation after a save ====================================================================

@@ -12,14 +12,12 @@ from pm_core.charts import okrs as okr_charts
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
 from pm_core.periods import quarter_of
 from pm_core.text import md
+from pm_core.tones import tone_of
 
 ui.page_header("OKRs", "Where does each goal stand this period, is it moving fast enough, and how confident is the team?")
 
 actor = ui.current_actor()
 today = dt.date.today()
-CHIP = {"on_track": ("green", ":material/check_circle:"), "at_risk": ("orange", ":material/warning:"),
-        "off_track": ("red", ":material/error:"), "no_data": ("gray", ":material/radio_button_unchecked:")}
-EMOJI = {"on_track": "🟢", "at_risk": "🟠", "off_track": "🔴", "no_data": "⚪"}
 
 ui.show_flash()
 
@@ -82,7 +80,7 @@ if views_all:
     counts = data["counts"]
     m = st.columns(4)
     for col, key in zip(m, okrs.STATUSES):
-        col.metric(f"{CHIP[key][1]} {okrs.STATUS_LABELS[key]}", counts[key], border=True)
+        col.metric(f"{ui.tone_icon(tone_of(key))} {okrs.STATUS_LABELS[key]}", counts[key], border=True)
 with st.expander("How progress, status and grades are worked out"):
     st.markdown(
         "**Progress** = (current − baseline) / (target − baseline), kept between 0% and 100% "
@@ -114,7 +112,7 @@ def _kr_rows(o: okrs.ObjectiveView, with_objective: bool = False) -> list[dict]:
         row = {"Objective": o.title} if with_objective else {}
         row.update({
             "Key result": k.title,
-            "Status": f"{EMOJI[k.status]} {okrs.STATUS_LABELS[k.status]}",
+            "Status": f"{ui.tone_dot(tone_of(k.status))} {okrs.STATUS_LABELS[k.status]}",
             "Progress": round(k.progress * 100),
             "Expected by now": round(k.expected * 100),
             "Current": okrs.format_kr_value(k.current, k.unit),
@@ -157,8 +155,7 @@ if len(views) <= CARD_LIMIT:
         with st.container(border=True):
             head, chip = st.columns([5, 1])
             head.subheader(md(o.title), anchor=False)
-            colour, icon = CHIP[o.status]
-            chip.badge(okrs.STATUS_LABELS[o.status], color=colour, icon=icon)
+            ui.badge(okrs.STATUS_LABELS[o.status], tone_of(o.status), where=chip)
             parent = objs_by_id.get(o.parent_id)
             bits = [b for b in (parent and f"Part of: {md(parent.title)}", o.owner and f"Owner: {md(o.owner)}",
                                 o.pillar and PILLAR_LABELS[o.pillar],
@@ -175,7 +172,7 @@ if len(views) <= CARD_LIMIT:
 else:
     st.caption(f"{len(views)} objectives, shown as two tables; filter by pillar, owner or status to see them as cards.")
     st.dataframe(pd.DataFrame([{
-        "Objective": o.title, "Status": f"{EMOJI[o.status]} {okrs.STATUS_LABELS[o.status]}",
+        "Objective": o.title, "Status": f"{ui.tone_dot(tone_of(o.status))} {okrs.STATUS_LABELS[o.status]}",
         "Progress": round(o.progress * 100), "Expected by now": round(o.expected * 100), "Confidence": None if o.confidence is None else f"{o.confidence:g}/10",
         "Key results": len(o.key_results), "Owner": o.owner or "", "Pillar": PILLAR_LABELS.get(o.pillar, ""),
         **({"Grade": o.grade} if graded else {})} for o in views]),
@@ -211,7 +208,7 @@ if krs:
         st.markdown(f"**{okrs.KR_TYPE_LABELS[k.type]}**: {md(okrs.format_kr_value(k.baseline, k.unit))} → "
                     f"{md(okrs.format_kr_value(k.target, k.unit))} · now {md(okrs.format_kr_value(k.current, k.unit))}"
                     + (f" (as of {k.current_as_of:%d %b %Y})" if k.current_as_of else "")
-                    + f" · {CHIP[k.status][1]} {okrs.STATUS_LABELS[k.status]}")
+                    + f" · {ui.tone_icon(tone_of(k.status))} {okrs.STATUS_LABELS[k.status]}")
         if k.source_definition:
             st.caption(f"Linked to {md(k.link)}. {md(k.source_definition)}")
         hdf = pd.DataFrame([c.model_dump() for c in hist]) if hist else pd.DataFrame(

@@ -15,6 +15,7 @@ from pm_core.formatting import Unit, agree, change_arrow, format_change, format_
 from pm_core.kpi_defs import KPI_BY_KEY, KPI_DEFS, PILLAR_LABELS, PILLARS
 from pm_core.roadmap.raci import ROLE_HELP, ROLES, TASK_COL, matrix_csv
 from pm_core.text import md
+from pm_core.tones import ROADMAP_STATUS, tone_of
 
 ui.page_header("Roadmap", "What are we building, in what order by each scoring method, and which key result should each initiative move?")
 
@@ -22,10 +23,6 @@ actor = ui.current_actor()
 VIEWS = {"timeline": "Timeline", "board": "Now / Next / Later", "priorities": "Prioritisation", "matrix": "Value vs effort"}
 WEIGHT_LABELS = {"reach": "Reach", "impact": "Impact", "confidence": "Confidence", "value": "Value", "ease": "Ease (ICE)",
                  "effort": "Effort (less is better)"}
-HEALTH_ICON = {"on_track": "🟢", "at_risk": "🟠", "off_track": "🔴"}
-HEALTH_BADGE = {"on_track": "green", "at_risk": "orange", "off_track": "red"}
-STATUS_BADGE = {"idea": "gray", "discovery": "violet", "planned": "blue", "in_progress": "blue", "launched": "green",
-                "measured": "green"}
 
 ui.show_flash()
 
@@ -127,7 +124,7 @@ def _board() -> None:
         col.markdown(f"#### {rm.BUCKET_LABELS[bucket]} ({len(items)})")
         for v in items[:60]:
             with col.container(border=True):
-                st.markdown(f"**{md(v.title)}**  \n{HEALTH_ICON[v.health]} {rm.HEALTH_LABELS[v.health]} · "
+                st.markdown(f"**{md(v.title)}**  \n{ui.tone_dot(tone_of(v.health))} {rm.HEALTH_LABELS[v.health]} · "
                             f"{rm.STATUS_LABELS[v.status]}" + (f" · {md(v.team)}" if v.team else ""))
                 if v.ranks.get("rice"):
                     st.caption(f"RICE rank {v.ranks['rice']} of {len(views)}")
@@ -199,8 +196,8 @@ def _detail(iid: str) -> None:
     st.subheader(md(v.title))
     when = (f"{v.start_date:%d %b %Y} – {v.end_date:%d %b %Y}" if v.start_date and v.end_date
             else rm.BUCKET_LABELS[v.board_bucket])
-    st.markdown(f":{STATUS_BADGE[v.status]}-badge[{rm.STATUS_LABELS[v.status]}] "
-                f":{HEALTH_BADGE[v.health]}-badge[{rm.HEALTH_LABELS[v.health]}] · {when}"
+    st.markdown(f"{ui.badge_md(rm.STATUS_LABELS[v.status], tone_of(v.status, ROADMAP_STATUS))} "
+                f"{ui.badge_md(rm.HEALTH_LABELS[v.health], tone_of(v.health))} · {when}"
                 + (f" · {md(v.team)}" if v.team else ""))
     m = st.columns(3)
     m[0].metric("RICE rank", _rank_text(v, "rice"), border=True, help="Among all active initiatives.")
