@@ -37,9 +37,11 @@ div[class*="st-key-slide-"] [data-testid="stMetricDelta"] * { font-size: 1.15rem
   div[class*="st-key-slide-"] p, div[class*="st-key-slide-"] li { font-size: 1.05rem !important; }
   [data-testid="stMain"], [data-testid="stMainBlockContainer"], .block-container {
     padding: 0 !important; margin: 0 !important; max-width: none !important; }
-  div[class*="st-key-slide-"] { min-height: auto; border: none; break-after: page; page-break-after: always;
+  /* Every slide but the first starts a page (break-before: the wrappers Streamlit puts around each
+     container make :last-of-type match every slide, so a break-after rule could not spare the last). */
+  div[class*="st-key-slide-"] { min-height: auto; border: none; break-before: page; page-break-before: always;
     break-inside: avoid; page-break-inside: avoid; }
-  div[class*="st-key-slide-"]:last-of-type { break-after: auto; page-break-after: auto; }
+  div.st-key-slide-0 { break-before: auto; page-break-before: auto; }
   @page { size: A4 landscape; margin: 12mm; }
 }
 </style>
@@ -91,8 +93,30 @@ with st.container(key="slide-0"):
         st.info("No data yet: once events, surveys, Jira issues or metric series are imported, these slides fill themselves.")
 
 
+ROWS_PER_SLIDE = 8  # rows of a table per printed slide: more continue on the next one
+
+
+def _item(s, item) -> None:
+    """Render one briefing item of a slide (metrics are drawn together, above)."""
+    if isinstance(item, TextItem) and item.text != s.lead:
+        st.markdown(md(item.text))
+    elif isinstance(item, BulletsItem):
+        head = f"**{md(item.title)}**\n\n" if item.title else ""
+        st.markdown(head + "\n".join(f"- {md(b)}" for b in item.bullets))
+    elif isinstance(item, ChartItem):
+        ui.vega(item.spec, alt=item.alt or item.title)
+    elif isinstance(item, TableItem):
+        df = pd.DataFrame([{c.label: format_cell(r.get(c.key), c.unit) for c in item.columns} for r in item.rows],
+                          columns=[c.label for c in item.columns])
+        # st.table, not st.dataframe: a static table prints every row (a data grid prints its scroll window).
+        st.table(df, hide_index=True, border="horizontal")
+
+
 for i, s in enumerate(brief.sections, start=1):
-    with st.container(key=f"slide-{i}"):
+    # As in the deck, a section's second chart or table starts a continuation slide, so each slide
+    # fits one printed page (a chart and a table together ran over onto a second page).
+    box = st.container(key=f"slide-{i}")
+    with box:
         st.markdown(f"## {md(s.title)}")
         if s.lead:
             st.markdown(md(s.lead))
@@ -103,16 +127,21 @@ for i, s in enumerate(brief.sections, start=1):
         metric_items = [x for x in known_items(s, "presentation page") if isinstance(x, MetricItem)]
         if metric_items:
             ui.metric_tiles(metric_items, slide=True)
-        for item in s.items:
-            if isinstance(item, TextItem) and item.text != s.lead:
-                st.markdown(md(item.text))
-            elif isinstance(item, BulletsItem):
-                head = f"**{md(item.title)}**\n\n" if item.title else ""
-                st.markdown(head + "\n".join(f"- {md(b)}" for b in item.bullets))
-            elif isinstance(item, ChartItem):
-                ui.vega(item.spec, alt=item.alt or item.title)
-            elif isinstance(item, TableItem):
-                df = pd.DataFrame([{c.label: format_cell(r.get(c.key), c.unit) for c in item.columns} for r in item.rows],
-                                  columns=[c.label for c in item.columns])
-                # st.table, not st.dataframe: a static table prints every row (a data grid prints its scroll window).
-                st.table(df, hide_index=True, border="horizontal")
+    visual, part = bool(metric_items), 0
+    for item in s.items:
+        pieces = [item]
+        if isinstance(item, TableItem) and len(item.rows) > ROWS_PER_SLIDE:
+            pieces = [item.model_copy(update={"rows": item.rows[k:k + ROWS_PER_SLIDE]})
+                      for k in range(0, len(item.rows), ROWS_PER_SLIDE)]
+        for n, piece in enumerate(pieces):
+            if isinstance(piece, (ChartItem, TableItem, BulletsItem)) and visual:
+                part += 1
+                box = st.container(key=f"slide-{i}-{part}")
+                with box:
+                    name = piece.title if isinstance(piece, (ChartItem, TableItem)) else ""
+                    st.markdown(f"#### {md(s.title)}" + (f": {md(name)}" if name else "")
+                                + (" (continued)" if n or not name else ""))
+            if isinstance(piece, (ChartItem, TableItem)):
+                visual = True
+            with box:
+                _item(s, piece)

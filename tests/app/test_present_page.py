@@ -60,7 +60,7 @@ def test_one_slide_per_section_with_no_editing_chrome(run_page, full_db, role):
 def test_print_stylesheet_is_static_and_breaks_pages(run_page, full_db):
     at = run_page(PAGE, "viewer", full_db, query={"period": "2026-Q3"})
     css = _style(at)
-    assert "@media print" in css and "break-after: page" in css
+    assert "@media print" in css and "break-before: page" in css
     for chrome in ("stSidebar", "stHeader", "stToolbar"):
         assert chrome in css
     assert "HYPERLINK" not in css and "img src" not in css and "Dedicated" not in css  # no user text in the HTML
