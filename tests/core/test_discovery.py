@@ -401,3 +401,25 @@ def test_a_zip_of_text_tables_is_not_taken_for_notes(tmp_path):
         zf.writestr("a.txt", "She books a month at a time.\n")
         zf.writestr("events.csv", "user,event,time\n")
     assert (zip_holds_notes(tables), zip_holds_notes(notes), zip_holds_notes(csvs)) == (False, True, False)
+
+
+def test_cli_import_of_a_broken_note_is_one_line_naming_file_and_line(tmp_path, capsys):
+    db = tmp_path / "c.duckdb"
+    bad = _write(tmp_path / "p7.md", "---\nparticipant: Ana\nsegment Nomads\n---\nShe books every month and hates the fees.\n")
+    code, out, err = run_cli(capsys, "--db", str(db), "import", str(bad))
+    assert code == 2 and out == ""
+    assert err.strip().count("\n") == 0 and "p7.md, line 3" in err and "key: value" in err and "Traceback" not in err
+    code, out, _ = run_cli(capsys, "--db", str(db), "imports", "--json")
+    assert json.loads(out) == []
+
+
+def test_preview_shows_what_a_note_becomes_and_writes_nothing(store, tmp_path):
+    from pm_core.ingest import preview_file
+
+    version = store.data_version()
+    pv = preview_file(_write(tmp_path / "maria.md", NOTE), store=store)
+    assert (pv.kind, pv.source, pv.rows_read, pv.rows_rejected) == ("interviews", "notes", 5, 0)
+    assert pv.mapping["text"] == "highlight" and pv.mapping["participant"] == "participant"
+    assert any("1 interview note: 5 passages" in n for n in pv.notes)
+    assert [r["highlight"] for r in pv.sample] == [t for _, t, _ in NOTE_PASSAGES]
+    assert store.data_version() == version and _rows(store).empty
