@@ -34,6 +34,12 @@ def file_choices(path, file_name: str | None = None) -> dict:
         return out
     if head.startswith(b"PK\x03\x04"):  # a workbook (or an archive, which has no sheets)
         try:
+            with zipfile.ZipFile(p) as zf:
+                if "xl/workbook.xml" not in {n.lower() for n in zf.namelist()}:
+                    return out  # an archive of exports (Amplitude's export, CSVs): the preview reads what it holds
+        except (zipfile.BadZipFile, OSError):
+            return out
+        try:
             import openpyxl
 
             wb = openpyxl.load_workbook(p, read_only=True)

@@ -78,3 +78,23 @@ def test_overview_and_growth_with_dollar_os_and_two_sources(run_page, tmp_path, 
     g.selectbox(key="growth_source").set_value("amplitude").run()
     assert not g.exception, [e.value for e in g.exception][:1]
     assert any("events from amplitude" in c.value for c in g.caption)
+
+
+def test_amplitude_zip_upload_warns_about_a_second_user_base(run_page, tmp_path, monkeypatch):
+    import pm_core.ingest.after
+
+    monkeypatch.setattr(pm_core.ingest.after, "after_import", lambda *a: [])
+    db = tmp_path / "w.duckdb"
+    s = open_store(db)
+    try:
+        import_file(s, EDITOR, MIXPANEL)
+    finally:
+        s.close()
+    at = run_page("app_pages/data.py", "editor", db)
+    zipped = (DATA / "amplitude_export.zip").read_bytes()
+    at.file_uploader[0].set_value(("export.zip", zipped, "application/zip")).run()
+    assert not at.exception, [e.value for e in at.exception][:1]
+    assert any("Amplitude events" in m.value for m in at.markdown)
+    warned = [w.value for w in at.warning]
+    assert any("Only 0 of this file's 7 people are among the workspace's 5" in w for w in warned), warned
+    assert any(md("1 under amplitude_id") in c.value for c in at.caption)
