@@ -143,3 +143,18 @@ def test_editor_turns_a_theme_into_an_opportunity(run_page, demo_db_path):
     _ok(at)
     node = _tree(demo_db_path)["Theme made opportunity"]
     assert node.evidence["highlights"] == len(themes[0]["highlight_ids"])
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_empty_workspace_says_what_to_import(run_page, tmp_path, role):
+    from pm_core.store import open_store
+
+    db = tmp_path / "empty.duckdb"
+    open_store(db).close()
+    at = run_page(PAGE, role, db)
+    _ok(at)
+    info = " ".join(i.value for i in at.info)
+    assert "No interview evidence yet." in info and "Markdown or text files" in info and "highlights CSV/XLSX" in info
+    assert ("Import it on the **Data** page." in info) == (role == "editor")
+    assert not at.get("graphviz_chart")
+    assert any(b.label == "Add outcome" for b in at.button) == (role == "editor")
