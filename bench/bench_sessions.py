@@ -190,6 +190,8 @@ class Result:
     wall: float = 0.0  # seconds from the start of the run to the last viewer's last page
     client_cpu: dict = field(default_factory=dict)  # browser mode: CPU seconds of Chromium, its driver, this script
     load: tuple = ()  # os.getloadavg() before and after
+    cli: list = field(default_factory=list)  # --team: (command, seconds, exit code) of every CLI call
+    imported: list = field(default_factory=list)  # --team: import ids the CLI's import printed
 
 
 async def viewer(url: str, rounds: int, res: Result, start: asyncio.Event, single_page: bool) -> None:
@@ -260,17 +262,72 @@ async def editor(url: str, email: str, krs: list[str], res: Result, start: async
             return
 
 
-async def drive(url: str, n: int, rounds: int, editors: int, krs: list[str], single_page: bool) -> Result:
+async def cli_call(res: Result, env: dict[str, str], *args: str) -> tuple[int, str]:
+    """Run `python -m pm_core ARGS` beside the serving app (reads and writes go through it); record its time."""
+    t0 = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "pm_core", *args, cwd=str(ROOT),
+                                                env={**os.environ, **env}, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE)
+    out, err = await proc.communicate()
+    res.cli.append((args[0], time.perf_counter() - t0, proc.returncode))
+    if proc.returncode != 0:
+        res.errors.append(f"cli {' '.join(args[:1])}: exit {proc.returncode}: {err.decode()[-200:]}")
+    return proc.returncode, out.decode()
+
+
+async def importer(res: Result, env: dict[str, str], csv_path: Path, start: asyncio.Event) -> None:
+    """A PM imports a new week of events through the CLI half a second into the crowd."""
+    import json
+
+    await start.wait()
+    await asyncio.sleep(0.5)
+    code, out = await cli_call(res, env, "import", str(csv_path))
+    if code == 0:
+        res.imported.append(json.loads(out).get("import_id"))
+
+
+async def cli_reader(res: Result, env: dict[str, str], start: asyncio.Event, stop: asyncio.Event) -> None:
+    """Someone reads the workspace from the command line while the app serves it: kpis, then info, again."""
+    await start.wait()
+    while not stop.is_set():
+        await cli_call(res, env, "kpis", "--json")
+        await cli_call(res, env, "info", "--json")
+
+
+async def drive(url: str, n: int, rounds: int, editors: int, krs: list[str], single_page: bool,
+                team: tuple[dict[str, str], Path] | None = None) -> Result:
     res = Result()
     start, stop = asyncio.Event(), asyncio.Event()
     viewers = [asyncio.create_task(viewer(url, rounds, res, start, single_page)) for _ in range(n)]
     eds = [asyncio.create_task(editor(url, EDITORS[i % len(EDITORS)], krs[i::editors] or krs, res, start, stop))
            for i in range(editors)]
+    if team is not None:
+        eds += [asyncio.create_task(importer(res, team[0], team[1], start)),
+                asyncio.create_task(cli_reader(res, team[0], start, stop))]
     start.set()
     await asyncio.gather(*viewers)
     stop.set()
     await asyncio.gather(*eds)
     return res
+
+
+def new_events_csv(path: Path, users: int = 400, per_user: int = 25) -> int:
+    """Write a new week of events (users the demo has not seen) as a CSV; returns its rows."""
+    import csv
+
+    rng = random.Random(17)
+    rows = 0
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["user_id", "event", "timestamp", "platform"])
+        for u in range(users):
+            for _ in range(per_user):
+                day, sec = rng.randrange(7), rng.randrange(86400)
+                w.writerow([f"bench-{u}", rng.choice(["search", "listing_view", "booking_started"]),
+                            f"2026-11-{15 + day:02d} {sec // 3600:02d}:{sec // 60 % 60:02d}:{sec % 60:02d}",
+                            rng.choice(["iOS", "Android", "Web"])])
+                rows += 1
+    return rows
 
 
 # --- browser mode: what the issue measured, "time to a rendered page" in Chromium -----------------
@@ -478,12 +535,39 @@ def stored_comments(db: Path) -> set[str]:
     return set(df["comment"])
 
 
+def team_report(db: Path, res: Result, week_rows: int) -> str:
+    """The team run's CLI figures, the imported rows and the audit log's rows for this run's writes."""
+    from pm_core.store import audit_store, open_store
+
+    store = open_store(db)
+    try:
+        rows = 0
+        for import_id in res.imported:
+            rows += int(store.query_df("SELECT count(*) AS n FROM events WHERE import_id = ?", [import_id])["n"][0])
+        checkins = [e for e in audit_store.list_entries(store, action="check_in", limit=None)
+                    if str(e["actor"]).lower() in EDITORS]  # only the bench's editors check in
+        imports = [e for e in audit_store.list_entries(store, action="import", limit=None)
+                   if e.get("object_id") in res.imported]
+    finally:
+        store.close()
+    by_cmd: dict[str, list[float]] = {}
+    for cmd, secs, _ in res.cli:
+        by_cmd.setdefault(cmd, []).append(secs)
+    cli = ", ".join(f"{cmd} {len(v)} runs median {statistics.median(v):.2f} s max {max(v):.2f} s"
+                    for cmd, v in by_cmd.items())
+    failed = sum(1 for _, _, code in res.cli if code != 0)
+    return (f"team: CLI beside the app: {cli}; {failed} failed. Import: {rows:,} of {week_rows:,} rows stored. "
+            f"Audit log: {len(checkins)} check-in rows for {len(res.comments)} check-ins, "
+            f"{len(imports)} import rows for {len(res.imported)} imports")
+
+
 def summary(res: Result) -> tuple[float, float]:
     secs = [s for _, s in res.pages]
     return (statistics.median(secs), max(secs)) if secs else (float("nan"), float("nan"))
 
 
-def run_app(server: Server, args, n: int, editors: int, krs: list[str], single_page: bool) -> Result:
+def run_app(server: Server, args, n: int, editors: int, krs: list[str], single_page: bool,
+            team: tuple[dict[str, str], Path] | None = None) -> Result:
     """Warm the server, then drive n viewers (and the editors) in the chosen mode; server CPU and load around it."""
     load0 = os.getloadavg()
     if args.browser:
@@ -494,7 +578,7 @@ def run_app(server: Server, args, n: int, editors: int, krs: list[str], single_p
     else:
         asyncio.run(warm(server.ws, single_page))
         cpu0, t0 = server.cpu_seconds(), time.perf_counter()
-        res = asyncio.run(drive(server.ws, n, args.rounds, editors, krs, single_page))
+        res = asyncio.run(drive(server.ws, n, args.rounds, editors, krs, single_page, team))
         res.cpu, res.wall = server.cpu_seconds() - cpu0, time.perf_counter() - t0
     res.load = (load0, os.getloadavg())
     return res
@@ -520,6 +604,9 @@ def main() -> None:
                     help="viewers are headless Chromium pages (one browser, one context each), timed to drawn and idle")
     ap.add_argument("--timeout", type=float, default=180, help="browser mode: seconds before a page load is an error")
     ap.add_argument("--keep", action="store_true", help="keep the temp folder (server logs, workspaces)")
+    ap.add_argument("--team", action="store_true",
+                    help="issue 17's 'done when': also one CLI import of a new week of events and CLI reads "
+                         "(kpis, info) in a loop, all through the serving app; checks the audit log")
     args = ap.parse_args()
     mode = ("browser: headless Chromium pages, navigation start to drawn and idle (h1, no status widget, "
             "no skeleton)" if args.browser else "websocket: raw sessions, rerun request to script_finished")
@@ -545,8 +632,13 @@ def main() -> None:
             env = {"PILLARS_DB": str(db), "PILLARS_DEMO": "0", "PILLARS_MODE": "intranet",
                    "PILLARS_EDITORS": ",".join(EDITORS)}
             app = Server(ROOT / "app.py", env, tmp / f"pillars-{n}.log", headers)
+            team = None
+            if args.team:
+                week = tmp / f"new-week-{n}.csv"
+                week_rows = new_events_csv(week)
+                team = (env, week)
             try:
-                p = run_app(app, args, n, args.editors, krs, False)
+                p = run_app(app, args, n, args.editors, krs, False, team)
             finally:
                 app.stop()
             stored = stored_comments(db)
@@ -566,6 +658,8 @@ def main() -> None:
             if p.saves:
                 print(f"  check-ins  : {len(p.saves)} saved by {args.editors} editors, median {statistics.median(p.saves):.2f} s, "
                       f"max {max(p.saves):.2f} s; lost writes {len(lost)} of {len(p.comments)}")
+            if args.team:
+                print("  " + team_report(db, p, week_rows))
             for e in (b.errors + p.errors)[:10]:
                 print(f"  error: {e}")
             print(f"  ratio pillars/trivial: median {pm / bm:.1f}x (target < {TARGET_MEDIAN:g}x), "
