@@ -212,7 +212,7 @@ elif view == "list":
     if not nodes:
         st.info("No tree yet: add an outcome in the Tree view.")
     else:
-        rows = [{"Node": ("    " * n.depth) + n.title, "Kind": dv.NODE_KINDS[n.kind],
+        rows = [{"Node": ("· " * n.depth) + n.title, "Kind": dv.NODE_KINDS[n.kind],
                  "Evidence / link": dv.detail_line(n), "Gaps": "; ".join(n.gaps)} for n in nodes]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         st.download_button("Download the tree (DOT)", dv.to_dot(roots), file_name="opportunity_solution_tree.dot",
@@ -228,7 +228,8 @@ elif view == "evidence":
                                     "date": st.column_config.DateColumn("Date"), "highlights": "Highlights",
                                     "tagged": "Tagged"})
         st.markdown("**Highlights** — tag what you heard; opportunities are backed by the highlights attached to them.")
-        tag_options = [""] + list(dv.TAGS)
+        tag_options = [""] + list(dv.TAGS.values())  # shown as words; saved as the tag keys
+        tag_key = {label: key for key, label in dv.TAGS.items()}
         f1, f2 = st.columns(2)
         tag_filter = f1.selectbox("Show", ["all", "untagged", *dv.TAGS], format_func=lambda t: {
             "all": "All highlights", "untagged": "Untagged only"}.get(t, dv.TAGS.get(t, t)), key="dv_tag_filter")
@@ -238,7 +239,7 @@ elif view == "evidence":
                  if (tag_filter == "all" or (tag_filter == "untagged" and not h.get("tag")) or h.get("tag") == tag_filter)
                  and (not seg_filter or (h.get("segment") or "") == seg_filter)]
         df = pd.DataFrame([{"id": int(h["id"]), "Interview": h["interview"], "Segment": h.get("segment") or "",
-                            "Highlight": h["text"], "Tag": h.get("tag") or ""} for h in shown])
+                            "Highlight": h["text"], "Tag": dv.TAGS.get(h.get("tag") or "", "")} for h in shown])
         cfg = {"id": None, "Tag": st.column_config.SelectboxColumn(
             "Tag", options=tag_options, help="Pain point, job to be done, motivation, workaround or quote")}
         if actor.can_edit and not df.empty:
@@ -246,14 +247,14 @@ elif view == "evidence":
                                     disabled=["Interview", "Segment", "Highlight"])
             if st.button("Save tags", type="primary", key="dv_save_tags"):
                 before = {int(r.id): r.Tag for r in df.itertuples()}
-                changes = {int(r.id): (r.Tag or None) for r in edited.itertuples() if (r.Tag or "") != (before[int(r.id)] or "")}
+                changes = {int(r.id): tag_key.get(r.Tag or "") for r in edited.itertuples()
+                           if (r.Tag or "") != (before[int(r.id)] or "")}
                 try:
                     n = dv.tag_highlights(ui.get_store(), actor, changes)
                     ui.flash(f"Tags saved: {n} highlight{'s' if n != 1 else ''} changed.")
                     st.rerun()
                 except dv.DiscoveryError as exc:
                     _errors(exc)
-            st.caption("Tags: " + ", ".join(f"`{k}` = {v}" for k, v in dv.TAGS.items()))
         else:
             st.dataframe(df, hide_index=True, width="stretch", column_config={"id": None})
         if ops:

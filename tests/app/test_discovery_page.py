@@ -65,7 +65,7 @@ def test_editor_saves_tags(run_page, demo_db_path):
     untagged = next(h for h in hs if not h.get("tag"))
     # the data editor's rows follow the listed highlights; set the untagged one's Tag cell
     row = [int(h["id"]) for h in hs].index(int(untagged["id"]))
-    at.session_state["dv_tags"] = {"edited_rows": {row: {"Tag": "pain_point"}}, "added_rows": [], "deleted_rows": []}
+    at.session_state["dv_tags"] = {"edited_rows": {row: {"Tag": "Pain point"}}, "added_rows": [], "deleted_rows": []}
     at.run()
     [save] = [b for b in at.button if b.label == "Save tags"]
     at = save.click().run()

@@ -385,6 +385,19 @@ def test_briefing_section_renders_in_the_html_export(demo_store):
     assert rows["I can't trust the wifi in a listing"]["interviews"] == 5
     html = exports.export_briefing(b, "html").decode("utf-8")
     assert "Discovery: opportunity solution tree" in html and "Opportunities and their evidence" in html
+    # the deck: the tree is a picture on its own slide (the table's slide has none)
+    import io
+
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    deck = Presentation(io.BytesIO(exports.export_briefing(b, "pptx")))
+    pictures = {}
+    for slide in deck.slides:
+        title = next((sh.text_frame.text for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text), "")
+        if title.startswith("Discovery: opportunity solution tree"):
+            pictures[title] = sum(1 for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    assert pictures.get("Discovery: opportunity solution tree: Opportunity solution tree") == 1, pictures
 
 
 def test_a_zip_of_text_tables_is_not_taken_for_notes(tmp_path):
