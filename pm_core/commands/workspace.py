@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("settings", help="show settings, or set them with KEY=VALUE")
     p.add_argument("assign", nargs="*", metavar="KEY=VALUE")
+    # dest "file": a path the running app resolves against the caller's folder (cli._PATH_ARGS)
+    p.add_argument("--logo", dest="file", metavar="IMAGE", help="store a PNG, JPEG or GIF (at most 1 MB) as the brand logo")
+    p.add_argument("--remove-logo", action="store_true", help="remove the brand logo")
     p.set_defaults(func=_settings)
 
 
@@ -66,6 +69,26 @@ def _settings(args, store: Store) -> int:
             update_settings(store, CLI_ACTOR, values)
         except SettingError as exc:
             raise CliError(str(exc)) from None
+    if args.file is not None or args.remove_logo:
+        from pathlib import Path
+
+        from ..brand import BrandError, remove_logo, save_logo
+
+        if args.remove_logo:
+            remove_logo(store, CLI_ACTOR)
+        else:
+            path = Path(args.file)
+            if not path.is_file():
+                raise CliError(f"settings --logo: no file {path.name!r}")
+            try:
+                save_logo(store, CLI_ACTOR, path.read_bytes(), path.name)
+            except BrandError as exc:
+                raise CliError(str(exc)) from None
     current = get_settings(store)
-    emit([{"key": s.key, "value": current[s.key], "default": s.default, "help": s.help} for s in SETTINGS])
+    from ..brand import get_brand
+
+    size = get_brand(store).logo_size
+    emit([{"key": s.key, "value": current[s.key], "default": s.default, "help": s.help} for s in SETTINGS]
+         + [{"key": "brand_logo", "value": f"{size[0]}x{size[1]} px PNG" if size else None, "default": None,
+             "help": "The brand logo (set with --logo IMAGE, removed with --remove-logo)."}])
     return 0

@@ -339,3 +339,23 @@ def test_libreoffice_draws_every_word_inside_its_shape(store, tmp_path, which):
             inside = any(x0 >= a - tol and y0 >= b_ - tol and x1 <= c + tol and y1 <= d + tol for a, b_, c, d in rects)
             assert inside, f"slide {n}: {text!r} drawn at ({x0:.0f},{y0:.0f})-({x1:.0f},{y1:.0f}) pt, outside every shape"
             assert y1 <= Emu(H).pt + tol and x1 <= Emu(W).pt + tol
+
+
+def test_cli_sets_brand_and_logo(tmp_path, capsys):
+    import json
+
+    from tests.factories import run_cli
+
+    db = tmp_path / "w.duckdb"
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(_png(300, 90))
+    code, out, _ = run_cli(capsys, "--db", str(db), "settings", "brand_company=Nomadly", "brand_accent=0b6e4f", "--logo",
+                           str(logo))
+    values = {s["key"]: s["value"] for s in json.loads(out)}
+    assert code == 0 and values["brand_company"] == "Nomadly" and values["brand_accent"] == "#0B6E4F"
+    assert values["brand_logo"] == "300x90 px PNG"
+    (tmp_path / "bad.png").write_text("not an image")
+    code, _, err = run_cli(capsys, "--db", str(db), "settings", "--logo", str(tmp_path / "bad.png"))
+    assert code == 2 and "bad.png: not an image" in err
+    code, out, _ = run_cli(capsys, "--db", str(db), "settings", "--remove-logo")
+    assert code == 0 and {s["key"]: s["value"] for s in json.loads(out)}["brand_logo"] is None
