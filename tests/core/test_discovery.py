@@ -436,3 +436,21 @@ def test_preview_shows_what_a_note_becomes_and_writes_nothing(store, tmp_path):
     assert any("1 interview note: 5 passages" in n for n in pv.notes)
     assert [r["highlight"] for r in pv.sample] == [t for _, t, _ in NOTE_PASSAGES]
     assert store.data_version() == version and _rows(store).empty
+
+
+TAG_CELLS = {"Pain points": "pain_point", "pain-point": "pain_point", "Frustration": "pain_point", "painting": None,
+             "JTBD - booking": "job", "Jobs to be done": "job", "job story": "job", "Quotes": "quote",
+             "verbatim": "quote", "Misc, Workaround": "workaround", "Pricing; motivation": "motivation",
+             "hacks": "workaround", "Delight": None, "": None}
+
+
+def test_tag_cells_read_the_same_in_sql_and_python(store, tmp_path):
+    from pm_core.formats.interviews import tag_of
+
+    assert {c: tag_of(c) for c in TAG_CELLS} == TAG_CELLS
+    df = pd.DataFrame({"Highlight": [f"highlight number {i} about booking" for i in range(len(TAG_CELLS))],
+                       "Tags": list(TAG_CELLS), "Participant": "Ana"})
+    df.to_csv(tmp_path / "tags.csv", index=False)
+    import_file(store, EDITOR, tmp_path / "tags.csv")
+    got = {r.text: (r.tag if isinstance(r.tag, str) else None) for r in _rows(store).itertuples()}
+    assert [got[f"highlight number {i} about booking"] for i in range(len(TAG_CELLS))] == list(TAG_CELLS.values())
