@@ -48,16 +48,19 @@ def free_port() -> int:
 class Server:
     """A `streamlit run app.py` subprocess on a free loopback port."""
 
-    def __init__(self, db: Path, env: dict[str, str], log: Path, script: Path = ROOT / "app.py"):
+    def __init__(self, db: Path, env: dict[str, str], log: Path, script: Path = ROOT / "app.py", serve: bool = False):
+        """serve=True starts Pillars the README's way, `python -m pm_core serve`, instead of `streamlit run`."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, "PILLARS_DB": str(db), "PILLARS_DEMO": "0", **env}
         self.log = log.open("w")
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=script.parent, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
+        cmd = ([sys.executable, "-m", "pm_core", "serve", "--port", str(self.port), "--", "--server.headless", "true"]
+               if serve else
+               [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
+                "--server.address", "127.0.0.1", "--server.headless", "true"])
+        self.proc = subprocess.Popen(cmd, cwd=ROOT if serve else script.parent, env=full_env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
         self.ready_after = self._wait_healthy()
 
     def _wait_healthy(self, timeout: float = 60) -> float:
