@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field
 
-from .formatting import MISSING, Unit, change_arrow, format_change, format_value
+from .formatting import MISSING, Unit, change_arrow, format_change, format_value, join_words
 
 
 def fmt_unit(v: float | None, unit: Unit | str, currency: str = "USD") -> str:
@@ -51,6 +51,18 @@ class MetricItem(BaseModel):
     def arrow(self) -> str:
         """Return 'off' when the change rounds to zero or is missing (no arrow, no colour), else 'auto'."""
         return change_arrow(self.value, self.previous, self.unit)
+
+    @property
+    def phrase(self) -> str | None:
+        """Return the metric as a PM says it: 'Revenue up 25.2% to $1.7M', 'Gross margin 70.0%'; None without a value."""
+        if self.value is None:
+            return None
+        ch = self.change_text
+        if ch == MISSING:
+            return f"{self.label} {self.value_text}"
+        if ch[:1] not in ("+", "-"):
+            return f"{self.label} steady at {self.value_text}"
+        return f"{self.label} {'up' if ch[0] == '+' else 'down'} {ch[1:]} to {self.value_text}"
 
     @property
     def trend(self) -> str:
@@ -236,6 +248,18 @@ class Briefing(BaseModel):
 
         walk(self.model_dump(exclude={"sections": {"__all__": {"items": {"__all__": {"spec"}}}}}))
         return out
+
+
+def metrics_headline(items: list[MetricItem], period_words: str) -> str | None:
+    """Return one sentence over the metrics with a value: 'Revenue up 25.2% to $1.7M and NPS steady at +32 in Q4 2026.'
+
+    None when no metric has a value. Labels after the first start lower-case unless they are acronyms.
+    """
+    phrases = [p for p in (m.phrase for m in items) if p]
+    if not phrases:
+        return None
+    tidy = [phrases[0]] + [p[:1].lower() + p[1:] if p[1:2].islower() else p for p in phrases[1:]]
+    return f"{join_words(tidy)} in {period_words}."
 
 
 def format_cell(value: Any, unit: Unit | str) -> str:

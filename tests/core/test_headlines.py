@@ -106,3 +106,19 @@ def test_no_krs_and_over_and_before():
     assert over.startswith(f"{Q4.describe()} is over: average grade 0.65 (") and "at the end of the quarter" in over
     assert time_words(Q4, dt.date(2026, 9, 1)) == "before the quarter starts"
     assert time_words(parse_period("2026-11"), dt.date(2026, 11, 16)) == "with half of the month left"
+
+
+def test_metrics_headline_reads_as_a_sentence():
+    from pm_core.briefing import MetricItem, metrics_headline
+
+    ms = [MetricItem(key="r", label="Revenue", value=1_700_000, previous=1_360_000, unit="currency"),
+          MetricItem(key="g", label="Revenue growth", value=0.252, previous=0.239, unit="fraction"),
+          MetricItem(key="c", label="Customer lifetime value", value=120, previous=124.4, unit="currency"),
+          MetricItem(key="n", label="NPS", value=32, previous=32, unit="nps"),
+          MetricItem(key="m", label="Gross margin", value=0.7, unit="fraction"),
+          MetricItem(key="x", label="Market share", value=None, unit="fraction")]
+    # (1.7M - 1.36M) / 1.36M = +25.0%; 25.2% - 23.9% = +1.3 pp; (120 - 124.4) / 124.4 = -3.5%
+    assert metrics_headline(ms, "Q4 2026") == ("Revenue up 25.0% to $1.7M, revenue growth up 1.3 pp to 25.2%, customer "
+                                               "lifetime value down 3.5% to $120, NPS steady at +32 and gross margin "
+                                               "70.0% in Q4 2026.")
+    assert metrics_headline(ms[-1:], "Q4 2026") is None
