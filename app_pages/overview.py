@@ -89,6 +89,8 @@ def card(r: metrics.KpiResult) -> None:
         # The period the card covers, visibly (not only in the tooltip), and whether the segment applies to it.
         covers = "All data" if r.period == "all" else parse_period(r.period).describe()
         st.caption(f"**{md(covers)}**" + (f" · {md(r.extra['segment'])}" if r.extra.get("segment") else ""))
+        if r.extra.get("assumption"):  # a figure resting on an assumption says so where it is read (market share)
+            st.caption(md(r.extra["assumption"]))
         if r.extra.get("to_date_period") and r.extra.get("to_date_value") is not None:
             part = parse_period(r.extra["to_date_period"])
             days = r.extra["to_date_days"]

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import pillars_ui as ui
+from pm_core import metrics
 from pm_core import strategy as S
 from pm_core.formatting import Unit, format_value
 from pm_core.text import md, md_block, md_link
@@ -260,8 +261,17 @@ with tab_size:
             for e in sizing.sources:
                 st.markdown("- " + (md_link(e.url, e.url) if e.url else md(e.note)))
         if sizing.share_basis != "none":
-            st.caption(f"Its {S.LEVELS[sizing.share_basis]} stands in for market size in the Market share KPI when no "
-                       "market-size series is imported (prorated to the months with revenue).")
+            share = ui.cached(metrics.compute_kpi, "market_share", "all")
+            level = S.LEVELS[sizing.share_basis]
+            if share.extra.get("sizing_id") == sizing.id:
+                st.info(f"The Market share KPI uses this {level} as its market size: "
+                        f"{format_value(share.value, Unit.FRACTION)} over all data. {md(share.note or '')}",
+                        icon=":material/percent:")
+            else:
+                st.caption(f"Its {level} stands in for market size in the Market share KPI when no market-size series "
+                           "is imported (prorated to the months with revenue); "
+                           + ("a market-size series is imported, so the KPI uses that." if share.value is not None
+                              else f"the KPI has no value yet: {md(share.note or 'no revenue series')}"))
     if editor:
         with st.expander("Edit this sizing" if sizing else "Create a market sizing", expanded=sizing is None):
             _sizing_form(sizing)

@@ -224,6 +224,8 @@ def _share_from_sizing(ctx: Context, p: Period | None, rev: dict, seg_note: str 
             f"{format_value(size, Unit.CURRENCY, currency=cur)} for the {months} month{'' if months == 1 else 's'} with revenue.")
     return sum(r_in.values()) / size, _join(note, seg_note), {
         "months": months, "market_size": size, "sizing_id": basis.sizing_id, "sizing_level": basis.level,
+        # shown on the card itself, not only in its tooltip: the denominator is an assumption, not data
+        "assumption": f"Market size assumed: {basis.words()}, {format_value(basis.annual, Unit.CURRENCY, currency=cur)} a year.",
         **({"all_segments": True} if seg_note else {})}
 
 

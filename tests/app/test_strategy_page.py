@@ -183,3 +183,35 @@ def test_editor_builds_and_scores_a_grid(run_page, tmp_path):
     assert _read(db, strategy.list_grids)[0].criteria == ["Price", "WiFi"]
     at = _submit(at, "Archive this grid")
     assert _read(db, strategy.list_grids) == []
+
+
+def test_market_share_card_states_the_sizing_it_uses(run_page, tmp_path):
+    """With revenue but no market-size series, the Overview's Market share card uses the sizing and says so."""
+    import pandas as pd
+
+    from tests.factories import append_df
+
+    db = tmp_path / "w.duckdb"
+    s = open_store(db)
+    try:
+        rows = pd.DataFrame({"import_id": "imp_t", "metric": "revenue", "value": [100_000.0, 120_000.0, 150_000.0],
+                             "date": pd.to_datetime(["2026-04-01", "2026-05-01", "2026-06-01"]).date, "segment": None})
+        with s.transaction("metrics") as cur:
+            append_df(cur, "metric_points", rows)
+        sid = strategy.save_sizing(s, CLI_ACTOR, {"market": "Portugal", "method": "top_down", "tam": 9.6e7,
+                                                  "sam": 4.8e7, "som": 2.4e6, "share_basis": "sam"})
+    finally:
+        s.close()
+    expected = rows["value"].sum() / (4.8e7 * 3 / 12)   # three months of revenue against a quarter of the SAM
+    at = run_page("app_pages/overview.py", "viewer", db, query={"period": "all"})
+    _ok(at)
+    text = _texts(at) + "\n".join(m.value for m in at.metric)
+    assert md("Market size assumed: the SAM of the market sizing 'Portugal' (top-down), $48.0M a year.") in text
+    [card] = [m for m in at.metric if m.label == "Market share"]
+    assert "No 'market\\_size' series imported" in card.help   # the tooltip says how it was prorated
+    assert f"{expected * 100:.1f}%" in text
+    at = run_page(PAGE, "viewer", db)
+    _ok(at)
+    [info] = [i.value for i in at.info if "Market share KPI uses this SAM" in i.value]
+    assert f"{expected * 100:.1f}%" in info
+    assert sid in [x.id for x in _read(db, strategy.list_sizings)]
