@@ -482,10 +482,12 @@ def range_state(prefix: str, choices: list[str], default: str = "all") -> dict[s
             "compare": (list(COMPARES), "previous")}
 
 
-def range_picker(prefix: str, choices: list[str], words: Callable[[str], str], label: str = "Period") -> tuple[str, str]:
+def range_picker(prefix: str, choices: list[str], words: Callable[[str], str], label: str = "Period",
+                 compare: bool = True) -> tuple[str, str]:
     """Render the period picker (all data, rolling ranges, the data's quarters and months, or custom dates) and the
-    'compared with' choice; return (period text for pm_core, compare). The chosen text is kept in f'{prefix}_range'
-    (what range_state puts in the URL); the widgets are f'{prefix}_period', f'{prefix}_dates', f'{prefix}_compare'."""
+    'compared with' choice (compare=False leaves it out: 'previous'); return (period text for pm_core, compare). The
+    chosen text is kept in f'{prefix}_range' (what range_state puts in the URL); the widgets are f'{prefix}_period',
+    f'{prefix}_dates', f'{prefix}_compare'."""
     import datetime as dt
 
     from pm_core.periods import COMPARES, PeriodError, parse_period
@@ -514,8 +516,8 @@ def range_picker(prefix: str, choices: list[str], words: Callable[[str], str], l
         else:  # one end picked so far: keep the range shown until the second one is
             picked = current if current not in choices else f"{start}..{last}"
     st.session_state[state] = picked
-    compare = "previous"
-    if picked != "all":
+    wanted, compare = compare, "previous"
+    if picked != "all" and wanted:
         with c3:
             compare = st.segmented_control("Compared with", list(COMPARES), key=f"{prefix}_compare", required=True,
                                            format_func=lambda c: "previous period" if c == "previous" else "a year before",

@@ -10,7 +10,7 @@ from pm_core import audiences as A
 from pm_core import metrics
 from pm_core.briefing import BulletsItem, ChartItem, MetricItem, Section, TableItem, TextItem, format_cell, known_items
 from pm_core.exports import BRIEFING_FORMATS, EXPORT_BY_ID, export_briefing, export_chart, file_name
-from pm_core.periods import parse_period
+from pm_core.periods import ROLLING as PERIOD_ROLLING
 from pm_core.text import md
 
 ui.page_header("Stakeholder views",
@@ -25,39 +25,26 @@ default_period = ui.cached(A.default_period)
 notices: list[str] = []
 aud_id, n = ui.query_param("audience", list(A.AUDIENCE_IDS), A.DEFAULT_AUDIENCE)
 notices += [n] if n else []
-period, n = ui.query_param("period", periods, default_period)
-notices += [n] if n else []
 seg_options = ui.cached(metrics.segment_options)
-try:
-    url_segment = metrics.parse_segment(st.query_params.get("segment")) or {}
-except ValueError:
-    url_segment = {}
-    notices.append("The link's segment filter could not be read; showing every segment.")
-bad_seg = {k: v for k, v in url_segment.items() if v not in seg_options.get(k, [])}
-if bad_seg:
-    notices.append("The link asked for segment " + ", ".join(f"{md(k)} = {md(v)}" for k, v in bad_seg.items())
-                   + ", which is not in the data; showing every segment instead.")
-url_segment = {k: v for k, v in url_segment.items() if k not in bad_seg}
+# period (a quarter, month, rolling or custom range) and segment live in the URL through the one URL-state helper
+range_choices = [periods[0], *PERIOD_ROLLING, *periods[1:]]
+URL_STATE = {**ui.range_state("aud", range_choices, default_period), "segment": (None, "")}
+notices += ui.url_state("aud", URL_STATE)
 for msg in notices:
     st.warning(msg, icon=":material/link_off:")
 
 # -- controls --------------------------------------------------------------------------------------
-seg_keys = list(seg_options)[:2]
-cols = st.columns([2.2, 1.6] + [1.1] * len(seg_keys))
+cols = st.columns([2.2, 2.2])
 with cols[0]:
     aud_id = st.selectbox("Audience", list(A.AUDIENCE_IDS), index=list(A.AUDIENCE_IDS).index(aud_id),
                           format_func=lambda a: audiences[a].name, key="aud_audience")
 with cols[1]:
-    period = st.selectbox("Period", periods, index=periods.index(period), key="aud_period",
-                          format_func=lambda p: "All data" if p == "all" else parse_period(p).describe())
-segment: dict[str, str] = {}
-for col, key in zip(cols[2:], seg_keys):
-    with col:
-        choices = ["All", *seg_options[key]]
-        picked = st.selectbox(md(key.replace("_", " ").capitalize()), choices,
-                              index=choices.index(url_segment.get(key, "All")), key=f"aud_seg_{key}")
-        if picked != "All":
-            segment[key] = picked
+    picked_segment, seg_notices = ui.segment_filter("aud", seg_options, st.query_params.get("segment"))
+for msg in seg_notices:
+    st.warning(msg, icon=":material/link_off:")
+period, _ = ui.range_picker("aud", range_choices, metrics.range_words, compare=False)
+segment = picked_segment.text()
+st.session_state["aud_segment"] = segment
 aud = audiences[aud_id]
 
 initiative = None
@@ -80,18 +67,16 @@ if "battle_cards" in aud.sections or "debrief" in aud.sections:
 
 # The URL always holds the view, so copying it shares exactly this view.
 st.query_params["audience"] = aud_id
-st.query_params["period"] = period
-if segment:
-    st.query_params["segment"] = ",".join(f"{k}={v}" for k, v in segment.items())
-elif "segment" in st.query_params:
-    del st.query_params["segment"]
+ui.sync_url("aud", URL_STATE)
+if "period" not in st.query_params:  # the default period too: a copied link names it (it moves with the data)
+    st.query_params["period"] = period
 if initiative:
     st.query_params["initiative"] = initiative
 elif "initiative" in st.query_params:
     del st.query_params["initiative"]
 
 with st.spinner(f"Building the {md(aud.name)} view…"):
-    brief = ui.cached(A.build_briefing, aud_id, period, tuple(sorted(segment.items())), initiative)
+    brief = ui.cached(A.build_briefing, aud_id, period, segment or None, initiative)
 
 PNG = EXPORT_BY_ID["png"]
 

@@ -8,6 +8,7 @@ from typing import Callable
 
 from ..brand import get_brand
 from ..briefing import Briefing, BriefingBrand, MetricItem, Section
+from .. import segments
 from ..periods import parse_period
 from ..store import Store, utcnow
 from . import neighbours as nb
@@ -55,8 +56,8 @@ def build_briefing(store: Store, audience_id: str, period: str = "all",
     Unknown audience or period raise AudienceError / PeriodError (callers fall back with a notice).
     A section whose data is missing says so in `empty`; a section whose computation fails says so in
     `error` and the rest of the briefing still renders. `sections` builds exactly those kinds in that
-    order instead of the audience's own list (the presentation mode uses it). `segment` may be a dict
-    or a tuple of (property, value) pairs (hashable, for caching).
+    order instead of the audience's own list (the presentation mode uses it). `segment` is anything
+    pm_core.segments.parse reads: a dict, (property, value) pairs or its text form (hashable, for caching).
     """
     aud = get_audience(store, audience_id)
     per = parse_period(period)
@@ -64,7 +65,8 @@ def build_briefing(store: Store, audience_id: str, period: str = "all",
     bad = [k for k in kinds if k not in SECTION_KINDS]
     if bad:
         raise AudienceError(f"unknown section(s) {', '.join(bad)}; known: {', '.join(SECTION_KINDS)}")
-    segment = dict(segment) if segment else None
+    # one segment grammar: a dict, (property, value) pairs or text ('platform=iOS|Android,country!=PT')
+    segment = segments.parse(segment).text() or None
     ctx = _Ctx(store=store, audience=aud, period=per, today=today or dt.date.today(),
                segment=segment, initiative=initiative, currency=str(nb.setting(store, "currency")))
     out: list[Section] = []
@@ -80,7 +82,7 @@ def build_briefing(store: Store, audience_id: str, period: str = "all",
             items = [metric_item(ctx, k) for k in aud.metrics[:3]]
         except Exception:
             items = []
-    seg = ", ".join(f"{k} = {v}" for k, v in (segment or {}).items())
+    seg = segments.parse(segment).describe() if segment else ""
     brand = get_brand(store)
     return Briefing(title=f"{aud.name}: {aud.title}", audience_id=aud.id, audience_name=aud.name,
                     workspace=Path(str(store.path)).stem.replace("_", " ").replace("-", " ").strip().capitalize(),

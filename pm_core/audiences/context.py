@@ -58,7 +58,7 @@ class _Ctx:
     audience: AudienceDef
     period: Period
     today: dt.date
-    segment: dict[str, str] | None
+    segment: str | None  # the segment's text form (pm_core.segments), None for everyone
     initiative: str | None
     currency: str
     cache: dict = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""CLI: `export {pptx,xlsx,html,png} OUT [--audience A] [--period P] [--segment k=v] [--chart N]`."""
+"""CLI: `export {pptx,xlsx,html,png} OUT [--audience A] [--period P | --from D --to D | --last 30d] [--segment k=v] [--chart N]`."""
 from __future__ import annotations
 
 import argparse
@@ -7,8 +7,10 @@ from pathlib import Path
 from ..audiences import AUDIENCE_IDS, DEFAULT_AUDIENCE, build_briefing, default_period
 from ..cli import CliError, emit
 from .. import exports  # the registry is read when the parser is built, so a new format needs no edit here
+from .. import segments
 from ..periods import PeriodError, parse_period
 from ..store import Store
+from .ranges import add_range_args, period_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,23 +21,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--audience", default=DEFAULT_AUDIENCE, choices=AUDIENCE_IDS,
                    help=f"whose view (default {DEFAULT_AUDIENCE})")
     p.add_argument("--period", default=None,
-                   help="2026-05, 2026-Q3, 2026 or all (default: the current quarter if the data covers it)")
-    p.add_argument("--segment", action="append", default=None, metavar="PROPERTY=VALUE",
-                   help="restrict event KPIs to a segment, e.g. platform=iOS (repeatable)")
+                   help="2026-05, 2026-Q3, 2026, a range (2026-11-01..2026-11-30), last-30d, this-month, ytd or all "
+                        "(default: the current quarter if the data covers it)")
+    add_range_args(p)
+    p.add_argument("--segment", action="append", default=None, metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
     p.add_argument("--chart", type=int, default=1, help="png only: which chart of the briefing, 1 = first")
     p.set_defaults(func=_export)
 
 
 def _export(args, store: Store) -> int:
-    from ..metrics import parse_segment
+    import datetime as dt
 
-    period = args.period or default_period(store)
+    if args.compare not in (None, "previous"):
+        raise CliError("--compare: a briefing compares with the previous period; 'year' is for kpis")
+    period = period_text(args, dt.datetime.now(dt.timezone.utc).date()) or default_period(store)
     try:
         parse_period(period)
     except PeriodError as exc:
         raise CliError(f"--period: {exc}") from None
     try:
-        segment = parse_segment(args.segment)
+        segment = segments.parse(args.segment).text() or None
     except ValueError as exc:
         raise CliError(f"--segment: {exc}") from None
     if not args.out.parent.exists():

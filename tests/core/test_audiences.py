@@ -307,8 +307,12 @@ def test_segment_is_passed_to_the_kpis(full):
     ios = A.build_briefing(s, "executives", "2026-09", segment={"platform": "iOS"}, today=TODAY)
     mau = lambda b: next(m for m in b.section("metrics").metrics() if m.key == "mau").value  # noqa: E731
     assert 0 < mau(ios) < mau(all_users)
-    assert "platform = iOS" in ios.period_text
+    assert "platform is iOS" in ios.period_text
     assert "September 2026" in ios.period_text
+    # several values and 'is not' in the one segment grammar: iOS or Android is everyone but the rest
+    both = A.build_briefing(s, "executives", "2026-09", segment="platform=iOS|Android", today=TODAY)
+    assert mau(ios) < mau(both) <= mau(all_users) and "platform is iOS or Android" in both.period_text
+    assert mau(A.build_briefing(s, "executives", "2026-09", segment="platform!=iOS", today=TODAY)) < mau(all_users)
 
 
 def test_bug_rate_trend_with_a_month_without_creations(store, editor):
