@@ -314,3 +314,37 @@ def test_exports_show_pestle_summary_and_market_size(store, editor):
                      for r in sh.table.rows for c in r.cells)
     assert "$208.0M" in words and "Risky & <b>bold</b>." in words + cells
     assert "Legal" in cells  # the PESTLE table's heaviest entry
+
+
+# -- the command line ------------------------------------------------------------------------------------------
+def test_cli_reads_and_writes(tmp_path, capsys):
+    from pm_core.store import open_store
+    from tests.factories import run_cli
+
+    db = str(tmp_path / "cli.duckdb")
+    open_store(db).close()
+    code, out, _ = run_cli(capsys, "--db", db, "strategy", "--json")
+    assert code == 0 and json.loads(out)["sizings"] == [] and json.loads(out)["vision"] == ""
+    code, out, _ = run_cli(capsys, "--db", db, "strategy", "sizing", "Portugal", "--method", "bottom_up",
+                           "--units", "1200", "--price", "45.5", "--sam-share", "25%", "--som-share", "0.2",
+                           "--source", "https://www.ine.pt/", "--share-basis", "som")
+    made = json.loads(out)
+    assert code == 0 and made["som"] == pytest.approx(1200 * 45.5 * 0.25 * 0.2)
+    code, _, err = run_cli(capsys, "--db", db, "strategy", "sizing", "Bad", "--tam", "10", "--sam", "20", "--som", "1")
+    assert code == 2 and "SAM" in err and "cannot be larger than the TAM" in err and "Traceback" not in err
+    code, _, err = run_cli(capsys, "--db", db, "strategy", "vision", "--vision", "Win the long stay.")
+    assert code == 0
+    code, _, _ = run_cli(capsys, "--db", db, "strategy", "archive", "sizing", made["id"])
+    assert code == 0
+    code, _, err = run_cli(capsys, "--db", db, "strategy", "archive", "grid", "grd_missing")
+    assert code == 2 and "grd_missing" in err
+    code, out, _ = run_cli(capsys, "--db", db, "strategy", "--json", "--archived")
+    data = json.loads(out)
+    assert data["vision"] == "Win the long stay." and data["sizings"][0]["archived"] is True
+    assert data["market_share_basis"] is None  # archived: it no longer feeds Market share
+    s = open_store(db)
+    try:
+        rows = _audit_rows(s)
+    finally:
+        s.close()
+    assert list(rows["actor"].unique()) == ["cli"] and len(rows) == 3  # create, vision, archive; refusals leave none
