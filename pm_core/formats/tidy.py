@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import io
 import os
 import re
@@ -125,18 +126,28 @@ def _is_total(line: str, delimiter: str) -> bool:
     return bool(cells) and norm(cells[0]) in TOTAL_WORDS and len(cells) > 1
 
 
-def _read_text(path: Path) -> str:
-    with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
+def _open_text(info: FileInfo):
+    """Open the file's (decompressed) UTF-8 text, keeping its line ends as written."""
+    if info.container == "gzip":
+        return gzip.open(info.path, "rt", encoding="utf-8", errors="replace", newline="")
+    return info.path.open("r", encoding="utf-8", errors="replace", newline="")
+
+
+def _read_text(info: FileInfo) -> str:
+    with _open_text(info) as fh:
         return fh.read().lstrip("\ufeff")
 
 
-def _tail_line(path: Path) -> str:
-    """Return the last non-blank line of a file (read from its last bytes only)."""
+def _tail(path: Path) -> str:
+    """Return the decoded last bytes of a file (TAIL_BYTES), for its last row and its line ends."""
     size = path.stat().st_size
     with path.open("rb") as fh:
         fh.seek(max(0, size - TAIL_BYTES))
-        tail = fh.read().decode("utf-8", errors="replace")
-    for line in reversed(tail.splitlines()):
+        return fh.read().decode("utf-8", errors="replace")
+
+
+def _last_line(tail: str) -> str:
+    for line in reversed(_lines(tail)):
         if line.strip():
             return line
     return ""
@@ -242,15 +253,21 @@ def tidy(info: FileInfo, head: str, complete: bool, table: str | None) -> str:
     first_lines = lay.tables[0].lines if lay.tables else []
     delim = _guess_delimiter(first_lines[0]) if first_lines else ","
     extra, survey_header, tool = _survey_extra_rows(first_lines, delim) if first_lines else (0, None, "")
-    tail = _tail_line(info.path)
+    # a gzip file's last bytes are compressed: its tail is not looked at (its head still is)
+    tail_text = stripped if complete else ("" if info.container == "gzip" else _tail(info.path))
+    tail = _last_line(tail_text)
     total_last = bool(tail) and _is_total(tail, delim)
+    # an editor that trimmed a preamble may leave CRLF at one end and LF at the other: head and tail tell
+    if not mixed and not complete:
+        ends = {("crlf" if t.count("\r\n") == t.count("\n") else "lf") for t in (stripped, tail_text) if "\n" in t}
+        mixed = _mixed_line_ends(tail_text) or len(ends) > 1
     total_first = len(first_lines) > 1 + extra and _is_total(first_lines[1 + extra], delim)
     if not (has_preamble or mixed or extra or total_last or total_first):
         if table:
             raise SniffError(f"{name}: the file holds one table, so there is no table {table!r} to choose")
         return head
     if has_preamble and (complete or size <= SPLIT_LIMIT):
-        lay = layout_of(stripped if complete else _read_text(info.path))
+        lay = layout_of(stripped if complete else _read_text(info))
         new, offset = _from_tables(info, lay, table)
     else:
         if table:
@@ -301,7 +318,7 @@ def _stream_clean(info: FileInfo, start: int, extra: int, header: list[str] | No
         info.notes.append(_survey_note(tool, extra))
     held: list[str] = []   # the last line(s), held back until the end to drop a trailing totals row
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, \
-            info.path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
+            _open_text(info) as fh:
         for i, raw in enumerate(fh):
             line = raw.rstrip("\r\n")
             if i < start:

@@ -474,3 +474,29 @@ def test_cli_import_takes_currency_and_encoding(tmp_path, capsys, monkeypatch):
         assert list(q(s, "SELECT segment FROM metric_points")["segment"]) == ["Łódź"]
     finally:
         s.close()
+
+
+def test_lf_head_and_crlf_tail_beyond_the_first_megabyte_imports(store, editor, tmp_path):
+    path = tmp_path / "edited.csv"
+    with path.open("wb") as fh:
+        fh.write(b"user_id,event,timestamp\n")
+        for i in range(50_000):  # well past the 1 MB head
+            fh.write(f"u{i},search,2026-06-01 10:00:00\n".encode())
+        for i in range(25):
+            fh.write(f"v{i},book,2026-06-02 10:00:00\r\n".encode())
+    res = import_file(store, editor, path)
+    raw = pd.read_csv(path)
+    assert (res.rows_read, res.rows_imported, res.rows_rejected) == (len(raw), len(raw), 0) == (50_025, 50_025, 0)
+    assert q(store, "SELECT count(*) n FROM events WHERE event = 'book'")["n"][0] == (raw["event"] == "book").sum()
+
+
+def test_gzip_report_with_a_preamble(store, editor, tmp_path):
+    import gzip
+
+    text = "# Start date: 20260101\n# End date: 20260102\ndate,visits\n2026-01-01,5\n2026-01-02,7\n"
+    path = tmp_path / "report.csv.gz"
+    path.write_bytes(gzip.compress(text.encode()))
+    res = import_file(store, editor, path)
+    raw = pd.read_csv(io.StringIO(text), comment="#")
+    assert (res.kind, res.rows_imported, res.rows_rejected) == ("metrics", len(raw), 0)
+    assert q(store, "SELECT sum(value) s FROM metric_points")["s"][0] == raw["visits"].sum()
