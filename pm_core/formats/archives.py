@@ -85,11 +85,12 @@ def _first_line(p: Path) -> bytes:
         return fh.readline().rstrip(b"\r\n").lstrip(b"\xef\xbb\xbf")
 
 
-def open_zip(path: Path, display_name: str, sheet: str | None, *, read_xlsx, read_file) -> FileInfo:
+def open_zip(path: Path, display_name: str, sheet: str | None, *, read_xlsx, read_file, records=None) -> FileInfo:
     """Return FileInfo for what a ZIP holds; SniffError in words (naming the archive and its members) when nothing fits.
 
     `read_xlsx(path, name, sheet)` reads a workbook and `read_file(path, name)` any single extracted
-    file (sniff's own dispatcher), so this module needs neither.
+    file (sniff's own dispatcher), so this module needs neither; `records` (store.json_records) reads
+    JSON exports, and without it an archive of JSON files is refused.
     """
     name = display_name
     try:
@@ -121,9 +122,12 @@ def open_zip(path: Path, display_name: str, sheet: str | None, *, read_xlsx, rea
             if json_m and not table_m and not book_m:
                 from .json_events import sniff_json_events
 
+                if records is None:
+                    raise SniffError(f"{name}: an archive of JSON files ({listing}) cannot be read here; import it on the "
+                                     "Data page")
                 files = [_extract(zf, m, budget, name) for m in json_m]
                 temps += files
-                info = sniff_json_events(path, name, files=files, members=[m.filename for m in json_m])
+                info = sniff_json_events(path, name, records, files=files, members=[m.filename for m in json_m])
                 if info is None:
                     if len(files) == 1:
                         info = read_file(files[0], f"{name}: {json_m[0].filename}")

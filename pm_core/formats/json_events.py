@@ -1,7 +1,8 @@
 """Event exports written as JSON: Mixpanel, Amplitude, PostHog, and plain arrays / JSON lines of events (issue 14).
 
 Nothing here parses the records in Python: DuckDB's JSON reader (`read_json_objects`) reads the
-file(s), `json_group_structure` over a sample tells which keys the records hold, and the import reads
+file(s), `json_group_structure` over a sample tells which keys the records hold (that SQL is in
+`store.json_records`, handed in by the importer since formats import no store), and the import reads
 each key as one text column (c0, c1, ...) exactly as it reads a CSV's columns (see
 `store.ingest_store`). Which tool wrote the file is decided from the records' keys, never the name:
 a Mixpanel export saved as `.csv` is still read as JSON.
@@ -21,6 +22,7 @@ from .files import FileInfo, JsonSource, SniffError, file_sha256
 SEPARATOR = "."
 MAX_DEPTH = 4                 # deeper objects are kept whole, as JSON text
 FALLBACK_BYTES = 64 << 20     # a malformed file up to this size is left to ai_json (Python), which names the exact line
+KEY_SCAN_BYTES = 64 << 20     # files (or archives) up to this size have every record's keys listed, not a sample's
 SAMPLE_RECORDS = 20_000       # records whose keys decide the columns (DuckDB's merged structure of 1M records takes ~5 s)
 _LIFTED = {"mixpanel": ("properties",), "posthog": ("properties",), "amplitude": ("event_properties", "user_properties"),
            "generic": ("properties",)}
@@ -54,20 +56,6 @@ def _layout(path: Path, head: bytes) -> tuple[str, str | None]:
     return "unstructured", None  # one (pretty-printed) document or several; the caller looks for its list
 
 
-def _conn():
-    import duckdb
-
-    return duckdb.connect()
-
-
-def _read_sql(files: list[str], fmt: str, unnest: str | None) -> tuple[str, list]:
-    """Return (SQL giving one `json` value per record, params) over the files: the same reader the import uses."""
-    base = "read_json_objects(?, format = ?, maximum_object_size = 8388608)"
-    if unnest:
-        return f"SELECT unnest(json_extract(json, ?)) AS json FROM {base}", [unnest, files, fmt]
-    return f"SELECT json FROM {base}", [files, fmt]
-
-
 def friendly_error(exc: Exception, name: str, members: list[str] | None = None) -> str:
     """Return DuckDB's JSON error in words, naming the file (or archive member) and line, never the temp path."""
     import re
@@ -84,31 +72,25 @@ def friendly_error(exc: Exception, name: str, members: list[str] | None = None) 
             "array of objects) and retry")
 
 
-def _structure(files: list[str], fmt: str, unnest: str | None, limit: int | None) -> tuple[dict, int]:
-    """Return (merged key structure of the records, records seen) from DuckDB's json_group_structure."""
-    sql, params = _read_sql(files, fmt, unnest)
-    lim = f" LIMIT {int(limit)}" if limit else ""
-    con = _conn()
-    try:
-        row = con.execute(f"SELECT json_group_structure(json), count(*) FROM ({sql}{lim})", params).fetchone()
-    finally:
-        con.close()
-    struct = json.loads(row[0]) if row[0] else None
-    return (struct if isinstance(struct, dict) else {}), int(row[1])
+def _add_later_keys(records, struct: dict, files: list[str], fmt: str, unnest: str | None,
+                    lifted: tuple[str, ...]) -> None:
+    """Add to `struct` the top-level and property-container keys of every record (listed by `records`)."""
+    top, inner = records.every_key(files, fmt, unnest, [pointer([c]) for c in lifted])
+    for k in top:
+        struct.setdefault(k, "VARCHAR")
+    for c, keys in zip(lifted, inner):
+        if keys and not isinstance(struct.get(c), dict):
+            struct[c] = {}
+        for k in keys:
+            struct[c].setdefault(k, "VARCHAR")
 
 
-def _find_list(files: list[str], name: str) -> str | None:
-    """Return the path of the array of objects an 'unstructured' document holds ('$.results[*]'), None when none."""
-    con = _conn()
-    try:
-        row = con.execute("SELECT json_group_structure(json), count(*) FROM read_json_objects(?, format = 'unstructured', "
-                          "maximum_object_size = 536870912)", [files]).fetchone()
-    finally:
-        con.close()
-    struct = json.loads(row[0]) if row[0] else None
-    if not isinstance(struct, dict):
+def _find_list(records, files: list[str]) -> str | None:
+    """Return the path of the array of objects an 'unstructured' document holds ('$.results[*]'), '' for plain records."""
+    struct, count = records.document(files)
+    if struct is None:
         return None
-    if int(row[1]) > 1:
+    if count > 1:
         return ""  # several documents one after the other: each is a record
     for key in ("results", "events", "data", "items", "records"):
         v = struct.get(key)
@@ -228,12 +210,13 @@ def _head(path: Path) -> bytes:
         return fh.read(1 << 16)
 
 
-def sniff_json_events(path: Path, display_name: str, files: list[Path] | None = None,
+def sniff_json_events(path: Path, display_name: str, records, files: list[Path] | None = None,
                       members: list[str] | None = None) -> FileInfo | None:
     """Return FileInfo for JSON event records read by DuckDB, or None when the records are not events (other JSON).
 
     `files` are the JSON files to read together (an archive's hourly files), `path` the file the user
-    gave (its sha256 identifies the import). Raises SniffError naming the file and line when the JSON
+    gave (its sha256 identifies the import). `records` is `store.json_records` (the SQL that looks at
+    the records; formats import no store, so the importer hands it over). Raises SniffError naming the file and line when the JSON
     is malformed.
     """
     import duckdb
@@ -247,11 +230,11 @@ def sniff_json_events(path: Path, display_name: str, files: list[Path] | None = 
     fmt, unnest = _layout(files[0], head)
     try:
         if fmt == "unstructured":
-            unnest = _find_list(names, display_name)
+            unnest = _find_list(records, names)
             if unnest == "":
                 unnest = None
         limit = SAMPLE_RECORDS
-        struct, seen = _structure(names, fmt, unnest, limit)
+        struct, seen = records.structure(names, fmt, unnest, limit)
     except duckdb.Error as exc:
         for t in temps:
             t.unlink(missing_ok=True)
@@ -268,6 +251,14 @@ def sniff_json_events(path: Path, display_name: str, files: list[Path] | None = 
     tool = tool_of(struct)
     if tool is None:
         return None
+    whole = len(files) > 1 or sum(f.stat().st_size for f in files) <= KEY_SCAN_BYTES
+    if whole and seen >= SAMPLE_RECORDS:
+        try:  # keys that first appear after the sample (another hour's event types) are kept too
+            _add_later_keys(records, struct, names, fmt, unnest, _LIFTED.get(tool, ()))
+        except duckdb.Error as exc:
+            for t in temps:
+                t.unlink(missing_ok=True)
+            raise SniffError(friendly_error(exc, display_name, members)) from None
     header, paths = columns_of(struct, tool)
     sha, size = file_sha256(path)
     plain = len(files) == 1 and fmt == "newline_delimited" and not _is_gzip(files[0])
@@ -282,7 +273,7 @@ def sniff_json_events(path: Path, display_name: str, files: list[Path] | None = 
     what = f"{len(files)} files" if len(files) > 1 else layout
     info.notes.append(f"{TOOL_LABELS[tool]} read as {what} by DuckDB{how}; row numbers count records, the first "
                       "being row 2" + (" (the files in name order)" if len(files) > 1 else ""))
-    if limit is not None and seen >= limit:
+    if seen >= limit and not whole:
         info.notes.append(f"properties found in the first {limit:,} records; keys that appear only later are not kept")
     return info
 

@@ -341,7 +341,8 @@ def sniff_csv(path: Path, display_name: str, head: bytes | None = None, table: s
     return info
 
 
-def sniff(path: Path, display_name: str, sheet: str | None = None, encoding: str | None = None) -> FileInfo:
+def sniff(path: Path, display_name: str, sheet: str | None = None, encoding: str | None = None,
+          records=None) -> FileInfo:
     """Return FileInfo for any supported file (CSV/TSV, gzip CSV, XLSX, JSON / JSON lines); raises SniffError naming the file."""
     path = Path(path)
     if not path.exists():
@@ -357,11 +358,12 @@ def sniff(path: Path, display_name: str, sheet: str | None = None, encoding: str
             return notes_to_csv(path, display_name, is_zip=True)
         # any other ZIP is opened as what it holds: a workbook, CSVs, JSON event exports (issue 14)
         return archives.open_zip(path, display_name, sheet, read_xlsx=xlsx_to_csv,
-                                 read_file=lambda p, n: sniff(p, n, encoding=encoding))
+                                 read_file=lambda p, n: sniff(p, n, encoding=encoding, records=records), records=records)
     # -- JSON event exports, read by DuckDB (issue 14): Mixpanel, Amplitude, PostHog, plain events -----
-    gz_json = _magic(head) == "gzip" and json_events.is_gzip_json(path)
-    if looks_like_json(head) or gz_json:
-        info = json_events.sniff_json_events(path, display_name)
+    # (`records` is store.json_records, handed over by the importer: formats import no store)
+    gz_json = records is not None and _magic(head) == "gzip" and json_events.is_gzip_json(path)
+    if records is not None and (looks_like_json(head) or gz_json):
+        info = json_events.sniff_json_events(path, display_name, records)
         if info is not None:
             return info
         if gz_json:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from ..formats.ai_json import looks_like_json
 from ..formats.encodings import ENCODINGS
 from ..formats.files import SniffError
 from ..formats.sniff import HEAD_BYTES, sniff
@@ -51,6 +52,8 @@ def file_choices(path, file_name: str | None = None) -> dict:
             return out
         out["sheets"] = names if len(names) > 1 else []
         return out
+    if looks_like_json(head) or head.startswith(b"\x1f\x8b"):
+        return out  # JSON exports (and gzip) hold one table; reading them here would parse them twice
     try:
         info = sniff(p, name)
     except SniffError:

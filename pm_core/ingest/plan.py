@@ -12,6 +12,7 @@ from ..formats.files import FileInfo, SniffError
 from ..formats.sniff import sniff
 from ..store import Store
 from ..store import ingest_store
+from ..store import json_records  # what a JSON export holds, asked of DuckDB (issue 14)
 from ..store.ingest_exprs import parse_expr, raw_expr
 from ..store.ingest_store import Check, Plan
 from . import events_plan
@@ -263,7 +264,7 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
 def _sniff(path: Path, name: str, sheet: str | None, encoding: str | None = None) -> FileInfo:
     """Return the sniffed file; a workbook sheet or report table is its own file for the duplicate check."""
     try:
-        info = sniff(Path(path), name, sheet, encoding=encoding)
+        info = sniff(Path(path), name, sheet, encoding=encoding, records=json_records)
     except SniffError as exc:
         raise ImportRefused(str(exc)) from None
     if len(info.sheets) > 1 and info.sheet:
