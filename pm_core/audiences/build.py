@@ -7,7 +7,7 @@ from typing import Callable
 
 
 from ..brand import get_brand
-from ..briefing import Briefing, BriefingBrand, MetricItem, Section
+from ..briefing import Briefing, BriefingBrand, MetricItem, Section, metrics_headline
 from .. import segments
 from ..periods import parse_period
 from ..store import Store, utcnow
@@ -35,11 +35,8 @@ def _headline(ctx: _Ctx, items: list[MetricItem]) -> str:
     if not shown:
         where = "yet" if ctx.period.is_all else f"for {ctx.period.describe()}"
         return f"No data {where}: once data is imported on the Data page, this view fills itself."
-    parts = []
-    for m in shown:
-        ch = m.change_text
-        parts.append(f"{m.label} {m.value_text}" + (f" ({ch})" if ch != "—" else ""))
-    return "; ".join(parts) + f" — {ctx.period.describe()}."
+    # a sentence, not a list: 'Revenue up 25.2% to $1.7M, ... and customer lifetime value down 3.5% to $120 in Q4 2026'
+    return metrics_headline(shown, ctx.period.describe()) or ""
 
 
 # "ai" adds a slide only when the workspace has an AI evaluation or readiness record (issue 18)
