@@ -16,6 +16,7 @@ from ..store.ingest_store import Plan
 
 PROPERTY_PREFIX = "properties."
 _JSON_SAMPLE = 200   # rows looked at to tell a JSON-object column from text
+OVERLAP_ENOUGH = 0.05  # below this share of the file's people already in the workspace, the preview warns
 
 
 def _fallback_columns(match: Match, header: list[str]) -> list[int]:
@@ -111,13 +112,10 @@ def _property_name(column: str) -> str:
 def overlap_warning(store: Store, plan: Plan) -> str | None:
     """Return a warning when the workspace already has events and none (or almost none) of this file's people are in them."""
     try:
-        o = ingest_store.user_overlap(store, plan)
+        o = ingest_store.user_overlap(store, plan, enough=OVERLAP_ENOUGH)
     except Exception:  # noqa: BLE001 - a warning must never stop a preview
         return None
-    if not o["workspace_people"] or not o["file_people"]:
-        return None
-    share = o["shared"] / o["file_people"]
-    if share >= 0.05:
+    if o is None:
         return None
     srcs = ", ".join(o["sources"]) or "earlier imports"
     return (f"Only {o['shared']:,} of this file's {o['file_people']:,} people are among the workspace's "

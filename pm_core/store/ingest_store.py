@@ -184,21 +184,30 @@ def count_rows(store: Store, plan: Plan, conds: list[str], limit: int | None = 5
     return int(row[0]), [int(v or 0) for v in row[1:1 + len(conds)]]
 
 
-def user_overlap(store: Store, plan: Plan, limit: int = 50_000) -> dict[str, Any]:
-    """Return how the file's people (first `limit` rows) meet the workspace's: file, shared, workspace counts and sources."""
-    p = Params()
-    src = f"(SELECT * FROM {_source(plan, p, first_rows=True)} AS c LIMIT {int(limit)})"
-    sql = (f"WITH f AS (SELECT DISTINCT {plan.exprs['user_id']} AS u FROM {src} WHERE u IS NOT NULL) "
-           "SELECT (SELECT count(*) FROM f), (SELECT count(*) FROM f SEMI JOIN (SELECT DISTINCT user_id FROM events) e "
-           "ON f.u = e.user_id), (SELECT count(DISTINCT user_id) FROM events), "
-           "(SELECT list(DISTINCT i.source ORDER BY i.source) FROM imports i WHERE i.kind = 'events' "
-           "AND EXISTS (SELECT 1 FROM events e WHERE e.import_id = i.id))")
+def user_overlap(store: Store, plan: Plan, limit: int = 50_000, enough: float = 0.05) -> dict[str, Any] | None:
+    """Return how the file's people (first `limit` rows) meet the workspace's: file, shared, workspace counts and sources.
+
+    None when the workspace has no events, or when at least `enough` of the file's people are known
+    (the workspace's own counts, a full scan, are then not needed).
+    """
     cur = store.cursor()
     try:
-        row = cur.execute(sql, _bound(sql, p)).fetchone()
+        if not cur.execute("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)").fetchone()[0]:
+            return None
+        p = Params()
+        src = f"(SELECT * FROM {_source(plan, p, first_rows=True)} AS c LIMIT {int(limit)})"
+        sql = (f"WITH f AS (SELECT DISTINCT {plan.exprs['user_id']} AS u FROM {src} WHERE u IS NOT NULL) "
+               "SELECT (SELECT count(*) FROM f), (SELECT count(*) FROM f SEMI JOIN events e ON f.u = e.user_id)")
+        file_people, shared = cur.execute(sql, _bound(sql, p)).fetchone()
+        if not file_people or shared >= enough * file_people:
+            return None
+        people, sources = cur.execute(
+            "SELECT (SELECT count(DISTINCT user_id) FROM events), (SELECT list(DISTINCT i.source ORDER BY i.source) "
+            "FROM imports i WHERE i.kind = 'events' AND EXISTS (SELECT 1 FROM events e WHERE e.import_id = i.id))").fetchone()
     finally:
         cur.close()
-    return {"file_people": int(row[0]), "shared": int(row[1]), "workspace_people": int(row[2]), "sources": list(row[3] or [])}
+    return {"file_people": int(file_people), "shared": int(shared), "workspace_people": int(people),
+            "sources": list(sources or [])}
 
 
 # -- inserting ---------------------------------------------------------------------------------

@@ -354,3 +354,40 @@ def test_byte_order_mark_and_windows_line_ends(store, editor, tmp_path):
     pv = preview_file(p, store=store)
     assert (pv.source, pv.rows_read, pv.rows_rejected) == ("mixpanel", len(lines), 0)
     assert import_file(store, editor, p).rows_imported == len(lines)
+
+
+def test_a_property_first_seen_after_the_sampled_records_is_kept(store, editor, tmp_path):
+    from pm_core.formats import json_events
+
+    lines = MIXPANEL.read_text().splitlines()
+    n = json_events.SAMPLE_RECORDS + 50
+    body = [lines[i % len(lines)] for i in range(n)]
+    late = json.loads(body[-1])
+    late["properties"]["Plan tier"] = "pro"   # only the last record has it
+    late["utm source"] = "newsletter"         # a new top-level key too
+    body[-1] = json.dumps(late)
+    p = tmp_path / "long.json"
+    p.write_text("\n".join(body) + "\n")
+    pv = preview_file(p, store=store)
+    assert {"Plan tier", "utm source"} <= set(pv.properties)
+    import_file(store, editor, p)
+    cur = store.cursor()
+    try:
+        got = cur.execute("SELECT count(*) FROM events WHERE json_extract_string(properties, '/Plan tier') = 'pro'").fetchone()[0]
+    finally:
+        cur.close()
+    assert got == 1
+
+
+def test_no_warning_when_the_file_shares_the_workspace_people(store, editor, tmp_path):
+    import_file(store, editor, MIXPANEL)
+    later = tmp_path / "next_week.json"
+    later.write_text("\n".join(MIXPANEL.read_text().splitlines()[2:]) + "\n")  # the same people, fewer rows
+    assert preview_file(later, store=store).warnings == []
+    assert preview_file(MIXPANEL, store=preview_store(tmp_path)).warnings == []  # an empty workspace: nothing to meet
+
+
+def preview_store(tmp_path):
+    from pm_core.store import open_store
+
+    return open_store(tmp_path / "empty.duckdb")
