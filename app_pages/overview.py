@@ -4,7 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 import pillars_ui as ui
-from pm_core import metrics, okrs, segments
+from pm_core import breakdowns, metrics, okrs, segments
+from pm_core.charts import breakdowns as bcharts
 from pm_core.formatting import change_arrow, fmt_change, fmt_value
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
 from pm_core.periods import parse_period
@@ -20,7 +21,10 @@ sources = ui.cached(metrics.event_sources)  # two tools' events are two user bas
 
 # The view lives in the URL (?period=last-30d&compare=year&segment=platform=iOS|Android,country!=PT) so a
 # link reproduces it; declared once, read and written by the one URL-state helper.
-URL_STATE = {**ui.range_state("overview", choices), "segment": (None, "")}
+URL_STATE = {**ui.range_state("overview", choices), "segment": (None, ""),
+             # the KPI trend below the cards: which KPI, broken down by which property, top how many
+             "kpi": ui.UrlParam(list(KPI_BY_KEY), "mau", state="trend"), "by": ui.UrlParam(["", *options], ""),
+             "top": ui.UrlParam([str(i) for i in range(1, 21)], "5", read=int)}
 for n in ui.url_state("overview", URL_STATE):
     st.warning(n)
 try:
@@ -45,7 +49,6 @@ if len(sources) > 1:
 segment = picked_segment.with_sources([source] if source else None)
 seg_param = segment.text()  # canonical and hashable: the cache key and the URL
 st.session_state["overview_segment"] = seg_param
-ui.sync_url("overview", URL_STATE)
 
 with st.spinner("Computing KPIs…"):
     results = ui.cached(metrics.compute_kpis, period, seg_param, None, compare)
@@ -134,3 +137,40 @@ for col, pillar in zip(st.columns(len(PILLARS)), PILLARS):
         st.subheader(PILLAR_LABELS[pillar])
         for r in results[pillar].values():
             card(r)
+
+
+# -- one KPI's trend, broken down by an event property, with launches and experiments marked ------------------
+st.subheader("KPI trend")
+st.caption("A KPI month by month; break it down by an event property to see a line per value (the most common "
+           "values, the rest as Other). Dashed lines mark roadmap launches and experiment starts and ends.")
+with_series = [k for k, df in series.items() if df is not None and len(df) >= 2] or ["mau"]
+if st.session_state.get("overview_trend") not in with_series:
+    st.session_state["overview_trend"] = with_series[0]
+t1, t2, t3 = st.columns([2, 1.6, 0.8])
+with t1:
+    key = st.selectbox("KPI", with_series, key="overview_trend", format_func=lambda k: KPI_BY_KEY[k].label)
+splittable = metrics.SPECS[key].segmented
+with t2:
+    by = st.selectbox("Break down by", ["", *options], key="overview_by", disabled=not splittable,
+                      format_func=lambda k: "No breakdown" if not k else k,
+                      help=None if splittable else "This KPI's data has no event properties, so it has no breakdown.")
+with t3:
+    top = st.number_input("Top values", min_value=1, max_value=20, step=1, key="overview_top", disabled=not by)
+ui.sync_url("overview", URL_STATE)
+d = KPI_BY_KEY[key]
+notes = ui.cached(breakdowns.annotations)
+trend = None
+if by and splittable:
+    try:
+        trend = ui.cached(breakdowns.kpi, key, by, int(top), seg_param or None)
+    except breakdowns.BreakdownError as exc:
+        st.info(md(exc))
+if trend is None:
+    base = series.get(key)
+    trend = base.assign(group=d.label) if base is not None else None
+if trend is not None and not trend.empty:
+    ui.chart(bcharts.breakdown_chart, trend, f"{d.label} by month" + (f", by {by}" if by and splittable else ""),
+             d.label, "value", d.unit.value, by if by and splittable else "KPI", notes, "Month")
+    st.caption(f"{md(d.definition)}" + (f" Segment: {md(segment.describe())}." if segment else ""))
+else:
+    st.info("No monthly series for this KPI yet.")

@@ -32,7 +32,7 @@ def test_overview_renders_every_pillar(run_page, kpi_db, role):
     at = run_page("app_pages/overview.py", role, kpi_db)
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Overview"
-    assert [h.value for h in at.subheader] == ["Strategy", "Discovery", "Delivery", "Growth & Stakeholders"]
+    assert [h.value for h in at.subheader] == ["Strategy", "Discovery", "Delivery", "Growth & Stakeholders", "KPI trend"]
     assert len(at.metric) == 18
     s = open_store(kpi_db)
     try:

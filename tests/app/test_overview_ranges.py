@@ -79,3 +79,17 @@ def test_is_not_segment_from_the_url(run_page, ev_db):
     assert at.toggle(key="overview_segnot_platform").value is True
     assert _metric(at, "Monthly active users").value == \
         f"{_users(ev, '2026-07-01', '2026-08-01', platform=['Android', 'Web']):,}"
+
+
+def test_kpi_trend_breakdown_from_the_url(run_page, ev_db):
+    ev = _events()
+    at = run_page("app_pages/overview.py", "viewer", ev_db, query={"kpi": "mau", "by": "platform", "top": "2"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="overview_trend").value == "mau" and at.selectbox(key="overview_by").value == "platform"
+    spec = str(at.get("vega_lite_chart")[-1].spec)
+    assert "Monthly active users by month, by platform" in spec and "Other" in spec
+    users = ev.groupby("platform")["user_id"].nunique().sort_values(ascending=False)
+    assert all(v in spec for v in users.index[:2])
+    at.selectbox(key="overview_by").set_value("").run()
+    assert not at.exception and "by platform" not in str(at.get("vega_lite_chart")[-1].spec)
+    assert "by" not in at.query_params and "kpi" not in at.query_params  # back to the defaults: a bare link
