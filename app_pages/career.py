@@ -73,6 +73,11 @@ with tabs[1]:
                    + (f"; {overview['excluded']:,} left out for bad figures (see Data issues)" if overview["excluded"] else "")
                    + f". Groups with fewer than {min_rows} rows are hidden so no one's pay can be read off. "
                    "Percentiles use linear interpolation.")
+        for assumed in overview.get("assumptions", []):  # e.g. Levels.fyi data read as USD (issue 14)
+            st.caption(md(assumed))
+        if overview["used"] == 0:
+            st.warning(f"None of the {overview['rows']:,} salary rows can be used yet: see Data issues for why "
+                       "(rows without a currency need the file re-imported with its currency set on the Data page).")
         if pct.empty:
             st.info("No usable salary rows match this choice.")
         else:

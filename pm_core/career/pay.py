@@ -36,13 +36,25 @@ def salary_titles(store: Store) -> list[str]:
     return cs.distinct_titles(store)
 
 
+def currency_assumptions(store: Store) -> list[str]:
+    """Return, per salary import, the currency it assumed or was given ('levels.csv: currency assumed USD: ...');
+    empty when every import's currency came from its own columns or symbols."""
+    from ..store.imports_store import import_notes
+
+    return [f"{name}: {note.removeprefix('warning: ')}" for name, notes in import_notes(store, "salaries")
+            for note in notes if note.startswith(("currency assumed", "currency ")) and "column '" not in note
+            or note.startswith("warning: no currency column")]
+
+
 def salary_overview(store: Store) -> dict:
-    """Return {'rows', 'used', 'excluded', 'unmapped', 'currencies'}: how many rows feed the figures and why others do not."""
+    """Return {'rows', 'used', 'excluded', 'unmapped', 'currencies', 'assumptions'}: how many rows feed the figures,
+    why others do not, and the currency each import assumed (Levels.fyi's USD) or was given."""
     df = _eff(store)
     used = df[df["usable"]]
     return {"rows": int(len(df)), "used": int(len(used)), "excluded": int((~df["usable"]).sum()),
             "unmapped": int(df["eff_level"].isna().sum()),
-            "currencies": sorted(used["currency"].dropna().unique().tolist())}
+            "currencies": sorted(used["currency"].dropna().unique().tolist()),
+            "assumptions": currency_assumptions(store) if len(df) else []}
 
 
 PERCENTILE_COLUMNS = ["group", "label", "currency", "n", "n_label", "p10", "p25", "p50", "p75", "p90",
@@ -143,7 +155,7 @@ def salary_issues(store: Store) -> list[dict]:
                 continue
         if cur_code is None:
             issues.append(dict(kind="missing_currency", row_ids=[r["row_id"]], count=1, in_figures=False,
-                               message=f"{label}: no currency, so it cannot be compared with anything. Kept, but left out of the figures; add a currency column and re-import."))
+                               message=f"{label}: no currency, so it cannot be compared with anything. Kept, but left out of the figures; re-import the file with its currency set (the Data page asks for it when the file has none)."))
             continue
         if r.get("total_eff") is None or r["total_eff"] <= 0:
             issues.append(dict(kind="no_pay", row_ids=[r["row_id"]], count=1, in_figures=False,

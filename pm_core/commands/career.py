@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..career import GROUPINGS, CareerError, ladder, percentile_records, percentiles, reference_points, salary_issues, salary_min_group
+from ..career import GROUPINGS, CareerError, has_salaries, ladder, percentile_records, percentiles, reference_points, salary_issues, salary_min_group
 from ..cli import CliError, emit
 from ..formatting import Unit, format_value
 from ..store import Store
@@ -62,7 +62,16 @@ def _salaries(args, store: Store) -> int:
         emit(out)
         return 0
     if not groups:
-        print("No salary rows match. Import a Levels.fyi-style CSV with `import FILE`.")
+        left_out = sum(i["count"] for i in issues if not i["in_figures"])
+        if not has_salaries(store):
+            print("No salary rows yet. Import a Levels.fyi-style CSV with `import FILE`.")
+        elif left_out:
+            kinds = sorted({i["kind"].replace("_", " ") for i in issues if not i["in_figures"]})
+            print(f"No salary figures: {left_out:,} salary row{'s are' if left_out != 1 else ' is'} stored but left out "
+                  f"({', '.join(kinds)}). Rows without a currency: re-import with `import FILE --currency USD` "
+                  "(or the file's currency).")
+        else:
+            print("No salary rows match" + (f" the title {args.title!r}" if args.title else "") + ".")
         return 0
     print(f"Total yearly pay by {args.by}{' for ' + args.title if args.title else ''} (groups under {limit} rows hidden)")
     print(f"  {'group':<30} {'cur':<4} {'n':>12} {'P25':>9} {'P50':>9} {'P75':>9}")

@@ -12,6 +12,25 @@ from .lazy import pd
 CANONICAL = CANONICAL_TABLES  # every kind's tables, from formats/kinds.py
 
 
+def import_notes(store: Store, kind: str) -> list[tuple[str, list[str]]]:
+    """Return (file name, notes) of every import of a kind, oldest first: what each import understood and assumed."""
+    import json
+
+    cur = store.cursor()
+    try:
+        rows = cur.execute("SELECT file_name, details FROM imports WHERE kind = ? ORDER BY imported_at, id", [kind]).fetchall()
+    finally:
+        cur.close()
+    out = []
+    for name, details in rows:
+        try:
+            notes = json.loads(details or "{}").get("notes") or []
+        except (ValueError, AttributeError):
+            notes = []
+        out.append((name, [str(n) for n in notes]))
+    return out
+
+
 def list_imports(store: Store) -> list[dict]:
     """Return every import, newest first, as plain dicts (timestamps as ISO strings)."""
     # plain rows, not a DataFrame: `info` and `imports` then never import pandas (bench/bench_cli.py)

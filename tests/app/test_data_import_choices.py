@@ -149,3 +149,21 @@ def test_viewer_never_gets_the_import_choices(monkeypatch, tmp_path):
     assert not at.get("file_uploader")
     assert not [s for s in at.selectbox if s.label in ("Encoding", "Sheet", "Table", "Currency of rows without one")]
     st.cache_resource.clear()
+
+
+def test_career_page_states_the_usd_assumption(run_page, tmp_path):
+    from pm_core.auth import Actor
+    from pm_core.ingest import import_file
+    from pm_core.store import open_store
+    from tests.conftest import ROOT
+
+    db = tmp_path / "w.duckdb"
+    s = open_store(db)
+    try:
+        import_file(s, Actor(email="pm@example.com", role="editor"), ROOT / "tests" / "data" / "levels_fyi_salaries_head.csv")
+    finally:
+        s.close()
+    for role in ("editor", "viewer"):
+        at = run_page("app_pages/career.py", role, db)
+        assert not at.exception, [e.value for e in at.exception][:1]
+        assert "currency assumed USD: this is Levels.fyi data" in _captions(at), role

@@ -500,3 +500,25 @@ def test_gzip_report_with_a_preamble(store, editor, tmp_path):
     raw = pd.read_csv(io.StringIO(text), comment="#")
     assert (res.kind, res.rows_imported, res.rows_rejected) == ("metrics", len(raw), 0)
     assert q(store, "SELECT sum(value) s FROM metric_points")["s"][0] == raw["visits"].sum()
+
+
+def test_the_usd_assumption_and_left_out_rows_are_said_where_pay_figures_are_shown(store, editor, tmp_path, capsys,
+                                                                                   monkeypatch):
+    from pm_core.career import salary_overview
+    from pm_core.cli import main
+
+    import_file(store, editor, DATA / "levels_fyi_salaries_head.csv")
+    ov = salary_overview(store)
+    raw = pd.read_csv(DATA / "levels_fyi_salaries_head.csv")
+    assert ov["used"] == len(raw) and ov["currencies"] == ["USD"]
+    assert any(a.startswith("levels_fyi_salaries_head.csv: currency assumed USD") for a in ov["assumptions"])
+    # a pay file with no currency at all: the CLI says why there are no figures instead of 'import a CSV'
+    db = tmp_path / "nocur.duckdb"
+    monkeypatch.setenv("PILLARS_DB", str(db))
+    pay = write(tmp_path, "pay.csv", "title,level,base\nPM,L5,85000\nPM,L5,90000\nPM,L5,95000\nPM,L5,99000\nPM,L5,97000\n")
+    assert main(["import", str(pay)]) == 0
+    capsys.readouterr()
+    assert main(["salaries"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(pd.read_csv(pay))} salary rows are stored but left out (missing currency)" in out
+    assert "--currency" in out
