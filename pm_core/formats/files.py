@@ -35,6 +35,7 @@ class JsonSource:
     unnest: str | None = None     # '$.results[*]' when the records are a list inside one document
     tool: str | None = None       # mixpanel | amplitude | posthog | generic: which tool's format to match
     plain: bool = False           # one uncompressed JSON-lines file (its size estimates the rows)
+    members: list[str] = field(default_factory=list)  # an archive's member name for each file (for messages)
 
 
 @dataclass

@@ -56,17 +56,16 @@ def _layout(path: Path, head: bytes) -> tuple[str, str | None]:
     return "unstructured", None  # one (pretty-printed) document or several; the caller looks for its list
 
 
-def friendly_error(exc: Exception, name: str, members: list[str] | None = None) -> str:
-    """Return DuckDB's JSON error in words, naming the file (or archive member) and line, never the temp path."""
+def friendly_error(exc: Exception, name: str, source: JsonSource | None = None) -> str:
+    """Return DuckDB's JSON error in words, naming the file (and the archive member) and line, never a temp path."""
     import re
 
     msg = str(exc)
     line = re.search(r"line (\d+)", msg)
     member = ""
     m = re.search(r'in file "([^"]+)"', msg)
-    if m and members:
-        base = Path(m.group(1)).name
-        member = next((f" ({x})" for x in members if base.endswith(Path(x).name.replace("/", "_"))), "")
+    if m and source is not None and source.members:
+        member = next((f" ({mem})" for f, mem in zip(source.files, source.members) if Path(f).name == Path(m.group(1)).name), "")
     where = f"line {line.group(1)} (or the line before it)" if line else "a record"
     return (f"{name}{member}: {where} is not valid JSON; fix or remove that line (one JSON object per line, or one "
             "array of objects) and retry")
@@ -240,7 +239,7 @@ def sniff_json_events(path: Path, display_name: str, records, files: list[Path] 
             t.unlink(missing_ok=True)
         if len(files) == 1 and not _is_gzip(files[0]) and members is None and path.stat().st_size <= FALLBACK_BYTES:
             return None  # not readable as records: the JSON reader of ai_json names the exact line (or shape) in words
-        raise SniffError(friendly_error(exc, display_name, members)) from None
+        raise SniffError(friendly_error(exc, display_name, JsonSource(names, fmt, [], members=members or []))) from None
     if not struct or tool_of(struct) is None:
         for t in temps:
             t.unlink(missing_ok=True)
@@ -258,13 +257,14 @@ def sniff_json_events(path: Path, display_name: str, records, files: list[Path] 
         except duckdb.Error as exc:
             for t in temps:
                 t.unlink(missing_ok=True)
-            raise SniffError(friendly_error(exc, display_name, members)) from None
+            raise SniffError(friendly_error(exc, display_name, JsonSource(names, fmt, [], members=members or []))) from None
     header, paths = columns_of(struct, tool)
     sha, size = file_sha256(path)
     plain = len(files) == 1 and fmt == "newline_delimited" and not _is_gzip(files[0])
     info = FileInfo(path=files[0], original=path, display_name=display_name, container="json", encoding="utf-8",
                     delimiter=",", header=header, sha256=sha, size=size, temp_files=list(temps))
-    info.json = JsonSource(files=names, format=fmt, paths=paths, unnest=unnest, tool=tool, plain=plain)
+    info.json = JsonSource(files=names, format=fmt, paths=paths, unnest=unnest, tool=tool, plain=plain,
+                           members=list(members or []))
     layout = {"newline_delimited": "JSON lines", "array": "a JSON array", "unstructured": "a JSON document"}[fmt]
     lifted = [c for c in _LIFTED.get(tool, ()) if c in struct]
     how = (f"; nested properties are named by their path joined with '{SEPARATOR}'"

@@ -159,7 +159,7 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
         hits = ingest_store.type_hits(store, plan, cand)
     except Exception as exc:  # DuckDB could not read even the first rows
         if info.json is not None:
-            raise ImportRefused(json_events.friendly_error(exc, name)) from None
+            raise ImportRefused(json_events.friendly_error(exc, name, info.json)) from None
         raise ImportRefused(messages.read_error(exc, name, info.delimiter, info.row_offset)) from None
     types = dict(types or {})
     scale = None

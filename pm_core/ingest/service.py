@@ -89,7 +89,7 @@ def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | Non
     except duckdb.Error as exc:
         if info.json is None:  # the CSV reader's own message is never shown (issue 14)
             raise ImportRefused(messages.read_error(exc, name, info.delimiter, info.row_offset)) from None
-        raise ImportRefused(json_events.friendly_error(exc, name)) from None  # a malformed record past the sample
+        raise ImportRefused(json_events.friendly_error(exc, name, info.json)) from None  # a malformed record past the sample
     finally:
         info.cleanup()
         if own:
@@ -183,7 +183,7 @@ def import_file(store: Store, actor: Actor, path, *, kind: str | None = None, ma
     except duckdb.Error as exc:
         if info.json is None:  # the CSV reader's own message is never shown (issue 14)
             raise ImportRefused(messages.read_error(exc, name, info.delimiter, info.row_offset)) from None
-        raise ImportRefused(json_events.friendly_error(exc, name)) from None  # a malformed record past the sample
+        raise ImportRefused(json_events.friendly_error(exc, name, info.json)) from None  # a malformed record past the sample
     finally:
         info.cleanup()
     if background_hooks:

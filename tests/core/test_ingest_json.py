@@ -391,3 +391,15 @@ def preview_store(tmp_path):
     from pm_core.store import open_store
 
     return open_store(tmp_path / "empty.duckdb")
+
+
+def test_a_bad_line_inside_an_archive_names_the_member(store, editor, tmp_path):
+    good = gzip.compress(b'{"event_type": "open", "event_time": "2026-06-01 10:00:00.000000", "user_id": "u1"}\n')
+    bad = gzip.compress(b'{"event_type": "open", "event_time": "2026-06-01 11:00:00.000000", "user_id": "u2"}\n'
+                        b'{"event_type": "open", "event_time": \n')
+    p = _zip(tmp_path / "export.zip", {"1/1_2026-06-01_10#0.json.gz": good, "1/1_2026-06-01_11#0.json.gz": bad})
+    with pytest.raises(ImportRefused) as exc:
+        import_file(store, editor, p)
+    # the record cut short is line 2; DuckDB notices at the end of the data just after it
+    assert re.match(r"export\.zip \(1/1_2026-06-01_11#0\.json\.gz\): line [23] \(or the line before it\)", str(exc.value))
+    assert store.table_counts()["events"] == 0
