@@ -14,7 +14,8 @@ from pm_core import audit
 from pm_core.auth import PermissionDenied
 from pm_core.formats.kinds import KINDS, kind_choice_label
 from pm_core.formatting import fmt_int
-from pm_core.ingest import (CURRENCIES, ImportRefused, after_import_future, file_choices, for_page, delete_import, import_file, list_imports, preview_file,
+from pm_core.ingest import (CURRENCIES, ImportRefused, after_import_future, file_choices, file_columns, for_page,
+                            mapping_fields, delete_import, import_file, list_imports, preview_file,
                             rejects_csv_bytes, rejects_for, save_upload)
 from pm_core.settings import get_setting
 from pm_core.text import md
@@ -164,6 +165,26 @@ with tab_import:
                     st.session_state.pop(f"types_{fid}", None)
                     st.session_state.pop(f"mapkind_{fid}", None)
                     st.rerun()
+            # no known format fits: the user can still say which column is which (issue 14)
+            columns = file_columns(path, up.name, sheet, encoding)
+            if kind is None and columns:
+                st.info("If you know what this file holds, pick it in 'What this file holds' above and choose its "
+                        "columns yourself.", icon=":material/tune:")
+            elif columns:
+                with st.form(f"rescue_{fid}", border=True):
+                    st.markdown(f"**Choose the columns of this {md(KIND_LABELS[kind].split(' (')[0])} file yourself**")
+                    picked = {}
+                    for f in mapping_fields(kind):
+                        a_, b_ = st.columns([2, 3])
+                        a_.markdown(f"**{md(f['target'])}**" + (" *(required)*" if f["required"] else "")
+                                    + (" *(this or another marked so)*" if f["one_of"] else "")
+                                    + (f"  \n{md(f['help'])}" if f["help"] else ""))
+                        picked[f["target"]] = b_.selectbox(f"Column for {md(f['target'])}", [NONE] + columns,
+                                                           key=f"r_{fid}_{f['target']}", label_visibility="collapsed")
+                    if st.form_submit_button("Use these columns"):
+                        st.session_state[f"map_{fid}"] = {t: v for t, v in picked.items() if v != NONE}
+                        st.session_state[f"mapkind_{fid}"] = kind
+                        st.rerun()
             st.stop()
         _mark("preview computed")
         st.subheader("What Pillars understood")

@@ -64,3 +64,35 @@ def file_choices(path, file_name: str | None = None) -> dict:
     finally:
         info.cleanup()
     return out
+
+
+def file_columns(path, file_name: str | None = None, sheet: str | None = None, encoding: str | None = None) -> list[str]:
+    """Return the column names of a file (of its chosen sheet or table), or [] when it cannot be read at all.
+
+    The Data page offers them in the column mapping even when no known format fits the file.
+    """
+    p = Path(path)
+    try:
+        info = sniff(p, file_name or p.name, sheet, encoding=encoding)
+    except SniffError:
+        return []
+    try:
+        return [h if h else f"column {i + 1}" for i, h in enumerate(info.header)]
+    finally:
+        info.cleanup()
+
+
+def mapping_fields(kind: str) -> list[dict]:
+    """Return the fields a user maps for a kind when no tool's format fits: [{'target', 'required', 'help'}, ...].
+
+    They are the kind's generic format (no tool signature), so any file of that kind can be mapped.
+    """
+    from ..formats import FORMATS
+
+    fmts = [f for f in FORMATS if f.kind == kind]
+    if not fmts:
+        return []
+    fmt = next((f for f in fmts if not f.signature and f.extras != "unpivot"), fmts[0])
+    need_any = {t for group in fmt.need_any for t in group}
+    return [{"target": f.name, "required": f.required, "one_of": f.name in need_any, "help": f.help}
+            for f in fmt.fields if f.role not in ("labels", "last")]

@@ -167,3 +167,25 @@ def test_career_page_states_the_usd_assumption(run_page, tmp_path):
         at = run_page("app_pages/career.py", role, db)
         assert not at.exception, [e.value for e in at.exception][:1]
         assert "currency assumed USD: this is Levels.fyi data" in _captions(at), role
+
+
+def test_the_mapping_rescues_a_work_items_file_no_format_knows(run_page, tmp_path):
+    body = b"Ref,Sort,Opened on,Heading\nT-1,bug,2026-03-01,a\nT-2,feature,2026-03-02,b\nT-3,bug,2026-03-03,c\n"
+    db = tmp_path / "w.duckdb"
+    at = run_page(DATA, "editor", db)
+    at.file_uploader[0].set_value(("tracker.csv", body, "text/csv")).run()
+    assert _errors(at) and any("What this file holds" in _plain(i.value) for i in at.info)
+    _box(at, "What this file holds").set_value("work_items").run()
+    assert _errors(at), "no column is named like a key: refused, with the mapping offered"
+    for target, column in (("key", "Ref"), ("type", "Sort"), ("created", "Opened on"), ("title", "Heading")):
+        _box(at, f"Column for {target}").set_value(column)
+    [submit] = [b for b in at.get("form_submit_button") if b.label == "Use these columns"]
+    submit.click().run()
+    assert not at.exception and not _errors(at), _errors(at)
+    [go] = [b for b in at.button if b.label.startswith("Import ")]
+    assert go.label == "Import 3 rows"
+    go.click().run()
+    got = _read(db, lambda s: s.query_df("SELECT key, type_category FROM work_items ORDER BY key"))
+    raw = pd.read_csv(io.BytesIO(body))
+    assert list(got["key"]) == list(raw["Ref"])
+    assert (got["type_category"] == "bug").sum() == (raw["Sort"] == "bug").sum() == 2
