@@ -40,9 +40,23 @@ def currency_code(value: str | None, name: str) -> str | None:
     return code
 
 
+# the language a Jira export's header names are in, told by its key column
+JIRA_LANGUAGES = {"clave_de_incidencia": "Spanish", "clave": "Spanish", "cle_de_ticket": "French", "cle": "French",
+                  "vorgangsschlussel": "German", "schlussel": "German", "chave_do_item": "Portuguese",
+                  "chave_da_item": "Portuguese", "chave": "Portuguese", "chiave_ticket": "Italian", "chiave": "Italian",
+                  "課題キー": "Japanese", "キー": "Japanese", "sleutel": "Dutch", "issuesleutel": "Dutch",
+                  "issue_key": "English", "work_item_key": "English", "key": "English"}
+
+
 def apply(plan: Plan, match: Match, header: list[str], notes: list[str], currency: str | None, name: str) -> None:
     """Add the kind's assumptions to the plan and say each in notes (work type, outcome, currency)."""
     fmt = match.fmt
+    if fmt.kind == "work_items" and fmt.source == "jira" and "key" in match.columns:
+        lang = JIRA_LANGUAGES.get(norm(header[match.columns["key"][0]]))
+        if lang:
+            typed = f", work type from '{header[match.columns['type'][0]]}'" if "type" in match.columns else ""
+            notes.append(f"Jira export with {lang} column names{typed}; dates read with {lang} month names"
+                         if lang != "English" else f"Jira export with English column names{typed}")
     if fmt.kind == "work_items" and "type" not in match.columns:
         notes.append("warning: no work type column: bug rate cannot be computed (map a type column, e.g. "
                      "'Issue Type' or 'Work type', if the file has one)"

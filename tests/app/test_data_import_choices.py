@@ -189,3 +189,22 @@ def test_the_mapping_rescues_a_work_items_file_no_format_knows(run_page, tmp_pat
     raw = pd.read_csv(io.BytesIO(body))
     assert list(got["key"]) == list(raw["Ref"])
     assert (got["type_category"] == "bug").sum() == (raw["Sort"] == "bug").sum() == 2
+
+
+def test_ga4_snapshot_tables_are_picked_on_the_page(run_page, tmp_path):
+    from tests.factories.reports import GA4_SNAPSHOT, ga4_tables
+
+    db = tmp_path / "w.duckdb"
+    at = run_page(DATA, "editor", db)
+    at.file_uploader[0].set_value(("Reports_snapshot.csv", GA4_SNAPSHOT.encode(), "text/csv")).run()
+    assert not at.exception and not _errors(at), _errors(at)
+    table = _box(at, "Table")
+    assert table.options == ["Active users", "New users", "Sessions"]
+    assert "date range stated there: 2026-03-01 to 2026-03-07" in _captions(at)
+    table.set_value("Sessions").run()
+    [go] = [b for b in at.button if b.label.startswith("Import ")]
+    sessions = ga4_tables(GA4_SNAPSHOT)[2]
+    assert go.label == f"Import {len(sessions)} rows"
+    go.click().run()
+    got = _read(db, lambda s: s.query_df("SELECT segment, value FROM metric_points WHERE metric = 'Sessions'"))
+    assert dict(zip(got["segment"], got["value"])) == {k: float(v) for k, v in zip(sessions.iloc[:, 0], sessions["Sessions"])}

@@ -17,6 +17,7 @@ from pm_core.formats.sniff import sniff
 from pm_core.ingest import ImportRefused, for_page, import_file, preview_file
 from pm_core.metrics.service import compute_kpi
 from tests.conftest import ROOT
+from tests.factories.reports import GA4_SNAPSHOT, ga4_tables
 
 DATA = ROOT / "tests" / "data"
 
@@ -136,50 +137,9 @@ def test_generic_work_items_detected_and_rescued_by_the_mapping(store, editor, t
 
 
 # -- 6. preambles, totals rows, GA4 reports snapshot ----------------------------------------------------
-GA4_SNAPSHOT = """# ----------------------------------------
-# Reports snapshot
-# Account: Example
-# Property: example.com - GA4
-# ----------------------------------------
-#
-# All Users
-# Start date: 20260301
-# End date: 20260307
-# ----------------------------------------
-
-Nth day,Active users
-0000,120
-0001,135
-0002,128
-0003,141
-0004,150
-0005,97
-0006,88
-
-Nth day,New users
-0000,40
-0001,52
-0002,47
-0003,39
-0004,61
-0005,30
-0006,28
-
-Session primary channel group (Default Channel Group),Sessions
-Direct,410
-Organic Search,388
-Referral,52
-"""
-
-
-def _ga4_tables(text: str) -> list[pd.DataFrame]:
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    return [pd.read_csv(io.StringIO(block), dtype=str) for block in body.strip().split("\n\n")]
-
-
 def test_ga4_reports_snapshot_offers_each_table_as_its_own_series(store, editor, tmp_path):
     path = write(tmp_path, "Reports_snapshot.csv", GA4_SNAPSHOT)
-    tables = _ga4_tables(GA4_SNAPSHOT)
+    tables = ga4_tables(GA4_SNAPSHOT)
     pv = preview_file(path, store=store)
     assert pv.sheets == ["Active users", "New users", "Sessions"] and pv.sheet == "Active users"
     assert pv.sheet_label == "Table" and pv.kind == "metrics"
