@@ -102,6 +102,28 @@ class Segment:
 EVERYONE = Segment()
 
 
+def for_source(segment: "Segment", keys) -> "Segment | None":
+    """Return the segment with its property names as another source spells them (exact name first, else the one
+    name that differs only in case: 'platform' -> a survey's 'Platform'); None when a property has no match or
+    the segment picks event sources, so that source cannot be filtered and stays 'all segments'."""
+    seg = parse(segment)
+    if seg.sources:
+        return None
+    keys = list(keys)
+    lower: dict[str, list[str]] = {}
+    for k in keys:
+        lower.setdefault(k.lower(), []).append(k)
+    conds = []
+    for c in seg.conditions:
+        if c.key in keys:
+            conds.append(c)
+        elif len(lower.get(c.key.lower(), [])) == 1:
+            conds.append(Condition(lower[c.key.lower()][0], c.values, c.negate))
+        else:
+            return None
+    return Segment(tuple(sorted(conds, key=lambda c: c.key)))
+
+
 @dataclass(frozen=True)
 class _Sources:
     """A parsed '@source=a|b' clause, before parse() folds it into Segment.sources."""

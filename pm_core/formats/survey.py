@@ -49,4 +49,6 @@ FORMAT = Format(
               # the free-text question; the score column is taken first, so a scored question is never the comment
               patterns=COMMENT_PATTERNS),
     ),
+    # every other column (Platform, Plan, Country...) is kept as a property, so segments filter surveys too
+    extras="properties",
 )

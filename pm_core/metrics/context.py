@@ -163,13 +163,28 @@ class Context:
                 return None
         return headline(lo, hi)
 
+    def survey_segment(self, scale: str) -> Segment | None:
+        """Return the segment as one survey scale's responses spell their properties (None: everyone, or a segment
+        those responses cannot be filtered by, which survey_split says)."""
+        if self.segment is None:
+            return None
+        keys = self.memo("survey_keys", lambda: ms.survey_property_keys(self.src))
+        return segments.for_source(self.segment, keys.get(scale, []))
+
+    def survey_split(self, scale: str) -> bool:
+        """Return True when the segment applies to a scale's responses (every property it names is one of their columns)."""
+        return self.segment is None or self.survey_segment(scale) is not None
+
     def surveys(self, scale: str, p: Period) -> dict[str, int]:
-        """Return the survey counts (rows, scored, hi, promoters, ...) of a scale in period p (zeros without answers)."""
+        """Return the survey counts (rows, scored, hi, promoters, ...) of a scale in period p (zeros without answers),
+        for the segment when those responses carry its properties (a Platform column), else for every response."""
+        seg = self.survey_segment(scale)
+
         def fetch(ranges):
-            got = ms.survey_stats(self.src, ranges)
+            got = ms.survey_stats(self.src, ranges, seg, scale if seg else None)
             zero = dict.fromkeys(ms._SURVEY_KEYS, 0)
             return [got[scale][i] if scale in got else zero for i in range(len(ranges))]
-        return self.batch(f"survey:{scale}", p, fetch)
+        return self.batch(f"survey:{scale}" if seg is None else f"survey:{scale}:segment", p, fetch)
 
     def work(self, p: Period) -> dict:
         """Return the work-item counts (resolved, median, due, on time, bugs...) of period p."""

@@ -105,7 +105,8 @@ def empty_series(sc: SeriesContext, spec) -> pd.DataFrame:
 
 def survey_series(sc: SeriesContext, spec) -> pd.DataFrame:
     """Return CSAT (share of 4-5) or NPS (promoters minus detractors, in points) per period from one grouped query."""
-    df = ms.survey_by(sc.store, spec.key, sc.freq)
+    seg = sc.ctx.survey_segment(spec.key)  # the segment when these responses carry its properties, else everyone
+    df = ms.survey_by(sc.store, spec.key, sc.freq, seg)
     if spec.key == "csat":
         return frame([(as_date(r.period_start), _ratio(r.hi, r.scored)) for r in df.itertuples()])
     return frame([(as_date(r.period_start), _ratio((r.promoters - r.detractors) * 100.0, r.scored)) for r in df.itertuples()])

@@ -27,8 +27,9 @@ class KpiSpec:
     like_for_like: a monthly value also takes to_date=True (the month before cut to the same days).
     compare_previous: the previous period's value is shown beside it (False for ROI, not tied to time).
     previous_of_covers: for 'all', compare with the period before the one the value covers (revenue growth).
-    segmented: False when the KPI's source has no event properties (surveys, work items, the roadmap), so a
-        segment leaves it for every segment and its card says so.
+    segmented: False when the KPI's source has no properties at all (work items, the roadmap), so a segment
+        leaves it for every segment and its card says so; a value may also say so itself (extra all_segments),
+        e.g. surveys without the segment's property.
     series: None derives the series from the value function per month or quarter.
     """
 
@@ -99,8 +100,8 @@ for _key, _value, _kw in [
     ("revenue_growth", v._revenue_growth, dict(series=s.metric_points_series("revenue_metric"), previous_of_covers=True)),
     ("clv", v._clv, dict(monthly=True)),
     ("roi", v._roi, dict(series=s.empty_series, compare_previous=False, segmented=False)),
-    ("csat", v.survey_value("csat"), dict(series=s.survey_series, segmented=False)),
-    ("nps", v.survey_value("nps"), dict(series=s.survey_series, segmented=False)),
+    ("csat", v.survey_value("csat"), dict(series=s.survey_series)),  # split when surveys carry the property
+    ("nps", v.survey_value("nps"), dict(series=s.survey_series)),
     ("conversion_rate", v._conversion, dict(series=s.conversion_series)),
     ("task_success_rate", v._task_success, dict(series=s.task_success_series)),
     ("cycle_time_days", v._cycle, dict(series=s.work_series, segmented=False)),

@@ -87,7 +87,7 @@ def _survey(ctx: Context, scale: str, p: Period | None) -> Computed:
             return None, f"no dated {label} survey responses {_where(p)}; undated responses count under 'all'.", {}
         return None, f"no {label} survey responses {_where(p)}.", {}
     n = c["scored"]
-    extra = {"n": n}
+    extra = {"n": n, **({} if ctx.survey_split(scale) else {"all_segments": True})}
     if scale == "csat":
         return c["hi"] / n, None, extra | {"satisfied": c["hi"]}
     return (c["promoters"] - c["detractors"]) / n * 100.0, None, extra | {"promoters": c["promoters"], "detractors": c["detractors"]}
@@ -99,9 +99,10 @@ def _task_success(ctx: Context, p: Period | None) -> Computed:
         # no task events at all: a task-completion survey ('Were you able to ...?' yes/no) answers instead
         c = ctx.surveys("task", p)
         if c["scored"]:
-            note = "from task-completion survey answers" + (" (surveys are not split by segment)" if ctx.segment else "") + "."
+            unsplit = not ctx.survey_split("task")
+            note = "from task-completion survey answers" + (" (surveys are not split by this segment)" if unsplit else "") + "."
             return c["yes"] / c["scored"], note, {"answers": c["scored"], "yes": c["yes"],
-                                                  **({"all_segments": True} if ctx.segment else {})}
+                                                  **({"all_segments": True} if unsplit else {})}
         if ctx.surveys("task", ALL)["scored"]:
             return None, f"no task-completion survey answers {_where(p)}.", {}
         return None, missing + " No task-completion survey (yes/no) was imported either.", {}

@@ -250,9 +250,12 @@ def _select_for(plan: Plan, p: Params) -> tuple[str, str]:
         return ("import_id, " + ", ".join(cols) + ", type_category, status_category",
                 f"{imp}, " + ", ".join(sel) + f", {typecat}, COALESCE({', '.join(cat_parts)})")
     if plan.kind == "survey":
-        return ("import_id, respondent, responded_at, scale, score, comment",
+        # the columns Pillars does not read (Platform, Plan...) as properties; empty cells are left out
+        props = ("json_object(" + ", ".join(f"{p(k)}, NULLIF(trim(c{i}), '')" for k, i in plan.extras) + ")"
+                 if plan.extras else "NULL")
+        return ("import_id, respondent, responded_at, scale, score, comment, properties",
                 f"{imp}, {e.get('respondent', 'NULL')}, {e.get('responded_at', 'NULL')}, {p(plan.consts['scale'])}, "
-                f"{e['score']}, {e.get('comment', 'NULL')}")
+                f"{e['score']}, {e.get('comment', 'NULL')}, {props}")
     if plan.kind == "experiment" and plan.source == "exposures":
         return ("import_id, experiment, user_id, variant, converted, exposed_at",
                 f"{imp}, COALESCE({e.get('experiment', 'NULL')}, {p(plan.consts['experiment'])}), {e['user_id']}, "

@@ -243,8 +243,25 @@ def event_months(store: Store) -> list[dt.date]:
 _SURVEY_KEYS = ("rows", "scored", "hi", "promoters", "detractors", "undated", "yes")
 
 
-def survey_stats(src, ranges: list[Range]) -> dict[str, list[dict[str, int]]]:
-    """Return {scale: [counts per range]} in one query; counts as in survey_summary (unbounded range = all rows)."""
+def survey_property_keys(src) -> dict[str, list[str]]:
+    """Return {scale: property names its responses carry} (the columns kept at import: Platform, Plan...), sorted."""
+    rows = _fetch(src, "SELECT DISTINCT scale, unnest(json_keys(properties)) AS k FROM survey_responses "
+                       "WHERE properties IS NOT NULL ORDER BY 1, 2", [])
+    out: dict[str, list[str]] = {}
+    for scale, key in rows:
+        out.setdefault(scale, []).append(key)
+    return out
+
+
+def survey_stats(src, ranges: list[Range], segment=None, scale: str | None = None) -> dict[str, list[dict[str, int]]]:
+    """Return {scale: [counts per range]} in one query; counts as in survey_summary (unbounded range = all rows).
+
+    segment (its property names as the surveys spell them) keeps the responses whose properties match;
+    with a segment, `scale` names the one scale it is for (the others are not read).
+    """
+    seg, sp = where(segment)
+    if scale is not None:
+        seg, sp = " AND scale = ?" + seg, [scale] + sp
     conds, cp = _filters("responded_at", ranges)
     cols = []
     params: list = []
@@ -260,7 +277,8 @@ def survey_stats(src, ranges: list[Range]) -> dict[str, list[dict[str, int]]]:
     per = [cp[i:i + n] for i, n in _param_slices(ranges)]
     for ps in per:
         params += ps * k
-    rows = _fetch(src, f"SELECT scale, {', '.join(cols)} FROM survey_responses GROUP BY scale", params)
+    rows = _fetch(src, f"SELECT scale, {', '.join(cols)} FROM survey_responses WHERE true{seg} GROUP BY scale",
+                  params + sp)
     out: dict[str, list[dict[str, int]]] = {}
     for r in rows:
         vals = [int(x) for x in r[1:]]
@@ -277,17 +295,20 @@ def _param_slices(ranges: list[Range]) -> list[tuple[int, int]]:
     return out
 
 
-def survey_by(store: Store, scale: str, grain: str) -> pd.DataFrame:
-    """Return period_start, scored, hi, promoters, detractors, yes per month/quarter for dated responses of one scale."""
+def survey_by(store: Store, scale: str, grain: str, segment=None) -> pd.DataFrame:
+    """Return period_start, scored, hi, promoters, detractors, yes per month/quarter for dated responses of one scale
+    (those matching `segment`, named as the surveys spell their properties)."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
-    return store.query_df("""
+    seg, sp = where(segment)
+    return store.query_df(f"""
         SELECT CAST(date_trunc(?, responded_at) AS DATE) AS period_start, count(score) AS scored,
                count(*) FILTER (WHERE score >= 4 AND score <= 5) AS hi,
                count(*) FILTER (WHERE score >= 9 AND score <= 10) AS promoters,
                count(*) FILTER (WHERE score >= 0 AND score <= 6) AS detractors,
                count(*) FILTER (WHERE score = 1) AS yes
-        FROM survey_responses WHERE scale = ? AND responded_at IS NOT NULL GROUP BY 1 ORDER BY 1""", [grain, scale])
+        FROM survey_responses WHERE scale = ? AND responded_at IS NOT NULL{seg} GROUP BY 1 ORDER BY 1""",
+        [grain, scale] + sp)
 
 
 # -- work items -----------------------------------------------------------------------------

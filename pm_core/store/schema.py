@@ -6,7 +6,7 @@ Changes to existing columns go into MIGRATIONS under a new version number; never
 step, add one.
 """
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # 'at' is a reserved word in DuckDB 2, hence the longer column names.
 # Times are naive TIMESTAMP holding UTC: date_trunc on them never depends on a session time zone.
@@ -122,4 +122,7 @@ MIGRATIONS: dict[int, list[str]] = {
     3: ["INSERT INTO data_versions SELECT area, 0, now()::TIMESTAMP FROM (VALUES ('events'), ('surveys'), "
         "('work_items'), ('experiments'), ('metrics'), ('salaries'), ('career'), ('okrs'), ('roadmap'), "
         "('audiences'), ('settings'), ('imports')) AS a(area) ON CONFLICT DO NOTHING"],
+    # Version 4: survey responses keep the columns Pillars does not read as properties (a Delighted export's
+    # Platform), so a segment filters the surveys that carry its property (issue 15).
+    4: ["ALTER TABLE survey_responses ADD COLUMN IF NOT EXISTS properties JSON"],
 }
