@@ -384,13 +384,13 @@ def test_no_warning_when_the_file_shares_the_workspace_people(store, editor, tmp
     later = tmp_path / "next_week.json"
     later.write_text("\n".join(MIXPANEL.read_text().splitlines()[2:]) + "\n")  # the same people, fewer rows
     assert preview_file(later, store=store).warnings == []
-    assert preview_file(MIXPANEL, store=preview_store(tmp_path)).warnings == []  # an empty workspace: nothing to meet
-
-
-def preview_store(tmp_path):
     from pm_core.store import open_store
 
-    return open_store(tmp_path / "empty.duckdb")
+    empty = open_store(tmp_path / "empty.duckdb")
+    try:
+        assert preview_file(MIXPANEL, store=empty).warnings == []  # an empty workspace: nothing to meet
+    finally:
+        empty.close()
 
 
 def test_a_bad_line_inside_an_archive_names_the_member(store, editor, tmp_path):
