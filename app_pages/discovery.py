@@ -223,7 +223,9 @@ elif view == "evidence":
         st.info("No highlights yet: import interview notes or a highlights file on the Data page.")
     else:
         st.markdown("**Interviews**")
-        st.dataframe(pd.DataFrame(ui.cached(dv.interviews)), hide_index=True, width="stretch",
+        iv = pd.DataFrame(ui.cached(dv.interviews))
+        iv["date"] = pd.to_datetime(iv["date"], errors="coerce")  # a note without a date shows an empty cell
+        st.dataframe(iv, hide_index=True, width="stretch",
                      column_config={"interview": "Interview", "participant": "Participant", "segment": "Segment",
                                     "date": st.column_config.DateColumn("Date"), "highlights": "Highlights",
                                     "tagged": "Tagged"})
