@@ -31,7 +31,8 @@ def test_editor_saves_a_valid_change(run_page, tmp_path):
     path = tmp_path / "w.duckdb"
     at = run_page("app_pages/settings.py", "editor", path)
     assert not at.exception
-    assert len(at.text_input) + len(at.number_input) + len(at.checkbox) == len(SETTINGS)
+    # text, number, yes/no and choice settings (week start, verdict test) each have one control
+    assert len(at.text_input) + len(at.number_input) + len(at.checkbox) + len(at.selectbox) == len(SETTINGS)
     at.text_input(key="setting_funnel_goal_event").set_value("booking_started")
     at.number_input(key="setting_gross_margin").set_value(0.55)
     at.button[0].click().run()
