@@ -215,16 +215,34 @@ def _nth_to_dates(lines: list[str], delimiter: str, start: dt.date) -> list[str]
     return buf.getvalue().splitlines()
 
 
+def _compact_dates(lines: list[str], delimiter: str) -> list[str] | None:
+    """Return the table with a first column of YYYYMMDD days (GA4's Date dimension) written as ISO dates, else None."""
+    head = _cells(lines[0], delimiter)
+    if not head or norm(head[0]) not in ("date", "day", "datum", "fecha", "data"):
+        return None
+    rows = [_cells(line, delimiter) for line in lines[1:]]
+    if not rows or not all(r and re.fullmatch(r"[0-9]{8}", r[0].strip()) and _parse_day(r[0].strip()) for r in rows):
+        return None
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    w.writerow(head)
+    for r in rows:
+        w.writerow([_parse_day(r[0].strip()).isoformat(), *r[1:]])
+    return buf.getvalue().splitlines()
+
+
 def _by_dimension(lines: list[str], delimiter: str, end: dt.date) -> list[str] | None:
     """Return a table broken down by a dimension (channel, country) as date,segment,metrics at the range's end."""
     head = _cells(lines[0], delimiter)
     if len(head) < 2 or norm(head[0]) in ("date", "day", "week", "month") or _NTH.fullmatch(head[0].strip()):
         return None
+    rows = [_cells(line, delimiter) for line in lines[1:]]
+    if not all(re.fullmatch(r"[-+]?[0-9][0-9,]*([.][0-9]+)?%?", c.strip()) or not c.strip() for r in rows for c in r[1:]):
+        return None  # a dimension table holds numbers beside its first column; anything else is left as it is
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
     w.writerow(["Date", "Segment", *head[1:]])
-    for line in lines[1:]:
-        cells = _cells(line, delimiter)
+    for cells in rows:
         w.writerow([end.isoformat(), *cells])
     return buf.getvalue().splitlines()
 
@@ -383,13 +401,17 @@ def _from_tables(info: FileInfo, lay: Layout, table: str | None) -> tuple[Path, 
     if len(lines) > 2 and _is_total(lines[-1], d):
         info.notes.append(f"the last row ('{_cells(lines[-1], d)[0].strip()}') is a totals row: left out")
         lines.pop()
-    if lay.start:
+    compact = _compact_dates(lines, d)
+    if compact is not None:  # GA4 writes a Date dimension as 20260301
+        info.notes.append(f"'{_cells(lines[0], d)[0].strip()}' read as dates written YYYYMMDD (20260301 = 2026-03-01)")
+        lines = compact
+    if lay.start and compact is None:
         dated = _nth_to_dates(lines, d, lay.start)
         if dated is not None:
             info.notes.append(f"'{_cells(lines[0], d)[0].strip()}' counted from the preamble's start date "
                               f"{lay.start.isoformat()} to give each row its date")
             lines = dated
-        elif lay.end and len(tables) > 1:
+        elif lay.end and len(tables) > 1 and compact is None:
             by = _by_dimension(lines, d, lay.end)
             if by is not None:
                 info.notes.append(f"'{_cells(lines[0], d)[0].strip()}' values kept as the segment; every row dated "

@@ -482,3 +482,20 @@ def test_the_usd_assumption_and_left_out_rows_are_said_where_pay_figures_are_sho
     out = capsys.readouterr().out
     assert f"{len(pd.read_csv(pay))} salary rows are stored but left out (missing currency)" in out
     assert "--currency" in out
+
+
+def test_ga4_date_dimension_and_a_grand_total_first_row(store, editor, tmp_path):
+    text = ("# ----------------------------------------\n# Explorations\n# Start date: 20260301\n# End date: 20260303\n"
+            "# ----------------------------------------\n\nDate,Sessions,Engaged sessions\nGrand total,300,180\n"
+            "20260301,100,61\n20260302,120,70\n20260303,80,49\n")
+    path = write(tmp_path, "exploration.csv", text)
+    pv = preview_file(path, store=store)
+    assert any("read as dates written YYYYMMDD" in n for n in pv.notes)
+    assert any("('Grand total') is a totals row: left out" in n for n in pv.notes)
+    res = import_file(store, editor, path)
+    raw = pd.read_csv(io.StringIO(text), comment="#", dtype=str)
+    raw = raw[raw["Date"] != "Grand total"]
+    assert (res.rows_read, res.rows_imported, res.rows_rejected) == (len(raw), len(raw), 0)
+    got = q(store, "SELECT date, value FROM metric_points WHERE metric = 'Sessions' ORDER BY date")
+    assert list(pd.to_datetime(got["date"])) == list(pd.to_datetime(raw["Date"], format="%Y%m%d"))
+    assert list(got["value"]) == [float(v) for v in raw["Sessions"]]
