@@ -213,6 +213,16 @@ with tab_import:
                 st.warning(md(note.removeprefix("warning: ")), icon=":material/warning:")
             else:
                 st.caption(md(note))
+        if pv.kind == "experiment" and len(pv.outcomes) > 1:
+            used = pv.mapping.get("converted")
+            outcome = st.selectbox("Outcome (counts as converted)", pv.outcomes, key=f"outcome_{fid}",
+                                   index=pv.outcomes.index(used) if used in pv.outcomes else 0,
+                                   help="This log has several 0/1 outcome columns; the experiment is analysed on this one.")
+            if outcome != used:
+                st.session_state[f"map_{fid}"] = {**{f.target: f.source for f in pv.fields if f.source}, "converted": outcome}
+                st.session_state[f"mapkind_{fid}"] = pv.kind
+                st.session_state.pop(f"m_{fid}_converted", None)  # the mapping form shows the new choice too
+                st.rerun()
         if pv.kind == "salaries":
             cur_opts = ["auto"] + list(CURRENCIES)
             st.selectbox("Currency of rows without one", cur_opts, key=f"cur_{fid}",

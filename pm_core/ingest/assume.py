@@ -64,6 +64,7 @@ def apply(plan: Plan, match: Match, header: list[str], notes: list[str], currenc
     if fmt.kind == "experiment" and fmt.source == "exposures" and "converted" in match.columns:
         used = match.columns["converted"][0]
         others = [h for i, h in enumerate(header) if i != used and norm(h) in OUTCOMES]
+        plan.consts["outcome_choices"] = [header[used], *others]  # the preview's outcome picker
         how = "you chose it" if match.how.get("converted") == "you chose" else "found by name"
         notes.append(f"outcome: '{header[used]}' counts as converted ({how})"
                      + (f"; other possible outcome columns: {', '.join(others)} (choose one as the column for "

@@ -84,7 +84,7 @@ def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | Non
             sheets=info.sheets, sheet=info.sheet, notes=prep.notes, scale=prep.plan.consts.get("scale"),
             experiment=prep.plan.consts.get("experiment"), properties=[k for k, _ in prep.plan.extras],
             duplicate_of=dup, layout="json" if info.json is not None else "delimited", warnings=warnings,
-            currency=prep.plan.consts.get("currency_default"),
+            currency=prep.plan.consts.get("currency_default"), outcomes=prep.plan.consts.get("outcome_choices", []),
             sheet_label="Sheet" if info.container == "xlsx" or not info.sheets else "Table")
     except duckdb.Error as exc:
         if info.json is None:  # the CSV reader's own message is never shown (issue 14)

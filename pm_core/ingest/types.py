@@ -89,5 +89,6 @@ class Preview(BaseModel):
     warnings: list[str] = PField(default_factory=list)  # what the user should know before importing (other user base)
     currency: str | None = None        # salaries: the currency used where no column or symbol says (USD for Levels.fyi)
     sheet_label: str = "Sheet"         # what `sheets` are: XLSX sheets, or the tables of a report file ("Table")
+    outcomes: list[str] = PField(default_factory=list)  # A/B logs: the columns that could be the outcome, used first
 
 

@@ -208,3 +208,23 @@ def test_ga4_snapshot_tables_are_picked_on_the_page(run_page, tmp_path):
     go.click().run()
     got = _read(db, lambda s: s.query_df("SELECT segment, value FROM metric_points WHERE metric = 'Sessions'"))
     assert dict(zip(got["segment"], got["value"])) == {k: float(v) for k, v in zip(sessions.iloc[:, 0], sessions["Sessions"])}
+
+
+def test_outcome_picker_of_an_ab_log_with_two_outcomes(run_page, tmp_path):
+    from tests.conftest import ROOT
+
+    path = ROOT / "tests" / "data" / "ab_cookie_cats_head.csv"
+    db = tmp_path / "w.duckdb"
+    at = run_page(DATA, "editor", db)
+    at.file_uploader[0].set_value(("cookie_cats.csv", path.read_bytes(), "text/csv")).run()
+    outcome = _box(at, "Outcome (counts as converted)")
+    assert outcome.options == ["retention_1", "retention_7"] and outcome.value == "retention_1"
+    outcome.set_value("retention_7").run()
+    assert not at.exception and not _errors(at), _errors(at)
+    assert _box(at, "Outcome (counts as converted)").value == "retention_7"
+    assert "'retention_7' counts as converted (you chose it)" in _captions(at)
+    [go] = [b for b in at.button if b.label.startswith("Import ")]
+    go.click().run()
+    raw = pd.read_csv(path)
+    got = _read(db, lambda s: s.query_df("SELECT variant, sum(converted::INT) c FROM experiment_exposures GROUP BY 1"))
+    assert dict(zip(got["variant"], got["c"])) == raw.groupby("version")["retention_7"].sum().to_dict()
