@@ -21,13 +21,19 @@ editor = actor.can_edit
 currency = ui.cached(S.currency)
 
 
-def _save(call, done: str, **user_text) -> None:
-    """Run a domain write; on success confirm after the rerun, on a refusal say why in words (naming the field)."""
+_PENDING = "_strategy_pick"  # the selectbox to move to a just-created item on the next run
+
+
+def _save(call, done: str, pick: str | None = None, **user_text) -> None:
+    """Run a domain write; on success confirm after the rerun (and select the new item in the `pick` selectbox),
+    on a refusal say why in words (naming the field)."""
     try:
-        call()
+        result = call()
     except S.StrategyError as exc:
         st.error(md(str(exc)), icon=":material/error:")
         return
+    if pick and isinstance(result, str):
+        st.session_state[_PENDING] = (pick, result)
     ui.flash(done, **user_text)
     st.rerun()
 
@@ -40,6 +46,10 @@ def _pick(label: str, items: list, key: str, new_label: str | None = None):
     """A selectbox over items by name (plain text: selectboxes do not render Markdown); None = the 'new' option."""
     ids = [i.id for i in items] + ([None] if new_label else [])
     names = {i.id: getattr(i, "name", None) or getattr(i, "market", "") for i in items}
+    pending = st.session_state.get(_PENDING)
+    if pending and pending[0] == key and pending[1] in ids:  # set before the widget exists, as Streamlit requires
+        st.session_state[key] = pending[1]
+        del st.session_state[_PENDING]
     chosen = st.selectbox(label, ids, key=key, format_func=lambda i: new_label if i is None else names[i])
     return next((i for i in items if i.id == chosen), None)
 
@@ -115,7 +125,7 @@ def _board_form(board: S.Pestle | None, initiatives: list[tuple[str, str]]) -> N
         if st.form_submit_button("Save board" if board else "Create board"):
             data = {"name": name, "scope": scope, "initiative_id": initiative, "summary": summary}
             _save(lambda: S.save_pestle(ui.get_store(), actor, data, board.id if board else None),
-                  "PESTLE board {name} saved.", name=name)
+                  "PESTLE board {name} saved.", pick="pestle_pick", name=name)
 
 
 def _entry_form(board: S.Pestle, entry: S.PestleEntry | None) -> None:
@@ -232,7 +242,7 @@ def _sizing_form(s: S.Sizing | None) -> None:
                     "assumptions": assumptions, "sources": [x for x in sources.splitlines() if x.strip()],
                     "share_basis": basis}
             _save(lambda: S.save_sizing(ui.get_store(), actor, data, s.id if s else None),
-                  "Market sizing {name} saved.", name=market)
+                  "Market sizing {name} saved.", pick="sizing_pick", name=market)
 
 
 with tab_size:
@@ -291,7 +301,8 @@ def _grid_form(g: S.Grid | None) -> None:
                                 key=f"grid_criteria_{key}")
         if st.form_submit_button("Save grid" if g else "Create grid"):
             data = {"name": name, "competitors": competitors, "criteria": criteria}
-            _save(lambda: S.save_grid(ui.get_store(), actor, data, g.id if g else None), "Grid {name} saved.", name=name)
+            _save(lambda: S.save_grid(ui.get_store(), actor, data, g.id if g else None), "Grid {name} saved.",
+                  pick="grid_pick", name=name)
 
 
 def _score_form(g: S.Grid) -> None:

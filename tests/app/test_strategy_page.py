@@ -215,3 +215,19 @@ def test_market_share_card_states_the_sizing_it_uses(run_page, tmp_path):
     [info] = [i.value for i in at.info if "Market share KPI uses this SAM" in i.value]
     assert f"{expected * 100:.1f}%" in info
     assert sid in [x.id for x in _read(db, strategy.list_sizings)]
+
+
+def test_a_second_board_is_selected_once_created(run_page, tmp_path):
+    db = tmp_path / "w.duckdb"
+    _workspace(db, demo=True)
+    at = run_page(PAGE, "editor", db)
+    pick = at.selectbox(key="pestle_pick")
+    assert pick.options[-1] == "New board…"
+    pick.select_index(len(pick.options) - 1).run()
+    at.text_input(key="pestle_name_new").set_value("Spain long stays")
+    at = _submit(at, "Create board")
+    _ok(at)
+    boards = _read(db, strategy.list_pestles)
+    assert [b.name for b in boards] == ["Portugal long stays (new market)", "Spain long stays"]
+    assert at.selectbox(key="pestle_pick").value == boards[1].id
+    assert any(m.value.startswith("**Spain long stays**") for m in at.markdown)
