@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import runpy
 import sys
 import threading
 from pathlib import Path
@@ -53,10 +54,11 @@ def _serve(args, _store) -> int:
     # modules the first page needs can be imported while the server starts and the first browser
     # loads Streamlit's scripts, instead of inside the first visitor's page run.
     threading.Thread(target=_warm_up, name="pillars-warm-up", daemon=True).start()
-    from streamlit.web import cli as streamlit_cli
-
+    # `python -m streamlit run ...`, in this process: pm_core itself never imports Streamlit (the UI is
+    # app.py's); this command only launches it, as the exec it replaced did.
     sys.argv = ["streamlit", *cmd[3:]]
-    return streamlit_cli.main(standalone_mode=False) or 0
+    runpy.run_module("streamlit", run_name="__main__", alter_sys=True)
+    return 0
 
 
 # What the first page run imports (python -X importtime: about 0.5-0.9 s on the 2-core machine).
