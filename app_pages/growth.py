@@ -339,6 +339,17 @@ with tab_funnel:
                 st.info(f"No users with a '{md(steps[0])}' event for this selection.")
             else:
                 ui.chart(charts.funnel_chart, fr)
+                if by:  # the breakdown picked above: the same funnel per value of the property
+                    try:
+                        fb = ui.cached(breakdowns.funnel, tuple(steps), by, int(top), segment, period, window_text,
+                                       attempt, exclusions)
+                    except breakdowns.BreakdownError as exc:
+                        st.info(md(exc))
+                        fb = None
+                    if fb is not None and not fb.empty:
+                        ui.chart(bcharts.funnel_breakdown_chart, fb, by, fr.window_label)
+                        st.caption(f"Each value of {md(by)} (the {int(top)} with the most users, then Other) has its own "
+                                   "funnel: a bar is the share of its step-1 users who reached the step.")
                 rows = [{"Step": f"{i}. {s.event}", "Users": fmt_int(s.users),
                          "From previous step": fmt_pct(s.conversion_from_previous),
                          "From first step": fmt_pct(s.conversion_from_start),

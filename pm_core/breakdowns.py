@@ -67,8 +67,8 @@ def active_users(store: Store, freq: str, prop: str, top: int = 5, segment=None)
 def kpi(store: Store, key: str, prop: str, top: int = 5, segment=None, freq: str = "month") -> pd.DataFrame:
     """Return period_start, group, value: one KPI's series per breakdown line (KeyError for an unknown KPI).
 
-    A KPI whose source is not split by event properties (surveys, work items) is refused: every line would
-    be the same.
+    A KPI whose data is not split by the property (work items; surveys or metric series without it) is refused:
+    every line would be the same.
     """
     sp = metrics.SPECS.get(key)
     if sp is None:
@@ -76,8 +76,26 @@ def kpi(store: Store, key: str, prop: str, top: int = 5, segment=None, freq: str
     if not sp.segmented:
         raise BreakdownError(f"{sp.definition.label} is not split by event properties (its data has none), so it "
                              "cannot be broken down")
-    frames = [metrics.kpi_series(store, key, freq, seg).assign(group=label) for label, seg in groups(store, prop, top, segment)]
+    lines = groups(store, prop, top, segment)
+    # a KPI whose own data lacks the property (a survey without a Platform column, revenue not split by it)
+    # would draw the same line for every value: refuse, saying why
+    if metrics.compute_kpi(store, key, "all", lines[0][1]).extra.get("segment") == "all segments":
+        raise BreakdownError(f"{sp.definition.label}: its data is not split by '{prop}', so every line would be the "
+                             "same; break down a KPI computed from events")
+    frames = [metrics.kpi_series(store, key, freq, seg).assign(group=label) for label, seg in lines]
     return pd.concat(frames, ignore_index=True)[["period_start", "group", "value"]]
+
+
+def funnel(store: Store, steps, prop: str, top: int = 5, segment=None, period: str | None = None,
+           window: str | None = None, attempt: str = "first", exclusions: list | tuple = ()) -> pd.DataFrame:
+    """Return group, step (1..n), event, users, conversion_from_start: the same funnel (growth.funnel's options) per
+    breakdown line, so each value's conversion is read against its own first step."""
+    rows = []
+    for label, seg in groups(store, prop, top, segment):
+        res = growth.funnel(store, list(steps), 30, period, seg.text(), window, attempt, tuple(exclusions))
+        for i, st in enumerate(res.steps, 1):
+            rows.append((label, i, st.event, st.users, st.conversion_from_start))
+    return pd.DataFrame(rows, columns=["group", "step", "event", "users", "conversion_from_start"])
 
 
 def annotations(store: Store) -> pd.DataFrame:

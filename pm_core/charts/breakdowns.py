@@ -8,7 +8,7 @@ import pandas as pd
 from ..formatting import Unit, format_value
 from .growth import _data
 
-_KIND_COLOURS = {"launch": "#2e7d32", "experiment start": "#6a1b9a", "experiment end": "#9e9e9e"}
+_KIND_COLOURS = {"launch": "#328036", "experiment start": "#9259b5", "experiment end": "#8e8e8e"}
 
 
 def annotation_layer(notes: pd.DataFrame | None) -> alt.Chart | None:
@@ -58,3 +58,21 @@ def annotated_active_users(dau: pd.DataFrame, wau: pd.DataFrame, mau: pd.DataFra
 
     chart = active_users_chart(dau, wau, mau)
     return with_annotations(chart, notes).properties(title="Daily, weekly and monthly active users", height=280)
+
+
+def funnel_breakdown_chart(df: pd.DataFrame, prop: str, window_label: str) -> alt.Chart:
+    """Return grouped bars: each funnel step's conversion from the first step, one bar per breakdown value."""
+    d = df.copy()
+    d["step_label"] = [f"{s}. {e}" for s, e in zip(d["step"], d["event"])]
+    d["shown"] = [format_value(v, Unit.FRACTION) for v in d["conversion_from_start"]]
+    order = list(dict.fromkeys(d["group"]))
+    steps = list(dict.fromkeys(d["step_label"]))
+    return alt.Chart(_data(d)).mark_bar().encode(
+        x=alt.X("step_label:N", title="Funnel step", sort=steps, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("group:N", sort=order),
+        y=alt.Y("conversion_from_start:Q", title="Converted from step 1", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("group:N", title=prop, sort=order),
+        tooltip=[alt.Tooltip("group:N", title=prop), alt.Tooltip("step_label:N", title="Step"),
+                 alt.Tooltip("users:Q", title="Users", format=","), alt.Tooltip("shown:N", title="From step 1")],
+    ).properties(title=f"Funnel conversion by {prop} ({window_label} window)", height=300)

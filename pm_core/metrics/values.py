@@ -80,14 +80,15 @@ def _clv(ctx: Context, m: Period | None) -> Computed:
 def _survey(ctx: Context, scale: str, p: Period | None) -> Computed:
     c = ctx.surveys(scale, p)
     label = "CSAT" if scale == "csat" else "NPS"
+    flag = {} if ctx.survey_split(scale) else {"all_segments": True}  # the responses lack the segment's properties
     if c["scored"] == 0:
         if c["rows"]:
-            return None, f"{c['rows']} {label} responses {_where(p)} but none has a score.", {}
+            return None, f"{c['rows']} {label} responses {_where(p)} but none has a score.", flag
         if p is not None and not p.is_all and ctx.surveys(scale, ALL)["undated"]:
-            return None, f"no dated {label} survey responses {_where(p)}; undated responses count under 'all'.", {}
-        return None, f"no {label} survey responses {_where(p)}.", {}
+            return None, f"no dated {label} survey responses {_where(p)}; undated responses count under 'all'.", flag
+        return None, f"no {label} survey responses {_where(p)}.", flag
     n = c["scored"]
-    extra = {"n": n, **({} if ctx.survey_split(scale) else {"all_segments": True})}
+    extra = {"n": n, **flag}
     if scale == "csat":
         return c["hi"] / n, None, extra | {"satisfied": c["hi"]}
     return (c["promoters"] - c["detractors"]) / n * 100.0, None, extra | {"promoters": c["promoters"], "detractors": c["detractors"]}

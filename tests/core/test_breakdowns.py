@@ -82,6 +82,8 @@ def test_breakdowns_refuse_in_words(bstore, prop, top, segment, words):
 
 def test_a_kpi_without_event_properties_is_not_broken_down(bstore):
     with pytest.raises(BreakdownError, match="not split by event properties"):
+        bd.kpi(bstore, "bug_rate", "platform")
+    with pytest.raises(BreakdownError, match="not split by 'platform'"):  # no survey carries a platform here
         bd.kpi(bstore, "nps", "platform")
     with pytest.raises(KeyError):
         bd.kpi(bstore, "no_kpi", "platform")
@@ -123,7 +125,24 @@ def test_cli_breakdown(bstore, tmp_path, capsys):
     top = _top(ev, 1)[0]
     want = ev[ev["platform"] == top].groupby(month)["user_id"].nunique()
     assert {dt.date.fromisoformat(r["period_start"]): r["value"] for r in got["groups"][top] if r["value"]} == want.to_dict()
-    code, _, err = run_cli(capsys, "--db", db, "breakdown", "--by", "platform", "--kpi", "nps")
+    code, _, err = run_cli(capsys, "--db", db, "breakdown", "--by", "platform", "--kpi", "on_time_rate")
     assert code == 2 and "not split by event properties" in err and "Traceback" not in err
     code, _, err = run_cli(capsys, "--db", db, "breakdown", "--by", "platform", "--kpi", "nope")
     assert code == 2 and "unknown KPI" in err
+
+
+def test_funnel_per_value_is_each_values_own_funnel(bstore):
+    from pm_core import growth
+
+    ev = bstore.test_events
+    steps = ["search", "booking_completed"]
+    df = bd.funnel(bstore, steps, "platform", 2, window="30d", attempt="first")
+    top = _top(ev, 2)
+    assert list(dict.fromkeys(df["group"])) == [*top, OTHER]
+    for group, seg in bd.groups(bstore, "platform", 2):
+        want = growth.funnel(bstore, steps, 30, None, seg.text(), "30d", "first")
+        got = df[df["group"] == group].sort_values("step")
+        assert got["users"].tolist() == [s.users for s in want.steps]
+    # first step of one value against pandas: users with a search event on that platform
+    first = df[(df["group"] == top[0]) & (df["step"] == 1)]["users"].iloc[0]
+    assert first == ev[(ev["platform"] == top[0]) & (ev["event"] == "search")]["user_id"].nunique()
