@@ -499,3 +499,19 @@ def test_ga4_date_dimension_and_a_grand_total_first_row(store, editor, tmp_path)
     got = q(store, "SELECT date, value FROM metric_points WHERE metric = 'Sessions' ORDER BY date")
     assert list(pd.to_datetime(got["date"])) == list(pd.to_datetime(raw["Date"], format="%Y%m%d"))
     assert list(got["value"]) == [float(v) for v in raw["Sessions"]]
+
+
+def test_surveymonkey_choice_columns_are_named_by_question_and_option(tmp_path):
+    # SurveyMonkey's real first-row layout: a choice question spans columns, later ones with an empty name
+    text = ("Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,"
+            "In what country do you live?,,How likely are you to recommend us?\n"
+            ",,,,,,,,,United States,Other (please specify),Response\n"
+            "1001,C1,06/10/2022 07:48:07 AM,06/10/2022 08:09:25 AM,,,,,,United States,,9\n")
+    info = sniff(write(tmp_path, "sm.csv", text), "sm.csv")
+    try:
+        assert info.header[9:] == ["In what country do you live? - United States",
+                                   "In what country do you live? - Other (please specify)",
+                                   "How likely are you to recommend us?"]
+        assert len(pd.read_csv(info.path)) == 1 and info.row_offset == 1
+    finally:
+        info.cleanup()
