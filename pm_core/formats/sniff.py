@@ -341,6 +341,26 @@ def sniff_csv(path: Path, display_name: str, head: bytes | None = None, table: s
     return info
 
 
+def _xlsx_tidied(path: Path, display_name: str, sheet: str | None) -> FileInfo:
+    """Return a workbook sheet as CSV, with a survey tool's extra header rows and totals rows left out (issue 14).
+
+    SurveyMonkey and Qualtrics write the same header rows in their XLSX downloads as in their CSVs.
+    """
+    info = xlsx_to_csv(path, display_name, sheet)
+    before = info.path
+    with info.path.open("rb") as fh:
+        thead = fh.read(HEAD_BYTES)
+    try:
+        text = tidy.tidy(info, thead.decode("utf-8", errors="replace"), complete=len(thead) < HEAD_BYTES, table=None)
+    except SniffError:
+        info.cleanup()
+        raise
+    if info.path != before:  # the header may have changed (Qualtrics' question text); the sheet stays a sheet
+        info.container = "xlsx"
+        info.header = [h.strip() for h in next(iter(_records(text, ",", 1)), info.header)]
+    return info
+
+
 def sniff(path: Path, display_name: str, sheet: str | None = None, encoding: str | None = None,
           records=None) -> FileInfo:
     """Return FileInfo for any supported file (CSV/TSV, gzip CSV, XLSX, JSON / JSON lines); raises SniffError naming the file."""
@@ -357,7 +377,7 @@ def sniff(path: Path, display_name: str, sheet: str | None = None, encoding: str
         if zip_holds_notes(path):  # a ZIP of interview notes (issue 19), not a workbook
             return notes_to_csv(path, display_name, is_zip=True)
         # any other ZIP is opened as what it holds: a workbook, CSVs, JSON event exports (issue 14)
-        return archives.open_zip(path, display_name, sheet, read_xlsx=xlsx_to_csv,
+        return archives.open_zip(path, display_name, sheet, read_xlsx=_xlsx_tidied,
                                  read_file=lambda p, n: sniff(p, n, encoding=encoding, records=records), records=records)
     # -- JSON event exports, read by DuckDB (issue 14): Mixpanel, Amplitude, PostHog, plain events -----
     # (`records` is store.json_records, handed over by the importer: formats import no store)

@@ -515,3 +515,22 @@ def test_surveymonkey_choice_columns_are_named_by_question_and_option(tmp_path):
         assert len(pd.read_csv(info.path)) == 1 and info.row_offset == 1
     finally:
         info.cleanup()
+
+
+def test_surveymonkey_xlsx_download_has_the_same_header_rows(store, editor, tmp_path):
+    import openpyxl
+
+    rows = list(csv.reader(io.StringIO(SURVEYMONKEY)))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet"
+    for r in rows:
+        ws.append([None if c == "" else c for c in r])
+    path = tmp_path / "Customer Satisfaction Survey.xlsx"
+    wb.save(path)
+    raw = pd.read_csv(io.StringIO(SURVEYMONKEY), skiprows=[1], dtype=str, keep_default_na=False)
+    scores = pd.to_numeric(raw.iloc[:, 9].replace(["NA", "N/A", ""], None))
+    res = import_file(store, editor, path)
+    assert (res.kind, res.rows_read, res.rows_imported, res.rows_rejected) == ("survey", len(raw), len(raw), 0)
+    df = q(store, "SELECT score FROM survey_responses")
+    assert df["score"].notna().sum() == scores.notna().sum() and df["score"].sum() == scores.sum()
