@@ -122,11 +122,11 @@ def _seg_key(segment) -> tuple:
 RETENTION_UNITS = rs.UNITS
 
 
-def _range_end_period(unit: str, day: dt.date):
+def _range_end_period(unit: str, day: dt.date, week_start: str = "monday"):
     """Return the start of the period holding the last moment of `day` (its 23:00 hour for hourly retention)."""
     if unit == "hour":
         return dt.datetime.combine(day, dt.time(23))
-    return period_start(day, unit)
+    return period_start(day, unit, week_start)
 
 
 def retention_table(store: Store, unit: str = "week", first_time: bool = True, mode: str = "on",
@@ -172,15 +172,17 @@ def retention_table(store: Store, unit: str = "week", first_time: bool = True, m
 def _retention(store: Store, unit: str, first_time: bool, mode: str, segment, cohort_start, cohort_end,
                max_k: int, start_event=None, return_event=None, min_events: int = 1, range_end=None) -> RetentionResult:
     plain = start_event is None and return_event is None and min_events == 1 and unit != "hour"
-    last_data = gs.last_event_period(store, unit) if unit != "hour" else rs.last_period(store, unit)
-    last = last_data if range_end is None or last_data is None else _range_end_period(unit, range_end)
+    zone, week_start = calendar(store)  # cohorts are cut in the workspace calendar, as active users are
+    last_data = (gs.last_event_period(store, unit, zone, week_start) if unit != "hour"
+                 else rs.last_period(store, unit, zone, week_start))
+    last = last_data if range_end is None or last_data is None else _range_end_period(unit, range_end, week_start)
     opts = dict(unit=unit, first_time=first_time, mode=mode, start_event=start_event, return_event=return_event,
                 min_events=min_events, padded=range_end is not None)
     if plain:  # the fast path every KPI and the default Growth view use
-        sizes, counts = gs.retention_counts(store, unit, first_time, mode, segment, max_k)
+        sizes, counts = gs.retention_counts(store, unit, first_time, mode, segment, max_k, zone, week_start)
     else:
         sizes, counts = rs.retention_cells(store, unit, first_time, mode, segment, max_k, start_event, return_event,
-                                           min_events)
+                                           min_events, zone, week_start)
     if last is None or sizes.empty:
         return RetentionResult(weighted={k: None for k in range(1, max_k + 1)}, cohorts=[], last_period=last, **opts)
     norm = (lambda v: pd.Timestamp(v).to_pydatetime()) if unit == "hour" else as_date

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from .lazy import pd
 
-from .calendar_sql import local_day, week_of
+from .calendar_sql import local_day, local_ts, week_of
 from .core import Store
 from .segment_sql import pointer, where
 
@@ -109,15 +109,26 @@ def days_active_counts(store: Store, start: dt.datetime | None, end: dt.datetime
 
 
 # -- retention ---------------------------------------------------------------------------------
-def last_event_period(store: Store, unit: str) -> dt.date | None:
-    """Return the start of the period holding the last event in the whole workspace (None without events)."""
+def period_of(unit: str, col: str, zone: str = "UTC", week_start: str = "monday") -> tuple[str, list]:
+    """Return (SQL, params) of the start of the day/week/month holding `col` (naive UTC) in the workspace calendar."""
     u = _unit(unit)
-    v = store.query_df(f"SELECT date_trunc('{u}', max(ts))::DATE AS p FROM events").iloc[0]["p"]
+    local, zp = local_ts(col, zone)
+    if u == "week":
+        day = f"CAST({local} AS DATE)"
+        expr = week_of(day, week_start)
+        return expr, zp * expr.count(day)  # the day appears once (Monday) or twice (Sunday), each with its zone
+    return f"date_trunc('{u}', {local})::DATE", zp
+
+
+def last_event_period(store: Store, unit: str, zone: str = "UTC", week_start: str = "monday") -> dt.date | None:
+    """Return the start of the period holding the last event in the whole workspace (None without events)."""
+    expr, zp = period_of(unit, "max(ts)", zone, week_start)
+    v = store.query_df(f"SELECT {expr} AS p FROM events", zp).iloc[0]["p"]
     return None if pd.isna(v) else pd.Timestamp(v).date()
 
 
 def retention_counts(store: Store, unit: str, first_time: bool, mode: str, segment=None,
-                     max_k: int = 12) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     max_k: int = 12, zone: str = "UTC", week_start: str = "monday") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (sizes[cohort, size], counts[cohort, k, users]) for k in 1..max_k, from one scan of the events.
 
     mode 'on': users active exactly k periods after the cohort period. mode 'on_or_after': counts
@@ -131,7 +142,8 @@ def retention_counts(store: Store, unit: str, first_time: bool, mode: str, segme
     # One aggregation returns every cell including k = 0, which is the cohort itself (its size), so
     # the events are read once. For 'on_or_after' each member falls in exactly one bucket
     # (0..max_k), so the size is the sum of its buckets.
-    up = f"up AS MATERIALIZED (SELECT user_id, date_trunc('{u}', ts)::DATE AS p FROM events WHERE TRUE {seg} GROUP BY ALL)"
+    per, zp = period_of(u, "ts", zone, week_start)  # the workspace calendar (zone, week start)
+    up = f"up AS MATERIALIZED (SELECT user_id, {per} AS p FROM events WHERE TRUE {seg} GROUP BY ALL)"
     lim = "lim AS (SELECT user_id, min(p) AS first_p, max(p) AS last_p FROM up GROUP BY user_id)"
     if mode == "on" and first_time:
         body = f"""SELECT lim.first_p AS cohort, {_k_expr(u, 'lim.first_p', 'up.p')} AS k, count(*) AS users
@@ -149,11 +161,14 @@ def retention_counts(store: Store, unit: str, first_time: bool, mode: str, segme
     if first_time and mode == "on_or_after":
         # Only each user's first and last period matter; date_trunc keeps order, so truncating
         # min(ts) and max(ts) per user skips the user-period table altogether.
-        lim = (f"lim AS (SELECT user_id, date_trunc('{u}', min(ts))::DATE AS first_p, "
-               f"date_trunc('{u}', max(ts))::DATE AS last_p FROM events WHERE TRUE {seg} GROUP BY user_id)")
-        cells = store.query_df(f"WITH {lim} {body}", params + [int(max_k)])
+        # (Local time only repeats inside a DST hour, never across a day's start, so this holds in any zone.)
+        first_p, fp = period_of(u, "min(ts)", zone, week_start)
+        last_p, lp = period_of(u, "max(ts)", zone, week_start)
+        lim = (f"lim AS (SELECT user_id, {first_p} AS first_p, "
+               f"{last_p} AS last_p FROM events WHERE TRUE {seg} GROUP BY user_id)")
+        cells = store.query_df(f"WITH {lim} {body}", fp + lp + params + [int(max_k)])
     else:
-        cells = store.query_df(f"WITH {up}, {lim} {body}", params + [int(max_k)])
+        cells = store.query_df(f"WITH {up}, {lim} {body}", zp + params + [int(max_k)])
     if mode == "on":
         sizes = cells[cells["k"] == 0][["cohort", "users"]].rename(columns={"users": "size"})
     else:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .calendar_sql import local_ts
 from .core import Store
+from .growth_store import period_of
 from .lazy import pd
 from .segment_sql import where
 
@@ -29,14 +31,19 @@ def _k(unit: str, a: str, b: str) -> str:
     return f"datediff('{unit}', {a}, {b})"
 
 
-def _trunc(unit: str, col: str = "ts") -> str:
-    # hours stay timestamps; days, weeks and months are dates like the rest of growth
-    return f"date_trunc('hour', {col})" if unit == "hour" else f"date_trunc('{unit}', {col})::DATE"
+def _trunc(unit: str, col: str = "ts", zone: str = "UTC", week_start: str = "monday") -> tuple[str, list]:
+    """Return (SQL, params) of the period start holding `col` in the workspace calendar (zone, week start)."""
+    # hours stay timestamps (wall-clock hours in the zone); days, weeks and months are dates like the rest of growth
+    if unit == "hour":
+        local, zp = local_ts(col, zone)
+        return f"date_trunc('hour', {local})", zp
+    return period_of(unit, col, zone, week_start)
 
 
-def last_period(store: Store, unit: str) -> dt.datetime | dt.date | None:
+def last_period(store: Store, unit: str, zone: str = "UTC", week_start: str = "monday") -> dt.datetime | dt.date | None:
     """Return the start of the period holding the workspace's last event (a datetime for hours); None without events."""
-    v = store.query_df(f"SELECT {_trunc(_unit(unit), 'max(ts)')} AS p FROM events").iloc[0]["p"]
+    expr, zp = _trunc(_unit(unit), "max(ts)", zone, week_start)
+    v = store.query_df(f"SELECT {expr} AS p FROM events", zp).iloc[0]["p"]
     if pd.isna(v):
         return None
     t = pd.Timestamp(v)
@@ -45,7 +52,7 @@ def last_period(store: Store, unit: str) -> dt.datetime | dt.date | None:
 
 def retention_cells(store: Store, unit: str, first_time: bool, mode: str, segment=None, max_k: int = 12,
                     start_event: str | None = None, return_event: str | None = None,
-                    min_events: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    min_events: int = 1, zone: str = "UTC", week_start: str = "monday") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (sizes[cohort, size], counts[cohort, k, users]) for k in 1..max_k.
 
     mode 'on': users retained exactly k periods after their cohort. mode 'on_or_after': users by
@@ -57,12 +64,13 @@ def retention_cells(store: Store, unit: str, first_time: bool, mode: str, segmen
     seg, seg_params = where(segment, "properties")
     s_cond, s_params = ("event = ?", [start_event]) if start_event is not None else ("TRUE", [])
     r_cond, r_params = ("event = ?", [return_event]) if return_event is not None else ("TRUE", [])
-    head = (f"WITH s AS MATERIALIZED (SELECT user_id, {_trunc(u)} AS p FROM events WHERE {s_cond} {seg} GROUP BY ALL), "
-            f"r AS MATERIALIZED (SELECT user_id, {_trunc(u)} AS p FROM events WHERE {r_cond} {seg} GROUP BY ALL "
+    per, zp = _trunc(u, "ts", zone, week_start)
+    head = (f"WITH s AS MATERIALIZED (SELECT user_id, {per} AS p FROM events WHERE {s_cond} {seg} GROUP BY ALL), "
+            f"r AS MATERIALIZED (SELECT user_id, {per} AS p FROM events WHERE {r_cond} {seg} GROUP BY ALL "
             f"HAVING count(*) >= ?), "
             + ("c AS (SELECT user_id, min(p) AS c FROM s GROUP BY user_id)" if first_time
                else "c AS (SELECT user_id, p AS c FROM s)"))
-    params = [*s_params, *seg_params, *r_params, *seg_params, int(min_events)]
+    params = [*zp, *s_params, *seg_params, *zp, *r_params, *seg_params, int(min_events)]
     sizes = store.query_df(f"{head} SELECT c AS cohort, count(*) AS size FROM c GROUP BY c ORDER BY c", params)
     if mode == "on":
         body = (f"SELECT c.c AS cohort, {_k(u, 'c.c', 'r.p')} AS k, count(*) AS users FROM c JOIN r "

@@ -118,3 +118,31 @@ def test_growth_active_users_follow_the_calendar(zstore, editor, zone, week_star
         want = loc.groupby(key)["user_id"].nunique().to_dict()
         got = growth.active_users_series(zstore, unit)
         assert {p: n for p, n in zip(got["period_start"], got["active_users"]) if n} == want, unit
+
+
+@pytest.mark.parametrize("zone,week_start", [("UTC", "monday"), (NY, "sunday"), ("Asia/Kolkata", "monday")])
+@pytest.mark.parametrize("unit", ["day", "week"])
+@pytest.mark.parametrize("start_event", [None, "search"])  # the fast path and the start/return-event path
+def test_retention_cohorts_follow_the_calendar(store, editor, zone, week_start, unit, start_event):
+    from pm_core import growth
+
+    rows = [(f"u{i % 7}", "search", pd.Timestamp("2026-03-01 03:00") + pd.Timedelta(hours=17 * i)) for i in range(40)]
+    ev = _ev(rows)
+    _insert_events(store, ev)
+    update_settings(store, editor, {"time_zone": zone, "week_start": week_start})
+    loc = _local(ev, zone)
+    if unit == "day":
+        loc["p"] = loc["local"].dt.normalize()
+    else:
+        loc["p"] = loc["local"].dt.to_period("W-SAT" if week_start == "sunday" else "W-SUN").dt.start_time
+    first = loc.groupby("user_id")["p"].min()
+    res = growth.retention_table(store, unit, True, "on", None, None, None, 3, start_event)
+    step = pd.Timedelta(days=1 if unit == "day" else 7)
+    last = loc["p"].max()
+    for c in res.cohorts:
+        members = first[first == pd.Timestamp(c.cohort)].index
+        assert c.size == len(members)
+        for k, n in c.retained.items():
+            active = set(loc[loc["p"] == pd.Timestamp(c.cohort) + k * step]["user_id"])
+            assert n == len(set(members) & active), (c.cohort, k)
+    assert {pd.Timestamp(c.cohort) for c in res.cohorts} == set(first[first <= last].unique())
