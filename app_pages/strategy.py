@@ -81,7 +81,7 @@ with tab_vision:
     else:
         if stmt.vision:
             st.subheader("Product vision")
-            st.markdown(f"> {md(stmt.vision)}")
+            st.markdown(f"> **{md(stmt.vision)}**")  # bold: a quote alone renders grey and reads as a side note
         if stmt.narrative:
             st.subheader("Strategy narrative")
             st.markdown(md_block(stmt.narrative))
