@@ -29,9 +29,9 @@ def _linked(store: Store, kpi: str | None, event_name: str | None, window_days: 
         value, note = ai.metric_value(store, kpi)
         return value, note, as_of
     if kpi:
-        if period.kind == "custom":
-            return None, f"KPIs are computed for months, quarters and years, not the custom period {period.label}", as_of
-        res = metrics.compute_kpi(store, kpi, period=period.label, segment=seg)
+        # a custom OKR period (a half, a sprint) is its date range for the KPIs: they compute any range
+        label = period.label if period.kind != "custom" else f"{period.start}..{period.end - dt.timedelta(days=1)}"
+        res = metrics.compute_kpi(store, kpi, period=label, segment=seg)
         value = res.value
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return None, res.note or f"no value for {kpi} in {period.label}", as_of

@@ -139,3 +139,14 @@ def test_cli_from_to_last_and_compare(rstore, tmp_path, capsys):
     assert code == 2 and "not both" in err
     code, _, err = run_cli(capsys, "--db", str(db), "kpis", "--from", "2026-07-19", "--to", "2026-07-01")
     assert code == 2 and "before it starts" in err and "Traceback" not in err
+
+
+def test_a_key_result_on_a_custom_okr_period_reads_the_kpi_over_that_range(rstore):
+    from pm_core.okrs.links import linked_value
+    from pm_core.periods import custom
+
+    ev = rstore.test_events
+    half = custom(D(2026, 6, 1), D(2026, 7, 31), label="Summer push")  # an OKR period of its own
+    value, _ = linked_value(rstore, "mau", None, None, "platform=iOS|Web", half, D(2026, 8, 20))
+    sel = ev[ev["platform"].isin(["iOS", "Web"])]
+    assert value == _in(sel, D(2026, 6, 1), D(2026, 8, 1))["user_id"].nunique()
