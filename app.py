@@ -32,7 +32,7 @@ for section, path, title, icon, editors_only in PAGES:
         continue
     sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=path == "app_pages/overview.py"))
 
-nav = st.navigation(sections)
+nav = st.navigation(sections, expanded=True)  # every page listed: with 14 Streamlit hides some behind "View more"
 ui.sidebar_identity()
 with ui.run_slot():  # page runs take turns (see pillars_ui.run_slot): a crowd's median halves
     nav.run()
