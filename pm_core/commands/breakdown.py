@@ -11,7 +11,8 @@ from ..store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("breakdown", help="active users or a KPI per value of an event property (top N plus Other)")
+    p = sub.add_parser("breakdown", help="active users or a KPI per value of an event property (top N plus Other), "
+                                        "with launches")
     p.add_argument("--by", required=True, metavar="PROPERTY", help="the event property to break down by (any name, e.g. $browser)")
     p.add_argument("--kpi", default=None, metavar="KEY", help="a KPI key (mau, conversion_rate, ...); default: active users")
     p.add_argument("--unit", choices=["day", "week", "month"], default="month", help="active users per day, week or month")

@@ -10,7 +10,7 @@ from .. import exports  # the registry is read when the parser is built, so a ne
 from .. import segments
 from ..periods import PeriodError, parse_period
 from ..store import Store
-from .ranges import add_range_args, period_text
+from ..cli_ranges import add_range_args, period_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -13,6 +13,7 @@ from ..growth import ATTEMPT_TEXT, GrowthError, event_names, funnel, funnel_tren
 from ..periods import PeriodError, parse_period
 from ..settings import get_setting
 from ..store import Store
+from ..cli_ranges import add_range_args, period_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--period", default="all",
                    help="keep cohorts that start in this period (2026-05, 2026-Q1, 2026, all); cells then run to its "
                         "end with zeros, as PostHog pads them (default all: cells stop at the last event)")
+    add_range_args(p, compare=False)
     p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
     p.add_argument("--source", action="append", metavar="TOOL", help=segments.SOURCE_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -56,7 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "first and last) drops out, as in PostHog; repeat for several")
     p.add_argument("--trend", choices=["day", "week", "month"], default=None,
                    help="also give conversion by the period users entered (re-entry counts again in a later period)")
-    p.add_argument("--period", default="all", help="keep attempts that start in this period (2026-05, 2026-Q3, 2026, all)")
+    p.add_argument("--period", default="all", help="keep attempts that start in this period (2026-05, 2026-Q3, 2026, "
+                                                  "a range 2026-11-01..2026-11-30, last-30d, this-month, ytd, all)")
+    add_range_args(p, compare=False)
     p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
     p.add_argument("--source", action="append", metavar="TOOL", help=segments.SOURCE_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -79,9 +83,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_experiment)
 
 
+def _today(store: Store) -> dt.date:
+    from ..periods import today_in
+
+    return today_in(get_setting(store, "time_zone"))
+
+
 def _retention(args, store: Store) -> int:
+    args.period = period_text(args, _today(store))
     try:
-        p = parse_period(args.period or "all")
+        p = parse_period(args.period or "all", today=_today(store))
         end = None if p.end is None else p.end - dt.timedelta(days=1)
         res = retention_table(store, unit=args.unit, first_time=args.first_time, mode=args.mode,
                               segment=segments.from_cli(args.segment, args.source), max_k=args.max_k, cohort_start=p.start,
@@ -122,6 +133,7 @@ def _retention(args, store: Store) -> int:
 
 
 def _funnel(args, store: Store) -> int:
+    args.period = period_text(args, _today(store))
     steps = [s.strip() for s in args.steps.split(",") if s.strip()]
     window = args.window_days if args.window_days is not None else int(get_setting(store, "conversion_window_days"))
     try:

@@ -12,7 +12,7 @@ from ..metrics import compute_kpis
 from ..periods import HEADLINE_RULE, PeriodError, parse_period, today_in
 from ..settings import get_setting
 from ..store import Store
-from .ranges import add_range_args, period_text
+from ..cli_ranges import add_range_args, period_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:

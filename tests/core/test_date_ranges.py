@@ -150,3 +150,23 @@ def test_a_key_result_on_a_custom_okr_period_reads_the_kpi_over_that_range(rstor
     value, _ = linked_value(rstore, "mau", None, None, "platform=iOS|Web", half, D(2026, 8, 20))
     sel = ev[ev["platform"].isin(["iOS", "Web"])]
     assert value == _in(sel, D(2026, 6, 1), D(2026, 8, 1))["user_id"].nunique()
+
+
+def test_cli_funnel_and_retention_take_ranges(rstore, tmp_path, capsys):
+    from pm_core import growth
+
+    want = growth.funnel(rstore, ["search", "booking_completed"], 30, "2026-07-06..2026-07-19", attempt="any")
+    want_ret = growth.retention_table(rstore, "week", cohort_start=D(2026, 6, 1), cohort_end=D(2026, 6, 30),
+                                      range_end=D(2026, 6, 30))
+    rstore.close()
+    db = str(tmp_path / "w.duckdb")
+    code, out, err = run_cli(capsys, "--db", db, "funnel", "--steps", "search,booking_completed",
+                             "--from", "2026-07-06", "--to", "2026-07-19", "--any-attempt", "--json")
+    assert code == 0, err
+    assert [s["users"] for s in json.loads(out)["steps"]] == [s.users for s in want.steps]
+    code, out, err = run_cli(capsys, "--db", db, "retention", "--from", "2026-06-01", "--to", "2026-06-30", "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    assert got["period"] == "2026-06" and [c["size"] for c in got["cohorts"]] == [c.size for c in want_ret.cohorts]
+    code, _, err = run_cli(capsys, "--db", db, "funnel", "--steps", "search,booking_completed", "--last", "nope")
+    assert code == 2 and "--last" in err

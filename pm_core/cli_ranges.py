@@ -1,21 +1,24 @@
-"""The date-range options every period-taking command shares: --from/--to, --last 30d, --compare (not a command itself)."""
+"""The date-range options every period-taking CLI command shares: --from/--to, --last 30d, --compare (kept beside
+cli.py: pm_core/commands holds one module per command)."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 
-from ..cli import CliError
-from ..periods import COMPARES, PeriodError, parse_period
+from .cli import CliError
+from .periods import COMPARES, PeriodError, parse_period
 
 
-def add_range_args(p: argparse.ArgumentParser) -> None:
-    """Add --from, --to, --last and --compare to a command that already has --period."""
+def add_range_args(p: argparse.ArgumentParser, compare: bool = True) -> None:
+    """Add --from, --to, --last (and --compare unless compare=False) to a command that already has --period."""
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
                    help="start of a custom range, included (with --to; without it the range runs through today)")
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="end of a custom range, included")
     p.add_argument("--last", metavar="RANGE",
                    help="a rolling range: 7d, 30d, 90d (any Nd: the N whole days before today), this-month, last-month, "
                         "this-quarter, last-quarter or ytd")
+    if not compare:
+        return
     p.add_argument("--compare", choices=list(COMPARES), default=None,
                    help="compare with the previous period of the same length (default) or the same dates a year before")
 
