@@ -175,7 +175,9 @@ with tab_active:
             if bdf is not None:
                 ui.chart(bcharts.breakdown_chart, _clip(bdf), f"Active users per {by_unit} by {md(by)}",
                          "Distinct active users", "active_users", "users", by,
-                         breakdowns.within(notes, *(span or (None, None))), f"{by_unit.capitalize()} start")
+                         breakdowns.within(notes, *(span or (None, None))),
+                         f"{by_unit.capitalize()} start ({settings['time_zone']}"
+                         + (f", weeks from {settings['week_start'].capitalize()})" if by_unit == "week" else ")"))
                 st.caption(f"A line per value of {md(by)} (the {int(top)} with the most users); Other is every other "
                            "value, and events without the property. A user with events under two values counts in both.")
         if not stick.empty:

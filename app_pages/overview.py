@@ -8,7 +8,7 @@ from pm_core import breakdowns, metrics, okrs, segments
 from pm_core.charts import breakdowns as bcharts
 from pm_core.formatting import change_arrow, fmt_change, fmt_value
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
-from pm_core.periods import parse_period
+from pm_core.periods import calendar_words, parse_period
 from pm_core.settings import get_settings
 from pm_core.text import md
 
@@ -55,7 +55,9 @@ with st.spinner("Computing KPIs…"):
     series = ui.cached(metrics.all_kpi_series, "month", seg_param or None)
     targets = ui.cached(okrs.kpi_targets, period)
     head = ui.cached(metrics.headline, "all", seg_param or None)
-currency = ui.cached(get_settings)["currency"]
+settings = ui.cached(get_settings)
+currency = settings["currency"]
+calendar = calendar_words(settings["time_zone"], settings["week_start"])  # the workspace calendar, stated on the page
 
 if len(periods) == 1:
     ui.empty_state("No data yet.", "Import product events, surveys, Jira issues or metric series to see the KPIs.")
@@ -64,8 +66,8 @@ shown = parse_period(period, compare=compare)
 seg_text = f" · segment: {md(segment.describe())}" if segment else ""
 rule = f" Monthly cards: {md(head.caption())}" if head is not None and shown.is_all else ""
 st.caption(f"Figures for **{md(shown.describe())}**{seg_text}" + (f", {md(shown.compared_with())}" if not shown.is_all else "")
-           + f".{rule} Each card names the period it covers; hover its :material/help: icon (or focus it) for how it "
-           "is computed and from which data.")
+           + f".{rule} Periods: {calendar}. Each card names the period it covers; hover its :material/help: icon (or "
+           "focus it) for how it is computed and from which data.")
 
 
 def card(r: metrics.KpiResult) -> None:
@@ -78,7 +80,7 @@ def card(r: metrics.KpiResult) -> None:
         # The definition is the value's tooltip: a popover per card was three more elements per card, and its
         # content went out with every run of the page (18 cards), for every viewer.
         about = [f"**{md(r.label)}**", md(r.definition), f"Source: {md(r.source)}",
-                 f"Covers {parse_period(r.period).describe()} ({md(r.period)})."] + ([f"Note: {md(r.note)}"] if r.note else [])
+                 f"Covers {parse_period(r.period).describe()} ({md(r.period)}); {calendar}."] + ([f"Note: {md(r.note)}"] if r.note else [])
         st.metric(md(r.label), fmt_value(r.value, r.unit, currency),
                   delta=None if change == "—" else change,
                   delta_color="off" if arrow == "off" else "normal" if d.higher_is_better else "inverse",
@@ -170,7 +172,8 @@ if trend is None:
     trend = base.assign(group=d.label) if base is not None else None
 if trend is not None and not trend.empty:
     ui.chart(bcharts.breakdown_chart, trend, f"{d.label} by month" + (f", by {by}" if by and splittable else ""),
-             d.label, "value", d.unit.value, by if by and splittable else "KPI", notes, "Month")
+             d.label, "value", d.unit.value, by if by and splittable else "KPI", notes,
+             f"Month ({settings['time_zone']})")
     st.caption(f"{md(d.definition)}" + (f" Segment: {md(segment.describe())}." if segment else ""))
 else:
     st.info("No monthly series for this KPI yet.")
