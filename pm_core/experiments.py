@@ -20,7 +20,7 @@ from scipy.special import ndtri
 
 from . import ab_stats
 from .ab_stats import srm_test, two_proportion  # noqa: F401  (re-exported: callers and tests use them here)
-from .formatting import fmt_pct, fmt_pp
+from .formatting import fmt_pct, fmt_pp, plural
 from .settings import get_setting
 from .store import Store
 from .store import growth_store as gs
@@ -289,7 +289,7 @@ def analyse(store: Store, name: str | None = None, split: list[float] | None = N
     variant_names = [str(v) for v in df["variant"]]
     if len(variant_names) < 2:
         raise ExperimentError(
-            f"experiment {name!r} has {len(variant_names)} variant(s) ({', '.join(variant_names) or 'none'}); "
+            f"experiment {name!r} has {plural(len(variant_names), 'variant')} ({', '.join(variant_names) or 'none'}); "
             "a comparison needs at least 2")
     ctrl = _pick_control(variant_names, control)
     others = [v for v in variant_names if v != ctrl]

@@ -125,5 +125,5 @@ def xlsx_to_csv(path: Path, display_name: str, sheet: str | None) -> FileInfo:
                     size=size, sheets=sheets, sheet=chosen, row_offset=hdr_idx,
                     temp_files=[Path(tmp)])
     if hdr_idx:
-        info.notes.append(f"sheet {chosen!r}: header found on row {hdr_idx + 1}; {hdr_idx} row(s) above it skipped")
+        info.notes.append(f"sheet {chosen!r}: header found on row {hdr_idx + 1}; {hdr_idx} {'row' if hdr_idx == 1 else 'rows'} above it skipped")
     return info
