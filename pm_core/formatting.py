@@ -19,6 +19,7 @@ briefing table columns), and pages, exports, the PRD and the CLI's text output a
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -366,3 +367,46 @@ def change_words(change: float, unit: Unit | str = Unit.FRACTION, *, digits: int
     if text.lstrip("0.%") == "":
         return "unchanged"
     return f"{'up' if change > 0 else 'down'} {text}"
+
+
+# -- names people read instead of ids ---------------------------------------------------------------
+# Words written the way a reader expects them, whatever case the id used.
+_WORDS = {"wifi": "WiFi", "ai": "AI", "mau": "MAU", "dau": "DAU", "wau": "WAU", "nps": "NPS", "csat": "CSAT",
+          "roi": "ROI", "ltv": "LTV", "cac": "CAC", "arr": "ARR", "mrr": "MRR", "url": "URL", "id": "ID",
+          "utc": "UTC", "kr": "KR", "okr": "OKR", "okrs": "OKRs", "kpi": "KPI", "kpis": "KPIs", "pm": "PM",
+          "ab": "A/B", "sha256": "SHA-256", "csv": "CSV", "ux": "UX", "ui": "UI", "api": "API", "ios": "iOS"}
+# Prefixes that say what kind of id it is (the reader knows from the context): 'kpi:conversion_rate'.
+_ID_PREFIXES = ("kpi:", "metric:", "okr:", "kr:", "experiment:", "ab_test_", "abtest_", "exp_")
+
+
+def human_name(raw: Any, known: dict[str, str] | None = None) -> str:
+    """Return a label a person reads for an id ('ab_test_verified_wifi_filter' -> 'Verified WiFi filter').
+
+    `known` maps ids to their declared labels (a KPI's label) and wins, with or without a 'kpi:'-style
+    prefix. Text that is already words (it has a space and no underscore) is returned as it is;
+    None or '' gives ''.
+    """
+    if raw is None:
+        return ""
+    text = str(raw).strip()
+    if not text:
+        return ""
+    known = known or {}
+    if text in known:
+        return known[text]
+    bare = text
+    for prefix in _ID_PREFIXES:
+        if bare.lower().startswith(prefix):
+            bare = bare[len(prefix):]
+            break
+    if bare in known:
+        return known[bare]
+    if " " in bare and "_" not in bare:
+        return bare
+    words = [w for w in re.split(r"[_\-.:]+|(?<=[a-z])(?=[A-Z])", bare) if w]
+    if not words:
+        return text
+    out = [_WORDS.get(w.lower(), w.lower()) for w in words]
+    first = out[0]
+    out[0] = first if first in _WORDS.values() else first[:1].upper() + first[1:]
+    return " ".join(out)

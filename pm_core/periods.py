@@ -408,3 +408,35 @@ def today_in(zone: str = "UTC") -> dt.date:
     import zoneinfo
 
     return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+
+
+# -- partial periods on charts ---------------------------------------------------------------------
+def coverage_note(start: dt.date, end_exclusive: dt.date, first_day, last_day) -> str | None:
+    """Return None when the data covers every day of [start, end_exclusive), else the days it covers in words.
+
+    The words a chart puts beside a partial period: 'to 22 Nov' (data stops inside it), 'from 25 May'
+    (data starts inside it), '25–28 May' or '25 May – 3 Jun' (both), 'no data' (none of its days).
+    Missing bounds (no data at all) give None: there is nothing to call partial.
+    """
+    if first_day is None or last_day is None:
+        return None
+    start, end_exclusive = as_date(start), as_date(end_exclusive)
+    first, last = as_date(first_day), as_date(last_day)
+    period_last = end_exclusive - dt.timedelta(days=1)
+    lo, hi = max(start, first), min(period_last, last)
+    if hi < lo:
+        return "no data"
+    starts_inside, ends_inside = lo > start, hi < period_last
+    if not starts_inside and not ends_inside:
+        return None
+    if starts_inside and ends_inside:
+        if (lo.year, lo.month) == (hi.year, hi.month):
+            return f"{lo.day}–{hi.day} {hi:%b}"
+        return f"{lo.day} {lo:%b} – {hi.day} {hi:%b}"
+    return f"to {hi.day} {hi:%b}" if ends_inside else f"from {lo.day} {lo:%b}"
+
+
+def month_label(day, note: str | None = None) -> str:
+    """Return a month's axis label ('Nov 2026'), with a partial month's coverage after it ('Nov 2026 (to 22 Nov)')."""
+    d = as_date(day)
+    return f"{d:%b %Y}" + (f" ({note})" if note else "")

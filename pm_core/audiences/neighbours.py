@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import ai, experiments, metrics, okrs, roadmap, strategy
+from .. import ai, experiments, growth, metrics, okrs, roadmap, strategy
 from ..settings import get_setting
 from ..store import Store
 
@@ -67,6 +67,12 @@ def headline(store: Store, segment=None) -> Any:
 def kpi_series(store: Store, key: str) -> pd.DataFrame | None:
     """Return one KPI's monthly series (metrics.kpi_series)."""
     return metrics.kpi_series(store, key, freq="month")
+
+
+def data_span(store: Store) -> tuple[dt.date | None, dt.date | None]:
+    """Return the first and last day with events (growth.event_span, UTC); (None, None) without events."""
+    first, last = growth.event_span(store)
+    return (first.date() if first else None, last.date() if last else None)
 
 
 def list_okrs(store: Store, period: str, today: dt.date) -> list:

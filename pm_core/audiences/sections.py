@@ -8,7 +8,7 @@ import pandas as pd
 from ..briefing import BulletsItem, ChartItem, ChartPlot, ChartSeries, Column, Section, TableItem, TextItem
 from ..charts import audiences as charts
 from ..formatting import Unit, agree, as_number, format_value, join_words, plural
-from ..periods import Period
+from ..periods import Period, add_months, coverage_note, month_label
 from ..store import Store
 from ..store import audiences_store as q
 from . import neighbours as nb
@@ -52,7 +52,12 @@ def _trend_df(ctx: _Ctx, key: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["period_start", "value"])
     if not df.empty and not ctx.period.is_all:
         df = df[pd.to_datetime(df["period_start"]).dt.date < ctx.period.end]
-    return df.reset_index(drop=True)
+    df = df.reset_index(drop=True)
+    # a month the data starts or ends inside is drawn as partial ('to 22 Nov'): periods.coverage_note decides
+    first, last = ctx.memo("data_span", lambda: nb.data_span(ctx.store))
+    starts = [pd.Timestamp(v).date() for v in df["period_start"]]
+    df["note"] = [coverage_note(d, add_months(d, 1), first, last) for d in starts]
+    return df
 
 
 def _section_trends(ctx: _Ctx) -> list[Section]:
@@ -81,7 +86,7 @@ def _section_trends(ctx: _Ctx) -> list[Section]:
                              rows=[{"month": pd.Timestamp(r.period_start).date(), "value": float(r.value)}
                                    for r in df.itertuples()])
             plot = ChartPlot(kind="line", unit=mdef.unit, x_title="Month", y_title=y_title,
-                             categories=[pd.Timestamp(r.period_start).strftime("%b %Y") for r in df.itertuples()],
+                             categories=[month_label(r.period_start, r.note) for r in df.itertuples()],
                              series=[ChartSeries(name=mdef.label, values=[float(v) for v in df["value"]])])
             sec.items.append(ChartItem(chart_id=f"trend_{key}", title=f"{mdef.label} by month",
                                        spec=chart.to_dict(), data=data, plot=plot,

@@ -71,7 +71,7 @@ def segment_recall_chart(groups: list[dict], segment: str, bar: float | None = N
            alt.Tooltip("examples:Q", title="Examples", format=",")]
     bars = alt.Chart(_data(d)).mark_bar(color="#4c78a8", opacity=0.8).encode(
         x=alt.X("recall:Q", title="Recall", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), y=y, tooltip=tip)
-    err = alt.Chart(_data(d)).mark_rule(color="#222").encode(x="recall_low:Q", x2="recall_high:Q", y=y)
+    err = alt.Chart(_data(d)).mark_rule(color="#737373").encode(x="recall_low:Q", x2="recall_high:Q", y=y)
     layers = [bars, err]
     if bar is not None:
         layers.append(alt.Chart(_data(pd.DataFrame({"x": [bar]}))).mark_rule(strokeDash=[4, 4], color="#e45756")

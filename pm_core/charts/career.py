@@ -13,8 +13,8 @@ import pandas as pd
 from ..formatting import Unit, format_value
 
 BAND_COLOUR = "#4C78A8"
-TEAM_COLOUR = "#F58518"
-POINT_COLOUR = "#222222"
+TEAM_COLOUR = "#d57415"
+POINT_COLOUR = "#737373"
 QUALIFIER_LABELS = {"about": "about", "at_least": "at least", "up_to": "up to", "exact": "exact"}
 # Fit the width to the page but keep the height we ask for (one row per level stays readable).
 _FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
@@ -69,7 +69,7 @@ def ladder_chart(data: dict, title: str | None = None) -> alt.LayerChart:
             open_tip = tip + [alt.Tooltip("open_label:N", title="Open-ended from")]
             layers.append(alt.Chart(opened).mark_bar(size=22, opacity=0.6, color=fade).encode(
                 x=_x(xtitle, xmax, "open_from"), x2="xmax:Q", y=y, tooltip=open_tip))
-            layers.append(alt.Chart(opened).mark_text(align="left", dx=4, fontWeight="bold", color="#1f3b5c").encode(
+            layers.append(alt.Chart(opened).mark_text(align="left", dx=4, fontWeight="bold").encode(
                 x=_x(xtitle, xmax, "open_from"), y=y, text="open_label:N", tooltip=open_tip))
 
     if not team.empty:
@@ -98,7 +98,7 @@ def ladder_chart(data: dict, title: str | None = None) -> alt.LayerChart:
                             scale=alt.Scale(domain=list(QUALIFIER_LABELS.values()),
                                             range=["diamond", "triangle-right", "triangle-left", "circle"])),
             tooltip=ptip))
-        layers.append(alt.Chart(points).mark_text(align="left", dx=8, dy=-12, fontSize=11, color=POINT_COLOUR).encode(
+        layers.append(alt.Chart(points).mark_text(align="left", dx=8, dy=-12, fontSize=11).encode(
             x=_x(xtitle, xmax, "amount"), y=y, text="text:N", tooltip=ptip))
 
     if not layers:
@@ -153,7 +153,7 @@ def breakdown_chart(pct: pd.DataFrame, currency: str, group_title: str) -> alt.C
         x=alt.X("median:Q", title=f"Median per part ({currency})", stack="zero", axis=alt.Axis(format="~s")),
         y=alt.Y("label:N", title=group_title, sort=order, axis=alt.Axis(labelLimit=220)),
         color=alt.Color("part:N", title="Part", scale=alt.Scale(domain=["Base", "Stock", "Bonus"],
-                                                             range=[BAND_COLOUR, "#54A24B", TEAM_COLOUR])),
+                                                             range=[BAND_COLOUR, "#529f4a", TEAM_COLOUR])),
         order=alt.Order("stack_order:Q"),
         tooltip=[alt.Tooltip("label:N", title=group_title), alt.Tooltip("part:N", title="Part"),
                  alt.Tooltip("median_s:N", title="Median"), alt.Tooltip("n:Q", title="Rows", format=",")],

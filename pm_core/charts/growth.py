@@ -1,18 +1,21 @@
 """Altair charts for growth and experiments (no Streamlit here, so exports can reuse them)."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import altair as alt
 import pandas as pd
 
 from ..experiments import ExperimentResult, rate_interval
-from ..formatting import Unit, format_value
+from ..formatting import Unit, fmt_pp, format_value, human_name
+from ..periods import add_months, coverage_note, month_label
+from .layout import band_height, month_axis
 from ..growth import FunnelResult, RetentionResult, retention_matrix
 
 _UNIT_LABEL = {"hour": "Hour", "day": "Day", "week": "Week", "month": "Month"}
 _UNIT_ADJ = {"hour": "Hourly", "day": "Daily", "week": "Weekly", "month": "Monthly"}
-_SERIES_COLORS = {"DAU": "#4c78a8", "WAU": "#f58518", "MAU": "#54a24b"}
+_SERIES_COLORS = {"DAU": "#4c78a8", "WAU": "#d57415", "MAU": "#529f4a"}
 
 
 def _data(df: pd.DataFrame) -> alt.Data:
@@ -32,49 +35,104 @@ def _data(df: pd.DataFrame) -> alt.Data:
     return alt.Data(values=[{k: cell(v) for k, v in row.items()} for row in df.to_dict(orient="records")])
 
 
-def active_users_chart(dau: pd.DataFrame, wau: pd.DataFrame, mau: pd.DataFrame) -> alt.Chart:
-    """Return DAU, WAU and MAU lines over time; faded points mark partially observed periods."""
+def active_users_chart(dau: pd.DataFrame, wau: pd.DataFrame, mau: pd.DataFrame) -> alt.LayerChart:
+    """Return DAU, WAU and MAU lines over time; partial periods hollow, joined by a dashed line and labelled ('to 22 Nov').
+
+    The data's first and last days are those of the daily series (every day from the first to the last
+    event), and periods.coverage_note words the days a partial week or month covers. The time axis has
+    one tick per month, labelled once ('Nov 2026').
+    """
+    days = pd.to_datetime(dau["period_start"]) if dau is not None and not dau.empty else pd.Series(dtype="datetime64[ns]")
+    first, last = (days.min().date(), days.max().date()) if len(days) else (None, None)
     parts = []
-    for name, df, label in (("DAU", dau, "day"), ("WAU", wau, "week of"), ("MAU", mau, "month of")):
+    for name, df, label, unit in (("DAU", dau, "day", "day"), ("WAU", wau, "week of", "week"), ("MAU", mau, "month of", "month")):
         if df is None or df.empty:
             continue
         d = df.copy()
         d["series"] = name
         d["period"] = [f"{label} {p:%d %b %Y}" if name != "MAU" else f"{p:%B %Y}" for p in d["period_start"]]
-        d["coverage"] = ["full period" if c else "partial period (data starts or ends inside it)" for c in d["complete"]]
+        starts = [pd.Timestamp(p).date() for p in d["period_start"]]
+        ends = [s + dt.timedelta(days=1) if unit == "day" else s + dt.timedelta(days=7) if unit == "week"
+                else add_months(s, 1) for s in starts]
+        notes = [None if c else coverage_note(s, e, first, last) for s, e, c in zip(starts, ends, d["complete"])]
+        d["note"] = [f"{n} ({name})" if n else "" for n in notes]
+        d["coverage"] = ["full period" if not n else f"partial period: {n}" for n in notes]
+        d["seg"] = [f"{name}-{'partial' if n else 'whole'}" for n in notes]
         parts.append(d)
     data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["period_start", "active_users", "complete", "series", "period", "coverage"])
+        columns=["period_start", "active_users", "complete", "series", "period", "coverage", "note", "seg"])
     data["period_start"] = pd.to_datetime(data["period_start"])
     color = alt.Color("series:N", title="Active users", sort=["DAU", "WAU", "MAU"],
                       scale=alt.Scale(domain=list(_SERIES_COLORS), range=list(_SERIES_COLORS.values())))
     tooltip = [alt.Tooltip("series:N", title="Series"), alt.Tooltip("period:N", title="Period"),
                alt.Tooltip("active_users:Q", title="Active users", format=","),
                alt.Tooltip("coverage:N", title="Coverage")]
-    base = alt.Chart(_data(data)).encode(
-        x=alt.X("period_start:T", title="Period start (UTC)"),
-        y=alt.Y("active_users:Q", title="Distinct active users"), color=color)
-    lines = base.mark_line(strokeWidth=1.5).encode(detail="series:N")
-    points = base.mark_point(size=30, filled=True).encode(
-        opacity=alt.condition(alt.datum.complete, alt.value(1.0), alt.value(0.3)), tooltip=tooltip)
-    return (lines + points).properties(title="Daily, weekly and monthly active users", height=280)
+    x = alt.X("period_start:T", title="Period start (UTC)",
+              axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1}, labelAngle=0))
+    base = alt.Chart(_data(data)).encode(x=x, y=alt.Y("active_users:Q", title="Distinct active users"), color=color)
+    whole = base.transform_filter(alt.datum.complete)
+    lines = whole.mark_line(strokeWidth=1.5).encode(detail="series:N")
+    # each partial point is joined to its whole neighbour by a dashed segment (the last and first periods)
+    edge = _data(_partial_edges(data))
+    dashed = alt.Chart(edge).mark_line(strokeWidth=1.5, strokeDash=[4, 3]).encode(
+        x=x, y="active_users:Q", color=color, detail="pair:N")
+    points = whole.mark_point(size=30, filled=True).encode(tooltip=tooltip)
+    hollow = base.transform_filter(~alt.datum.complete).mark_point(size=60, filled=False, strokeWidth=1.5).encode(
+        tooltip=tooltip)
+    # the words go on the monthly series only: three labels stacked on one day would collide
+    words = base.transform_filter((~alt.datum.complete) & (alt.datum.series == "MAU")).mark_text(
+        dy=-12, fontSize=11, align="center").encode(text="note:N")
+    return alt.layer(lines, dashed, points, hollow, words).properties(
+        title="Daily, weekly and monthly active users", height=280)
 
 
-def stickiness_chart(df: pd.DataFrame) -> alt.Chart:
-    """Return monthly stickiness bars (mean DAU / MAU) with MAU and mean DAU in the tooltip."""
+def _partial_edges(data: pd.DataFrame) -> pd.DataFrame:
+    """Return, per series, each partial period with its whole neighbour as a two-point 'pair' (the dashed segments)."""
+    rows = []
+    for name, d in data.sort_values("period_start").groupby("series", sort=False):
+        d = d.reset_index(drop=True)
+        for i, complete in enumerate(d["complete"]):
+            if complete:
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(d) and bool(d.loc[j, "complete"]):
+                    for k in (i, j):
+                        rows.append({**d.loc[k, ["period_start", "active_users", "series"]].to_dict(), "pair": f"{name}-{i}-{j}"})
+    return pd.DataFrame(rows, columns=["period_start", "active_users", "series", "pair"])
+
+
+def stickiness_chart(df: pd.DataFrame) -> alt.LayerChart:
+    """Return monthly stickiness bars (mean DAU / MAU); a month the data covers in part is a hollow, dashed bar labelled
+    with its days ('May 2026 (from 25 May)'), MAU and mean DAU in the tooltip.
+
+    calendar_days is the days of the month the data covers (growth.stickiness_series), so the first and
+    last months give the data's first and last days.
+    """
     d = df.copy()
-    d["month_label"] = [f"{m:%b %Y}" for m in d["month"]]
+    months = [pd.Timestamp(m).date() for m in d["month"]]
+    notes: list[str | None] = [None] * len(months)
+    if months:
+        first = add_months(months[0], 1) - dt.timedelta(days=int(d["calendar_days"].iloc[0]))
+        last = months[-1] + dt.timedelta(days=int(d["calendar_days"].iloc[-1]) - 1)
+        notes = [coverage_note(m, add_months(m, 1), first, last) for m in months]
+    d["month_label"] = [month_label(m, n) for m, n in zip(months, notes)]
+    d["partial"] = [n is not None for n in notes]
+    d["coverage"] = [f"partial month: {n}" if n else "whole month" for n in notes]
     d = d.drop(columns=["month"])  # plain dates are not JSON; the label carries the month
-    return alt.Chart(_data(d)).mark_bar(color="#4c78a8").encode(
-        x=alt.X("month_label:N", title="Month", sort=list(d["month_label"])),
+    base = alt.Chart(_data(d)).encode(
+        x=alt.X("month_label:N", title="Month", sort=list(d["month_label"]), axis=month_axis()),
         y=alt.Y("stickiness:Q", title="Stickiness (mean DAU / MAU)", axis=alt.Axis(format="%")),
         tooltip=[alt.Tooltip("month_label:N", title="Month"),
                  alt.Tooltip("stickiness:Q", title="Stickiness", format=".1%"),
                  alt.Tooltip("mau:Q", title="MAU", format=","),
                  alt.Tooltip("mean_dau:Q", title="Mean DAU", format=",.1f"),
                  alt.Tooltip("days_with_events:Q", title="Days with events"),
-                 alt.Tooltip("calendar_days:Q", title="Calendar days (mean DAU over these)")],
-    ).properties(title="Stickiness by month", height=240)
+                 alt.Tooltip("calendar_days:Q", title="Days the data covers (mean DAU over these)"),
+                 alt.Tooltip("coverage:N", title="Coverage")])
+    whole = base.transform_filter(~alt.datum.partial).mark_bar(color="#4c78a8")
+    part = base.transform_filter(alt.datum.partial).mark_bar(
+        color="#4c78a8", fillOpacity=0.15, stroke="#4c78a8", strokeWidth=1.5, strokeDash=[4, 3])
+    return alt.layer(whole, part).properties(title="Stickiness by month", height=240)
 
 
 def days_active_chart(df: pd.DataFrame, period_label: str) -> alt.Chart:
@@ -105,11 +163,14 @@ def retention_heatmap(res: RetentionResult) -> alt.Chart:
                      for r in data["rate"]]
     order_rows = ["Weighted mean"] + list(dict.fromkeys(m["row"]))
     order_cols = [str(int(k)) for k in sorted(data["k"].unique())]
-    height = max(160, 20 * len(order_rows))
+    # 22 px a row gives every cohort its label (the chart showed every other one when rows were 20 px)
+    height = band_height(len(order_rows), 22, 160)
+    mean_row = alt.datum.value == "Weighted mean"
     base = alt.Chart(_data(data)).encode(
         x=alt.X("col:N", title=f"{unit}s after the cohort {res.unit}", sort=order_cols,
                   axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("row:N", title=f"Cohort ({res.unit} starting, users)", sort=order_rows))
+        y=alt.Y("row:N", title=f"Cohort ({res.unit} starting, users)", sort=order_rows,
+                axis=alt.Axis(labelOverlap=False, labelFontWeight=alt.condition(mean_row, alt.value("bold"), alt.value("normal")))))
     rect = base.mark_rect().encode(
         color=alt.Color("rate:Q", title="Retained", scale=alt.Scale(scheme="blues", domain=[0, 1]),
                         legend=alt.Legend(format="%")),
@@ -117,16 +178,19 @@ def retention_heatmap(res: RetentionResult) -> alt.Chart:
                  alt.Tooltip("rate:Q", title="Retained", format=".1%"),
                  alt.Tooltip("retained:Q", title="Users retained", format=","),
                  alt.Tooltip("size:Q", title="Cohort size", format=",")])
+    # the weighted-mean row is not a cohort: it gets a dark frame and a bold label so it never reads as one
+    frame = base.transform_filter(alt.datum.row == "Weighted mean").mark_rect(
+        fill=None, stroke="#737373", strokeWidth=1.5)
     text = base.mark_text(fontSize=10).encode(
         text="label:N",
-        color=alt.condition(alt.datum.rate > 0.55, alt.value("white"), alt.value("#222")))
+        color=alt.condition(alt.datum.rate > 0.7, alt.value("white"), alt.value("#111")))  # on_cell: 4.5:1 on its cell
     kind = "first-time" if res.first_time else "recurring"
     how = "on" if res.mode == "on" else "on or after"
     events = ""
     if res.start_event or res.return_event or res.min_events > 1:
         events = (f" ({res.start_event or 'any event'} → {res.return_event or 'any event'}"
                   + (f", at least {res.min_events} times" if res.min_events > 1 else "") + ")")
-    return (rect + text).properties(
+    return (rect + frame + text).properties(
         title=f"{_UNIT_ADJ[res.unit]} retention{events}, {kind} users, returning {how} {res.unit} N", height=height)
 
 
@@ -162,21 +226,26 @@ def funnel_chart(res: FunnelResult) -> alt.Chart:
     """Return horizontal bars of users per funnel step, labelled with conversion from the first step."""
     rows = []
     for i, s in enumerate(res.steps, 1):
-        rows.append({"step": f"{i}. {s.event}", "users": s.users,
+        rows.append({"step": f"{i}. {human_name(s.event)}", "event": s.event, "users": s.users,
                      "from_start": s.conversion_from_start, "from_prev": s.conversion_from_previous,
                      "label": format_value(s.users, Unit.COUNT) + (f" · {format_value(s.conversion_from_start, Unit.FRACTION)}" if s.conversion_from_start is not None else "")})
     d = pd.DataFrame(rows)
     order = list(d["step"])
-    base = alt.Chart(_data(d)).encode(y=alt.Y("step:N", title=None, sort=order), x=alt.X("users:Q", title="Users reaching the step"))
+    # the x scale runs past the widest bar so its value label ('26,824 · 100.0%') stays inside the chart
+    top = float(d["users"].max()) if len(d) else 1.0
+    base = alt.Chart(_data(d)).encode(
+        y=alt.Y("step:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("users:Q", title="Users reaching the step", scale=alt.Scale(domain=[0, max(1.0, top * 1.3)], nice=False)))
     bars = base.mark_bar(color="#4c78a8").encode(tooltip=[
-        alt.Tooltip("step:N", title="Step"), alt.Tooltip("users:Q", title="Users", format=","),
+        alt.Tooltip("step:N", title="Step"), alt.Tooltip("event:N", title="Event"),
+        alt.Tooltip("users:Q", title="Users", format=","),
         alt.Tooltip("from_prev:Q", title="Converted from previous step", format=".1%"),
         alt.Tooltip("from_start:Q", title="Converted from first step", format=".1%")])
     text = base.mark_text(align="left", dx=4).encode(text="label:N")
     window = res.window_label or f"{res.window_days}-day"
     return (bars + text).properties(title=f"Funnel ({window} conversion window, "
                                           f"{'any attempt' if res.attempt == 'any' else 'first attempt only'})",
-                                    height=max(120, 45 * len(order)))
+                                    height=band_height(len(order), 45))
 
 
 def funnel_trend_chart(df: pd.DataFrame, unit: str, window_label: str) -> alt.Chart:
@@ -205,7 +274,7 @@ def variant_rates_chart(res: ExperimentResult) -> alt.Chart:
         rows.append({"variant": v.name, "rate": v.rate, "lo": lo, "hi": hi, "users": v.users, "conversions": v.conversions,
                      "role": "control" if v.name == res.control else ("treatment" if v.name == res.treatment else "other")})
     d = pd.DataFrame(rows)
-    colours = {"control": "#9e9e9e", "treatment": "#4c78a8", "other": "#bab0ac"}
+    colours = {"control": "#8e8e8e", "treatment": "#4c78a8", "other": "#958d8a"}
     roles = [r for r in colours if r in set(d["role"])]  # the legend names only roles that have a bar
     base = alt.Chart(_data(d)).encode(x=alt.X("variant:N", title="Variant", sort=list(d["variant"]), axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar(size=48).encode(
@@ -217,21 +286,27 @@ def variant_rates_chart(res: ExperimentResult) -> alt.Chart:
                  alt.Tooltip("lo:Q", title="95% CI low", format=".2%"),
                  alt.Tooltip("hi:Q", title="95% CI high", format=".2%")])
     # ticks as wide as the bar's middle third, not the whole band
-    err = base.mark_errorbar(ticks={"size": 16}, thickness=1.5, color="#333333").encode(
+    err = base.mark_errorbar(ticks={"size": 16}, thickness=1.5, color="#737373").encode(
         y=alt.Y("lo:Q", title="Conversion rate"), y2="hi:Q")
     return (bars + err).properties(title="Conversion rate by variant (with 95% intervals)", height=260)
 
 
 def lift_chart(res: ExperimentResult) -> alt.Chart:
-    """Return the absolute lift (treatment - control) with its 95% CI against a zero line."""
-    d = pd.DataFrame([{"what": f"{res.treatment} - {res.control}", "lift": res.abs_lift,
-                       "lo": res.ci95[0], "hi": res.ci95[1]}])
-    y = alt.Y("what:N", title=None)
+    """Return the absolute lift (treatment - control) with its 95% CI against a zero line, in percentage points.
+
+    The lift is a difference of two rates, so the axis and tooltip say 'pp' ('+1.7 pp'), never '%'.
+    """
+    d = pd.DataFrame([{"what": f"{human_name(res.treatment)} vs {human_name(res.control)}", "lift": res.abs_lift,
+                       "lo": res.ci95[0], "hi": res.ci95[1], "lift_text": fmt_pp(res.abs_lift),
+                       "lo_text": fmt_pp(res.ci95[0]), "hi_text": fmt_pp(res.ci95[1])}])
+    y = alt.Y("what:N", title=None, axis=alt.Axis(labelLimit=240))
+    pp = "(datum.value > 0 ? '+' : '') + format(datum.value * 100, '.1f') + ' pp'"
     point = alt.Chart(_data(d)).mark_point(filled=True, size=120, color="#4c78a8").encode(
-        x=alt.X("lift:Q", title="Difference in conversion rate (percentage points)", axis=alt.Axis(format="+%")),
-        y=y, tooltip=[alt.Tooltip("lift:Q", title="Absolute lift", format="+.2%"),
-                      alt.Tooltip("lo:Q", title="95% CI low", format="+.2%"),
-                      alt.Tooltip("hi:Q", title="95% CI high", format="+.2%")])
+        x=alt.X("lift:Q", title="Difference in conversion rate (percentage points)",
+                axis=alt.Axis(labelExpr=pp, tickCount=5, labelOverlap="greedy", labelFlush=False)),
+        y=y, tooltip=[alt.Tooltip("lift_text:N", title="Absolute lift"),
+                      alt.Tooltip("lo_text:N", title="95% CI low"),
+                      alt.Tooltip("hi_text:N", title="95% CI high")])
     rule = alt.Chart(_data(d)).mark_rule(strokeWidth=3, color="#4c78a8").encode(x="lo:Q", x2="hi:Q", y=y)
     zero = alt.Chart(_data(pd.DataFrame({"x": [0.0]}))).mark_rule(strokeDash=[4, 4], color="#888").encode(x="x:Q")
-    return (zero + rule + point).properties(title="Lift with its 95% confidence interval", height=110)
+    return (zero + rule + point).properties(title="Lift with its 95% confidence interval", height=band_height(1, 60, 90))

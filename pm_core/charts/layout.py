@@ -69,3 +69,14 @@ def for_page(spec: dict | alt.TopLevelMixin) -> dict[str, Any]:
     meta["embedOptions"] = embed
     out["usermeta"] = meta
     return out
+
+
+# A month label with its coverage ('Nov 2026 (to 22 Nov)', periods.month_label) drawn on two lines, so seven
+# months fit side by side on the narrowest page without the coverage being cut to 'Nov 2026 (to 22 N…'.
+MONTH_LABEL_EXPR = ("indexof(datum.label, ' (') > 0 ? [substring(datum.label, 0, indexof(datum.label, ' (')), "
+                    "substring(datum.label, indexof(datum.label, ' (') + 1)] : datum.label")
+
+
+def month_axis(**kw) -> alt.Axis:
+    """Return the axis of a chart with one category per month: horizontal labels, partial months on two lines."""
+    return alt.Axis(labelAngle=0, labelExpr=MONTH_LABEL_EXPR, labelLimit=200, **kw)

@@ -12,8 +12,8 @@ import pandas as pd
 
 from ..formatting import axis_format
 
-STATUS_COLOURS = {"On track": "#2e7d32", "At risk": "#f9a825", "Off track": "#c62828", "No check-in yet": "#9e9e9e"}
-ACTUAL, EXPECTED, BASELINE, TARGET, TODAY = "#1f77b4", "#7f7f7f", "#9e9e9e", "#2e7d32", "#d62728"
+STATUS_COLOURS = {"On track": "#328036", "At risk": "#c0811c", "Off track": "#cc3e3e", "No check-in yet": "#8e8e8e"}
+ACTUAL, EXPECTED, BASELINE, TARGET, TODAY = "#1f77b4", "#7f7f7f", "#8e8e8e", "#328036", "#d72b2c"
 
 
 def progress_over_time(title: str, kr_type: str, unit: str, baseline: float, target: float,
@@ -38,7 +38,8 @@ def progress_over_time(title: str, kr_type: str, unit: str, baseline: float, tar
     colours = {"Baseline": BASELINE, "Target": TARGET, "Threshold": TARGET, "Expected pace": EXPECTED, "Actual": ACTUAL}
     shown = [*refs["line"], *(["Expected pace"] if kr_type in ("increase_to", "decrease_to") else []), "Actual"]
     layers.append(alt.Chart(refs).mark_rule(strokeDash=[4, 4]).encode(
-        y=alt.Y("value:Q", title=y_title),
+        # not from 0: a key result moving 23.5% -> 26% would be a sliver at the top of a 0-based axis
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False, padding=12)),
         color=alt.Color("line:N", title="", scale=alt.Scale(domain=shown, range=[colours[n] for n in shown])),
         tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("value:Q", title="Value", format=fmt)]))
     if kr_type in ("increase_to", "decrease_to"):

@@ -13,10 +13,10 @@ from ..kpi_defs import PILLAR_LABELS
 from ..roadmap.models import HEALTH_LABELS, STATUS_LABELS, STATUSES
 from ..roadmap.scoring import QUADRANT_LABELS, VALUE_SPLIT
 
-STATUS_COLOURS = {"idea": "#b0b7c3", "discovery": "#8e7cc3", "planned": "#6fa8dc", "in_progress": "#3c78d8",
-                  "launched": "#38a169", "measured": "#1f6f43"}
-PILLAR_COLOURS = {"strategy": "#3c78d8", "discovery": "#8e7cc3", "delivery": "#e69138", "growth": "#38a169"}
-QUADRANT_COLOURS = {"quick_win": "#38a169", "big_bet": "#3c78d8", "fill_in": "#b0b7c3", "money_pit": "#cc4125"}
+STATUS_COLOURS = {"idea": "#898f98", "discovery": "#8e7cc3", "planned": "#6192bf", "in_progress": "#3c78d8",
+                  "launched": "#38a169", "measured": "#387f58"}
+PILLAR_COLOURS = {"strategy": "#3c78d8", "discovery": "#8e7cc3", "delivery": "#c67d30", "growth": "#38a169"}
+QUADRANT_COLOURS = {"quick_win": "#38a169", "big_bet": "#3c78d8", "fill_in": "#898f98", "money_pit": "#cc4125"}
 ROW_PX = 24
 
 
@@ -127,27 +127,27 @@ def timeline_chart(views: list, today: dt.date, colour_by: str = "status", lane_
     layers.append(base.mark_bar(cornerRadius=3, height={"band": 0.7}).encode(
         x=alt.X("start:T", scale=x_scale, axis=axis), x2=alt.X2("end:T"), y=y, color=colour, tooltip=tooltip))
     layers.append(base.transform_filter("isValid(datum.progress_end)").mark_bar(
-        color="#000000", opacity=0.22, height={"band": 0.25}).encode(
+        color="#737373", opacity=0.22, height={"band": 0.25}).encode(
         x=alt.X("start:T", scale=x_scale), x2=alt.X2("progress_end:T"), y=y, tooltip=tooltip))
     deps = _dependency_frame(views, df)
     if not deps.empty:
-        layers.append(alt.Chart(deps).mark_rule(color="#555555", strokeDash=[3, 2], strokeWidth=1.5).encode(
+        layers.append(alt.Chart(deps).mark_rule(color="#737373", strokeDash=[3, 2], strokeWidth=1.5).encode(
             x=alt.X("from_x:T", scale=x_scale), x2=alt.X2("to_x:T"),
             y=alt.Y("from_row:N", sort=None, bandPosition=0.5), y2=alt.Y2("to_row:N"),
             tooltip=[alt.Tooltip("text:N", title="Dependency")]))
-        layers.append(alt.Chart(deps).mark_point(shape="triangle-right", filled=True, size=60, color="#555555").encode(
+        layers.append(alt.Chart(deps).mark_point(shape="triangle-right", filled=True, size=60, color="#737373").encode(
             x=alt.X("to_x:T", scale=x_scale), y=alt.Y("to_row:N", sort=None),
             tooltip=[alt.Tooltip("text:N", title="Dependency")]))
     ms = _milestone_frame(views, df)
     if not ms.empty:
-        layers.append(alt.Chart(ms).mark_point(shape="diamond", filled=True, size=110, color="#111111").encode(
+        layers.append(alt.Chart(ms).mark_point(shape="diamond", filled=True, size=110, color="#737373").encode(
             x=alt.X("date:T", scale=x_scale), y=alt.Y("row:N", sort=None),
             tooltip=[alt.Tooltip("row:N", title="Initiative"), alt.Tooltip("label:N", title="Milestone"),
                      alt.Tooltip("date:T", title="Date", format="%d %b %Y")]))
     today_df = pd.DataFrame({"date": [pd.Timestamp(today)], "label": [f"Today {today:%d %b %Y}"]})
     layers.append(alt.Chart(today_df).mark_rule(color="#cc4125", strokeWidth=2).encode(
         x=alt.X("date:T", scale=x_scale), tooltip=[alt.Tooltip("label:N", title="")]))
-    layers.append(alt.Chart(today_df).mark_text(color="#cc4125", align="left", dx=4, dy=-6, baseline="bottom",
+    layers.append(alt.Chart(today_df).mark_text(align="left", dx=4, dy=-6, baseline="bottom",
                                                 fontWeight="bold").encode(
         x=alt.X("date:T", scale=x_scale), y=alt.YValue(0), text=alt.TextValue("Today")))
     # A step height gives every row the same room whatever the number of initiatives.
@@ -201,6 +201,45 @@ def matrix_frame(views: Iterable) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["title", "value", "effort", "quadrant", "quadrant_label", "status", "value_effort"])
 
 
+# The narrowest plot the value-vs-effort chart gets on a page (1280 px wide screen, sidebar open) and its height:
+# labels are placed in these pixels, so on a wider plot they only move further apart.
+_PLOT_W, _PLOT_H, _CHAR_PX, _LINE_PX = 560.0, 420.0, 6.2, 14.0
+
+
+def _place_labels(df: pd.DataFrame, max_effort: float) -> pd.DataFrame:
+    """Return each initiative's label position (lx, ly in data units) and alignment, so no two labels overlap.
+
+    Greedy, highest value first: right of the point, then left, then above and below it; a label that
+    fits nowhere takes the spot that overlaps least. Positions are chosen on the narrowest plot the page draws.
+    """
+    if df.empty:
+        return df.assign(lx=[], ly=[], align=[])
+    px = _PLOT_W / max_effort
+    py = _PLOT_H / 10.5
+    taken: list[tuple[float, float, float, float]] = [(float(e) * px - 7, (10.5 - float(v)) * py - 7,
+                                                       float(e) * px + 7, (10.5 - float(v)) * py + 7)
+                                                      for e, v in zip(df["effort"], df["value"])]
+    out = []
+    for _, r in df.sort_values(["value", "effort"], ascending=[False, True]).iterrows():
+        x0, y0, w = float(r["effort"]) * px, (10.5 - float(r["value"])) * py, len(str(r["title"])) * _CHAR_PX
+        options = [(x0 + 9, y0, "left"), (x0 - 9, y0, "right"), (x0 + 9, y0 - _LINE_PX, "left"),
+                   (x0 + 9, y0 + _LINE_PX, "left"), (x0 - 9, y0 - _LINE_PX, "right"), (x0 - 9, y0 + _LINE_PX, "right"),
+                   (x0 + 9, y0 - 2 * _LINE_PX, "left"), (x0 + 9, y0 + 2 * _LINE_PX, "left")]
+
+        def box(o):
+            lx, ly, al = o
+            return (lx, ly - _LINE_PX / 2, lx + w, ly + _LINE_PX / 2) if al == "left" else (lx - w, ly - _LINE_PX / 2, lx, ly + _LINE_PX / 2)
+
+        def clash(b):
+            off = max(0.0, b[2] - _PLOT_W) + max(0.0, -b[0])  # running off the plot counts as a clash
+            return off + sum(max(0.0, min(b[2], t[2]) - max(b[0], t[0])) * max(0.0, min(b[3], t[3]) - max(b[1], t[1]))
+                             for t in taken)
+        best = min(options, key=lambda o: (clash(box(o)) > 0, clash(box(o)), options.index(o)))
+        taken.append(box(best))
+        out.append({**r.to_dict(), "lx": best[0] / px, "ly": 10.5 - best[1] / py, "align": best[2]})
+    return pd.DataFrame(out)
+
+
 def value_effort_chart(views: list, title: str = "Value vs effort") -> alt.LayerChart:
     """Return the 2x2: effort (person-months) across, value (1-10) up, split at value 5.5 and the median effort.
 
@@ -220,8 +259,10 @@ def value_effort_chart(views: list, title: str = "Value vs effort") -> alt.Layer
         tooltip=[alt.Tooltip("title:N", title="Initiative"), alt.Tooltip("value:Q", title="Value"),
                  alt.Tooltip("effort:Q", title="Effort (person-months)"), alt.Tooltip("quadrant_label:N", title="Quadrant"),
                  alt.Tooltip("value_effort:Q", title="Value / effort", format=".2f"), alt.Tooltip("status:N", title="Status")])
-    labels = alt.Chart(df).mark_text(align="left", dx=9, fontSize=11).encode(
-        x=alt.X("effort:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text=alt.Text("title:N"))
+    placed = _place_labels(df, max_effort)
+    labels = [alt.Chart(placed[placed["align"] == a]).mark_text(align=a, fontSize=11, baseline="middle").encode(
+        x=alt.X("lx:Q", scale=x_scale), y=alt.Y("ly:Q", scale=y_scale), text=alt.Text("title:N"))
+        for a in ("left", "right")]
     rules = pd.DataFrame({"effort": [split]})
     vrule = alt.Chart(rules).mark_rule(color="#888888", strokeDash=[4, 3]).encode(x=alt.X("effort:Q", scale=x_scale))
     hrule = alt.Chart(pd.DataFrame({"value": [VALUE_SPLIT]})).mark_rule(color="#888888", strokeDash=[4, 3]).encode(
@@ -232,8 +273,8 @@ def value_effort_chart(views: list, title: str = "Value vs effort") -> alt.Layer
         "label": ["Quick wins", "Big bets", "Fill-ins", "Money pits"],
         "align": ["left", "right", "left", "right"]})
     corner_layers = [alt.Chart(corners[corners["align"] == a]).mark_text(
-        align=a, fontWeight="bold", color="#666666", fontSize=12).encode(
+        align=a, fontWeight="bold", fontSize=12).encode(
         x=alt.X("effort:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale), text=alt.Text("label:N")) for a in ("left", "right")]
-    return alt.layer(vrule, hrule, *corner_layers, points, labels).properties(
+    return alt.layer(vrule, hrule, *corner_layers, points, *labels).properties(
         title=alt.TitleParams(title, subtitle=f"Split at value {VALUE_SPLIT:g} and the median effort ({split:g} person-months)"),
         height=420, width="container")
