@@ -71,6 +71,7 @@ READS: dict[str, tuple[str, ...]] = {
     "pm_core.audiences.default_period": KPI_INPUTS,
     "pm_core.career": ("salaries", "career", "settings"),
     "pm_core.settings": ("settings",),
+    "pm_core.brand": ("settings",),  # the company name, accent colour and logo are settings rows
     # AI quality (issue 18): evaluations and launch readiness; the initiative picker reads the roadmap
     "pm_core.ai": ("ai",),
     "pm_core.ai.features.initiative_choices": ("roadmap",),
