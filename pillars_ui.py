@@ -527,8 +527,10 @@ def range_picker(prefix: str, choices: list[str], words: Callable[[str], str], l
 
 
 def segment_filter(prefix: str, options: dict[str, list[str]], url_text: str | None) -> tuple[Any, list[str]]:
-    """Render the segment filter (every property, several values each, 'is not') in a popover and return
-    (pm_core Segment, notices). Seeded once from the URL's segment text (pm_core.segments' grammar)."""
+    """Render the segment filter in a popover and return (pm_core Segment, notices): a picker per property offered
+    (several values each, 'is not'), and a text box in the segment grammar for any other property or value
+    (`city="Washington, D.C.",plan!=free`). Seeded once from the URL's segment text; the link's conditions the
+    pickers cannot hold go to the text box, so a shared link is never narrowed or widened silently."""
     from pm_core import segments
 
     notices: list[str] = []
@@ -539,20 +541,30 @@ def segment_filter(prefix: str, options: dict[str, list[str]], url_text: str | N
         except segments.SegmentError:
             seg = segments.EVERYONE
             notices.append("The link's segment filter could not be read; showing every segment.")
+        typed = []
         for c in seg.conditions:
-            vals = [v for v in c.values if v in options.get(c.key, [])]
-            if len(vals) < len(c.values):
-                notices.append(f"The link's segment '{md(c.text())}' names values this data does not have; "
-                               "they were left out.")
-            st.session_state[f"{prefix}_seg_{c.key}"] = vals
-            st.session_state[f"{prefix}_segnot_{c.key}"] = c.negate
+            if c.key in options and all(v in options[c.key] for v in c.values):
+                st.session_state[f"{prefix}_seg_{c.key}"] = list(c.values)
+                st.session_state[f"{prefix}_segnot_{c.key}"] = c.negate
+            else:  # a property or value the pickers do not list: kept as typed text
+                typed.append(c)
+                if c.key in options:
+                    notices.append(f"The link's segment '{md(c.text())}' names a value this data does not have; it is "
+                                   "kept in the typed box, so the figures cover nobody until it is changed.")
+        st.session_state[f"{prefix}_segtext"] = segments.Segment(tuple(typed)).text()
         st.session_state[seeded] = True
     conds = []
     for key in options:
         vals = st.session_state.get(f"{prefix}_seg_{key}") or []
         if vals:
             conds.append(segments.Condition(key, tuple(vals), bool(st.session_state.get(f"{prefix}_segnot_{key}"))))
-    seg = segments.parse(conds)
+    typed_text = st.session_state.get(f"{prefix}_segtext") or ""
+    try:
+        seg = segments.parse([*conds, *segments.parse(typed_text).conditions])
+        problem = None
+    except segments.SegmentError as exc:
+        seg, problem = segments.parse(conds), str(exc)
+        notices.append(f"The typed segment is not used: {md(problem)}")
     with st.popover(f"Segment: {md(seg.describe())}" if seg else "Segment: everyone", icon=":material/filter_alt:"):
         st.caption("Keep events whose property has one of the chosen values (or none of them, with 'is not'). "
                    "All conditions must hold.")
@@ -562,6 +574,10 @@ def segment_filter(prefix: str, options: dict[str, list[str]], url_text: str | N
                 st.multiselect(md(key), values, key=f"{prefix}_seg_{key}")
             with b:
                 st.toggle("is not", key=f"{prefix}_segnot_{key}", help=f"Keep events whose {md(key)} is none of these.")
+        st.text_input("Other properties (typed)", key=f"{prefix}_segtext", placeholder='plan!=free,city="Lisbon"',
+                      help="Any property and value in the segment grammar: property=value, A|B for several values, "
+                           "!= for 'is not', commas between properties, quotes around names or values holding = ! , | "
+                           "or quotes.")
     return seg, notices
 
 

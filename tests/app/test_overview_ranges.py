@@ -93,3 +93,18 @@ def test_kpi_trend_breakdown_from_the_url(run_page, ev_db):
     at.selectbox(key="overview_by").set_value("").run()
     assert not at.exception and "by platform" not in str(at.get("vega_lite_chart")[-1].spec)
     assert "by" not in at.query_params and "kpi" not in at.query_params  # back to the defaults: a bare link
+
+
+def test_a_segment_on_a_property_no_picker_lists_is_kept_as_text(run_page, ev_db):
+    ev = _events()
+    # 'user_id' style property with too many values for a picker is not offered; the link's clause stays typed
+    at = run_page("app_pages/overview.py", "viewer", ev_db,
+                  query={"period": "2026-07", "segment": 'country=PT,platform=iOS,"plan"!=free'})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text_input(key="overview_segtext").value == "plan!=free"
+    assert at.multiselect(key="overview_seg_platform").value == ["iOS"]
+    # events have no 'plan': 'is not' keeps them all, so the figure is the iOS (and PT) users
+    assert _metric(at, "Monthly active users").value == f"{_users(ev, '2026-07-01', '2026-08-01', platform=['iOS']):,}"
+    assert at.query_params["segment"] in (["country=PT,plan!=free,platform=iOS"], "country=PT,plan!=free,platform=iOS")
+    at.text_input(key="overview_segtext").set_value("platform=Web").run()  # the same property twice: refused in words
+    assert not at.exception and any("given twice" in w.value for w in at.warning)
