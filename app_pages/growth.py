@@ -253,6 +253,18 @@ with tab_ret:
         st.caption(f"Each row is a cohort of users by their {start_txt} (its start and size); a cell is the share of it "
                    f"that did {back_txt}{times_txt} in the {unit} N later. {edge}; the weighted mean uses only cohorts "
                    "observable at N.")
+        if by:  # the breakdown picked above: a retention curve per value of the property
+            try:
+                rb = ui.cached(breakdowns.retention, by, int(top), segment, unit, who == "first-time", mode, c_from, c_to,
+                               max_k, None if start_ev == ANY else start_ev, None if return_ev == ANY else return_ev,
+                               int(min_events), c_to)
+            except (breakdowns.BreakdownError, GrowthError) as exc:
+                st.info(md(exc))
+                rb = None
+            if rb is not None and not rb.empty:
+                ui.chart(bcharts.retention_breakdown_chart, rb, by, unit)
+                st.caption(f"Each value of {md(by)} (the {int(top)} with the most users, then Other) has its own cohorts; "
+                           "a point is its weighted retention N periods later.")
         a, b = st.columns(2)
         with a:
             ui.chart(charts.retention_curve, ret)

@@ -98,6 +98,22 @@ def funnel(store: Store, steps, prop: str, top: int = 5, segment=None, period: s
     return pd.DataFrame(rows, columns=["group", "step", "event", "users", "conversion_from_start"])
 
 
+def retention(store: Store, prop: str, top: int = 5, segment=None, unit: str = "week", first_time: bool = True,
+              mode: str = "on", cohort_start=None, cohort_end=None, max_k: int = 12, start_event: str | None = None,
+              return_event: str | None = None, min_events: int = 1, range_end=None) -> pd.DataFrame:
+    """Return group, k, rate, users: the weighted k-period retention (growth.retention_table's options) per breakdown
+    line; k without any observable cohort in a line is left out of it."""
+    rows = []
+    for label, seg in groups(store, prop, top, segment):
+        res = growth.retention_table(store, unit, first_time, mode, seg.text(), cohort_start, cohort_end, max_k,
+                                     start_event, return_event, min_events, range_end)
+        size = sum(c.size for c in res.cohorts)
+        for k, rate in res.weighted.items():
+            if rate is not None:
+                rows.append((label, int(k), float(rate), size))
+    return pd.DataFrame(rows, columns=["group", "k", "rate", "users"])
+
+
 def annotations(store: Store) -> pd.DataFrame:
     """Return date, label, kind ('launch' | 'experiment start' | 'experiment end'): what trend charts mark.
 

@@ -76,3 +76,17 @@ def funnel_breakdown_chart(df: pd.DataFrame, prop: str, window_label: str) -> al
         tooltip=[alt.Tooltip("group:N", title=prop), alt.Tooltip("step_label:N", title="Step"),
                  alt.Tooltip("users:Q", title="Users", format=","), alt.Tooltip("shown:N", title="From step 1")],
     ).properties(title=f"Funnel conversion by {prop} ({window_label} window)", height=300)
+
+
+def retention_breakdown_chart(df: pd.DataFrame, prop: str, unit: str) -> alt.Chart:
+    """Return one retention curve per breakdown value: weighted share of a cohort active N periods later."""
+    d = df.copy()
+    d["shown"] = [format_value(v, Unit.FRACTION) for v in d["rate"]]
+    order = list(dict.fromkeys(d["group"]))
+    return alt.Chart(_data(d)).mark_line(point=alt.OverlayMarkDef(size=25, filled=True), strokeWidth=1.5).encode(
+        x=alt.X("k:Q", title=f"{unit.capitalize()}s after the cohort's {unit}", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("rate:Q", title="Retained (weighted across cohorts)", axis=alt.Axis(format="%")),
+        color=alt.Color("group:N", title=prop, sort=order),
+        tooltip=[alt.Tooltip("group:N", title=prop), alt.Tooltip("k:Q", title=f"{unit.capitalize()} N"),
+                 alt.Tooltip("shown:N", title="Retained"), alt.Tooltip("users:Q", title="Cohort users", format=",")],
+    ).properties(title=f"Retention by {prop}", height=300)

@@ -78,6 +78,7 @@ def test_breakdown_chart_and_launch_marks(run_page, ev_db):
     assert "Active users per week by platform" in text
     assert "Launch: Wi-Fi filter" in text  # the roadmap launch is marked on the charts
     assert "Funnel conversion by platform" in text  # the funnel per value of the same property
+    assert "Retention by platform" in text  # and a retention curve per value
 
 
 def test_a_bad_link_falls_back_with_notices(run_page, ev_db):

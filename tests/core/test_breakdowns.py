@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
+
 import pytest
 
 from pm_core import breakdowns as bd
@@ -146,3 +148,19 @@ def test_funnel_per_value_is_each_values_own_funnel(bstore):
     # first step of one value against pandas: users with a search event on that platform
     first = df[(df["group"] == top[0]) & (df["step"] == 1)]["users"].iloc[0]
     assert first == ev[(ev["platform"] == top[0]) & (ev["event"] == "search")]["user_id"].nunique()
+
+
+def test_retention_per_value_matches_pandas(bstore):
+    ev = bstore.test_events
+    df = bd.retention(bstore, "platform", 2, unit="week", max_k=4)
+    top = _top(ev, 2)[0]
+    sel = ev[ev["platform"] == top].copy()
+    sel["w"] = sel["ts"].dt.to_period("W-SUN").dt.start_time
+    first = sel.groupby("user_id")["w"].min()
+    last_w = ev["ts"].dt.to_period("W-SUN").dt.start_time.max()  # the workspace's last week bounds what is observable
+    for k in (1, 2):
+        eligible = first[first + pd.Timedelta(weeks=k) <= last_w]
+        active = set(zip(sel["user_id"], sel["w"]))
+        kept = sum((u, c + pd.Timedelta(weeks=k)) in active for u, c in eligible.items())
+        got = df[(df["group"] == top) & (df["k"] == k)]["rate"].iloc[0]
+        assert got == pytest.approx(kept / len(eligible))
