@@ -48,6 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "retention": ("growth", "retention cohorts and the weighted mean per period"),
     "funnel": ("growth", "ordered funnel of 2-5 events with a conversion window"),
     "breakdown": ("breakdown", "active users or a KPI per value of an event property (top N plus Other), with launches"),
+    "stickiness": ("growth", "mean DAU over calendar days, stickiness per month, and the days-active histogram"),
     "experiment": ("growth", "A/B test result: rates, lift, CI, p-value, sample-ratio check, verdict"),
     "okrs": ("okrs", "objectives and key results with progress, pace, status and grades"),
     "roadmap": ("roadmap", "initiatives with scores and ranks per method; PRD, outcome check, RACI"),

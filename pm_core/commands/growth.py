@@ -9,7 +9,8 @@ from ..cli import CliError, emit
 from ..experiments import ExperimentError, analyse
 from ..formatting import fmt_days, fmt_int, fmt_pct, fmt_pp
 from .. import segments
-from ..growth import ATTEMPT_TEXT, GrowthError, event_names, funnel, funnel_trend, retention_table
+from ..growth import (ATTEMPT_TEXT, GrowthError, days_active_histogram, event_names, funnel, funnel_trend,
+                      retention_table, stickiness_series)
 from ..periods import PeriodError, parse_period
 from ..settings import get_setting
 from ..store import Store
@@ -65,6 +66,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--source", action="append", metavar="TOOL", help=segments.SOURCE_HELP)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_funnel)
+
+    p = sub.add_parser("stickiness", help="mean DAU over calendar days, stickiness per month, and the days-active histogram")
+    p.add_argument("--period", default=None,
+                   help="month (or range) of the days-active histogram, e.g. 2026-05 (default: the last month in the data)")
+    p.add_argument("--segment", action="append", metavar="PROPERTY=VALUE", help=segments.CLI_HELP)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_stickiness)
 
     p = sub.add_parser("experiment", help="A/B test result: rates, lift, CI, p-value, sample-ratio check, verdict")
     p.add_argument("--name", default=None, help="experiment name (default: the most recently imported)")
@@ -178,6 +186,36 @@ def _funnel(args, store: Store) -> int:
                   + ("" if r.complete else "  (still converting)"))
     return 0
 
+
+
+def _stickiness(args, store: Store) -> int:
+    try:
+        seg = segments.parse(args.segment)
+        st = stickiness_series(store, seg)
+        period = args.period or (f"{st['month'].iloc[-1]:%Y-%m}" if not st.empty else None)
+        hist = days_active_histogram(store, period, seg) if period else None
+    except (GrowthError, PeriodError, ValueError) as exc:
+        raise CliError(f"stickiness: {exc}") from None
+    months = [{"month": m.isoformat(), "mau": int(a), "mean_dau": float(d), "stickiness": float(s),
+               "days_with_events": int(e), "calendar_days": int(c)}
+              for m, a, d, s, e, c in st[["month", "mau", "mean_dau", "stickiness", "days_with_events",
+                                          "calendar_days"]].itertuples(index=False)]
+    days = [] if hist is None else [{"days_active": int(d), "users": int(u)} for d, u in hist.itertuples(index=False)]
+    if args.json:
+        emit({"months": months, "histogram_period": period, "days_active": days})
+        return 0
+    if not months:
+        print("No events imported yet: nothing to compute stickiness from.")
+        return 0
+    print("Stickiness per month (mean DAU over calendar days, a day without events counting as 0, / MAU)")
+    print(f"{'month':<10}{'MAU':>10}{'mean DAU':>11}{'stickiness':>12}{'days':>7}{'with events':>13}")
+    for r in months:
+        print(f"{r['month'][:7]:<10}{fmt_int(r['mau']):>10}{r['mean_dau']:>11,.1f}{fmt_pct(r['stickiness']):>12}"
+              f"{r['calendar_days']:>7}{r['days_with_events']:>13}")
+    print(f"Users by days active in {period}:")
+    for r in days:
+        print(f"  {r['days_active']:>3} {'day ' if r['days_active'] == 1 else 'days'} {fmt_int(r['users']):>8}")
+    return 0
 
 
 def _experiment(args, store: Store) -> int:
