@@ -59,6 +59,13 @@ def compute_kpis(store: Store, period: str, segment: dict[str, str] | None) -> d
     return metrics.compute_kpis(store, period=period, segment=segment)
 
 
+def annotations(store: Store) -> pd.DataFrame:
+    """Return the roadmap launches and experiment starts/ends trend charts mark (breakdowns.annotations)."""
+    from .. import breakdowns  # deferred: breakdowns reads growth and metrics, which a briefing may not need
+
+    return breakdowns.annotations(store)
+
+
 def headline(store: Store, segment=None) -> Any:
     """Return the month monthly headlines report under 'All data' (metrics.headline; None without events)."""
     return metrics.headline(store, "all", segment)

@@ -79,7 +79,8 @@ def _section_trends(ctx: _Ctx) -> list[Section]:
             when = pd.Timestamp(last["period_start"]).strftime("%B %Y")
             sec.lead = f"{mdef.label} by month; latest {_fmt(last['value'], mdef.unit, ctx.currency)} ({when})."
             y_title = mdef.label + (" (ms)" if mdef.unit == "ms" else f" ({ctx.currency})" if mdef.unit == "currency" else "")
-            chart = charts.trend_chart(df, f"{mdef.label} by month", mdef.unit, y_title, ctx.currency)
+            chart = charts.trend_chart(df, f"{mdef.label} by month", mdef.unit, y_title, ctx.currency,
+                                       ctx.memo("annotations", lambda: nb.annotations(ctx.store)))
             data = TableItem(title=f"{mdef.label} by month",
                              columns=[Column(key="month", label="Month", unit="date"),
                                       Column(key="value", label=mdef.label, unit=_col_unit(mdef.unit))],

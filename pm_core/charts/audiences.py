@@ -54,11 +54,14 @@ def _months(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return d, list(d["month"])
 
 
-def trend_chart(df: pd.DataFrame, title: str, unit: str, y_title: str, currency: str = "USD") -> alt.LayerChart:
+def trend_chart(df: pd.DataFrame, title: str, unit: str, y_title: str, currency: str = "USD",
+                notes: pd.DataFrame | None = None) -> alt.LayerChart:
     """Return a monthly line chart of df(period_start, value[, note]); partial months hollow, dashed and labelled.
 
     A month whose `note` is set (the days the data covers, 'to 22 Nov') is drawn as a hollow point joined
     by a dashed line, so a month still running never reads as a real drop. An empty df gives an empty, titled chart.
+    `notes` (breakdowns.annotations: date, label, kind) marks roadmap launches and experiment starts and ends with
+    a dashed rule at their month, its tooltip naming them.
     """
     data = df[[c for c in ("period_start", "value", "note") if c in df]].copy() if not df.empty else \
         pd.DataFrame({"period_start": [], "value": []})
@@ -85,6 +88,13 @@ def trend_chart(df: pd.DataFrame, title: str, unit: str, y_title: str, currency:
               alt.Chart(whole).mark_point(color=SERIES_COLOUR, filled=True, size=50).encode(x=x, y=y, tooltip=tips),
               alt.Chart(data[data["partial"]]).mark_point(color=SERIES_COLOUR, filled=False, size=70, strokeWidth=2).encode(
                   x=x, y=y, tooltip=tips)]
+    if notes is not None and not notes.empty and not data.empty:
+        by_month = {m[:7]: lab for m, lab in zip(data["period_start"], data["month"])}
+        marks = notes.assign(month=[by_month.get(f"{pd.Timestamp(d):%Y-%m}") for d in notes["date"]]).dropna(subset=["month"])
+        if not marks.empty:
+            marks = marks.groupby("month", as_index=False, sort=False).agg(what=("label", "; ".join))
+            layers.append(alt.Chart(marks).mark_rule(color="#2e7d32", strokeDash=[4, 3], strokeWidth=1.5).encode(
+                x=x, tooltip=[alt.Tooltip("month:N", title="Month"), alt.Tooltip("what:N", title="Marked")]))
     return alt.layer(*layers).properties(title=title, width=WIDTH, height=HEIGHT)
 
 

@@ -164,3 +164,15 @@ def test_retention_per_value_matches_pandas(bstore):
         kept = sum((u, c + pd.Timedelta(weeks=k)) in active for u, c in eligible.items())
         got = df[(df["group"] == top) & (df["k"] == k)]["rate"].iloc[0]
         assert got == pytest.approx(kept / len(eligible))
+
+
+def test_stakeholder_trend_charts_mark_launches(bstore):
+    from pm_core import audiences as A
+
+    with bstore.transaction() as cur:
+        cur.execute("INSERT INTO initiatives (id, title, status, health, launch_date, archived) VALUES "
+                    "('i1', 'Wi-Fi filter', 'launched', 'on_track', DATE '2026-07-10', false)")
+    b = A.build_briefing(bstore, "executives", "all")
+    trend = next(i for s in b.sections if s.id == "trend_mau" for i in s.items if type(i).__name__ == "ChartItem")
+    spec = json.dumps(trend.spec)
+    assert "Launch: Wi-Fi filter" in spec and "Jul 2026" in spec  # the rule sits on July's month
