@@ -104,7 +104,9 @@ def render_table(t: TableItem) -> None:
     """Render a table with each cell formatted as in the exports (text only, so nothing is interpreted)."""
     if t.title:
         st.markdown(f"**{md(t.title)}**")
-    st.dataframe(ui.derived(t, _table_frame), hide_index=True, width="stretch")
+    # a static table, not a data grid: long answers and linked key results wrap instead of being cut at the
+    # column's edge, and no column is hidden to the right at 1280 px (tests/e2e/test_visual_check.py)
+    st.table(ui.derived(t, _table_frame), hide_index=True, border="horizontal")
 
 
 def _table_frame(t: TableItem):

@@ -5,6 +5,7 @@ import streamlit as st
 import pillars_ui as ui
 from pm_core import career
 from pm_core.charts import career as charts
+from pm_core.formatting import human_name
 from pm_core.text import md
 
 ui.page_header("Career & pay",
@@ -47,9 +48,9 @@ with tabs[0]:
     for ccy in sorted(set(data["other_points"]["currency"])):
         st.caption(f"Reference points in {md(ccy)} are shown on their own axis (no {md(ccy)}→{md(chart_ccy)} rate entered).")
         ui.chart(charts.ladder_chart, ui.cached(career.ladder_chart_data, ccy, None, False))
-    st.dataframe(pd.DataFrame([{"Level": lv.name, "Scope": lv.scope, "Focus": lv.focus, "Band": lv.band_label,
+    st.table(pd.DataFrame([{"Level": lv.name, "Scope": lv.scope, "Focus": lv.focus, "Band": lv.band_label,
                                 "Currency": lv.currency, "Source": lv.source_label, "Note": lv.note} for lv in levels]),
-                 hide_index=True, width="stretch")
+             hide_index=True, border="horizontal")  # a static table: scope and focus wrap, no column cut at 1280 px
     st.caption("Reference points: " + "; ".join(md(f"{p.label} {p.display} ({p.source_label}"
                                                      + (f", {p.note}" if p.note else "") + ")") for p in points_all))
     with st.expander("How company levels are placed on the ladder"):
@@ -81,8 +82,8 @@ with tabs[1]:
         if pct.empty:
             st.info("No usable salary rows match this choice.")
         else:
-            st.dataframe(career.percentile_table(pct, group_title), hide_index=True, width="stretch",
-                         column_config={"Rows": st.column_config.TextColumn(width="medium")})
+            # a static table: every percentile column fits the page at 1280 px (the grid hid P75 and P90 to the right)
+            st.table(career.percentile_table(pct, group_title), hide_index=True, border="horizontal")
             for ccy in list(dict.fromkeys(pct["currency"])):
                 shown = pct[(pct["currency"] == ccy) & ~pct["suppressed"]]
                 if shown.empty:
@@ -164,9 +165,9 @@ with tabs[4]:
     else:
         st.caption("Nothing is dropped: rows with bad figures are kept in the workspace but left out of the percentiles; "
                    "unmapped levels and duplicates are counted.")
-        st.dataframe(pd.DataFrame([{"Issue": i["kind"].replace("_", " "), "Rows": i["count"],
+        st.table(pd.DataFrame([{"Issue": human_name(i["kind"]), "Rows": i["count"],
                                     "In the figures": "yes" if i["in_figures"] else "no", "What to do": i["message"]}
-                                   for i in issues]), hide_index=True, width="stretch")
+                                   for i in issues]), hide_index=True, border="horizontal")
 
 # -- editing (editors only) ------------------------------------------------------------------------
 def _save_button(label: str, key: str, save, table: pd.DataFrame, done: str) -> None:

@@ -13,12 +13,18 @@ import pillars_ui as ui
 from pm_core import audit
 from pm_core.auth import PermissionDenied
 from pm_core.formats.kinds import KINDS, kind_choice_label
-from pm_core.formatting import fmt_int
+from pm_core.formatting import fmt_int, human_name
 from pm_core.ingest import (CURRENCIES, ImportRefused, after_import_future, file_choices, file_columns, for_page,
                             mapping_fields, delete_import, import_file, list_imports, preview_file,
                             rejects_csv_bytes, rejects_for, save_upload)
 from pm_core.settings import get_setting
 from pm_core.text import md
+
+
+def _when(value) -> str:
+    # an import's stored UTC time as people read it ('3 Dec 2026, 16:05 UTC', audit.when_text), not ISO
+    return audit.when_text(pd.Timestamp(value).to_pydatetime())
+
 
 _TIMING_LOG = os.environ.get("PILLARS_TIMING_LOG")  # a file to append timing marks to (e2e profiling); unset in use
 
@@ -321,12 +327,12 @@ with tab_history:
     if not rows:
         ui.empty_state("No imports yet.", "Drop an export in the 'Import a file' tab.")
     else:
-        df = pd.DataFrame(rows)[["id", "imported_at", "file_name", "kind", "source", "rows_read", "rows_imported",
-                                 "rows_rejected", "actor"]]
-        st.dataframe(df, hide_index=True, use_container_width=True,
-                     column_config={"imported_at": "Imported (UTC)", "file_name": "File", "rows_read": "Rows read",
-                                    "rows_imported": "Imported", "rows_rejected": "Rejected", "actor": "By"})
-        labels = {r["id"]: f"{r['file_name']} · {r['kind']} · {r['imported_at']} ({r['id']})" for r in rows}
+        # names and times for people (no import ids or ISO timestamps: the picker below names each import)
+        df = pd.DataFrame([{"Imported": _when(r["imported_at"]), "File": r["file_name"], "Kind": human_name(r["kind"]),
+                            "Source": human_name(r["source"]), "Rows read": r["rows_read"], "Imported rows": r["rows_imported"],
+                            "Rejected": r["rows_rejected"], "By": r["actor"]} for r in rows])
+        st.dataframe(df, hide_index=True, width="stretch")
+        labels = {r["id"]: f"{r['file_name']} · {human_name(r['kind'])} · {_when(r['imported_at'])}" for r in rows}
         pick = st.selectbox("Import", list(labels), format_func=labels.get, key="hist_pick")
         chosen = next(r for r in rows if r["id"] == pick)
         if chosen["rows_rejected"]:
@@ -372,8 +378,24 @@ with tab_activity:
         log = pd.DataFrame([{"When": e["when"], "Who": e["actor"], "Action": e["action_label"],
                              "Object type": e["object_label"], "Object": e["object_name"] or e["object_id"],
                              "Change": e["summary"] or ""} for e in entries])
-        st.dataframe(log, hide_index=True, use_container_width=True,
-                     column_config={"Change": st.column_config.TextColumn("Change", width="large")})
+        # a long change is cut in the grid: choosing its row shows it whole below (the detail view)
+        with st.container(key="detailed-activity"):
+            picked = st.dataframe(log, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                                  key="activity_rows",
+                                  column_config={"When": st.column_config.TextColumn(width=150),
+                                                 "Who": st.column_config.TextColumn(width=150),
+                                                 "Action": st.column_config.TextColumn(width=80),
+                                                 "Object type": st.column_config.TextColumn(width=100),
+                                                 "Object": st.column_config.TextColumn(width=160),
+                                                 "Change": st.column_config.TextColumn(width=160)})
+            chosen_rows = picked.selection.rows if picked is not None else []
+            if chosen_rows:
+                e = entries[chosen_rows[0]]
+                st.markdown(f"**{md(e['when'])} · {md(e['actor'])} · {md(e['action_label'])} "
+                            f"{md(e['object_label'])} {md(e['object_name'] or e['object_id'])}**  \n"
+                            f"{md(e['summary'] or 'No details recorded.')}")
+            else:
+                st.caption("Choose a row to read its whole change.")
         if len(entries) == 500:
             st.caption("Showing the latest 500 changes; narrow the filters to see older ones.")
 

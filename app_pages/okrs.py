@@ -119,24 +119,44 @@ def _kr_rows(o: okrs.ObjectiveView, with_objective: bool = False) -> list[dict]:
             "Baseline → target": f"{okrs.format_kr_value(k.baseline, k.unit)} → {okrs.format_kr_value(k.target, k.unit)}",
             "Confidence": None if k.confidence is None else f"{k.confidence}/10",
             "Check-ins": k.sparkline,
-            "Linked to": k.link or "manual",
+            "Linked to": okrs.link_label(k.link),
             "Grade": k.grade,
         })
         rows.append(row)
     return rows
 
 
+# Columns of the key-result table in the order they earn their place, with the width each needs (px). The
+# table keeps those that fit the narrowest page (a 1280 px screen with the sidebar open leaves ~780 px); the
+# others are in the key result's detail below, so no column is cut off at the table's right edge.
+KR_WIDTHS = {"Key result": 290, "Status": 110, "Progress": 90, "Expected by now": 90, "Baseline → target": 120,
+             "Current": 80, "Grade": 60, "Objective": 200, "Confidence": 80, "Check-ins": 100, "Linked to": 170}
+TABLE_PX = 780
+
+
 def _show_krs(rows: list[dict], graded: bool) -> None:
     df = pd.DataFrame(rows)
     if not graded:
         df = df.drop(columns=["Grade"])
-    st.dataframe(df, column_config=KR_COLUMNS, hide_index=True, width="stretch")
+    keep, used = [], 0
+    for col in KR_WIDTHS:
+        if col in df.columns and used + KR_WIDTHS[col] <= TABLE_PX:
+            keep.append(col)
+            used += KR_WIDTHS[col]
+    cols = [c for c in df.columns if c in keep]
+    config = {c: dict(KR_COLUMNS.get(c) or st.column_config.TextColumn(c)) for c in cols}
+    for c in cols:
+        config[c]["width"] = KR_WIDTHS[c]
+    st.dataframe(df[cols], column_config=config, hide_index=True, width="stretch")
+    rest = [c for c in df.columns if c not in keep]
+    if rest:
+        st.caption(f"{', '.join(rest)}: open a key result below.")
 
 
 def _definitions(krs: list[okrs.KeyResultView]) -> None:
     defs = {k.link: k.source_definition for k in krs if k.source_definition}
     if defs:
-        st.caption("  \n".join(f"**{md(link)}** — {md(d)}" for link, d in defs.items()))
+        st.caption("  \n".join(f"**{md(okrs.link_label(link))}** — {md(d)}" for link, d in defs.items()))
 
 
 KR_COLUMNS = {
@@ -209,8 +229,9 @@ if krs:
                     f"{md(okrs.format_kr_value(k.target, k.unit))} · now {md(okrs.format_kr_value(k.current, k.unit))}"
                     + (f" (as of {k.current_as_of:%d %b %Y})" if k.current_as_of else "")
                     + f" · {ui.tone_icon(tone_of(k.status))} {okrs.STATUS_LABELS[k.status]}")
-        if k.source_definition:
-            st.caption(f"Linked to {md(k.link)}. {md(k.source_definition)}")
+        st.caption(f"Linked to {md(okrs.link_label(k.link))}."
+                   + (f" {md(k.source_definition)}" if k.source_definition else "")
+                   + (f" Confidence {k.confidence}/10." if k.confidence is not None else ""))
         hdf = pd.DataFrame([c.model_dump() for c in hist]) if hist else pd.DataFrame(
             columns=["as_of", "value", "source", "confidence", "comment"])
         # through the cached spec: building the Altair chart on every run cost ~50 ms (an editor's save reruns the page)

@@ -7,6 +7,8 @@ never with an upper bound the source did not publish.
 from __future__ import annotations
 
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -125,7 +127,8 @@ def percentile_chart(pct: pd.DataFrame, currency: str, group_title: str) -> alt.
         df[f"{c}_s"] = [_money(v, currency) for v in df[c]]
     subtitle = [f"Total yearly pay in {currency}: line P10–P90, box P25–P75, tick median."]
     if hidden:
-        subtitle.append(f"Fewer than the minimum rows — hidden: {', '.join(hidden)}")
+        # wrapped, not one long line: the page cuts a title line at the chart's width ('… Unmap…')
+        subtitle += textwrap.wrap(f"Fewer than the minimum rows, so hidden: {', '.join(hidden)}.", 80)
     y = alt.Y("label:N", title=group_title, sort=order, axis=alt.Axis(labelLimit=220))
     tip = [alt.Tooltip("label:N", title=group_title), alt.Tooltip("n:Q", title="Rows", format=",")] + [
         alt.Tooltip(f"{c}_s:N", title=c.upper()) for c in ("p10", "p25", "p50", "p75", "p90")]

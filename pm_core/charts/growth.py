@@ -303,7 +303,7 @@ def lift_chart(res: ExperimentResult) -> alt.Chart:
     pp = "(datum.value > 0 ? '+' : '') + format(datum.value * 100, '.1f') + ' pp'"
     point = alt.Chart(_data(d)).mark_point(filled=True, size=120, color="#4c78a8").encode(
         x=alt.X("lift:Q", title="Difference in conversion rate (percentage points)",
-                axis=alt.Axis(labelExpr=pp, tickCount=5, labelOverlap="greedy", labelFlush=False)),
+                axis=alt.Axis(labelExpr=pp, tickCount=5, labelOverlap="greedy")),
         y=y, tooltip=[alt.Tooltip("lift_text:N", title="Absolute lift"),
                       alt.Tooltip("lo_text:N", title="95% CI low"),
                       alt.Tooltip("hi_text:N", title="95% CI high")])

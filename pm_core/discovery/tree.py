@@ -16,7 +16,11 @@ GAP_BORDER = "#c0392b"
 WRAP = 28            # characters per label line: a 30-node tree stays legible at the page's width
 MAX_LABEL_LINES = 3
 COLUMN_PX = 250      # one tree level in the export picture; labels are cut at LABEL_PX
-LABEL_PX = 205
+# The page fits the picture to its column (~780 px at 1280x800): four levels leave ~195 px each, so a label
+# (12 px after its box) stays under 175 px and a title wraps onto two lines instead of running into the next level.
+LABEL_PX = 175
+TITLE_CHARS = 30     # per line of a node's title (11 px type: ~165 px)
+LEAF_PX = 56         # room for a two-line title above its box and the evidence line below it
 EDGE_START = 0.92    # where an edge leaves its parent, in columns (past the longest label)
 
 
@@ -155,6 +159,14 @@ def to_dot(roots: list[TreeNode], selected: str | None = None) -> str:
 
 
 # -- a picture for the exports (a Vega-Lite spec: every briefing renderer already draws one) -----------
+def _title_lines(title: str) -> list[str]:
+    """Return a node's title as at most two lines of TITLE_CHARS (the second shortened with '…' when it runs on)."""
+    lines = textwrap.wrap(title, TITLE_CHARS) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), TITLE_CHARS, placeholder="…")]
+    return lines
+
+
 def layout(roots: list[TreeNode]) -> list[dict]:
     """Return one row per node with x (depth), y (leaf order; a parent centred on its children) and parent's y."""
     rows: list[dict] = []
@@ -168,7 +180,7 @@ def layout(roots: list[TreeNode]) -> list[dict]:
             ys = [place(c) for c in n.children]
             y = sum(ys) / len(ys)
         rows.append({"id": n.id, "kind": n.kind, "x": n.depth, "y": y, "node": NODE_KINDS[n.kind],
-                     "title": textwrap.shorten(n.title, 44, placeholder="…"), "detail": detail_line(n),
+                     "title": _title_lines(n.title), "full_title": n.title, "detail": detail_line(n),
                      "gap": "; ".join(n.gaps), "has_gap": bool(n.gaps),
                      })
         return y
@@ -198,7 +210,7 @@ def vega_spec(roots: list[TreeNode], title: str = "Opportunity solution tree") -
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": title, "anchor": "start"},
-        "width": COLUMN_PX * depth, "height": max(120, 44 * leaves),
+        "width": COLUMN_PX * depth, "height": max(120, LEAF_PX * leaves),
         "config": {"view": {"stroke": None}},
         "layer": [
             {"data": {"values": edges}, "mark": {"type": "rule", "color": "#8a94a6"},
@@ -208,12 +220,13 @@ def vega_spec(roots: list[TreeNode], title: str = "Opportunity solution tree") -
              "encoding": {"x": x, "y": y, "color": {**colour, "legend": {"orient": "bottom", "direction": "horizontal"}},
                           "stroke": {"condition": {"test": "datum.has_gap", "value": GAP_BORDER}, "value": "white"},
                           "strokeWidth": {"condition": {"test": "datum.has_gap", "value": 2}, "value": 0},
-                          "tooltip": [{"field": "node", "title": "Node"}, {"field": "title", "title": "Title"},
+                          "tooltip": [{"field": "node", "title": "Node"}, {"field": "full_title", "title": "Title"},
                                       {"field": "detail", "title": "Evidence / link"}, {"field": "gap", "title": "Gap"}]}},
-            {"data": {"values": nodes}, "mark": {"type": "text", "align": "left", "dx": 12, "dy": -6, "fontSize": 11,
-                                                 "limit": LABEL_PX},
+            {"data": {"values": nodes}, "mark": {"type": "text", "align": "left", "dx": 12, "dy": -2, "fontSize": 11,
+                                                 "baseline": "bottom", "lineHeight": 13, "limit": LABEL_PX},
              "encoding": {"x": x, "y": y, "text": {"field": "title"}}},
-            {"data": {"values": nodes}, "mark": {"type": "text", "align": "left", "dx": 12, "dy": 7, "fontSize": 9,
+            {"data": {"values": nodes}, "mark": {"type": "text", "align": "left", "dx": 12, "dy": 3, "fontSize": 9,
+                                                 "baseline": "top",
                                                  "color": "#5f6b7a", "limit": LABEL_PX},
              "encoding": {"x": x, "y": y, "text": {"field": "detail"},
                           "color": {"condition": {"test": "datum.has_gap", "value": GAP_BORDER}, "value": "#5f6b7a"}}},

@@ -35,7 +35,7 @@ from __future__ import annotations
 from .models import (  # noqa: F401
     KrType, KR_TYPES, KR_TYPE_LABELS, UNITS, STATUSES, STATUS_LABELS, ON_TRACK_PACE, OFF_TRACK_PACE,
     ON_TRACK_CONFIDENCE, OFF_TRACK_CONFIDENCE, SWEET_SPOT, COMMENT_MAX, VALUE_LIMIT, UNIT_RANGES,
-    value_range, OkrInputError, parse_segment, parse_link, link_text, ObjectiveIn, KeyResultIn, CheckinIn,
+    value_range, OkrInputError, parse_segment, parse_link, link_text, link_label, ObjectiveIn, KeyResultIn, CheckinIn,
     Checkin, KeyResultView, ObjectiveView,
 )
 from .progress import (  # noqa: F401

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from .. import ai, segments
 from ..errors import InputError, from_pydantic
-from ..formatting import Unit
+from ..formatting import Unit, human_name
 from ..kpi_defs import KPI_BY_KEY, PILLARS
 from ..segments import Segment
 from ..periods import as_date_or_none
@@ -128,6 +128,22 @@ def link_text(kpi: str | None, event_name: str | None, window_days: int | None) 
     if event_name:
         return f"events:{event_name}:{window_days}d"
     return None
+
+
+def link_label(link: str | None) -> str:
+    """Return what a KR's link reads as for people ('kpi:conversion_rate' -> 'Conversion rate (KPI)',
+    'events:booking_completed:28d' -> 'Booking completed events, 28 days'); no link reads 'Manual check-ins'."""
+    if not link:
+        return "Manual check-ins"
+    if link.startswith("kpi:"):
+        key = link[4:]
+        return f"{KPI_BY_KEY[key].label} (KPI)" if key in KPI_BY_KEY else human_name(link)
+    if link.startswith("events:"):
+        _, _, rest = link.partition(":")
+        event, _, window = rest.rpartition(":")
+        days = window[:-1] if window.endswith("d") and window[:-1].isdigit() else None
+        return f"{human_name(event or rest)} events" + (f", {days} days" if days else "")
+    return human_name(link)
 
 
 class ObjectiveIn(BaseModel):

@@ -36,7 +36,7 @@ def _all_text(at) -> str:
     parts = []
     for kind in ("markdown", "caption", "info", "success", "error", "warning", "subheader", "title"):
         parts += [str(e.value) for e in getattr(at, kind)]
-    for df in at.dataframe:
+    for df in [*at.dataframe, *at.table]:   # read-only tables are static st.table since issue 16 (they wrap)
         parts.append(df.value.to_csv())
     return "\n".join(parts)
 
