@@ -387,7 +387,7 @@ with tab_activity:
                                                  "Action": st.column_config.TextColumn(width=80),
                                                  "Object type": st.column_config.TextColumn(width=100),
                                                  "Object": st.column_config.TextColumn(width=160),
-                                                 "Change": st.column_config.TextColumn(width=160)})
+                                                 "Change": st.column_config.TextColumn(width=140)})
             chosen_rows = picked.selection.rows if picked is not None else []
             if chosen_rows:
                 e = entries[chosen_rows[0]]

@@ -7,7 +7,7 @@ import pillars_ui as ui
 from pm_core import experiments
 from pm_core.charts import growth as charts
 from pm_core.experiments import ExperimentError
-from pm_core.formatting import fmt_int, fmt_pct, fmt_pp
+from pm_core.formatting import fmt_int, fmt_pct, fmt_pp, human_name
 from pm_core.text import md
 
 ui.page_header("Experiments", "Did the change move conversion, by how much, and can we trust the answer?")
@@ -22,7 +22,7 @@ if not names:
 picked, notice = ui.query_param("experiment", names, names[0])
 if notice:
     st.warning(notice)
-name = st.selectbox("Experiment", names, index=names.index(picked), key="exp_name",
+name = st.selectbox("Experiment", names, index=names.index(picked), key="exp_name", format_func=human_name,
                     help="Most recently imported first.")
 st.query_params["experiment"] = name
 

@@ -154,9 +154,10 @@ def _priorities() -> None:
     for v in views:
         s = v.scores
         rows.append({
-            "Initiative": v.title, "RICE rank": v.ranks["rice"], "ICE rank": v.ranks["ice"],
+            # the flag beside the name: at the right end of twelve columns it was cut off at 1440 px
+            "Initiative": v.title, "Flag": f"⚠ moves {v.rank_spread} places" if v.rank_flag else "",
+            "RICE rank": v.ranks["rice"], "ICE rank": v.ranks["ice"],
             "V/E rank": v.ranks["value_effort"], "Weighted rank": v.ranks["weighted"],
-            "Flag": f"⚠ moves {v.rank_spread} places" if v.rank_flag else "",
             "RICE": s["rice"], "ICE": s["ice"], "Value/effort": s["value_effort"], "Weighted": s["weighted"],
             "Rank moves": v.rank_spread, "Status": rm.STATUS_LABELS[v.status],
         })

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..briefing import BulletsItem, ChartItem, ChartPlot, ChartSeries, Column, Section, TableItem, TextItem
 from ..charts import audiences as charts
-from ..formatting import Unit, agree, as_number, format_value, join_words, plural
+from ..formatting import Unit, agree, as_number, format_value, human_name, join_words, plural
 from ..periods import Period, add_months, coverage_note, month_label
 from ..store import Store
 from ..store import audiences_store as q
@@ -53,10 +53,20 @@ def _trend_df(ctx: _Ctx, key: str) -> pd.DataFrame:
     if not df.empty and not ctx.period.is_all:
         df = df[pd.to_datetime(df["period_start"]).dt.date < ctx.period.end]
     df = df.reset_index(drop=True)
-    # a month the data starts or ends inside is drawn as partial ('to 22 Nov'): periods.coverage_note decides
-    first, last = ctx.memo("data_span", lambda: nb.data_span(ctx.store))
+    # a month the data starts or ends inside is drawn as partial ('to 22 Nov'): periods.coverage_note decides,
+    # over the series' own days for a dated series, over the events' days for a KPI (a KPI month outside the
+    # events' span has its value from another source, so it is not called partial)
     starts = [pd.Timestamp(v).date() for v in df["period_start"]]
-    df["note"] = [coverage_note(d, add_months(d, 1), first, last) for d in starts]
+    if mdef.kind == "series" and not s.empty:
+        first, last = s["date"].min().date(), s["date"].max().date()
+    else:
+        first, last = ctx.memo("data_span", lambda: nb.data_span(ctx.store))
+        if not mdef.source.startswith("events") and starts:
+            # a KPI from other imports (work items, surveys, revenue) starts with its own first month; it ends
+            # where the workspace's data ends, the month every headline calls 'to date' (periods.HEADLINE_RULE)
+            first = min(starts)
+    notes = [coverage_note(d, add_months(d, 1), first, last) for d in starts]
+    df["note"] = [None if n == "no data" else n for n in notes]
     return df
 
 
@@ -266,22 +276,23 @@ def _section_experiments(ctx: _Ctx) -> list[Section]:
     for e in exps:
         r = e["result"]
         ci = _g(r, "ci95") or (None, None)
-        rows.append({"experiment": e["name"], "verdict": _g(r, "verdict", ""),
+        rows.append({"experiment": human_name(e["name"]), "verdict": _g(r, "verdict", ""),
                      "abs_lift": as_number(_g(r, "abs_lift")), "rel_lift": as_number(_g(r, "rel_lift")),
                      "ci_low": as_number(ci[0]) if ci else None, "ci_high": as_number(ci[1]) if ci else None,
                      "p_value": as_number(_g(r, "p_value")), "srm_p_value": as_number(_g(r, "srm_p_value"))})
     first = exps[0]
+    shown = human_name(first["name"])  # 'ab_test_verified_wifi_filter' reads 'Verified WiFi filter'
     verdict = _g(first["result"], "verdict", "") or "no verdict yet"
-    sec.lead = f"{first['name']}: {verdict}" + (f" (the first of {plural(len(exps), 'experiment')})." if len(exps) > 1 else "")
+    sec.lead = f"{shown}: {verdict}" + (f" (the first of {plural(len(exps), 'experiment')})." if len(exps) > 1 else "")
     vdf = _variants_df(first["result"])
     if not vdf.empty and vdf["rate"].notna().any():
         sec.items.append(ChartItem(
-            chart_id=f"experiment_{first['name']}", title=f"{first['name']}: conversion by variant",
-            spec=charts.experiment_chart(vdf, f"{first['name']}: conversion by variant (95% interval)").to_dict(),
+            chart_id=f"experiment_{first['name']}", title=f"{shown}: conversion by variant",
+            spec=charts.experiment_chart(vdf, f"{shown}: conversion by variant (95% interval)").to_dict(),
             plot=ChartPlot(kind="column", unit=Unit.FRACTION, x_title="Variant", y_title="Conversion",
                            categories=[str(v) for v in vdf["variant"]],
                            series=[ChartSeries(name="Conversion", values=[as_number(v) for v in vdf["rate"]])]),
-            alt=f"Bar chart of conversion rate per variant of {first['name']} with 95% intervals.",
+            alt=f"Bar chart of conversion rate per variant of {shown} with 95% intervals.",
             data=TableItem(title="Variants", columns=[
                 Column(key="variant", label="Variant"), Column(key="users", label="Users", unit="int"),
                 Column(key="conversions", label="Conversions", unit="int"),

@@ -125,10 +125,11 @@ def percentile_chart(pct: pd.DataFrame, currency: str, group_title: str) -> alt.
     order = list(df["label"])
     for c in ("p10", "p25", "p50", "p75", "p90"):
         df[f"{c}_s"] = [_money(v, currency) for v in df[c]]
-    subtitle = [f"Total yearly pay in {currency}: line P10–P90, box P25–P75, tick median."]
+    words = f"Total yearly pay in {currency}: line P10–P90, box P25–P75, tick median."
     if hidden:
-        # wrapped, not one long line: the page cuts a title line at the chart's width ('… Unmap…')
-        subtitle += textwrap.wrap(f"Fewer than the minimum rows, so hidden: {', '.join(hidden)}.", 80)
+        words += f" Fewer than the minimum rows, so hidden: {', '.join(hidden)}."
+    # wrapped, not one long line: the page draws this chart in half its width and cuts a longer line ('… Unmap…')
+    subtitle = textwrap.wrap(words, 46)
     y = alt.Y("label:N", title=group_title, sort=order, axis=alt.Axis(labelLimit=220))
     tip = [alt.Tooltip("label:N", title=group_title), alt.Tooltip("n:Q", title="Rows", format=",")] + [
         alt.Tooltip(f"{c}_s:N", title=c.upper()) for c in ("p10", "p25", "p50", "p75", "p90")]
