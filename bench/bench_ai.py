@@ -13,24 +13,17 @@ them, and the bias audit (Fairlearn MetricFrame over 3 segments) per move, for i
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import copy_to, load_average
 
 
 def generate(path: Path, rows: int) -> None:
     """Write a scored-predictions CSV: id, label, score (a noisy logistic of the label), version, 3 segment columns."""
-    import duckdb
-
-    con = duckdb.connect()
-    con.execute(f"""
-        COPY (
+    copy_to(path, f"""
           SELECT 'ex' || i AS example_id,
                  CASE WHEN hash(i) % 100 < 30 THEN 'yes' ELSE 'no' END AS label,
                  round(1 / (1 + exp(-((CASE WHEN hash(i) % 100 < 30 THEN 1.2 ELSE -1.2 END)
@@ -39,9 +32,7 @@ def generate(path: Path, rows: int) -> None:
                  (['en','es','fr','de','pt','it'])[1 + (hash(i * 3) % 6)::INT] AS language,
                  (['US','GB','DE','ES','MX','BR','FR','IT'])[1 + (hash(i * 5) % 8)::INT] AS country,
                  (['free','pro','enterprise'])[1 + (hash(i * 11) % 3)::INT] AS tier
-          FROM range({rows}) t(i)
-        ) TO '{path}' (HEADER, DELIMITER ',')""")
-    con.close()
+          FROM range({rows}) t(i)""", "HEADER, DELIMITER ','")
 
 
 def main() -> None:
@@ -112,7 +103,7 @@ def main() -> None:
     print(f"bias audit per move (Fairlearn MetricFrame, {len(rd.segment_keys)} segments): "
           f"median {statistics.median(audit_moves) * 1000:.0f} ms over {len(audit_moves)} moves")
     print(f"at threshold 0.5: precision {first.at.precision.value:.4f}, recall {first.at.recall.value:.4f}")
-    print(f"os.getloadavg(): {tuple(round(x, 2) for x in os.getloadavg())}")
+    print(f"load average at the end: {load_average()}")
     store.close()
 
 
