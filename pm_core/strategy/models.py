@@ -65,6 +65,29 @@ def _choice(v: Any, what: str, choices: dict[str, str]) -> str:
     return key
 
 
+# Field validators built once: a model names its field, the words its messages use and the rule, and the
+# check is the one function above (so every text, scale and choice field reports the same way).
+def _text_field(*fields: str, what: str, required: bool = False, max_len: int = 200) -> Any:
+    """Return a pydantic 'before' validator for `fields`: clean text named `what` ('' when blank unless required)."""
+    def check(cls, v: Any) -> str:
+        return _text(v, what, required=required, max_len=max_len)
+    return field_validator(*fields, mode="before")(check)
+
+
+def _scale_field(field: str, what: str, scale: dict[int, str]) -> Any:
+    """Return a pydantic 'before' validator for `field`: a whole number on `scale`, refused in words otherwise."""
+    def check(cls, v: Any) -> int:
+        return _scale(v, what, scale)
+    return field_validator(field, mode="before")(check)
+
+
+def _choice_field(field: str, what: str, choices: dict[str, str], default: str | None = None) -> Any:
+    """Return a pydantic 'before' validator for `field`: a key of `choices` (or its label); a blank value is `default` when given."""
+    def check(cls, v: Any) -> str:
+        return _choice(v if default is None else (v or default), what, choices)
+    return field_validator(field, mode="before")(check)
+
+
 def validate(cls: type[BaseModel], data: Any, what: str) -> Any:
     """Return `data` validated as `cls`; StrategyError naming each bad field (prefixed by `what`) otherwise."""
     if isinstance(data, cls):
@@ -111,10 +134,7 @@ class Evidence(BaseModel):
     def _url(cls, v: Any) -> str:
         return http_url(v, "source link")
 
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, v: Any) -> str:
-        return _text(v, "evidence note", max_len=2000)
+    _note = _text_field("note", what="evidence note", max_len=2000)
 
     @property
     def empty(self) -> bool:
@@ -128,15 +148,8 @@ class StatementIn(BaseModel):
     vision: str = ""
     narrative: str = ""
 
-    @field_validator("vision", mode="before")
-    @classmethod
-    def _vision(cls, v: Any) -> str:
-        return _text(v, "vision statement", max_len=VISION_MAX)
-
-    @field_validator("narrative", mode="before")
-    @classmethod
-    def _narrative(cls, v: Any) -> str:
-        return _text(v, "strategy narrative", max_len=LONG_MAX)
+    _vision = _text_field("vision", what="vision statement", max_len=VISION_MAX)
+    _narrative = _text_field("narrative", what="strategy narrative", max_len=LONG_MAX)
 
 
 class PestleEntry(BaseModel):
@@ -149,25 +162,10 @@ class PestleEntry(BaseModel):
     impact: int
     likelihood: int
 
-    @field_validator("factor", mode="before")
-    @classmethod
-    def _factor(cls, v: Any) -> str:
-        return _choice(v, "factor", FACTORS)
-
-    @field_validator("title", mode="before")
-    @classmethod
-    def _title(cls, v: Any) -> str:
-        return _text(v, "entry", required=True, max_len=300)
-
-    @field_validator("impact", mode="before")
-    @classmethod
-    def _impact(cls, v: Any) -> int:
-        return _scale(v, "impact", IMPACT_SCALE)
-
-    @field_validator("likelihood", mode="before")
-    @classmethod
-    def _likelihood(cls, v: Any) -> int:
-        return _scale(v, "likelihood", LIKELIHOOD_SCALE)
+    _factor = _choice_field("factor", "factor", FACTORS)
+    _title = _text_field("title", what="entry", required=True, max_len=300)
+    _impact = _scale_field("impact", "impact", IMPACT_SCALE)
+    _likelihood = _scale_field("likelihood", "likelihood", LIKELIHOOD_SCALE)
 
     def problems(self) -> dict[str, str]:
         """Return {field: message} of checks across fields (evidence needs a link or a note)."""
@@ -187,15 +185,8 @@ class PestleIn(BaseModel):
     initiative_id: str | None = None
     summary: str = ""
 
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, v: Any) -> str:
-        return _text(v, "market or initiative name", required=True)
-
-    @field_validator("scope", mode="before")
-    @classmethod
-    def _scope(cls, v: Any) -> str:
-        return _choice(v, "scope", SCOPES)
+    _name = _text_field("name", what="market or initiative name", required=True)
+    _scope = _choice_field("scope", "scope", SCOPES)
 
     @field_validator("initiative_id", mode="before")
     @classmethod
@@ -278,20 +269,9 @@ class SizingIn(BaseModel):
     sources: list[Evidence] = Field(default_factory=list)
     share_basis: str = "none"
 
-    @field_validator("market", mode="before")
-    @classmethod
-    def _market(cls, v: Any) -> str:
-        return _text(v, "market", required=True)
-
-    @field_validator("method", mode="before")
-    @classmethod
-    def _method(cls, v: Any) -> str:
-        return _choice(v, "method", METHODS)
-
-    @field_validator("share_basis", mode="before")
-    @classmethod
-    def _basis(cls, v: Any) -> str:
-        return _choice(v or "none", "market share basis", SHARE_BASES)
+    _market = _text_field("market", what="market", required=True)
+    _method = _choice_field("method", "method", METHODS)
+    _basis = _choice_field("share_basis", "market share basis", SHARE_BASES, default="none")
 
     @field_validator("tam", "sam", "som", "units", "price", mode="before")
     @classmethod
@@ -308,10 +288,7 @@ class SizingIn(BaseModel):
     def _unit_label(cls, v: Any) -> str:
         return _text(v, "unit", max_len=60) or "customers"
 
-    @field_validator("assumptions", mode="before")
-    @classmethod
-    def _assumptions(cls, v: Any) -> str:
-        return _text(v, "assumptions", max_len=LONG_MAX)
+    _assumptions = _text_field("assumptions", what="assumptions", max_len=LONG_MAX)
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -367,10 +344,7 @@ class GridIn(BaseModel):
     competitors: list[str]
     criteria: list[str]
 
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, v: Any) -> str:
-        return _text(v, "grid name", required=True)
+    _name = _text_field("name", what="grid name", required=True)
 
     @field_validator("competitors", "criteria", mode="before")
     @classmethod
@@ -408,10 +382,7 @@ class Cell(BaseModel):
             return None
         return _scale(v, "score", SCORE_SCALE)
 
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, v: Any) -> str:
-        return _text(v, "note", max_len=500)
+    _note = _text_field("note", what="note", max_len=500)
 
 
 class Grid(GridIn):
