@@ -93,11 +93,9 @@ st.session_state["growth_segment"] = segment
 shown = parse_period(period, compare=compare)
 span = None if shown.is_all else (shown.start, shown.end - dt.timedelta(days=1))
 cal = calendar_words(settings["time_zone"], settings["week_start"])
-# Active users, retention cohorts and the KPIs are cut in the workspace calendar; funnel trends (and the months
-# funnels are anchored in) still count UTC days and Monday weeks, and the caption says so when the calendar differs.
-default_cal = settings["time_zone"] == "UTC" and settings["week_start"] == "monday"
-cal_text = f"Periods: {cal}" if default_cal else (
-    f"Active users and retention: {cal}; funnel trends: {calendar_words()}")
+# Active users, retention cohorts, funnels (the range attempts start in, their trends) and the KPIs are all cut in
+# the workspace calendar, which the caption states.
+cal_text = f"Periods: {cal}"
 st.caption(f"Events from {first:%d %b %Y} to {last:%d %b %Y %H:%M} UTC · {md(shown.describe())} · "
            f"{md(seg.describe()) if seg else 'everyone'}. {cal_text}; a user is active in a period if they have any "
            "event in it. Dashed lines mark roadmap launches and experiment starts and ends.")

@@ -12,7 +12,8 @@ import pandas as pd
 from pydantic import BaseModel
 
 from .growth_common import GrowthError, _add, _memo, _seg_key
-from .periods import PeriodError, as_date, duration_label, parse_duration, parse_period
+from .periods import PeriodError, as_date, duration_label, parse_duration, parse_period, utc_start
+from .settings import get_settings
 from .store import Store
 from .store import funnel_store as fs
 from .store import growth_store as gs
@@ -111,10 +112,17 @@ def parse_exclusion(text, n_steps: int) -> Exclusion:
     return ex
 
 
-def _period_bounds(period) -> tuple:
+def _calendar(store: Store) -> tuple[str, str]:
+    """Return the workspace calendar (time zone, week start) funnel periods are cut in."""
+    s = get_settings(store)
+    return s["time_zone"], s["week_start"]
+
+
+def _period_bounds(period, zone: str = "UTC") -> tuple:
+    """Return (Period, start, end): the period and the UTC instants its first day and the day after it start in `zone`."""
     p = parse_period(period or "all")
-    start = None if p.start is None else dt.datetime.combine(p.start, dt.time())
-    end = None if p.end is None else dt.datetime.combine(p.end, dt.time())
+    start = None if p.start is None else utc_start(p.start, zone)
+    end = None if p.end is None else utc_start(p.end, zone)
     return p, start, end
 
 
@@ -137,7 +145,8 @@ def funnel(store: Store, steps: list[str], window_days: int = 30, period: str | 
     if attempt not in fs.ATTEMPTS:
         raise GrowthError(f"attempt must be 'any' or 'first', got {attempt!r}")
     excl = [parse_exclusion(e, len(steps)) for e in exclusions]
-    p, start, end = _period_bounds(period)
+    zone, _week = _calendar(store)
+    p, start, end = _period_bounds(period, zone)
     if attempt == "first" and not excl and secs % 86400 == 0:
         # the conversion KPI's path: shared cells over all data, one query per data version
         days = secs // 86400
@@ -145,7 +154,7 @@ def funnel(store: Store, steps: list[str], window_days: int = 30, period: str | 
             cells = _funnel_cells(store, steps, days, segment)
             users, med, mean = cells["users"], cells["median"], cells["mean"]
         else:
-            df = gs.funnel_counts(store, steps, days, p.start, p.end, segment)
+            df = gs.funnel_counts(store, steps, days, start, end, segment)
             users = [int(u) for u in df["users"]]
             med = [None if pd.isna(m) else float(m) for m in df["median_seconds"]]
             mean = [None if pd.isna(m) else float(m) for m in df["mean_seconds"]]
@@ -190,10 +199,13 @@ def funnel_trend(store: Store, steps: list[str], unit: str = "week", window_days
     if attempt not in fs.ATTEMPTS:
         raise GrowthError(f"attempt must be 'any' or 'first', got {attempt!r}")
     excl = [parse_exclusion(e, len(steps)) for e in exclusions]
-    _p, start, end = _period_bounds(period)
+    zone, week_start = _calendar(store)
+    _p, start, end = _period_bounds(period, zone)
     ex_t = [(e.event, e.from_step, e.to_step) for e in excl]
-    key = ("funnel_trend", tuple(steps), unit, secs, attempt, tuple(ex_t), _seg_key(segment), start, end)
-    df = _memo(store, key, lambda: fs.funnel_trend(store, steps, secs, unit, attempt, ex_t, segment, start, end))
+    key = ("funnel_trend", tuple(steps), unit, secs, attempt, tuple(ex_t), _seg_key(segment), start, end, zone,
+           week_start)
+    df = _memo(store, key, lambda: fs.funnel_trend(store, steps, secs, unit, attempt, ex_t, segment, start, end,
+                                                   zone, week_start))
     cols = ["period_start", "entered", "converted", "conversion", "complete"]
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
@@ -206,8 +218,7 @@ def funnel_trend(store: Store, steps: list[str], unit: str = "week", window_days
     entered = [found.get(q, (0, 0))[0] for q in periods]
     converted = [found.get(q, (0, 0))[1] for q in periods]
     # the latest entrant of a period starts before the period ends; their window may pass the data's end
-    complete = [dt.datetime.combine(_add(unit, q, 1), dt.time()) + dt.timedelta(seconds=secs) <= last_event
-                for q in periods]
+    complete = [utc_start(_add(unit, q, 1), zone) + dt.timedelta(seconds=secs) <= last_event for q in periods]
     return pd.DataFrame({"period_start": periods, "entered": pd.Series(entered, dtype="int64"),
                          "converted": pd.Series(converted, dtype="int64"),
                          "conversion": [c / e if e else None for c, e in zip(converted, entered)],
@@ -217,7 +228,7 @@ def funnel_trend(store: Store, steps: list[str], unit: str = "week", window_days
 def _funnel_cells(store: Store, steps: list[str], window_days: int, segment) -> dict:
     """Return {'users': [...], 'median': [...], 'months': {month: [...]}} of a funnel over all data, one query per data version."""
     def compute():
-        df = gs.funnel_counts_by_month(store, steps, window_days, segment)
+        df = gs.funnel_counts_by_month(store, steps, window_days, segment, zone)
         n = len(steps)
         out = {"users": [0] * n, "median": [None] * n, "mean": [None] * n, "months": {}}
         for m, step, users, med, mean in df[["month", "step", "users", "median_seconds",
@@ -230,7 +241,8 @@ def _funnel_cells(store: Store, steps: list[str], window_days: int, segment) -> 
             else:
                 out["months"].setdefault(as_date(m), [0] * n)[i] = int(users)
         return out
-    return _memo(store, ("funnel", tuple(steps), int(window_days), _seg_key(segment)), compute)
+    zone, _week = _calendar(store)
+    return _memo(store, ("funnel", tuple(steps), int(window_days), _seg_key(segment), zone), compute)
 
 
 def funnel_monthly(store: Store, steps: list[str], window_days: int = 30,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .core import Store
+from .growth_store import period_of
 from .lazy import pd
 from .segment_sql import where
 
@@ -22,7 +23,8 @@ ATTEMPTS = ("any", "first")
 
 
 def _query(steps: list[str], window_seconds: int, attempt: str, exclusions: list[tuple[str, int, int]],
-           segment, start: dt.datetime | None, end: dt.datetime | None, trend_unit: str | None) -> tuple[str, list]:
+           segment, start: dt.datetime | None, end: dt.datetime | None, trend_unit: str | None,
+           zone: str = "UTC", week_start: str = "monday") -> tuple[str, list]:
     """Return (SQL of the per-user best attempt table 'best', params); 'best' has user_id, bucket, t1..tN."""
     if attempt not in ATTEMPTS:
         raise ValueError(f"attempt must be one of {', '.join(ATTEMPTS)}, got {attempt!r}")
@@ -63,13 +65,16 @@ def _query(steps: list[str], window_seconds: int, attempt: str, exclusions: list
         carried += f", p.t{i}"
     ctes.append(f"w AS (SELECT * FROM a{n})")
     excl = ""
+    before_excl = len(params)  # the trend bucket's zone parameters come before the exclusions' in the SQL text
     for event, f, g in exclusions:
         excl += (f" AND NOT EXISTS (SELECT 1 FROM events x WHERE x.user_id = w.user_id AND x.event = ? {seg_x} "
                  f"AND w.t{f} IS NOT NULL AND x.ts >= w.t{f} "
                  f"AND (CASE WHEN w.t{g} IS NULL THEN x.ts <= w.t1 + {win} ELSE x.ts < w.t{g} END))")
         params += [event, *seg_params, int(window_seconds)]
     reached = " + ".join(f"(t{i} IS NOT NULL)::INT" for i in range(2, n + 1))
-    bucket = f"CAST(date_trunc('{trend_unit}', t1) AS DATE)" if trend_unit else "NULL::DATE"
+    # the entry period in the workspace calendar (zone, week start), as active users and retention cut it
+    bucket, zp = period_of(trend_unit, "t1", zone, week_start) if trend_unit else ("NULL::DATE", [])
+    params[before_excl:before_excl] = zp
     ctes.append(f"k AS (SELECT *, {bucket} AS bucket, 1 + {reached} AS reached FROM w WHERE TRUE {excl})")
     ctes.append("best AS (SELECT * FROM k QUALIFY row_number() OVER (PARTITION BY user_id, bucket "
                 "ORDER BY reached DESC, t1) = 1)")
@@ -94,12 +99,14 @@ def funnel_steps(store: Store, steps: list[str], window_seconds: int, attempt: s
 
 def funnel_trend(store: Store, steps: list[str], window_seconds: int, unit: str, attempt: str = "any",
                  exclusions: list[tuple[str, int, int]] | None = None, segment=None,
-                 start: dt.datetime | None = None, end: dt.datetime | None = None) -> pd.DataFrame:
+                 start: dt.datetime | None = None, end: dt.datetime | None = None,
+                 zone: str = "UTC", week_start: str = "monday") -> pd.DataFrame:
     """Return period (date), entered and one column per step (step_1..step_N users) by the period each attempt started in.
 
     With attempt 'any' a user who enters again in a later period counts in that period too (once per
     period, with their best attempt started in it); periods without entries are absent.
     """
-    head, params = _query(steps, window_seconds, attempt, list(exclusions or []), segment, start, end, unit)
+    head, params = _query(steps, window_seconds, attempt, list(exclusions or []), segment, start, end, unit, zone,
+                          week_start)
     counts = ", ".join(["count(*) AS step_1"] + [f"count(t{i}) AS step_{i}" for i in range(2, len(steps) + 1)])
     return store.query_df(f"{head} SELECT bucket AS period, {counts} FROM best GROUP BY bucket ORDER BY bucket", params)

@@ -212,10 +212,11 @@ def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.da
     period_sql, period_params = "", []
     if start is not None:
         period_sql += " AND t1 >= ?"
-        period_params.append(dt.datetime.combine(start, dt.time()))
+        # a datetime is the UTC instant a day starts in the workspace zone; a date is read as UTC midnight
+        period_params.append(start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time()))
     if end is not None:
         period_sql += " AND t1 < ?"
-        period_params.append(dt.datetime.combine(end, dt.time()))
+        period_params.append(end if isinstance(end, dt.datetime) else dt.datetime.combine(end, dt.time()))
     ctes, params = _funnel_ctes(steps, window_days, segment, period_sql, period_params)
     selects = " UNION ALL ".join(
         f"SELECT {i} AS step, count(*) AS users, median(dt) AS median_seconds, avg(dt) AS mean_seconds FROM s{i}"
@@ -224,7 +225,8 @@ def funnel_counts(store: Store, steps: list[str], window_days: int, start: dt.da
     return store.query_df(sql, params)
 
 
-def funnel_counts_by_month(store: Store, steps: list[str], window_days: int, segment=None) -> pd.DataFrame:
+def funnel_counts_by_month(store: Store, steps: list[str], window_days: int, segment=None,
+                           zone: str = "UTC") -> pd.DataFrame:
     """Return month (date; NULL on the all-data rows), step (1-based), users and median_seconds, in one query.
 
     Same rules as funnel_counts without a period. Each user is anchored once (their first start
@@ -233,14 +235,16 @@ def funnel_counts_by_month(store: Store, steps: list[str], window_days: int, seg
     absent; a step nobody reached in a month is absent too (read it as 0).
     """
     ctes, params = _funnel_ctes(steps, window_days, segment)
+    m, zp = period_of("month", "t1", zone)  # the month of each user's anchor in the workspace zone
+    # the month is computed once per row in a subquery: GROUPING needs the very grouped column
     selects = " UNION ALL ".join(
-        f"SELECT CAST(date_trunc('month', t1) AS DATE) AS month, {i} AS step, count(*) AS users, "
-        f"CASE WHEN grouping(CAST(date_trunc('month', t1) AS DATE)) = 1 THEN median(dt) END AS median_seconds, "
-        f"CASE WHEN grouping(CAST(date_trunc('month', t1) AS DATE)) = 1 THEN avg(dt) END AS mean_seconds "
-        f"FROM s{i} GROUP BY GROUPING SETS ((CAST(date_trunc('month', t1) AS DATE)), ())"
+        f"SELECT mth AS month, {i} AS step, count(*) AS users, "
+        f"CASE WHEN grouping(mth) = 1 THEN median(dt) END AS median_seconds, "
+        f"CASE WHEN grouping(mth) = 1 THEN avg(dt) END AS mean_seconds "
+        f"FROM (SELECT *, {m} AS mth FROM s{i}) GROUP BY GROUPING SETS ((mth), ())"
         for i in range(1, len(steps) + 1))
     sql = "WITH " + ", ".join(ctes) + f" SELECT * FROM ({selects}) ORDER BY month NULLS FIRST, step"
-    return store.query_df(sql, params)
+    return store.query_df(sql, params + zp * len(steps))
 
 
 # -- experiments -------------------------------------------------------------------------------

@@ -146,3 +146,33 @@ def test_retention_cohorts_follow_the_calendar(store, editor, zone, week_start, 
             active = set(loc[loc["p"] == pd.Timestamp(c.cohort) + k * step]["user_id"])
             assert n == len(set(members) & active), (c.cohort, k)
     assert {pd.Timestamp(c.cohort) for c in res.cohorts} == set(first[first <= last].unique())
+
+
+@pytest.mark.parametrize("zone,week_start", [("UTC", "monday"), (NY, "sunday")])
+def test_funnels_are_cut_in_the_calendar(store, editor, zone, week_start):
+    from pm_core import growth
+    from pm_core.metrics import compute_kpis
+
+    # each user searches once and books an hour later; searches fall on both sides of New York's midnight
+    rows = []
+    for i in range(30):
+        t = pd.Timestamp("2026-06-28 02:30") + pd.Timedelta(hours=11 * i)
+        rows += [(f"u{i}", "search", t), (f"u{i}", "booking_completed", t + pd.Timedelta(hours=1))] if i % 3 else \
+            [(f"u{i}", "search", t)]
+    ev = _ev(rows)
+    _insert_events(store, ev)
+    update_settings(store, editor, {"time_zone": zone, "week_start": week_start,
+                                    "funnel_start_event": "search", "funnel_goal_event": "booking_completed"})
+    loc = _local(ev, zone)
+    starts = loc[loc["event"] == "search"].set_index("user_id")["local"]
+    booked = set(loc[loc["event"] == "booking_completed"]["user_id"])
+    july = starts[(starts >= "2026-07-01") & (starts < "2026-08-01")]
+    res = growth.funnel(store, ["search", "booking_completed"], 30, "2026-07", attempt="first")
+    assert [s.users for s in res.steps] == [len(july), len(set(july.index) & booked)]
+    assert compute_kpis(store, "2026-07")["discovery"]["conversion_rate"].value == \
+        pytest.approx(len(set(july.index) & booked) / len(july))
+    tr = growth.funnel_trend(store, ["search", "booking_completed"], "week", attempt="first")
+    wk = starts.dt.to_period("W-SAT" if week_start == "sunday" else "W-SUN").dt.start_time.dt.date
+    want = starts.groupby(wk.values).size()
+    got = tr[tr["entered"] > 0].set_index("period_start")["entered"]
+    assert got.to_dict() == want.to_dict()
