@@ -45,13 +45,25 @@ def _money(v: float | None) -> str:
 def _pick(label: str, items: list, key: str, new_label: str | None = None):
     """A selectbox over items by name (plain text: selectboxes do not render Markdown); None = the 'new' option."""
     ids = [i.id for i in items] + ([None] if new_label else [])
-    names = {i.id: getattr(i, "name", None) or getattr(i, "market", "") for i in items}
+    names = {i.id: _name(i) for i in items}
     pending = st.session_state.get(_PENDING)
     if pending and pending[0] == key and pending[1] in ids:  # set before the widget exists, as Streamlit requires
         st.session_state[key] = pending[1]
         del st.session_state[_PENDING]
     chosen = st.selectbox(label, ids, key=key, format_func=lambda i: new_label if i is None else names[i])
     return next((i for i in items if i.id == chosen), None)
+
+
+def _name(item) -> str:
+    """An item's name as people know it: a board's or grid's name, a sizing's market."""
+    return getattr(item, "name", None) or getattr(item, "market", "")
+
+
+def _archive_controls(kind: str, noun: str, item, items: list) -> None:
+    """The editor's 'Archive this <noun>' button for the shown item (none when it is new), then the archived list."""
+    if item is not None and st.button(f"Archive this {noun}", key=f"archive_{item.id}"):
+        _save(lambda: S.archive(ui.get_store(), actor, kind, item.id), "Archived {name}.", name=_name(item))
+    _archived_list(kind, items)
 
 
 def _archived_list(kind: str, items: list) -> None:
@@ -61,7 +73,7 @@ def _archived_list(kind: str, items: list) -> None:
         return
     with st.expander(f"Archived ({len(gone)})"):
         for i in gone:
-            name = getattr(i, "name", None) or getattr(i, "market", "")
+            name = _name(i)
             c1, c2 = st.columns([4, 1])
             c1.markdown(md(name))
             if c2.button("Restore", key=f"restore_{i.id}"):
@@ -195,9 +207,7 @@ with tab_pestle:
                                           format_func=lambda i: next(f"{S.FACTORS[e.factor]}: {e.title}"
                                                                      for e in board.entries if e.id == i))
                     _entry_form(board, next(e for e in board.entries if e.id == chosen))
-            if st.button("Archive this board", key=f"archive_{board.id}"):
-                _save(lambda: S.archive(ui.get_store(), actor, "pestle", board.id), "Archived {name}.", name=board.name)
-        _archived_list("pestle", all_boards)
+        _archive_controls("pestle", "board", board, all_boards)
 
 # -- market size ---------------------------------------------------------------------------------------
 def _sizing_form(s: S.Sizing | None) -> None:
@@ -285,9 +295,7 @@ with tab_size:
     if editor:
         with st.expander("Edit this sizing" if sizing else "Create a market sizing", expanded=sizing is None):
             _sizing_form(sizing)
-        if sizing is not None and st.button("Archive this sizing", key=f"archive_{sizing.id}"):
-            _save(lambda: S.archive(ui.get_store(), actor, "sizing", sizing.id), "Archived {name}.", name=sizing.market)
-        _archived_list("sizing", all_sizings)
+        _archive_controls("sizing", "sizing", sizing, all_sizings)
 
 # -- competitive grid ----------------------------------------------------------------------------------
 def _grid_form(g: S.Grid | None) -> None:
@@ -349,6 +357,4 @@ with tab_grid:
         if grid is not None:
             with st.expander("Score a competitor"):
                 _score_form(grid)
-            if st.button("Archive this grid", key=f"archive_{grid.id}"):
-                _save(lambda: S.archive(ui.get_store(), actor, "grid", grid.id), "Archived {name}.", name=grid.name)
-        _archived_list("grid", all_grids)
+        _archive_controls("grid", "grid", grid, all_grids)
