@@ -23,12 +23,26 @@ def _workspace(db, demo: bool = False):
         s.close()
 
 
+def _open(run_page, tmp_path, role: str = "editor", demo: bool = False):
+    """A fresh workspace file (with the demo's strategy when `demo`) and the page run on it as `role`; returns (db, at)."""
+    db = tmp_path / "w.duckdb"
+    _workspace(db, demo)
+    return db, run_page(PAGE, role, db)
+
+
 def _texts(at) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
                      + [e.value for e in at.error])
 
 
-def _submit(at, label: str):
+_INPUTS = ("text_input", "text_area", "number_input", "selectbox", "radio")
+
+
+def _submit(at, label: str, **values):
+    """Set the widgets named by key (any input kind) to `values`, in order, then click the one `label` button and run."""
+    for key, value in values.items():
+        [w] = [w for kind in _INPUTS for w in getattr(at, kind) if w.key == key]
+        w.set_value(value)
     [b] = [b for b in at.button if b.label == label]
     return b.click().run()
 
@@ -36,9 +50,7 @@ def _submit(at, label: str):
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 @pytest.mark.parametrize("demo", [False, True])
 def test_page_renders_for_both_roles(run_page, tmp_path, role, demo):
-    db = tmp_path / "w.duckdb"
-    _workspace(db, demo)
-    at = run_page(PAGE, role, db)
+    db, at = _open(run_page, tmp_path, role, demo)
     _ok(at)
     assert at.title[0].value == "Strategy"
     text = _texts(at)
@@ -61,12 +73,9 @@ def test_page_renders_for_both_roles(run_page, tmp_path, role, demo):
 
 
 def test_editor_saves_the_vision(run_page, tmp_path):
-    db = tmp_path / "w.duckdb"
-    _workspace(db)
-    at = run_page(PAGE, "editor", db)
-    at.text_area(key="vision_text").set_value("Homes for *remote* workers.")
-    at.text_area(key="narrative_text").set_value("We win the long stay.\n\nThen Portugal.")
-    at = _submit(at, "Save vision")
+    db, at = _open(run_page, tmp_path)
+    at = _submit(at, "Save vision", vision_text="Homes for *remote* workers.",
+                 narrative_text="We win the long stay.\n\nThen Portugal.")
     _ok(at)
     _confirmed(at, "Vision and narrative saved.")
     st_ = _read(db, strategy.get_statement)
@@ -75,12 +84,9 @@ def test_editor_saves_the_vision(run_page, tmp_path):
 
 
 def test_editor_builds_a_pestle_board(run_page, tmp_path):
-    db = tmp_path / "w.duckdb"
-    _workspace(db)
-    at = run_page(PAGE, "editor", db)
-    at.text_input(key="pestle_name_new").set_value("Portugal long stays")
-    at.text_input(key="pestle_summary_new").set_value("The visa helps; housing law is the risk.")
-    at = _submit(at, "Create board")
+    db, at = _open(run_page, tmp_path)
+    at = _submit(at, "Create board", pestle_name_new="Portugal long stays",
+                 pestle_summary_new="The visa helps; housing law is the risk.")
     _ok(at)
     [board] = _read(db, strategy.list_pestles)
     assert (board.name, board.scope, board.summary) == ("Portugal long stays", "market",
@@ -122,21 +128,13 @@ def test_editor_builds_a_pestle_board(run_page, tmp_path):
 
 
 def test_editor_sizes_a_market_bottom_up(run_page, tmp_path):
-    db = tmp_path / "w.duckdb"
-    _workspace(db)
-    at = run_page(PAGE, "editor", db)
-    at.text_input(key="sizing_market_new").set_value("Portugal long stays")
-    at.radio(key="sizing_method_new").set_value("bottom_up")
-    at.number_input(key="sizing_units_new").set_value(160000.0)
-    at.number_input(key="sizing_price_new").set_value(3250.0)
-    at.number_input(key="sizing_sam_share_new").set_value(40.0)
-    at = _submit(at, "Create sizing")
+    db, at = _open(run_page, tmp_path)
+    at = _submit(at, "Create sizing", sizing_market_new="Portugal long stays", sizing_method_new="bottom_up",
+                 sizing_units_new=160000.0, sizing_price_new=3250.0, sizing_sam_share_new=40.0)
     assert any("SOM share\\: a bottom-up sizing needs" in e.value for e in at.error), [e.value for e in at.error]
     assert _read(db, strategy.list_sizings) == []
-    at.number_input(key="sizing_som_share_new").set_value(8.0)
-    at.text_area(key="sizing_sources_new").set_value("https://www.ine.pt/\nPilot listings")
-    at.selectbox(key="sizing_basis_new").set_value("sam")
-    at = _submit(at, "Create sizing")
+    at = _submit(at, "Create sizing", sizing_som_share_new=8.0, sizing_sources_new="https://www.ine.pt/\nPilot listings",
+                 sizing_basis_new="sam")
     _ok(at)
     _confirmed(at, "Market sizing Portugal long stays saved.")
     [s] = _read(db, strategy.list_sizings)
@@ -154,13 +152,9 @@ def test_editor_sizes_a_market_bottom_up(run_page, tmp_path):
 
 
 def test_editor_builds_and_scores_a_grid(run_page, tmp_path):
-    db = tmp_path / "w.duckdb"
-    _workspace(db)
-    at = run_page(PAGE, "editor", db)
-    at.text_input(key="grid_name_new").set_value("Long-stay platforms")
-    at.text_area(key="grid_competitors_new").set_value("Us\nThem")
-    at.text_area(key="grid_criteria_new").set_value("Price\nWiFi\nSupply")
-    at = _submit(at, "Create grid")
+    db, at = _open(run_page, tmp_path)
+    at = _submit(at, "Create grid", grid_name_new="Long-stay platforms", grid_competitors_new="Us\nThem",
+                 grid_criteria_new="Price\nWiFi\nSupply")
     _ok(at)
     [g] = _read(db, strategy.list_grids)
     assert (g.competitors, g.criteria) == (["Us", "Them"], ["Price", "WiFi", "Supply"])
@@ -218,9 +212,7 @@ def test_market_share_card_states_the_sizing_it_uses(run_page, tmp_path):
 
 
 def test_a_second_board_is_selected_once_created(run_page, tmp_path):
-    db = tmp_path / "w.duckdb"
-    _workspace(db, demo=True)
-    at = run_page(PAGE, "editor", db)
+    db, at = _open(run_page, tmp_path, demo=True)
     pick = at.selectbox(key="pestle_pick")
     assert pick.options[-1] == "New board…"
     pick.select_index(len(pick.options) - 1).run()
