@@ -69,7 +69,7 @@ def trend_chart(df: pd.DataFrame, title: str, unit: str, y_title: str, currency:
     data, months = _months(data)
     data["period_start"] = data["period_start"].dt.strftime("%Y-%m-%d")
     data["coverage"] = ["partial month: " + n if n else "whole month" for n in data["note"]]
-    x = alt.X("month:N", title="Month", sort=months, axis=month_axis(labelOverlap=False))
+    x = alt.X("month:N", title="Month", sort=months, axis=month_axis(len(months), labelOverlap=False))
     y = alt.Y("value:Q", title=y_title, axis=alt.Axis(format=axis_format(unit, currency)),
               scale=alt.Scale(zero=unit in ("currency", "int", "users")))
     tips = [alt.Tooltip("month:N", title="Month"), alt.Tooltip("value:Q", title=y_title, format=tooltip_format(unit, currency)),
@@ -154,7 +154,7 @@ def before_after_chart(df: pd.DataFrame, title: str, unit: str, y_title: str, la
     data, months = _months(data)
     data["period_start"] = data["period_start"].dt.strftime("%Y-%m-%d")
     base = alt.Chart(data).encode(
-        x=alt.X("month:N", title="Month", sort=months, axis=month_axis()),
+        x=alt.X("month:N", title="Month", sort=months, axis=month_axis(len(months))),
         y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=axis_format(unit)), scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("month:N", title="Month"),
                  alt.Tooltip("value:Q", title=y_title, format=tooltip_format(unit)),

@@ -120,7 +120,7 @@ def stickiness_chart(df: pd.DataFrame) -> alt.LayerChart:
     d["coverage"] = [f"partial month: {n}" if n else "whole month" for n in notes]
     d = d.drop(columns=["month"])  # plain dates are not JSON; the label carries the month
     base = alt.Chart(_data(d)).encode(
-        x=alt.X("month_label:N", title="Month", sort=list(d["month_label"]), axis=month_axis()),
+        x=alt.X("month_label:N", title="Month", sort=list(d["month_label"]), axis=month_axis(len(d))),
         y=alt.Y("stickiness:Q", title="Stickiness (mean DAU / MAU)", axis=alt.Axis(format="%")),
         tooltip=[alt.Tooltip("month_label:N", title="Month"),
                  alt.Tooltip("stickiness:Q", title="Stickiness", format=".1%"),

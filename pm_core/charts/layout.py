@@ -77,6 +77,13 @@ MONTH_LABEL_EXPR = ("indexof(datum.label, ' (') > 0 ? [substring(datum.label, 0,
                     "substring(datum.label, indexof(datum.label, ' (') + 1)] : datum.label")
 
 
-def month_axis(**kw) -> alt.Axis:
-    """Return the axis of a chart with one category per month: horizontal labels, partial months on two lines."""
-    return alt.Axis(labelAngle=0, labelExpr=MONTH_LABEL_EXPR, labelLimit=200, **kw)
+# Month labels side by side fit up to this many months on the narrowest plot (~700 px, 'Dec 2025' ~55 px each).
+FLAT_MONTHS = 9
+
+
+def month_axis(months: int = 0, **kw) -> alt.Axis:
+    """Return the axis of a chart with one category per month, partial months on two lines; horizontal labels up to
+    FLAT_MONTHS months, slanted beyond (a year of months side by side collided on a 1280 px screen)."""
+    if months > FLAT_MONTHS:
+        kw = {"labelAngle": -40, "labelAlign": "right", "labelBaseline": "top", **kw}
+    return alt.Axis(**{"labelAngle": 0, "labelExpr": MONTH_LABEL_EXPR, "labelLimit": 200, **kw})
