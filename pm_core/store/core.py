@@ -248,6 +248,17 @@ class Store:
         finally:
             cur.close()
 
+    def query_dicts(self, sql: str, params: list | None = None) -> list[dict]:
+        """Return the rows of a parametrised read query as plain dicts by column name ([] when none match)."""
+        # plain rows, not a DataFrame: readers such as `info` and `imports` then never import pandas
+        cur = self.cursor()
+        try:
+            cur.execute(sql, params or [])
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
+        finally:
+            cur.close()
+
     def table_counts(self) -> dict[str, int]:
         """Return {table: row count} for every base table in the main schema, sorted by name."""
         cur = self.cursor()

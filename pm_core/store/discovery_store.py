@@ -92,23 +92,19 @@ def select_for(plan, p) -> tuple[str, str]:
 # -- highlights --------------------------------------------------------------------------------------
 def read_highlights(store: Store) -> list[dict]:
     """Return every highlight (HIGHLIGHT_COLUMNS plus file_name of its import), by interview then line."""
-    cur = store.cursor()
-    try:
-        cur.execute(f"SELECT {', '.join('h.' + c for c in HIGHLIGHT_COLUMNS)}, i.file_name FROM interview_highlights h "
-                    "LEFT JOIN imports i ON i.id = h.import_id ORDER BY h.interview, h.note_file, h.line, h.id")
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
-    finally:
-        cur.close()
+    return store.query_dicts(
+        f"SELECT {', '.join('h.' + c for c in HIGHLIGHT_COLUMNS)}, i.file_name FROM interview_highlights h "
+        "LEFT JOIN imports i ON i.id = h.import_id ORDER BY h.interview, h.note_file, h.line, h.id")
+
+
+def _count(store: Store, table: str) -> int:
+    # `table` is one of this module's own table names, never user input
+    return int(store.query_dicts(f"SELECT count(*) AS n FROM {table}")[0]["n"])
 
 
 def count_highlights(store: Store) -> int:
     """Return the number of highlights in the workspace (0 before any interview import)."""
-    cur = store.cursor()
-    try:
-        return int(cur.execute("SELECT count(*) FROM interview_highlights").fetchone()[0])
-    finally:
-        cur.close()
+    return _count(store, "interview_highlights")
 
 
 def get_highlights(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[int, dict]:
@@ -129,13 +125,7 @@ def set_tag(cur: duckdb.DuckDBPyConnection, highlight_id: int, tag: str | None, 
 # -- tree nodes ------------------------------------------------------------------------------------
 def read_nodes(store: Store) -> list[dict]:
     """Return every tree node (NODE_COLUMNS) in creation order within each parent (position, then id)."""
-    cur = store.cursor()
-    try:
-        cur.execute(f"SELECT {', '.join(NODE_COLUMNS)} FROM ost_nodes ORDER BY position, created_at, id")
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
-    finally:
-        cur.close()
+    return store.query_dicts(f"SELECT {', '.join(NODE_COLUMNS)} FROM ost_nodes ORDER BY position, created_at, id")
 
 
 def get_node(cur: duckdb.DuckDBPyConnection, node_id: str) -> dict | None:
@@ -183,25 +173,15 @@ def delete_nodes(cur: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
 
 def count_nodes(store: Store) -> int:
     """Return the number of tree nodes (seed_demo's 'already seeded' test)."""
-    cur = store.cursor()
-    try:
-        return int(cur.execute("SELECT count(*) FROM ost_nodes").fetchone()[0])
-    finally:
-        cur.close()
+    return _count(store, "ost_nodes")
 
 
 # -- evidence --------------------------------------------------------------------------------------
 def read_evidence(store: Store) -> list[dict]:
     """Return every attachment (opportunity_id, highlight_id, highlight_text) with `present` False when its highlight is gone."""
-    cur = store.cursor()
-    try:
-        cur.execute("SELECT e.opportunity_id, e.highlight_id, e.highlight_text, h.id IS NOT NULL AS present "
-                    "FROM opportunity_evidence e LEFT JOIN interview_highlights h ON h.id = e.highlight_id "
-                    "ORDER BY e.added_at, e.highlight_id")
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
-    finally:
-        cur.close()
+    return store.query_dicts("SELECT e.opportunity_id, e.highlight_id, e.highlight_text, h.id IS NOT NULL AS present "
+                             "FROM opportunity_evidence e LEFT JOIN interview_highlights h ON h.id = e.highlight_id "
+                             "ORDER BY e.added_at, e.highlight_id")
 
 
 def evidence_of(cur: duckdb.DuckDBPyConnection, opportunity_id: str) -> list[int]:
