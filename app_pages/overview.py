@@ -103,7 +103,9 @@ def card(r: metrics.KpiResult) -> None:
             st.caption(f"{part.describe()} so far (1–{days} {part.start:%b}): "
                        f"{fmt_value(r.extra['to_date_value'], r.unit, currency)}"
                        + (f", {ch} vs 1–{days} {parse_period(r.period).start:%b}" if ch != "—" else ""))
-        if r.value is None:
+        if r.value is None and r.extra.get("not_set"):  # an event setting is empty: what to choose and where
+            st.caption(md(r.note[:1].upper() + r.note[1:]))
+        elif r.value is None:
             st.caption(f"Not enough data: {md(r.note or 'no data for this period.')}")
         else:
             bits = []

@@ -19,7 +19,9 @@ current = ui.cached(get_settings)
 invalid = set(ui.cached(invalid_settings))
 for problem in ui.cached(settings_problems):  # a value an older version stored, now out of range
     st.warning(md(problem), icon=":material/warning:")
-known_events = set(ui.cached(event_names))
+event_list = ui.cached(event_names)  # most frequent first: the choices of every event setting
+known_events = set(event_list)
+EVENT_KEYS = {s.key for s in SETTINGS if s.event}
 groups: dict[str, list] = {}
 for s in SETTINGS:
     groups.setdefault(s.group, []).append(s)
@@ -28,8 +30,8 @@ ERRORS = "_settings_errors"
 
 
 def shown(value) -> str:
-    """Return a setting value as text (lists comma-separated; an empty list in words)."""
-    return shown_value(value, empty="(equal split)")
+    """Return a setting value as text (lists comma-separated; an empty list in words; an unset event as '(not set)')."""
+    return "(not set)" if value is None else shown_value(value, empty="(equal split)")
 
 
 if not actor.can_edit:
@@ -72,15 +74,24 @@ with st.form("settings_form"):
                 elif s.choices:
                     entered[s.key] = st.selectbox(label, s.choices, key=k,
                                                   index=s.choices.index(value) if value in s.choices else 0)
+                elif s.event and event_list:
+                    # The workspace's own event names, not free text: a typed name that occurs nowhere computes nothing.
+                    # A stored name that no event has any more stays a choice, so saving another setting keeps it.
+                    options = [None] + ([value] if value is not None and value not in known_events else []) + event_list
+                    entered[s.key] = st.selectbox(label, options, index=options.index(value), key=k,
+                                                  format_func=lambda e: e or "(not set)")
                 elif s.kind is list:
                     entered[s.key] = st.text_input(label, value=shown(value) if value else "", key=k,
                                                    placeholder="comma-separated numbers, e.g. 50, 50")
                 else:
-                    entered[s.key] = st.text_input(label, value=str(value), key=k)
+                    entered[s.key] = st.text_input(label, value="" if value is None else str(value), key=k,
+                                                   placeholder="not set: type an event name" if s.event else "")
                 st.caption(s.help)
                 if s.key in errors:
                     st.error(md(errors[s.key]))
-                elif s.key.endswith("_event") and known_events and str(value) not in known_events:
+                elif s.event and not value:
+                    st.caption(f"Not set: KPIs using it show 'not set' until you choose {md(s.event)} here.")
+                elif s.event and known_events and str(value) not in known_events:
                     st.warning(f"No '{md(value)}' events have been imported, so KPIs using it will show 'not enough data'.")
     submitted = st.form_submit_button("Save settings", type="primary")
 
@@ -113,6 +124,8 @@ if submitted:
     new_errors = {}
     changed = {}
     for key, raw in entered.items():
+        if key in EVENT_KEYS and current[key] is None and not str(raw or "").strip():
+            continue  # an event setting left not set (typed box left blank): nothing to save
         try:
             value = coerce(key, raw)
         except SettingError as exc:

@@ -23,15 +23,34 @@ def manifest(sample_dir: Path = SAMPLE_DIR) -> list[dict]:
     return json.loads((sample_dir / "manifest.json").read_text(encoding="utf-8"))["imports"]
 
 
+def demo_settings(sample_dir: Path = SAMPLE_DIR) -> dict:
+    """Return the demo story's workspace settings {key: value} from sample_dir/settings.json (empty when absent)."""
+    path = Path(sample_dir) / "settings.json"
+    if not path.exists():
+        return {}
+    return dict(json.loads(path.read_text(encoding="utf-8"))["settings"])
+
+
+def seed_demo_settings(store: Store, actor: Actor, sample_dir: Path = SAMPLE_DIR) -> dict:
+    """Write the demo story's settings (audited) except those the workspace already has; returns those written."""
+    from .settings import seed_settings
+
+    return seed_settings(store, actor, demo_settings(sample_dir))
+
+
 def load_demo(store: Store, actor: Actor, sample_dir: Path = SAMPLE_DIR,
               progress: Callable[[float, str], None] | None = None) -> dict:
     """Import every sample export and seed each area's demo content; returns {'imports': [...], 'areas': [...]}.
+
+    The story's settings (sample_data/settings.json: which events are the funnel, the feature, the task)
+    are written first, through the audited settings write, unless the workspace already has them.
 
     Refuses a viewer. Files already imported (same sha256) are skipped, so running it twice is harmless.
     """
     require_editor(actor)
     from .ingest import import_file
 
+    seed_demo_settings(store, actor, sample_dir)  # first: the story's funnel and feature events, before any KPI is read
     files = manifest(sample_dir)
     steps = len(files) + len(AREAS)
     done: list[dict] = []

@@ -48,6 +48,7 @@ class Setting:
     choices: tuple[str, ...] = ()
     words: str = ""         # what a text setting with a `check` accepts, in words (else the check's own wording)
     optional: bool = False  # a text setting that may be left empty (its default is '')
+    event: str = ""         # names an event, in words for 'not set' notes ("the funnel's start event"); None = not set
 
     @property
     def label(self) -> str:
@@ -90,14 +91,21 @@ def _hex_colour(value: str) -> str:
 
 TEXT_MAX = 200
 SETTINGS: list[Setting] = [
-    Setting("funnel_start_event", "search", "Event that starts the conversion funnel (conversion rate KPI).", str, "Funnel"),
-    Setting("funnel_goal_event", "booking_completed", "Event that ends the conversion funnel (conversion rate KPI).", str, "Funnel"),
+    # The event settings start unset (None): no event name fits every product, and a default that does not
+    # occur in the data would compute KPIs on nothing. The demo story sets its own (sample_data/settings.json).
+    Setting("funnel_start_event", None, "Event that starts the conversion funnel (conversion rate KPI).", str, "Funnel",
+            event="the funnel's start event"),
+    Setting("funnel_goal_event", None, "Event that ends the conversion funnel (conversion rate KPI).", str, "Funnel",
+            event="the funnel's goal event"),
     # 365: the Growth page's window input stops there, and a longer window than a year of data means nothing.
     Setting("conversion_window_days", 30, "Days after a user's first start event within which the goal counts.", int, "Funnel",
             lo=1, hi=365),
-    Setting("feature_event", "wifi_filter_used", "Event that marks use of the feature whose adoption is tracked.", str, "Adoption"),
-    Setting("task_success_event", "booking_completed", "Event that counts as a successful task (task success rate).", str, "Adoption"),
-    Setting("task_attempt_event", "booking_started", "Event that counts as a task attempt (task success rate).", str, "Adoption"),
+    Setting("feature_event", None, "Event that marks use of the feature whose adoption is tracked.", str, "Adoption",
+            event="the feature's event"),
+    Setting("task_success_event", None, "Event that counts as a successful task (task success rate).", str, "Adoption",
+            event="the task's success event"),
+    Setting("task_attempt_event", None, "Event that counts as a task attempt (task success rate).", str, "Adoption",
+            event="the task's attempt event"),
     Setting("revenue_metric", "revenue", "Metric series (metrics imports) holding revenue.", str, "Strategy"),
     Setting("market_size_metric", "market_size", "Metric series holding total market size, for market share.", str, "Strategy"),
     Setting("marketing_spend_metric", "marketing_spend", "Metric series holding marketing spend (shown to marketing).", str, "Strategy"),
@@ -157,7 +165,9 @@ def _read(store: Store) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def shown_value(value: Any, empty: str = "equal split") -> str:
-    """Return a setting value as text: lists comma-separated ('50, 50'), an empty list as `empty`."""
+    """Return a setting value as text: lists comma-separated ('50, 50'), an empty list as `empty`, None as 'not set'."""
+    if value is None:
+        return "not set"
     if isinstance(value, list):
         return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) or empty
     return str(value)
@@ -180,6 +190,22 @@ def settings_problems(store: Store) -> list[str]:
 def invalid_settings(store: Store) -> list[str]:
     """Return the keys whose stored value is refused (their default is in use); saving any valid value fixes one."""
     return list(_read(store)[1])
+
+
+def unset_note(settings: dict[str, Any], *keys: str) -> str | None:
+    """Return what to set and where when any of these event settings is not set (None or blank), else None.
+
+    One sentence for all of them, per Settings group: "not set: choose the funnel's start event and the
+    funnel's goal event in Settings → Funnel." Only the unset ones are named.
+    """
+    unset = [_BY_KEY[k] for k in keys if not str(settings.get(k) or "").strip()]
+    if not unset:
+        return None
+    by_group: dict[str, list[str]] = {}
+    for s in unset:
+        by_group.setdefault(s.group, []).append(s.event or s.label.lower())
+    parts = [f"{' and '.join(names)} in Settings → {group}" for group, names in by_group.items()]
+    return "not set: choose " + "; ".join(parts) + "."
 
 
 def get_setting(store: Store, key: str) -> Any:
@@ -243,6 +269,8 @@ def coerce(key: str, value: Any) -> Any:
             raise refuse(value)
         return out
     if s.kind is str:
+        if s.event and value is None:
+            return None  # an event setting may be not set (its default); an empty or blank name is still refused
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise refuse(value)
         try:
@@ -271,3 +299,16 @@ def update_settings(store: Store, actor: Actor, values: dict[str, Any]) -> dict[
     clean = {k: coerce(k, v) for k, v in values.items()}
     settings_store.write(store, clean, actor.email, defaults={k: _BY_KEY[k].default for k in clean})
     return get_settings(store)
+
+
+def seed_settings(store: Store, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
+    """Store (audited, as update_settings) the values whose setting this workspace never stored; returns those written.
+
+    A setting an editor already chose is kept: seeding the demo story again never overwrites it.
+    """
+    require_editor(actor)
+    stored = settings_store.read_all(store)
+    fresh = {k: v for k, v in values.items() if k not in stored}
+    if fresh:
+        update_settings(store, actor, fresh)
+    return fresh

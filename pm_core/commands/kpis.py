@@ -57,7 +57,7 @@ def _kpis(args, store: Store) -> int:
         for r in kpis.values():
             value = fmt_value(r.value, r.unit, currency)
             change = fmt_change(r.value, r.previous, r.unit)
-            tail = f"not enough data: {r.note}" if r.value is None else (r.note or "")
+            tail = (r.note if r.extra.get("not_set") else f"not enough data: {r.note}") if r.value is None else (r.note or "")
             print(f"  {r.label:<32} {value:>12}  {change:>12}  [{r.period}] {tail}")
     return 0
 

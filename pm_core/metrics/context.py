@@ -17,7 +17,7 @@ from .. import segments
 from ..formatting import as_number
 from ..periods import ALL, Headline, Period, add_months, headline, month, to_local, utc_start
 from ..segments import Segment
-from ..settings import get_settings
+from ..settings import get_settings, unset_note
 from ..store import Store
 from ..store import metrics_store as ms
 
@@ -298,6 +298,10 @@ class Context:
         """Return {event name: all its events} for the segment."""
         df = self.overview_df
         return dict(zip(df["event"], df["total"].astype(int)))
+
+    def unset_events(self, *settings: str) -> str | None:
+        """Return the 'not set: choose ... in Settings → ...' note when any of these event settings is empty, else None."""
+        return unset_note(self.settings, *settings)
 
     def missing_event(self, setting: str) -> str | None:
         """Return a note when the configured event never occurs at all (a setting problem, not a zero)."""

@@ -115,8 +115,9 @@ def survey_series(sc: SeriesContext, spec) -> pd.DataFrame:
 def task_success_series(sc: SeriesContext, spec) -> pd.DataFrame:
     """Return successes / attempts per period; the task-completion survey's yes share when there are no task events."""
     a, s = sc.settings["task_attempt_event"], sc.settings["task_success_event"]
-    df = ms.event_counts_by(sc.store, [a, s], sc.freq, sc.segment)
-    if not (df["event"] == a).any():  # no task events: the survey answers, as compute_kpis falls back
+    unset = sc.ctx.unset_events("task_attempt_event", "task_success_event")
+    df = None if unset else ms.event_counts_by(sc.store, [a, s], sc.freq, sc.segment)
+    if df is None or not (df["event"] == a).any():  # unset or no task events: the survey answers, as compute_kpis falls back
         tasks = ms.survey_by(sc.store, "task", sc.freq)
         return frame([(as_date(r.period_start), _ratio(r.yes, r.scored)) for r in tasks.itertuples()])
     wide = df.pivot_table(index="period_start", columns="event", values="n", aggfunc="sum", fill_value=0)
@@ -140,7 +141,7 @@ def work_series(sc: SeriesContext, spec) -> pd.DataFrame:
 
 def conversion_series(sc: SeriesContext, spec) -> pd.DataFrame:
     """Return conversion per period over the months with funnel starters (empty when the start event never occurs)."""
-    if sc.ctx.missing_event("funnel_start_event"):
+    if sc.ctx.unset_events("funnel_start_event", "funnel_goal_event") or sc.ctx.missing_event("funnel_start_event"):
         return frame([])
     return over_periods(sc, spec.value, _funnel_months(sc.ctx))
 

@@ -33,6 +33,9 @@ def _month_value(ctx: Context, key: str, m: Period | None, to_date: bool = False
     if key == "stickiness":
         return _ratio(dau, mau), None, {"dau": dau, "mau": mau}
     if key == "feature_adoption":
+        unset = ctx.unset_events("feature_event")
+        if unset:  # 'not set' is not a zero: the card says what to choose and where
+            return None, unset, {"not_set": True}
         missing = ctx.missing_event("feature_event")
         if missing:
             return None, missing, {}
@@ -95,7 +98,8 @@ def _survey(ctx: Context, scale: str, p: Period | None) -> Computed:
 
 
 def _task_success(ctx: Context, p: Period | None) -> Computed:
-    missing = ctx.missing_event("task_attempt_event")
+    unset = ctx.unset_events("task_attempt_event", "task_success_event")
+    missing = unset or ctx.missing_event("task_attempt_event")
     if missing:
         # no task events at all: a task-completion survey ('Were you able to ...?' yes/no) answers instead
         c = ctx.surveys("task", p)
@@ -106,7 +110,7 @@ def _task_success(ctx: Context, p: Period | None) -> Computed:
                                                   **({"all_segments": True} if unsplit else {})}
         if ctx.surveys("task", ALL)["scored"]:
             return None, f"no task-completion survey answers {_where(p)}.", {}
-        return None, missing + " No task-completion survey (yes/no) was imported either.", {}
+        return None, missing + " No task-completion survey (yes/no) was imported either.", {"not_set": True} if unset else {}
     a, s_ = ctx.settings["task_attempt_event"], ctx.settings["task_success_event"]
     c = ctx.event_counts([a, s_], p)
     if c[a] == 0:
@@ -265,6 +269,9 @@ def _funnel_months(ctx: Context) -> dict[dt.date, list[int]]:
 
 
 def _conversion(ctx: Context, p: Period | None) -> Computed:
+    unset = ctx.unset_events("funnel_start_event", "funnel_goal_event")
+    if unset:
+        return None, unset, {"not_set": True}
     missing = ctx.missing_event("funnel_start_event")
     if missing:
         return None, missing, {}

@@ -17,6 +17,8 @@ def read_all(store: Store) -> dict:
 
 
 def _shown(value) -> str:
+    if value is None:  # an event setting not set
+        return "not set"
     if isinstance(value, list):
         return "[" + ", ".join(_shown(v) for v in value) + "]"
     if isinstance(value, float):

@@ -139,3 +139,22 @@ def test_overview_segment_on_dollar_and_bracket_property_names(run_page, dollar_
     assert not again.exception
     assert again.multiselect(key="overview_seg_$os").value == ["iOS"]
     assert _metric(again, "Monthly active users").value == "2"
+
+
+def test_cards_say_which_event_setting_is_not_set(run_page, tmp_path):
+    # A PM's own export: events, but none of the story's names and no funnel, feature or task settings.
+    path = tmp_path / "own.duckdb"
+    s = open_store(path)
+    ev = _events().replace({"event": {"search": "$pageview", "booking_completed": "purchase"}})
+    _insert_events(s, ev, story_settings=False)
+    s.close()
+    at = run_page("app_pages/overview.py", "editor", path)
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [c.value.replace("\\", "") for c in at.caption]  # the page's Markdown source, escaped
+    for label, where in [("Conversion rate", "the funnel's start event and the funnel's goal event in Settings → Funnel"),
+                         ("Feature adoption", "the feature's event in Settings → Adoption"),
+                         ("Task success rate", "the task's attempt event and the task's success event in Settings → Adoption")]:
+        assert _metric(at, label).value == "—", label  # not a 0%
+        assert any(c.startswith(f"Not set: choose {where}") for c in captions), (label, captions)
+    assert not any("not enough data" in c.lower() and "not set" in c.lower() for c in captions)
+    assert _metric(at, "Monthly active users").value != "—"  # the events themselves are read

@@ -6,6 +6,7 @@ import pytest
 
 from pm_core.ingest import import_file, preview_file, rejects_for
 from pm_core.metrics import compute_kpi, compute_kpis, kpi_series
+from pm_core.settings import update_settings
 
 HEADER = "Response ID,Date Submitted,Were you able to complete your task today?,What stopped you?\n"
 ROWS = [  # (id, submitted, answer, comment)
@@ -18,6 +19,9 @@ ROWS = [  # (id, submitted, answer, comment)
     ("r7", "2026-10-09 12:00:00", "TRUE", ""),
     ("r8", "2026-10-12 12:00:00", "no", ""),
 ]
+
+# The task's events (settings start unset; without them the survey answers, or 'not set' is said).
+TASK_EVENTS = {"task_attempt_event": "booking_started", "task_success_event": "booking_completed"}
 
 
 def _write(tmp_path, rows=ROWS, header=HEADER, name="hotjar_task_survey.csv"):
@@ -73,7 +77,8 @@ def test_month_without_answers_says_so(store, editor, tmp_path):
     assert k.value is None and "no task-completion survey answers" in k.note
 
 
-def test_nothing_to_measure_names_both_sources(store):
+def test_nothing_to_measure_names_both_sources(store, editor):
+    update_settings(store, editor, TASK_EVENTS)
     k = compute_kpi(store, "task_success_rate", period="all")
     assert k.value is None
     assert "booking_started" in k.note and "task-completion survey" in k.note
@@ -86,6 +91,7 @@ def test_task_events_take_precedence_over_the_survey(store, editor, tmp_path):
         f"u{i},booking_started,2026-09-0{1 + i % 5} 10:00:00\n" for i in range(8)) + "".join(
         f"u{i},booking_completed,2026-09-0{1 + i % 5} 10:05:00\n" for i in range(2)), encoding="utf-8")
     import_file(store, editor, ev)
+    update_settings(store, editor, TASK_EVENTS)
     k = compute_kpi(store, "task_success_rate", period="2026-09")
     assert k.value == pytest.approx(2 / 8) and not (k.note or "").startswith("from task-completion")
 

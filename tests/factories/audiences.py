@@ -15,6 +15,7 @@ import pandas as pd
 from pm_core.auth import Actor
 from pm_core.store import Store
 from tests.factories import append_df
+from tests.factories.settings import put_story_settings
 
 EDITOR = Actor(email="pm@example.com", role="editor")
 XSS = "<img src=x onerror=alert(1)>"
@@ -119,6 +120,7 @@ def build_workspace(store: Store, surveys: bool = True) -> dict:
     rng = np.random.default_rng(7)
     with store.transaction() as cur:
         append_df(cur, "events", _events(rng))
+        put_story_settings(cur)  # the story's funnel, feature and task events (settings start unset)
         append_df(cur, "work_items", _work_items())
         append_df(cur, "metric_points", _metrics())
         append_df(cur, "experiment_exposures", _exposures(rng))

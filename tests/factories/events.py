@@ -4,13 +4,17 @@ import json
 import numpy as np
 import pandas as pd
 from tests.factories import append_df
+from tests.factories.settings import put_story_settings
 
 
 EVENTS = ["sign_up", "search", "listing_view", "booking_started", "booking_completed"]
 
 
-def put_events(store, rows, import_id="imp1"):
-    """rows: (user, event, 'YYYY-MM-DD HH:MM:SS', props dict or None)."""
+def put_events(store, rows, import_id="imp1", story_settings=True):
+    """rows: (user, event, 'YYYY-MM-DD HH:MM:SS', props dict or None).
+
+    story_settings: also store the story's funnel, feature and task events (settings start unset), as the demo does.
+    """
     df = pd.DataFrame({
         "import_id": import_id,
         "user_id": [r[0] for r in rows],
@@ -20,6 +24,8 @@ def put_events(store, rows, import_id="imp1"):
     })
     with store.transaction() as cur:
         append_df(cur, "events", df)
+        if story_settings:
+            put_story_settings(cur)
     return df
 
 

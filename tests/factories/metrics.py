@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 from tests.factories import append_df
+from tests.factories.settings import STORY_SETTINGS as STORY_EVENT_SETTINGS, put_story_settings
 
 
 EVENTS = ["sign_up", "search", "listing_view", "booking_started", "booking_completed", "wifi_filter_used"]
@@ -37,8 +38,12 @@ def _insert(store, table, df):
         append_df(cur, table, df)
 
 
-def _insert_events(store, df, import_id="imp_ev"):
-    _insert(store, "events", df.assign(import_id=import_id)[["import_id", "user_id", "event", "ts", "properties"]])
+def _insert_events(store, df, import_id="imp_ev", story_settings=True):
+    """Write the events; story_settings: also store the story's funnel, feature and task events (settings start unset)."""
+    with store.transaction() as cur:
+        append_df(cur, "events", df.assign(import_id=import_id)[["import_id", "user_id", "event", "ts", "properties"]])
+        if story_settings:
+            put_story_settings(cur)
 
 
 SURVEY = pd.DataFrame({
@@ -72,3 +77,15 @@ METRICS = pd.DataFrame([
     *[("stakeholder_pulse", dt.date(2026, m, 1), 3.0 + 0.25 * (m - 4), None) for m in range(4, 9)],
     ("stakeholder_pulse", dt.date(2026, 7, 15), 2.0, None),
 ], columns=["metric", "date", "value", "segment"])
+
+
+# The events this workspace's story uses for the funnel, adoption and task KPIs (the settings start unset).
+STORY_SETTINGS = STORY_EVENT_SETTINGS  # sample_data/settings.json, the demo's own
+
+
+def set_story_settings(store) -> None:
+    """Set the funnel, feature and task events of the built story (as an editor would on the Settings page)."""
+    from pm_core.auth import Actor
+    from pm_core.settings import update_settings
+
+    update_settings(store, Actor(email="pm@example.com", role="editor"), STORY_SETTINGS)
