@@ -57,6 +57,16 @@ def _fail(exc: Exception) -> CliError:
     return CliError(" ".join(str(exc).split()))
 
 
+def _write(fn, *args, **kwargs):
+    """Return fn(*args, **kwargs), a discovery write; a DiscoveryError becomes a one-line CliError (exit 2) instead."""
+    from ..discovery import DiscoveryError
+
+    try:
+        return fn(*args, **kwargs)
+    except DiscoveryError as exc:
+        raise _fail(exc) from None
+
+
 def _report(args, store: Store) -> int:
     from ..discovery import report
 
@@ -106,64 +116,50 @@ def _dot(args, store: Store) -> int:
 
 
 def _tag(args, store: Store) -> int:
-    from ..discovery import DiscoveryError, tag_highlights
+    from ..discovery import tag_highlights
 
     tag = None if args.tag.lower() in ("none", "-", "") else args.tag
-    try:
-        n = tag_highlights(store, CLI_ACTOR, {args.highlight: tag})
-    except DiscoveryError as exc:
-        raise _fail(exc) from None
+    n = _write(tag_highlights, store, CLI_ACTOR, {args.highlight: tag})
     emit({"highlight": args.highlight, "tag": tag, "changed": n})
     return 0
 
 
 def _add(args, store: Store) -> int:
-    from ..discovery import DiscoveryError, add_node
+    from ..discovery import add_node
 
-    try:
-        nid = add_node(store, CLI_ACTOR, args.kind, {"title": args.title, "notes": args.notes, "link_kind": args.link_kind,
-                                                     "link_target": args.link}, parent_id=args.parent)
-    except DiscoveryError as exc:
-        raise _fail(exc) from None
+    nid = _write(add_node, store, CLI_ACTOR, args.kind, {"title": args.title, "notes": args.notes,
+                                                        "link_kind": args.link_kind, "link_target": args.link},
+                 parent_id=args.parent)
     emit({"id": nid, "kind": args.kind})
     return 0
 
 
 def _edit(args, store: Store) -> int:
-    from ..discovery import DiscoveryError, node_index, update_node
+    from ..discovery import node_index, update_node
 
     node = node_index(store).get(args.id)
     if node is None:
         raise CliError(f"no tree node with id {args.id!r}; see `discovery --json`")
     kind = node.link_kind if args.link_kind is None else (None if args.link_kind == "none" else args.link_kind)
     target = node.link_target if args.link is None and args.link_kind is None else args.link
-    try:
-        update_node(store, CLI_ACTOR, args.id, {"title": node.title if args.title is None else args.title,
-                                                "notes": node.notes if args.notes is None else args.notes,
-                                                "link_kind": kind, "link_target": target if kind else None})
-    except DiscoveryError as exc:
-        raise _fail(exc) from None
+    _write(update_node, store, CLI_ACTOR, args.id, {"title": node.title if args.title is None else args.title,
+                                                    "notes": node.notes if args.notes is None else args.notes,
+                                                    "link_kind": kind, "link_target": target if kind else None})
     emit({"id": args.id, "edited": True})
     return 0
 
 
 def _attach(args, store: Store) -> int:
-    from ..discovery import DiscoveryError, attach_evidence
+    from ..discovery import attach_evidence
 
-    try:
-        n = attach_evidence(store, CLI_ACTOR, args.opportunity, args.highlights)
-    except DiscoveryError as exc:
-        raise _fail(exc) from None
+    n = _write(attach_evidence, store, CLI_ACTOR, args.opportunity, args.highlights)
     emit({"opportunity": args.opportunity, "attached": n})
     return 0
 
 
 def _delete(args, store: Store) -> int:
-    from ..discovery import DiscoveryError, delete_node
+    from ..discovery import delete_node
 
-    try:
-        n = delete_node(store, CLI_ACTOR, args.id)
-    except DiscoveryError as exc:
-        raise _fail(exc) from None
+    n = _write(delete_node, store, CLI_ACTOR, args.id)
     emit({"deleted": args.id, "nodes_removed": n})
     return 0
