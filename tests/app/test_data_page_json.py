@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from pm_core.ingest import import_file, list_imports
+from pm_core.ingest import list_imports
 from pm_core.store import open_store
 from pm_core.text import md
 from tests.conftest import EDITOR
+from tests.factories import imported_workspace
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "events"
 MIXPANEL = DATA / "mixpanel_numetric_export.json"
@@ -20,10 +22,15 @@ def _records() -> list[dict]:
     return [json.loads(line) for line in MIXPANEL.read_text().splitlines() if line.strip()]
 
 
-def test_json_upload_preview_and_import(run_page, tmp_path, monkeypatch):
+@pytest.fixture(autouse=True)
+def _no_after_import(monkeypatch):
+    """Every test here times and checks the import alone, not the OKR check-ins that follow it."""
     import pm_core.ingest.after
 
     monkeypatch.setattr(pm_core.ingest.after, "after_import", lambda *a: [])
+
+
+def test_json_upload_preview_and_import(run_page, tmp_path):
     db = tmp_path / "w.duckdb"
     at = run_page("app_pages/data.py", "editor", db)
     # a Mixpanel export saved with a .txt name: read by content
@@ -51,17 +58,8 @@ def test_json_upload_preview_and_import(run_page, tmp_path, monkeypatch):
     assert got == len({r["properties"]["distinct_id"] for r in _records()})
 
 
-def test_overview_and_growth_with_dollar_os_and_two_sources(run_page, tmp_path, monkeypatch):
-    import pm_core.ingest.after
-
-    monkeypatch.setattr(pm_core.ingest.after, "after_import", lambda *a: [])
-    db = tmp_path / "w.duckdb"
-    s = open_store(db)
-    try:
-        import_file(s, EDITOR, MIXPANEL)
-        import_file(s, EDITOR, DATA / "amplitude_export.zip")
-    finally:
-        s.close()
+def test_overview_and_growth_with_dollar_os_and_two_sources(run_page, tmp_path):
+    db = imported_workspace(tmp_path / "w.duckdb", MIXPANEL, DATA / "amplitude_export.zip", actor=EDITOR)
     recs = _records()
     feb_mac = {r["properties"]["distinct_id"] for r in recs if r["properties"]["$os"] == "Mac OS X"
                and pd.Timestamp(r["properties"]["time"], unit="s").strftime("%Y-%m") == "2017-02"}
@@ -80,16 +78,8 @@ def test_overview_and_growth_with_dollar_os_and_two_sources(run_page, tmp_path, 
     assert any("events from amplitude" in c.value for c in g.caption)
 
 
-def test_amplitude_zip_upload_warns_about_a_second_user_base(run_page, tmp_path, monkeypatch):
-    import pm_core.ingest.after
-
-    monkeypatch.setattr(pm_core.ingest.after, "after_import", lambda *a: [])
-    db = tmp_path / "w.duckdb"
-    s = open_store(db)
-    try:
-        import_file(s, EDITOR, MIXPANEL)
-    finally:
-        s.close()
+def test_amplitude_zip_upload_warns_about_a_second_user_base(run_page, tmp_path):
+    db = imported_workspace(tmp_path / "w.duckdb", MIXPANEL, actor=EDITOR)
     at = run_page("app_pages/data.py", "editor", db)
     zipped = (DATA / "amplitude_export.zip").read_bytes()
     at.file_uploader[0].set_value(("export.zip", zipped, "application/zip")).run()

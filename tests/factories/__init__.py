@@ -53,6 +53,24 @@ def add_unknown_briefing_item(monkeypatch) -> None:
     monkeypatch.setattr(pillars_ui, "cached", cached)
 
 
+def imported_workspace(path, *files, actor=None):
+    """Return `path` after importing each file into that workspace in order, as `actor` (the CLI's editor by default).
+
+    The import runs as the app's would, including the after-import step unless the test replaced it.
+    """
+    from pm_core.auth import CLI_ACTOR
+    from pm_core.ingest import import_file
+    from pm_core.store import open_store
+
+    s = open_store(path)
+    try:
+        for f in files:
+            import_file(s, actor or CLI_ACTOR, f)
+    finally:
+        s.close()
+    return path
+
+
 def run_cli(capsys, *args) -> tuple[int, str, str]:
     """Run `python -m pm_core ARGS` in this process and return (exit code, stdout, stderr)."""
     from pm_core.cli import main
