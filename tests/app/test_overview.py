@@ -83,18 +83,12 @@ def test_overview_on_the_demo(run_page, demo_db_path):
 
 
 def test_task_success_card_names_the_survey_it_came_from(run_page, tmp_path):
-    from pm_core.auth import CLI_ACTOR
-    from pm_core.ingest import import_file
+    from tests.factories import imported_workspace
 
     f = tmp_path / "task_survey.csv"
     f.write_text("Response ID,Date Submitted,Were you able to complete your task today?\n"
                  "r1,2026-09-02 10:00:00,Yes\nr2,2026-09-03 10:00:00,No\nr3,2026-09-04 10:00:00,Yes\n", encoding="utf-8")
-    path = tmp_path / "task.duckdb"
-    s = open_store(path)
-    try:
-        import_file(s, CLI_ACTOR, f)
-    finally:
-        s.close()
+    path = imported_workspace(tmp_path / "task.duckdb", f)
     at = run_page("app_pages/overview.py", "viewer", path, query={"period": "2026-09"})
     assert not at.exception
     assert _metric(at, "Task success rate").value == "66.7%"
