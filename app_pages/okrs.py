@@ -129,7 +129,7 @@ def _kr_rows(o: okrs.ObjectiveView, with_objective: bool = False) -> list[dict]:
 # Columns of the key-result table in the order they earn their place, with the width each needs (px). The
 # table keeps those that fit the narrowest page (a 1280 px screen with the sidebar open leaves ~780 px); the
 # others are in the key result's detail below, so no column is cut off at the table's right edge.
-KR_WIDTHS = {"Key result": 290, "Status": 110, "Progress": 90, "Expected by now": 90, "Baseline → target": 120,
+KR_WIDTHS = {"Key result": 270, "Status": 105, "Progress": 85, "Expected by now": 110, "Baseline → target": 120,
              "Current": 80, "Grade": 60, "Objective": 200, "Confidence": 80, "Check-ins": 100, "Linked to": 170}
 TABLE_PX = 780
 
