@@ -12,7 +12,7 @@ from pm_core.charts import growth as charts
 from pm_core.formatting import fmt_change, fmt_days, fmt_int, fmt_pct
 from pm_core.growth import GrowthError
 from pm_core.periods import HEADLINE_RULE, calendar_words, parse_period, period_start
-from pm_core.settings import get_settings
+from pm_core.settings import get_settings, unset_note
 from pm_core.text import md
 
 ui.page_header("Growth", "Are more people using the product, do they come back, and where do they drop out before the goal?")
@@ -333,7 +333,9 @@ with tab_funnel:
         elif excluded:
             st.caption("Between step 1 and step 2.")
     if len(steps) < 2:
-        st.info("Pick at least two events to build a funnel (the first is where users enter).")
+        unset = unset_note(settings, "funnel_start_event", "funnel_goal_event")  # the conversion KPI's funnel
+        st.info("Pick at least two events to build a funnel (the first is where users enter)." + (
+            f" The conversion rate KPI's funnel is {md(unset)} Once set, they are picked here by default." if unset else ""))
     else:
         window_text = f"{int(window)}{WINDOW_UNITS[window_unit]}"
         exclusions = tuple(f"{e}:{between[0]}-{between[1]}" for e in excluded)
