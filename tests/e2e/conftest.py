@@ -5,6 +5,7 @@ Where Chromium is missing these tests skip with the reason, except under CI (CI 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -85,6 +86,24 @@ class Server:
         self.log.close()
 
 
+def demo_copy(demo_db_template: Path, path: Path) -> Path:
+    """Return `path` holding a fresh copy of the demo workspace (each server gets its own file to change)."""
+    shutil.copy(demo_db_template, path)
+    return path
+
+
+@contextlib.contextmanager
+def serving(db: Path, name: str, env: dict[str, str] | None = None):
+    """Yield a Server on `db` (local mode, an editor, unless `env` says otherwise) logging to server-<name>.log; stopped on exit."""
+    _need_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    s = Server(db, env or {"PILLARS_MODE": "local"}, ARTIFACTS / f"server-{name}.log")
+    try:
+        yield s
+    finally:
+        s.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     _need_chromium()
@@ -98,29 +117,21 @@ def browser():
 
 @pytest.fixture(scope="session")
 def e2e_db(demo_db_template, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
-    shutil.copy(demo_db_template, path)
-    return path
+    return demo_copy(demo_db_template, tmp_path_factory.mktemp("e2e") / "e2e.duckdb")
 
 
 @pytest.fixture(scope="session")
 def editor_server(e2e_db):
-    _need_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    s = Server(e2e_db, {"PILLARS_MODE": "local"}, ARTIFACTS / "server-editor.log")
-    yield s
-    s.stop()
+    with serving(e2e_db, "editor") as s:
+        yield s
 
 
 @pytest.fixture(scope="session")
 def viewer_server(demo_db_template, tmp_path_factory):
     _need_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = tmp_path_factory.mktemp("e2e-viewer") / "viewer.duckdb"
-    shutil.copy(demo_db_template, path)
-    s = Server(path, {"PILLARS_MODE": "intranet", "PILLARS_EDITORS": "pm@example.com"}, ARTIFACTS / "server-viewer.log")
-    yield s
-    s.stop()
+    path = demo_copy(demo_db_template, tmp_path_factory.mktemp("e2e-viewer") / "viewer.duckdb")
+    with serving(path, "viewer", {"PILLARS_MODE": "intranet", "PILLARS_EDITORS": "pm@example.com"}) as s:
+        yield s
 
 
 @pytest.fixture
@@ -156,3 +167,23 @@ def shot(pg, name: str) -> Path:
     out = ARTIFACTS / f"{name}.png"
     pg.screenshot(path=str(out), full_page=True)
     return out
+
+
+def shot_all(pg, name: str, timeout: float = 60_000) -> Path:
+    """Screenshot the whole page and return the file: Streamlit scrolls inside its own container, so full_page alone stops at 800 px.
+
+    The viewport grows to the content's height for the shot (same 1280 px width, so the layout is the one checked)."""
+    height = pg.evaluate("""() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section, div')]
+                                       .map(e => e.scrollHeight))""")
+    pg.set_viewport_size({"width": 1280, "height": max(800, min(int(height) + 40, 12_000))})
+    wait_idle(pg, timeout)
+    pg.wait_for_timeout(600)   # Vega redraws its charts for the new size after a resize event; nothing to wait on
+    out = shot(pg, name)
+    pg.set_viewport_size({"width": 1280, "height": 800})
+    return out
+
+
+def open_tab(pg, name: str, timeout: float = 60_000) -> None:
+    """Click the tab with this name and wait until the page has run and drawn it."""
+    pg.get_by_role("tab", name=name).click()
+    wait_idle(pg, timeout)

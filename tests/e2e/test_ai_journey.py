@@ -8,8 +8,6 @@ imported through pm_core.ingest.import_file as an editor; the app in local mode;
 """
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,7 +22,7 @@ from pm_core.formatting import fmt_pct
 from pm_core.ingest import import_file
 from pm_core.store import open_store
 from tests.conftest import EDITOR, ROOT
-from tests.e2e.conftest import ARTIFACTS, Server, _need_chromium, shot, wait_idle
+from tests.e2e.conftest import _need_chromium, demo_copy, open_tab, serving, shot_all, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -53,10 +51,8 @@ def scored_predictions(path) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def ai_server(demo_db_template, tmp_path_factory):
     _need_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
     folder = tmp_path_factory.mktemp("ai-journey")
-    db = folder / "ai.duckdb"
-    shutil.copy(demo_db_template, db)
+    db = demo_copy(demo_db_template, folder / "ai.duckdb")
     df = scored_predictions(folder / "triage_eval.csv")
     s = open_store(db)
     try:
@@ -66,9 +62,8 @@ def ai_server(demo_db_template, tmp_path_factory):
         assert res.kind == "evals" and res.rows_rejected == 0
     finally:
         s.close()   # the server opens the file next
-    server = Server(db, {"PILLARS_MODE": "local"}, ARTIFACTS / "server-ai-journey.log")
-    yield server, df
-    server.stop()
+    with serving(db, "ai-journey") as server:
+        yield server, df
 
 
 def _assert_clean(pg, where: str) -> None:
@@ -82,24 +77,6 @@ def _metric(pg, label: str) -> str:
     box = pg.locator('[data-testid="stMetric"]').filter(
         has=pg.locator('[data-testid="stMetricLabel"]', has_text=label)).first
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
-
-
-def _shot_all(pg, name: str) -> None:
-    """Screenshot the whole page: Streamlit scrolls inside its own container, so full_page alone stops at 800 px.
-
-    The viewport grows to the content's height for the shot (same 1280 px width, so the layout is the one checked)."""
-    height = pg.evaluate("""() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section, div')]
-                                       .map(e => e.scrollHeight))""")
-    pg.set_viewport_size({"width": 1280, "height": max(800, min(int(height) + 40, 12_000))})
-    wait_idle(pg, TIMEOUT)
-    pg.wait_for_timeout(600)   # Vega redraws its charts for the new size after a resize event; nothing to wait on
-    shot(pg, name)
-    pg.set_viewport_size({"width": 1280, "height": 800})
-
-
-def _open_tab(pg, name: str) -> None:
-    pg.get_by_role("tab", name=name).click()
-    wait_idle(pg, TIMEOUT)
 
 
 def test_ai_quality_page_matches_sklearn_and_flags_french(ai_server, browser):
@@ -124,9 +101,9 @@ def test_ai_quality_page_matches_sklearn_and_flags_french(ai_server, browser):
         tp, fp = int(((y == 1) & (flagged == 1)).sum()), int(((y == 0) & (flagged == 1)).sum())
         assert f"Of {tp + fp:,} items flagged, {tp:,} were right and {fp:,} were not" in \
             pg.locator('[data-testid="stMainBlockContainer"]').inner_text()
-        _shot_all(pg, "ai-journey-1-threshold-explorer")
+        shot_all(pg, "ai-journey-1-threshold-explorer")
 
-        _open_tab(pg, "Bias audit")
+        open_tab(pg, "Bias audit")
         words = (f"language: recall for fr is {fmt_pct(by_lang['fr'])} against {fmt_pct(max(by_lang.values()))} for "
                  f"{max(by_lang, key=by_lang.get)}")
         alert = pg.get_by_role("tabpanel").locator('[data-testid="stAlertContentError"]').filter(has_text=words)
@@ -135,21 +112,21 @@ def test_ai_quality_page_matches_sklearn_and_flags_french(ai_server, browser):
         pg.get_by_role("tabpanel").locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=TIMEOUT)
         wait_idle(pg, TIMEOUT)
         _assert_clean(pg, "bias audit")
-        _shot_all(pg, "ai-journey-2-bias-audit")
+        shot_all(pg, "ai-journey-2-bias-audit")
 
-        _open_tab(pg, "Calibration")
+        open_tab(pg, "Calibration")
         pg.get_by_text("calibration_curve").first.wait_for(timeout=TIMEOUT)
         _assert_clean(pg, "calibration")
-        _shot_all(pg, "ai-journey-3-calibration")
+        shot_all(pg, "ai-journey-3-calibration")
 
-        _open_tab(pg, "Versions")
+        open_tab(pg, "Versions")
         pg.get_by_text("One version so far").first.wait_for(timeout=TIMEOUT)
-        _shot_all(pg, "ai-journey-4-versions")
+        shot_all(pg, "ai-journey-4-versions")
 
-        _open_tab(pg, "Launch readiness")
+        open_tab(pg, "Launch readiness")
         pg.get_by_role("button", name="Save launch readiness").wait_for(timeout=TIMEOUT)
         _assert_clean(pg, "launch readiness")
-        _shot_all(pg, "ai-journey-5-launch-readiness")
+        shot_all(pg, "ai-journey-5-launch-readiness")
 
         # the graded-eval feature imported beside it: its pass rates tab draws
         pg.goto(f"{server.url}/ai_quality?feature=generic_evals", timeout=TIMEOUT)
@@ -161,6 +138,6 @@ def test_ai_quality_page_matches_sklearn_and_flags_french(ai_server, browser):
         pg.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=TIMEOUT)
         wait_idle(pg, TIMEOUT)
         _assert_clean(pg, "pass rates")
-        _shot_all(pg, "ai-journey-6-pass-rates")
+        shot_all(pg, "ai-journey-6-pass-rates")
     finally:
         ctx.close()

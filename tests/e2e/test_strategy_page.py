@@ -8,13 +8,12 @@ tab opened, read and screenshotted (test-artifacts/strategy-*.png).
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from pm_core.formatting import Unit, format_value
 from tests.conftest import ROOT
-from tests.e2e.conftest import ARTIFACTS, Server, _need_chromium, shot, wait_idle
+from tests.e2e.conftest import demo_copy, open_tab, serving, shot_all, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -24,13 +23,9 @@ SPEC = json.loads((ROOT / "sample_data" / "strategy.json").read_text(encoding="u
 
 @pytest.fixture(scope="module")
 def strategy_server(demo_db_template, tmp_path_factory):
-    _need_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    db = tmp_path_factory.mktemp("strategy") / "strategy.duckdb"
-    shutil.copy(demo_db_template, db)
-    server = Server(db, {"PILLARS_MODE": "local"}, ARTIFACTS / "server-strategy.log")
-    yield server
-    server.stop()
+    db = demo_copy(demo_db_template, tmp_path_factory.mktemp("strategy") / "strategy.duckdb")
+    with serving(db, "strategy") as server:
+        yield server
 
 
 def _main(pg) -> str:
@@ -41,22 +36,6 @@ def _assert_clean(pg, where: str) -> None:
     errors = pg.locator('[data-testid="stException"]')
     assert errors.count() == 0, f"{where}: exception box shown: {errors.first.inner_text()[:500]}"
     assert "Traceback" not in _main(pg), where
-
-
-def _shot_all(pg, name: str) -> None:
-    """Screenshot the whole page: the viewport grows to the content's height (same width, so the same layout)."""
-    height = pg.evaluate("""() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section, div')]
-                                       .map(e => e.scrollHeight))""")
-    pg.set_viewport_size({"width": 1280, "height": max(800, min(int(height) + 40, 12_000))})
-    wait_idle(pg, TIMEOUT)
-    pg.wait_for_timeout(400)
-    shot(pg, name)
-    pg.set_viewport_size({"width": 1280, "height": 800})
-
-
-def _open_tab(pg, name: str) -> None:
-    pg.get_by_role("tab", name=name).click()
-    wait_idle(pg, TIMEOUT)
 
 
 def test_strategy_page_in_chromium(strategy_server, browser):
@@ -72,9 +51,9 @@ def test_strategy_page_in_chromium(strategy_server, browser):
         pg.get_by_text("Product vision").first.wait_for(timeout=TIMEOUT)
         _assert_clean(pg, "vision")
         assert SPEC["vision"] in _main(pg)
-        _shot_all(pg, "strategy-1-vision")
+        shot_all(pg, "strategy-1-vision")
 
-        _open_tab(pg, "PESTLE")
+        open_tab(pg, "PESTLE")
         panel = pg.get_by_role("tabpanel", name="PESTLE")
         text = panel.inner_text()
         for factor in ("Political", "Economic", "Social", "Technological", "Legal", "Environmental"):
@@ -83,23 +62,23 @@ def test_strategy_page_in_chromium(strategy_server, browser):
         link = panel.get_by_role("link", name="source").first
         assert link.get_attribute("href").startswith("https://")
         _assert_clean(pg, "pestle")
-        _shot_all(pg, "strategy-2-pestle")
+        shot_all(pg, "strategy-2-pestle")
 
-        _open_tab(pg, "Market size")
+        open_tab(pg, "Market size")
         panel = pg.get_by_role("tabpanel", name="Market size")
         shown = [v.inner_text().strip() for v in panel.locator('[data-testid="stMetricValue"]').all()]
         assert shown == want
         assert "× 40% serviceable" in panel.inner_text()
         _assert_clean(pg, "market size")
-        _shot_all(pg, "strategy-3-market-size")
+        shot_all(pg, "strategy-3-market-size")
 
-        _open_tab(pg, "Competitors")
+        open_tab(pg, "Competitors")
         panel = pg.get_by_role("tabpanel", name="Competitors")
         panel.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=TIMEOUT)
         _assert_clean(pg, "competitors")
-        _shot_all(pg, "strategy-4-competitors")
+        shot_all(pg, "strategy-4-competitors")
 
-        _open_tab(pg, "Vision")
+        open_tab(pg, "Vision")
         box = pg.get_by_role("textbox", name="Vision statement")
         box.fill("Homes for people who work from anywhere, <b>for a month or more</b>.")
         pg.get_by_role("button", name="Save vision").click()
@@ -107,6 +86,6 @@ def test_strategy_page_in_chromium(strategy_server, browser):
         wait_idle(pg, TIMEOUT)
         assert "Homes for people who work from anywhere, <b>for a month or more</b>." in _main(pg)  # shown as typed
         _assert_clean(pg, "after save")
-        _shot_all(pg, "strategy-5-vision-saved")
+        shot_all(pg, "strategy-5-vision-saved")
     finally:
         ctx.close()
