@@ -161,7 +161,8 @@ with tab_active:
     if not mau.empty and int(mau["active_users"].sum()):
         ui.chart(bcharts.annotated_active_users, _clip(dau), _clip(wau), _clip(mau),
                  breakdowns.within(notes, *(span or (None, None))))
-        st.caption("Faded points are periods the data only partly covers (it starts or ends inside them), so they read low.")
+        st.caption("Hollow points on dashed lines are periods the data only partly covers (it starts or ends inside "
+                   "them, as the label says), so they read low.")
         if by:
             by_unit = st.segmented_control("Breakdown per", ["day", "week", "month"], default="week", key="growth_by_unit",
                                            required=True, format_func=str.capitalize) or "week"
