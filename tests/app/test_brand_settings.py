@@ -9,7 +9,7 @@ from pm_core.auth import Actor
 from pm_core.audit import list_audit
 from pm_core.brand import get_brand, save_logo
 from pm_core.settings import get_settings, update_settings
-from pm_core.store import open_store
+from tests.factories.apptest import _read
 
 PAGE = "app_pages/settings.py"
 EDITOR = Actor(email="pm@example.com", role="editor")
@@ -19,14 +19,6 @@ def _png(w=240, h=80) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (w, h), (21, 101, 192)).save(buf, format="PNG")
     return buf.getvalue()
-
-
-def _read(path, fn):
-    s = open_store(path)
-    try:
-        return fn(s)
-    finally:
-        s.close()
 
 
 def _button(at, label):

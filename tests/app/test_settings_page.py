@@ -3,25 +3,13 @@ from __future__ import annotations
 
 from pm_core.settings import SETTINGS, get_settings
 from pm_core.store import open_store
+from tests.factories.apptest import _prepared, _read
 from tests.factories.metrics import set_story_settings
 
 
 def _with_story_settings(path):
     """A new workspace whose event settings are the story's (settings start unset), as the demo sets them."""
-    s = open_store(path)
-    try:
-        set_story_settings(s)
-    finally:
-        s.close()
-    return path
-
-
-def _settings(path):
-    s = open_store(path)
-    try:
-        return get_settings(s)
-    finally:
-        s.close()
+    return _prepared(path, set_story_settings)
 
 
 def test_viewer_reads_settings_without_any_input(run_page, tmp_path):
@@ -49,7 +37,7 @@ def test_editor_saves_a_valid_change(run_page, tmp_path):
     at.button[0].click().run()
     assert not at.exception
     assert any("Settings saved" in s.value for s in at.success)
-    got = _settings(path)
+    got = _read(path, get_settings)
     assert got["funnel_goal_event"] == "booking_started" and got["gross_margin"] == 0.55
 
 
@@ -65,7 +53,7 @@ def test_editor_sees_inline_errors_and_nothing_is_saved(run_page, tmp_path):
     assert any("Nothing was saved" in e for e in errors)
     assert any("funnel_start_event" in e and "empty" in e for e in errors)
     assert any("gross_margin" in e and "between 0 and 1" in e for e in errors)
-    got = _settings(path)
+    got = _read(path, get_settings)
     assert got["currency"] == "USD" and got["gross_margin"] == 0.7
 
 
@@ -107,7 +95,7 @@ def test_event_settings_offer_the_workspace_event_names_and_save_the_choice(run_
     at.button[0].click().run()
     assert not at.exception
     assert any("Settings saved" in s.value for s in at.success)
-    got = _settings(path)
+    got = _read(path, get_settings)
     assert (got["funnel_start_event"], got["funnel_goal_event"], got["feature_event"]) == ("$pageview", "purchase", None)
 
 
@@ -124,5 +112,5 @@ def test_other_settings_save_while_event_settings_are_not_set(run_page, tmp_path
     at.number_input(key="setting_gross_margin").set_value(0.6)
     at.button[0].click().run()
     assert not at.exception and not at.error
-    got = _settings(path)
+    got = _read(path, get_settings)
     assert got["gross_margin"] == 0.6 and all(got[k] is None for k in EVENT_KEYS)

@@ -15,6 +15,12 @@ def _read(db, fn, *args, **kwargs):
         s.close()
 
 
+def _prepared(db, fn, *args, **kwargs):
+    """Return the workspace file `db` after fn(store, *args, **kwargs) ran on a fresh connection (a builder step, closed after)."""
+    _read(db, fn, *args, **kwargs)
+    return db
+
+
 def _ok(at):
     assert not at.exception, [e.value for e in at.exception][:1]
     assert not at.error, [e.value for e in at.error]
