@@ -279,7 +279,8 @@ def _outcome(v) -> None:
         col = cols[i % len(cols)]
         if k["after"] is None or k["before"] is None:
             col.metric(md(k["label"]), "–", border=True, help=md(k["note"]))
-            col.caption(f"Not enough data: {md(k['note'])}")
+            note = k["note"] or ""  # an unset event setting says so itself ('not set: choose ... in Settings')
+            col.caption(md(note[:1].upper() + note[1:]) if k.get("not_set") else f"Not enough data: {md(note)}")
             continue
         arrow = change_arrow(k["after"], k["before"], k["unit"])
         col.metric(md(k["label"]), format_value(k["after"], k["unit"]), format_change(k["after"], k["before"], k["unit"]),

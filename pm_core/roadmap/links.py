@@ -45,11 +45,17 @@ def kpi_current(store, key: str, today: dt.date | None = None) -> dict:
                            "value": None, "period": None, "note": None}
     series = [(m, v) for m, v in kpi_monthly(store, key) if v is not None and (today is None or m <= today)]
     if not series:
-        out["note"] = "not enough data for this KPI yet"
+        out["note"] = unset_note(store, key) or "not enough data for this KPI yet"
         return out
     month, value = series[-1]
     out.update(value=value, period=month.strftime("%b %Y"))
     return out
+
+
+def unset_note(store, key: str) -> str | None:
+    """Return the KPI's 'not set: choose ... in Settings → ...' note when an event setting it needs is not set, else None."""
+    res = metrics.compute_kpi(store, key, period="all")
+    return res.note if res.extra.get("not_set") else None
 
 
 def kpi_monthly(store, key: str) -> list[tuple[dt.date, float | None]]:

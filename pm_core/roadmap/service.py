@@ -439,12 +439,14 @@ def outcome_check(store: Store, initiative_id: str) -> dict:
         meta = KPI_BY_KEY.get(key)
         values = dict(links.kpi_monthly(store, key))
         b, a = values.get(before), values.get(after)
-        note = None
+        note = unset = None
         if b is None or a is None:
             missing = [m.strftime("%b %Y") for m, val in ((before, b), (after, a)) if val is None]
-            note = f"no data for {' and '.join(missing)}"
+            unset = links.unset_note(store, key)  # an event setting the KPI needs is not set: say where to set it
+            note = unset or f"no data for {' and '.join(missing)}"
         out["kpis"].append({
             "key": key, "label": meta.label if meta else key, "unit": meta.unit if meta else Unit.NUMBER,
             "higher_is_better": meta.higher_is_better if meta else True,
-            "before": b, "after": a, "change": (a - b) if a is not None and b is not None else None, "note": note})
+            "before": b, "after": a, "change": (a - b) if a is not None and b is not None else None, "note": note,
+            "not_set": unset is not None})
     return out

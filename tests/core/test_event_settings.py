@@ -98,3 +98,24 @@ def test_demo_gives_the_story_figures(demo_store):
     month = ev[ev["ts"].dt.strftime("%Y-%m") == fa.period]
     wifi = month[month["event_type"] == "wifi_filter_used"]["user_id"].nunique()
     assert fa.value == pytest.approx(wifi / month["user_id"].nunique())
+
+
+def test_roadmap_outcome_and_linked_kpis_say_what_to_set(own_db):
+    from pm_core import roadmap as rm
+    from pm_core.roadmap import links
+
+    s = open_store(own_db)
+    try:
+        iid = rm.create_initiative(s, CLI_ACTOR, {
+            "title": "Own feature", "problem": "p", "hypothesis": "h", "solution": "x", "pillar": "discovery",
+            "team": "Search", "status": "launched", "start_date": "2026-06-01", "end_date": "2026-07-01",
+            "launch_date": "2026-07-01", "reach": 10, "impact": 1, "confidence": 50, "effort": 1},
+            kpis=["conversion_rate", "mau"])
+        out = rm.outcome_check(s, iid)
+        current = links.kpi_current(s, "feature_adoption")
+    finally:
+        s.close()
+    by_key = {k["key"]: k for k in out["kpis"]}
+    assert by_key["conversion_rate"]["not_set"] and by_key["conversion_rate"]["note"] == NOT_SET["conversion_rate"][1]
+    assert not by_key["mau"]["not_set"] and by_key["mau"]["after"] is not None
+    assert current["value"] is None and current["note"] == NOT_SET["feature_adoption"][1]
