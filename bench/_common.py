@@ -5,6 +5,7 @@ Benches run by hand (`.venv/bin/python bench/bench_x.py`), so this directory is 
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -28,6 +29,20 @@ def copy_to(path: Path, select_sql: str, options: str) -> None:
 def load_average() -> str:
     """The 1, 5 and 15-minute load average and the CPU count, 'a, b, c on N CPUs' (a busy machine skews every figure)."""
     return f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
+
+
+def import_bench_args(doc: str, reader: str, src: str, *flags: str) -> argparse.Namespace | None:
+    """Return a floor-vs-import bench's arguments (--rows, the on/off `flags`); None in a --child process, after running that child."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    for flag in flags:
+        ap.add_argument(flag, action="store_true")
+    ap.add_argument("--child", nargs=3, metavar=("MODE", src, "DB"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        import_child(args.child[0], reader, args.child[1], args.child[2])
+        return None
+    return args
 
 
 def import_child(mode: str, reader: str, src: str, db_path: str) -> None:

@@ -11,13 +11,12 @@ The file is written by DuckDB (`COPY ... (FORMAT json)`), one Mixpanel raw-expor
 """
 from __future__ import annotations
 
-import argparse
 import os
 import tempfile
 import time
 from pathlib import Path
 
-from _common import copy_to, import_child, load_average, print_floor_and_import, run_import_child
+from _common import copy_to, import_bench_args, load_average, print_floor_and_import, run_import_child
 
 
 def generate(path: Path, rows: int) -> None:
@@ -36,12 +35,8 @@ def generate(path: Path, rows: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--child", nargs=3, metavar=("MODE", "JSON", "DB"), help=argparse.SUPPRESS)
-    args = ap.parse_args()
-    if args.child:
-        import_child(args.child[0], "read_json", args.child[1], args.child[2])
+    args = import_bench_args(__doc__, "read_json", "JSON")
+    if args is None:
         return
     with tempfile.TemporaryDirectory(prefix="pillars-bench-") as d:
         tmp = Path(d)
