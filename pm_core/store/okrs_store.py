@@ -105,13 +105,7 @@ def _update(cur: duckdb.DuckDBPyConnection, table: str, allowed: set[str], row_i
 
 def _rows(store: Store, sql: str, params: list | None = None) -> list[dict]:
     """Return rows as dicts (no DataFrame: building frames with timestamps costs more than the query here)."""
-    cur = store.cursor()
-    try:
-        cur.execute(sql, params or [])
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
-    finally:
-        cur.close()
+    return store.query_dicts(sql, params)
 
 
 # -- writes (inside the caller's transaction) --------------------------------------------------
