@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 from pm_core import growth  # noqa: E402
 from pm_core.metrics import compute_kpis  # noqa: E402
 from pm_core.store import open_store  # noqa: E402
+from pm_core.auth import CLI_ACTOR  # noqa: E402
+from pm_core.settings import update_settings  # noqa: E402
 from tests.factories import append_df  # noqa: E402
 
 EVENTS = np.array(["sign_up", "search", "listing_view", "booking_started", "booking_completed", "wifi_filter_used"])
@@ -211,6 +213,10 @@ def bench(n: int, runs: int) -> None:
             append_df(cur, "events", ev)
             for table, df in small.items():
                 append_df(cur, table, df.assign(import_id="bench"))
+        # the event settings start unset: name this story's funnel, feature and task events, as the demo does
+        update_settings(store, CLI_ACTOR, {"funnel_start_event": "search", "funnel_goal_event": "booking_completed",
+                                           "feature_event": "wifi_filter_used", "task_success_event": "booking_completed",
+                                           "task_attempt_event": "booking_started"})
         e = plain(ev)
         del ev
         print(f"\n{n:,} events ({e['user_id'].nunique():,} users) generated and stored in {time.perf_counter() - t:.1f} s"
