@@ -250,15 +250,17 @@ def days_active_histogram(store: Store, period: str | None = None, segment=None)
     days that the data covers, and every count from 1 to N is listed (0 users where none). Users
     with no event in the period are not in it (0 days is not a bar, as in PostHog's stickiness).
     """
-    p, start, end = _period_bounds(period)
+    zone, _week = calendar(store)  # days in the workspace zone, as active users count them
+    p, start, end = _period_bounds(period, zone)
     first, last = gs.event_bounds(store)
     if first is None:
         return pd.DataFrame({"days_active": pd.Series(dtype="int64"), "users": pd.Series(dtype="int64")})
+    first, last = to_local(first, zone), to_local(last, zone)
     lo = max(first.date(), p.start) if p.start else first.date()
     hi = min(last.date(), p.end - dt.timedelta(days=1)) if p.end else last.date()
     n_days = max(0, (hi - lo).days + 1)
-    key = ("days_active", _seg_key(segment), start, end)
-    df = _memo(store, key, lambda: gs.days_active_counts(store, start, end, segment))
+    key = ("days_active", _seg_key(segment), start, end, zone)
+    df = _memo(store, key, lambda: gs.days_active_counts(store, start, end, segment, zone))
     got = {int(d): int(u) for d, u in df[["days_active", "users"]].itertuples(index=False)}
     n = max([n_days, *got]) if got else n_days
     return pd.DataFrame({"days_active": pd.Series(range(1, n + 1), dtype="int64"),

@@ -92,9 +92,11 @@ def active_rollup(store: Store, segment=None, zone: str = "UTC", week_start: str
         ORDER BY 1, 2""", zp + params)
 
 
-def days_active_counts(store: Store, start: dt.datetime | None, end: dt.datetime | None, segment=None) -> pd.DataFrame:
-    """Return days_active and users: users by their number of distinct UTC days with any event in [start, end)."""
+def days_active_counts(store: Store, start: dt.datetime | None, end: dt.datetime | None, segment=None,
+                       zone: str = "UTC") -> pd.DataFrame:
+    """Return days_active and users: users by their number of distinct days (in `zone`) with any event in [start, end)."""
     seg, params = _segment_sql(segment)
+    day, zp = local_day("ts", zone)
     rng, rng_params = "", []
     if start is not None:
         rng += " AND ts >= ?"
@@ -104,8 +106,8 @@ def days_active_counts(store: Store, start: dt.datetime | None, end: dt.datetime
         rng_params.append(end)
     return store.query_df(f"""
         SELECT n AS days_active, count(*) AS users FROM (
-            SELECT user_id, count(DISTINCT CAST(ts AS DATE)) AS n FROM events WHERE TRUE {rng} {seg} GROUP BY user_id)
-        GROUP BY n ORDER BY n""", rng_params + params)
+            SELECT user_id, count(DISTINCT {day}) AS n FROM events WHERE TRUE {rng} {seg} GROUP BY user_id)
+        GROUP BY n ORDER BY n""", zp + rng_params + params)
 
 
 # -- retention ---------------------------------------------------------------------------------

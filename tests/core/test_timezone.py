@@ -176,3 +176,14 @@ def test_funnels_are_cut_in_the_calendar(store, editor, zone, week_start):
     want = starts.groupby(wk.values).size()
     got = tr[tr["entered"] > 0].set_index("period_start")["entered"]
     assert got.to_dict() == want.to_dict()
+
+
+def test_days_active_histogram_counts_the_zones_days(zstore, editor):
+    from pm_core import growth
+
+    update_settings(zstore, editor, {"time_zone": NY})
+    loc = _local(EDGES, NY)
+    july = loc[(loc["local"] >= "2026-07-01") & (loc["local"] < "2026-08-01")]
+    want = july.groupby("user_id")["local"].apply(lambda s: s.dt.normalize().nunique()).value_counts().to_dict()
+    got = growth.days_active_histogram(zstore, "2026-07")
+    assert {int(d): int(u) for d, u in zip(got["days_active"], got["users"]) if u} == want
