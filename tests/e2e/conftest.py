@@ -183,6 +183,19 @@ def shot_all(pg, name: str, timeout: float = 60_000) -> Path:
     return out
 
 
+@contextlib.contextmanager
+def page_at(browser, url: str, timeout: float = 60_000):
+    """Yield a new 1280x800 page opened at `url` once Streamlit has drawn it; its browser context is closed on exit."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = ctx.new_page()
+    try:
+        pg.goto(url, timeout=timeout)
+        wait_idle(pg, timeout)
+        yield pg
+    finally:
+        ctx.close()
+
+
 def open_tab(pg, name: str, timeout: float = 60_000) -> None:
     """Click the tab with this name and wait until the page has run and drawn it."""
     pg.get_by_role("tab", name=name).click()

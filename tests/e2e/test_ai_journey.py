@@ -22,7 +22,7 @@ from pm_core.formatting import fmt_pct
 from pm_core.ingest import import_file
 from pm_core.store import open_store
 from tests.conftest import EDITOR, ROOT
-from tests.e2e.conftest import _need_chromium, demo_copy, open_tab, serving, shot_all, wait_idle
+from tests.e2e.conftest import _need_chromium, demo_copy, open_tab, page_at, serving, shot_all, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -87,11 +87,7 @@ def test_ai_quality_page_matches_sklearn_and_flags_french(ai_server, browser):
     by_lang = {g: recall_score(y[df["language"] == g], flagged[df["language"] == g]) for g in ("en", "es", "fr")}
     assert min(by_lang, key=by_lang.get) == "fr" and by_lang["fr"] / max(by_lang.values()) < 0.8   # the data's premise
 
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    pg = ctx.new_page()
-    try:
-        pg.goto(f"{server.url}/ai_quality?feature={FEATURE}", timeout=TIMEOUT)
-        wait_idle(pg, TIMEOUT)
+    with page_at(browser, f"{server.url}/ai_quality?feature={FEATURE}", TIMEOUT) as pg:
         pg.get_by_text("items flagged").first.wait_for(timeout=TIMEOUT)
         pg.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=TIMEOUT)
         wait_idle(pg, TIMEOUT)
@@ -139,5 +135,3 @@ def test_ai_quality_page_matches_sklearn_and_flags_french(ai_server, browser):
         wait_idle(pg, TIMEOUT)
         _assert_clean(pg, "pass rates")
         shot_all(pg, "ai-journey-6-pass-rates")
-    finally:
-        ctx.close()

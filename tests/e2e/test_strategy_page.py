@@ -13,7 +13,7 @@ import pytest
 
 from pm_core.formatting import Unit, format_value
 from tests.conftest import ROOT
-from tests.e2e.conftest import demo_copy, open_tab, serving, shot_all, wait_idle
+from tests.e2e.conftest import demo_copy, open_tab, page_at, serving, shot_all, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -43,11 +43,7 @@ def test_strategy_page_in_chromium(strategy_server, browser):
     tam = sz["units"] * sz["price"]
     want = [format_value(v, Unit.CURRENCY, currency="USD") for v in (tam, tam * sz["sam_share"],
                                                                      tam * sz["sam_share"] * sz["som_share"])]
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    pg = ctx.new_page()
-    try:
-        pg.goto(f"{strategy_server.url}/strategy", timeout=TIMEOUT)
-        wait_idle(pg, TIMEOUT)
+    with page_at(browser, f"{strategy_server.url}/strategy", TIMEOUT) as pg:
         pg.get_by_text("Product vision").first.wait_for(timeout=TIMEOUT)
         _assert_clean(pg, "vision")
         assert SPEC["vision"] in _main(pg)
@@ -87,5 +83,3 @@ def test_strategy_page_in_chromium(strategy_server, browser):
         assert "Homes for people who work from anywhere, <b>for a month or more</b>." in _main(pg)  # shown as typed
         _assert_clean(pg, "after save")
         shot_all(pg, "strategy-5-vision-saved")
-    finally:
-        ctx.close()
