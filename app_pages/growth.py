@@ -96,6 +96,7 @@ cal = calendar_words(settings["time_zone"], settings["week_start"])
 # Active users, retention cohorts, funnels (the range attempts start in, their trends) and the KPIs are all cut in
 # the workspace calendar, which the caption states.
 cal_text = f"Periods: {cal}"
+axis_cal = f"{settings['time_zone']}, weeks from {settings['week_start'].capitalize()}"  # chart axes name the calendar
 st.caption(f"Events from {first:%d %b %Y} to {last:%d %b %Y %H:%M} UTC · {md(shown.describe())} · "
            f"{md(seg.describe()) if seg else 'everyone'}. {cal_text}; a user is active in a period if they have any "
            "event in it. Dashed lines mark roadmap launches and experiment starts and ends.")
@@ -160,7 +161,7 @@ with tab_active:
                        + (f", {ch} against 1–{x['to_date_days']} {month:%b}." if ch != "—" else "."))
     if not mau.empty and int(mau["active_users"].sum()):
         ui.chart(bcharts.annotated_active_users, _clip(dau), _clip(wau), _clip(mau),
-                 breakdowns.within(notes, *(span or (None, None))))
+                 breakdowns.within(notes, *(span or (None, None))), axis_cal)
         st.caption("Hollow points on dashed lines are periods the data only partly covers (it starts or ends inside "
                    "them, as the label says), so they read low.")
         if by:
@@ -271,7 +272,7 @@ with tab_ret:
             if observable:
                 n = st.select_slider(f"{unit.capitalize()}-N for the trend", options=observable, value=observable[0],
                                      key="growth_ret_n")
-                ui.chart(charts.retention_trend_chart, growth.retention_trend(ret, n), n, unit)
+                ui.chart(charts.retention_trend_chart, growth.retention_trend(ret, n), n, unit, axis_cal)
             else:
                 st.info(f"The data spans a single {unit}: no cohort can be followed yet.")
 

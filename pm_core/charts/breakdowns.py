@@ -52,11 +52,11 @@ def breakdown_chart(df: pd.DataFrame, title: str, y_title: str, value: str = "ac
 
 
 def annotated_active_users(dau: pd.DataFrame, wau: pd.DataFrame, mau: pd.DataFrame,
-                           notes: pd.DataFrame | None = None) -> alt.Chart:
+                           notes: pd.DataFrame | None = None, calendar: str = "UTC") -> alt.Chart:
     """Return the DAU/WAU/MAU chart (charts.growth.active_users_chart) with launches and experiments marked."""
     from .growth import active_users_chart
 
-    chart = active_users_chart(dau, wau, mau)
+    chart = active_users_chart(dau, wau, mau, calendar)
     return with_annotations(chart, notes).properties(title="Daily, weekly and monthly active users", height=280)
 
 

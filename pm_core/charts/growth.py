@@ -35,12 +35,12 @@ def _data(df: pd.DataFrame) -> alt.Data:
     return alt.Data(values=[{k: cell(v) for k, v in row.items()} for row in df.to_dict(orient="records")])
 
 
-def active_users_chart(dau: pd.DataFrame, wau: pd.DataFrame, mau: pd.DataFrame) -> alt.LayerChart:
+def active_users_chart(dau: pd.DataFrame, wau: pd.DataFrame, mau: pd.DataFrame, calendar: str = "UTC") -> alt.LayerChart:
     """Return DAU, WAU and MAU lines over time; partial periods hollow, joined by a dashed line and labelled ('to 22 Nov').
 
     The data's first and last days are those of the daily series (every day from the first to the last
     event), and periods.coverage_note words the days a partial week or month covers. The time axis has
-    one tick per month, labelled once ('Nov 2026').
+    one tick per month, labelled once ('Nov 2026'). `calendar` names the zone (and week start) periods are cut in.
     """
     days = pd.to_datetime(dau["period_start"]) if dau is not None and not dau.empty else pd.Series(dtype="datetime64[ns]")
     first, last = (days.min().date(), days.max().date()) if len(days) else (None, None)
@@ -67,7 +67,7 @@ def active_users_chart(dau: pd.DataFrame, wau: pd.DataFrame, mau: pd.DataFrame) 
     tooltip = [alt.Tooltip("series:N", title="Series"), alt.Tooltip("period:N", title="Period"),
                alt.Tooltip("active_users:Q", title="Active users", format=","),
                alt.Tooltip("coverage:N", title="Coverage")]
-    x = alt.X("period_start:T", title="Period start (UTC)",
+    x = alt.X("period_start:T", title=f"Period start ({calendar})",
               axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1}, labelAngle=0))
     base = alt.Chart(_data(data)).encode(x=x, y=alt.Y("active_users:Q", title="Distinct active users"), color=color)
     whole = base.transform_filter(alt.datum.complete)
@@ -207,13 +207,13 @@ def retention_curve(res: RetentionResult) -> alt.Chart:
     ).properties(title="Retention curve (weighted mean across cohorts)", height=240)
 
 
-def retention_trend_chart(trend: pd.DataFrame, k: int, unit: str) -> alt.Chart:
+def retention_trend_chart(trend: pd.DataFrame, k: int, unit: str, calendar: str = "UTC") -> alt.Chart:
     """Return the k-period retention of each cohort over cohort start dates (is retention improving?)."""
     u = _UNIT_LABEL[unit]
     d = trend.copy()
     d["cohort"] = pd.to_datetime(d["cohort"])
     return alt.Chart(_data(d)).mark_line(point=True).encode(
-        x=alt.X("cohort:T", title=f"Cohort ({unit} starting, UTC)"),
+        x=alt.X("cohort:T", title=f"Cohort ({unit} starting, {calendar})"),
         y=alt.Y("rate:Q", title=f"{u}-{k} retention", axis=alt.Axis(format="%")),
         tooltip=[alt.Tooltip("cohort:T", title="Cohort", format="%d %b %Y"),
                  alt.Tooltip("rate:Q", title=f"{u}-{k} retention", format=".1%"),
