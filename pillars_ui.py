@@ -538,9 +538,9 @@ def segment_filter(prefix: str, options: dict[str, list[str]], url_text: str | N
     if seeded not in st.session_state:
         try:
             seg = segments.parse(url_text)
-        except segments.SegmentError:
+        except segments.SegmentError as exc:  # the message quotes the link's text, escaped, so it shows as typed
             seg = segments.EVERYONE
-            notices.append("The link's segment filter could not be read; showing every segment.")
+            notices.append(f"The link's segment filter could not be read ({md(str(exc))}); showing every segment.")
         typed = []
         for c in seg.conditions:
             if c.key in options and all(v in options[c.key] for v in c.values):
@@ -641,6 +641,27 @@ def metric_tiles(items: list, *, slide: bool = False) -> None:
                           help=md(tip))
                 if not slide:
                     st.caption(md(m.period + (f" · {m.note}" if m.note else "")))
+
+
+# == static tables ================================================================================
+def _md_cells(data: Any) -> Any:
+    # st.table renders every text cell and header as Markdown (Streamlit 1.67): user text such as
+    # ![i](http://host/p.png) became an image the viewer's browser fetched (tests/e2e/test_injection.py)
+    import pandas as pd
+
+    df = data.to_pandas() if hasattr(data, "to_pandas") and not isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    df = df.map(lambda v: md(v) if isinstance(v, str) else v)
+    df.columns = [md(c) if isinstance(c, str) else c for c in df.columns]
+    return df
+
+
+def static_table(data: Any, *, cached: bool = False) -> None:
+    """Draw a static table (every row, long text wrapping) with every text cell and header shown as typed.
+
+    cached=True keeps the escaped frame with `data` (ui.derived) when `data` is a cached object.
+    """
+    frame = derived(data, _md_cells) if cached else _md_cells(data)
+    st.table(frame, hide_index=True, border="horizontal")
 
 
 # == status badges ================================================================================

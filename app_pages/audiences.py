@@ -106,7 +106,7 @@ def render_table(t: TableItem) -> None:
         st.markdown(f"**{md(t.title)}**")
     # a static table, not a data grid: long answers and linked key results wrap instead of being cut at the
     # column's edge, and no column is hidden to the right at 1280 px (tests/e2e/test_visual_check.py)
-    st.table(ui.derived(t, _table_frame), hide_index=True, border="horizontal")
+    ui.static_table(ui.derived(t, _table_frame), cached=True)
 
 
 def _table_frame(t: TableItem):

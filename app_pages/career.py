@@ -48,9 +48,8 @@ with tabs[0]:
     for ccy in sorted(set(data["other_points"]["currency"])):
         st.caption(f"Reference points in {md(ccy)} are shown on their own axis (no {md(ccy)}→{md(chart_ccy)} rate entered).")
         ui.chart(charts.ladder_chart, ui.cached(career.ladder_chart_data, ccy, None, False))
-    st.table(pd.DataFrame([{"Level": lv.name, "Scope": lv.scope, "Focus": lv.focus, "Band": lv.band_label,
-                                "Currency": lv.currency, "Source": lv.source_label, "Note": lv.note} for lv in levels]),
-             hide_index=True, border="horizontal")  # a static table: scope and focus wrap, no column cut at 1280 px
+    ui.static_table(pd.DataFrame([{"Level": lv.name, "Scope": lv.scope, "Focus": lv.focus, "Band": lv.band_label,
+                                   "Currency": lv.currency, "Source": lv.source_label, "Note": lv.note} for lv in levels]))  # a static table: scope and focus wrap, no column cut at 1280 px
     st.caption("Reference points: " + "; ".join(md(f"{p.label} {p.display} ({p.source_label}"
                                                      + (f", {p.note}" if p.note else "") + ")") for p in points_all))
     with st.expander("How company levels are placed on the ladder"):
@@ -83,7 +82,7 @@ with tabs[1]:
             st.info("No usable salary rows match this choice.")
         else:
             # a static table: every percentile column fits the page at 1280 px (the grid hid P75 and P90 to the right)
-            st.table(career.percentile_table(pct, group_title), hide_index=True, border="horizontal")
+            ui.static_table(career.percentile_table(pct, group_title))
             for ccy in list(dict.fromkeys(pct["currency"])):
                 shown = pct[(pct["currency"] == ccy) & ~pct["suppressed"]]
                 if shown.empty:
@@ -165,9 +164,9 @@ with tabs[4]:
     else:
         st.caption("Nothing is dropped: rows with bad figures are kept in the workspace but left out of the percentiles; "
                    "unmapped levels and duplicates are counted.")
-        st.table(pd.DataFrame([{"Issue": human_name(i["kind"]), "Rows": i["count"],
-                                    "In the figures": "yes" if i["in_figures"] else "no", "What to do": i["message"]}
-                                   for i in issues]), hide_index=True, border="horizontal")
+        ui.static_table(pd.DataFrame([{"Issue": human_name(i["kind"]), "Rows": i["count"],
+                                       "In the figures": "yes" if i["in_figures"] else "no", "What to do": i["message"]}
+                                      for i in issues]))
 
 # -- editing (editors only) ------------------------------------------------------------------------
 def _save_button(label: str, key: str, save, table: pd.DataFrame, done: str) -> None:

@@ -109,7 +109,7 @@ def _item(s, item) -> None:
         df = pd.DataFrame([{c.label: format_cell(r.get(c.key), c.unit) for c in item.columns} for r in item.rows],
                           columns=[c.label for c in item.columns])
         # st.table, not st.dataframe: a static table prints every row (a data grid prints its scroll window).
-        st.table(df, hide_index=True, border="horizontal")
+        ui.static_table(df)
 
 
 for i, s in enumerate(brief.sections, start=1):

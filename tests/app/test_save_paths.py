@@ -7,6 +7,7 @@ run after the save (ui.flash / ui.show_flash: a success box and a toast naming w
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -568,14 +569,21 @@ def test_data_delete_an_import_keeps_the_others(run_page, tmp_path, monkeypatch)
 
 
 # == Viewers ===================================================================================
+# Controls that only change what this viewer sees (and the link), never the workspace: the typed segment
+# filter (pillars_ui.segment_filter) and the Growth funnel's step-order arrows. Named by key, so any other
+# button or text box still counts.
+_VIEW_ONLY_KEYS = re.compile(r"^(\w+_segtext|growth_funnel_(up|down)_\d+)$")
+
+
 def _write_controls(at) -> list[str]:
     """Every control that could change the workspace: forms, data editors, uploads, buttons, free-text inputs."""
     found = [f"form {f.key}" for f in at.get("form")]
     found += [f"data editor {d.key}" for d in at.get("data_editor")]
     found += ["file uploader" for _ in at.get("file_uploader")]
-    found += [f"button {b.label!r}" for b in at.button if b.label != "Sign in"]
+    found += [f"button {b.label!r}" for b in at.button
+              if b.label != "Sign in" and not _VIEW_ONLY_KEYS.match(b.key or "")]
     found += [f"text area {t.label!r}" for t in at.text_area]
-    found += [f"text input {t.label!r}" for t in at.text_input]
+    found += [f"text input {t.label!r}" for t in at.text_input if not _VIEW_ONLY_KEYS.match(t.key or "")]
     return found
 
 
