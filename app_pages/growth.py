@@ -374,7 +374,7 @@ with tab_funnel:
                          "Mean time from previous step": fmt_days(s.mean_seconds_to_convert / 86400)
                          if s.mean_seconds_to_convert is not None else "—"}
                         for i, s in enumerate(fr.steps, 1)]
-                st.dataframe(rows, hide_index=True)
+                ui.static_table(rows)  # every column shown at 1280 px; long event names wrap
                 excl_text = "".join(f" Attempts with '{md(e.event)}' at or after step {e.from_step} and before step "
                                     f"{e.to_step} (or the window's end) drop out." for e in fr.exclusions)
                 st.caption(f"{md(growth.ATTEMPT_TEXT[fr.attempt]).capitalize()}. Each later step must happen at or after "

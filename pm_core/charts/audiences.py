@@ -20,7 +20,7 @@ STATUS_COLOURS = {"On track": "#328036", "At risk": "#c0811c", "Off track": "#cc
 def axis_format(unit: str, currency: str = "USD") -> str:
     """Return a d3 number format for an axis of that unit ('.0%' for fractions, '$,.2s' for dollars)."""
     if unit == "fraction":
-        return ".0%"
+        return ".1~%"  # whole percents where they suffice; 97.5% where a narrow range would repeat '98%'
     if unit == "currency":
         return "$,.2s" if currency.upper() == "USD" else ",.2s"
     if unit in ("ms", "int", "users"):

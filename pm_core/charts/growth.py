@@ -170,7 +170,8 @@ def retention_heatmap(res: RetentionResult) -> alt.Chart:
         x=alt.X("col:N", title=f"{unit}s after the cohort {res.unit}", sort=order_cols,
                   axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y("row:N", title=f"Cohort ({res.unit} starting, users)", sort=order_rows,
-                axis=alt.Axis(labelOverlap=False, labelFontWeight=alt.condition(mean_row, alt.value("bold"), alt.value("normal")))))
+                axis=alt.Axis(labelOverlap=False, labelLimit=260,
+                              labelFontWeight=alt.condition(mean_row, alt.value("bold"), alt.value("normal")))))
     rect = base.mark_rect().encode(
         color=alt.Color("rate:Q", title="Retained", scale=alt.Scale(scheme="blues", domain=[0, 1]),
                         legend=alt.Legend(format="%")),
