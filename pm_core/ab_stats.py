@@ -14,6 +14,8 @@ scipy.special, not scipy.stats: the same functions without seconds of import tim
 """
 from __future__ import annotations
 
+from .errors import InputError
+
 import math
 
 from scipy.special import chdtrc, ndtr, ndtri, stdtr, stdtrit
@@ -22,7 +24,7 @@ SEQUENTIAL_TUNING = 5000  # GrowthBook's default: the sample size at which the i
 SEQUENTIAL_ALPHA = 0.05
 
 
-class StatsError(ValueError):
+class StatsError(InputError):
     """Counts that a test cannot use (the message says why)."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from .auth import PermissionDenied
 from .config import ConfigError, load_config
+from .errors import InputError
 from .store import StoreError, default_db_path, open_store
 
 
@@ -114,7 +115,7 @@ def _report(exc: Exception) -> int:
     if isinstance(exc, PermissionDenied):
         print(f"error: {exc}", file=sys.stderr)
         return 3
-    if isinstance(exc, StoreError):
+    if isinstance(exc, (StoreError, InputError)):  # every area's input error subclasses InputError
         print(f"error: {exc}", file=sys.stderr)
         return 2
     raise exc
@@ -123,7 +124,7 @@ def _report(exc: Exception) -> int:
 def _run(args: argparse.Namespace, store) -> int:
     try:
         return int(args.func(args, store) or 0)
-    except (CliError, PermissionDenied, StoreError) as exc:
+    except (CliError, PermissionDenied, StoreError, InputError) as exc:
         return _report(exc)
 
 
@@ -177,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(err)
             return code
         return _run(args, store)
-    except (CliError, PermissionDenied, StoreError) as exc:
+    except (CliError, PermissionDenied, StoreError, InputError) as exc:
         return _report(exc)
     finally:
         if store is not None:

@@ -12,6 +12,8 @@ of users per variant against `experiment_split` (default equal). The maths is in
 """
 from __future__ import annotations
 
+from .errors import InputError
+
 import math
 
 from pydantic import BaseModel
@@ -31,7 +33,7 @@ _CONTROL_NAMES = ("control", "baseline", "original", "a", "old", "default")
 TESTS = ("relative", "absolute")
 
 
-class ExperimentError(ValueError):
+class ExperimentError(InputError):
     """An experiment that cannot be analysed as asked (the message says why)."""
 
 

@@ -1,6 +1,8 @@
 """What growth's modules share: the error they raise, the memo on the store, segment cache keys and period steps."""
 from __future__ import annotations
 
+from .errors import InputError
+
 import datetime as dt
 
 from . import segments
@@ -8,7 +10,7 @@ from .periods import add_months, months_between
 from .store import Store, areas
 
 
-class GrowthError(ValueError):
+class GrowthError(InputError):
     """Input that growth analysis cannot use (the message names the field)."""
 
 

@@ -11,6 +11,8 @@ for a range the same number of days just before it) or with the same dates a yea
 """
 from __future__ import annotations
 
+from .errors import InputError
+
 import dataclasses
 import datetime as dt
 import re
@@ -30,7 +32,7 @@ COMPARES: dict[str, str] = {"previous": "the previous period", "year": "the same
 MAX_DAYS = 3660
 
 
-class PeriodError(ValueError):
+class PeriodError(InputError):
     """A period string Pillars does not understand (the message shows the accepted forms)."""
 
 

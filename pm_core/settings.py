@@ -6,6 +6,8 @@ series is revenue, the gross margin used for CLV. Pages and the CLI read and wri
 """
 from __future__ import annotations
 
+from .errors import InputError
+
 import math
 import re
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ _TRUE = set(TRUE_WORDS)
 _FALSE = set(FALSE_WORDS)
 
 
-class SettingError(ValueError):
+class SettingError(InputError):
     """A setting value that cannot be used (the message names the setting and what it accepts)."""
 
 

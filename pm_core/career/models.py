@@ -3,6 +3,8 @@ defaults read from data/ and the small checks every career save shares. Imports 
 """
 from __future__ import annotations
 
+from ..errors import InputError
+
 import json
 import math
 from pathlib import Path
@@ -48,7 +50,7 @@ def money(v: float | None, currency: str = "USD") -> str:
     return format_value(v, Unit.CURRENCY, currency=currency, trim=True)
 
 
-class CareerError(ValueError):
+class CareerError(InputError):
     """Input the career area cannot use; the message names the row and field."""
 
 

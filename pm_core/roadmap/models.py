@@ -1,6 +1,8 @@
 """Roadmap models: what an initiative holds, the scales its scores use, and what a listing returns."""
 from __future__ import annotations
 
+from ..errors import InputError
+
 import datetime as dt
 from typing import Any
 
@@ -25,7 +27,7 @@ WEIGHT_INPUTS = ("reach", "impact", "confidence", "value", "ease", "effort")
 DEFAULT_WEIGHTS = {"reach": 1.0, "impact": 1.0, "confidence": 1.0, "value": 1.0, "ease": 0.0, "effort": 1.0}
 
 
-class RoadmapError(ValueError):
+class RoadmapError(InputError):
     """Input the roadmap refuses; the message names the initiative, field or task and what to change."""
 
 

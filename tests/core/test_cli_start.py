@@ -60,3 +60,40 @@ def test_help_lists_every_command(capsys):
     out = capsys.readouterr().out
     for name in cli.COMMANDS:
         assert name in out
+
+
+@pytest.mark.parametrize("error", ["RoadmapError", "CareerError", "SettingError", "ExperimentError", "GrowthError",
+                                   "PeriodError", "SegmentError", "OkrInputError"])
+def test_every_area_input_error_is_exit_2_in_one_place(error, tmp_path, capsys, monkeypatch):
+    """An area's input error that no command catches is still one line on stderr and exit 2 (cli._report)."""
+    from pm_core import errors
+    from pm_core.career.models import CareerError
+    from pm_core.experiments import ExperimentError
+    from pm_core.growth_common import GrowthError
+    from pm_core.okrs.models import OkrInputError
+    from pm_core.periods import PeriodError
+    from pm_core.roadmap.models import RoadmapError
+    from pm_core.segments import SegmentError
+    from pm_core.settings import SettingError
+
+    cls = {c.__name__: c for c in (RoadmapError, CareerError, SettingError, ExperimentError, GrowthError,
+                                   PeriodError, SegmentError, OkrInputError)}[error]
+    assert issubclass(cls, errors.InputError)
+
+    def boom(args, store):
+        raise cls("the period 'Q5' does not exist")
+
+    real = cli.build_parser
+
+    def parser(argv=None):
+        p = real(argv)
+        for action in p._subparsers._group_actions:
+            for name, sub in action.choices.items():
+                if name == "info":
+                    sub.set_defaults(func=boom)
+        return p
+
+    monkeypatch.setattr(cli, "build_parser", parser)
+    code = cli.main(["--db", str(tmp_path / "w.duckdb"), "info"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.strip() == "error: the period 'Q5' does not exist"
