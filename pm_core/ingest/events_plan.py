@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from ..formats.base import Match, norm
-from ..store import Store, ingest_store
+from ..store import Store, ingest_preview
 from ..store.ingest_exprs import raw_expr
 from ..store.ingest_store import Plan
 
@@ -56,7 +56,7 @@ def _with_fallbacks(store: Store, plan: Plan, match: Match, header: list[str], n
     # the k-th fallback counts rows whose user column and earlier fallbacks are all empty
     conds = [f"{raw_expr(primary)} IS NULL AND " + " AND ".join(f"{x} IS NULL" for x in raws[1:k + 1])
              + (" AND " if k else "") + f"{r} IS NOT NULL" for k, r in enumerate(raws[1:])]
-    read, counts = ingest_store.count_rows(store, plan, conds, check_rows)
+    read, counts = ingest_preview.count_rows(store, plan, conds, check_rows)
     used = [f"{n:,} under {name}" for n, name in zip(counts, names) if n]
     scope = f"of the first {read:,} rows" if check_rows and read >= check_rows else f"of {read:,} rows"
     if used:
@@ -75,7 +75,7 @@ def _json_columns(store: Store, plan: Plan, header: list[str], extras_idx: list[
     for i in cands:
         r = raw_expr(i)
         conds += [f"{r} IS NOT NULL", f"{r} IS NOT NULL AND json_type(TRY_CAST({r} AS JSON)) = 'OBJECT'"]
-    _, counts = ingest_store.count_rows(store, plan, conds, _JSON_SAMPLE)
+    _, counts = ingest_preview.count_rows(store, plan, conds, _JSON_SAMPLE)
     return [i for k, i in enumerate(cands) if counts[2 * k] and counts[2 * k] == counts[2 * k + 1]]
 
 
@@ -112,7 +112,7 @@ def _property_name(column: str) -> str:
 def overlap_warning(store: Store, plan: Plan) -> str | None:
     """Return a warning when the workspace already has events and none (or almost none) of this file's people are in them."""
     try:
-        o = ingest_store.user_overlap(store, plan, enough=OVERLAP_ENOUGH)
+        o = ingest_preview.user_overlap(store, plan, enough=OVERLAP_ENOUGH)
     except Exception:  # noqa: BLE001 - a warning must never stop a preview
         return None
     if o is None:

@@ -11,7 +11,7 @@ from ..formats.base import norm
 from ..formats.files import FileInfo, SniffError
 from ..formats.sniff import sniff
 from ..store import Store
-from ..store import ingest_store
+from ..store import ingest_preview
 from ..store import json_records  # what a JSON export holds, asked of DuckDB (issue 14)
 from ..store.ingest_exprs import parse_expr, raw_expr
 from ..store.ingest_store import Check, Plan
@@ -156,7 +156,7 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
         for i in extras_idx:
             cand[i] = _candidates("number")
     try:
-        hits = ingest_store.type_hits(store, plan, cand)
+        hits = ingest_preview.type_hits(store, plan, cand)
     except Exception as exc:  # DuckDB could not read even the first rows
         if info.json is not None:
             raise ImportRefused(json_events.friendly_error(exc, name, info.json)) from None
@@ -216,7 +216,7 @@ def _prepare(store: Store, info: FileInfo, kind: str | None, mapping: dict[str, 
             scale = "task"
             notes.append("task completion (yes/no) inferred from the answers")
         if scale is None:
-            top = ingest_store.max_value(store, plan, plan.exprs["score"])
+            top = ingest_preview.max_value(store, plan, plan.exprs["score"])
             scale = "nps" if top is not None and top > 5 else "csat"
             notes.append(f"scale {scale.upper()} inferred from the values (highest score seen: {top})")
         if scale != "task":

@@ -14,7 +14,7 @@ from .. import audit
 from ..auth import Actor, require_editor
 from ..formats import json_events
 from ..formats.sniff import save_stream
-from ..store import Store, areas, imports_store, ingest_store, new_id, open_store, utcnow
+from ..store import Store, areas, imports_store, ingest_preview, ingest_store, new_id, open_store, utcnow
 from . import after, events_plan, messages
 from .plan import _candidates, _display_name, _prepare, _sniff, _type_label
 from .rejects import _collect_rejects, _direct_rejects, _refuse_unusable, write_rejects_csv
@@ -54,7 +54,7 @@ def preview_file(path, *, kind: str | None = None, mapping: dict[str, str] | Non
             per_row = ingest_store.sample_bytes_per_row(str(info.path), prep.plan.compression, checked)
             if per_row:
                 estimate = int(round(info.path.stat().st_size / per_row, -3 if checked >= 10_000 else 0))
-        sample = ingest_store.sample_rows(store, prep.plan, sample_rows)
+        sample = ingest_preview.sample_rows(store, prep.plan, sample_rows)
         cols = _display_columns(info.header)
         sample.columns = cols[: len(sample.columns)]
         m = prep.match

@@ -69,12 +69,12 @@ def select_for(plan, p) -> tuple[str, str]:
 
 def grade_range(store: Store, plan, expr: str, limit: int = 5000) -> tuple[float | None, float | None]:
     """Return (min, max) of the parsed grade over the file's first rows (decides a 1-5 scale from a 0-1 one)."""
-    from .ingest_store import Params, _source
+    from .ingest_store import Params, source_sql
 
     pr = Params()
     cur = store.cursor()
     try:
-        lo, hi = cur.execute(f"SELECT min({expr}), max({expr}) FROM (SELECT * FROM {_source(plan, pr, first_rows=True)} "
+        lo, hi = cur.execute(f"SELECT min({expr}), max({expr}) FROM (SELECT * FROM {source_sql(plan, pr, first_rows=True)} "
                              f"LIMIT {int(limit)})", pr.values).fetchone()
     finally:
         cur.close()

@@ -14,12 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-from .lazy import pd
 
 from ..formats.kinds import KIND_BY_NAME
 from .core import Store
 from .imports_store import rows_of_import
-from .ingest_exprs import parse_expr, raw_expr
 
 MAX_LINE_BYTES = 8 << 20
 FIRST_ROWS_BUFFER = 2 * MAX_LINE_BYTES
@@ -71,7 +69,7 @@ def _json_source(plan: Plan, p: Params) -> str:
     return f"(SELECT {cols} FROM (SELECT json_extract_string(json, {p(js.paths)}::VARCHAR[]) AS v FROM {rows}))"
 
 
-def _source(plan: Plan, p: Params, rejects: str | None = None, first_rows: bool = False) -> str:
+def source_sql(plan: Plan, p: Params, rejects: str | None = None, first_rows: bool = False) -> str:
     if plan.json is not None:
         return _json_source(plan, p)  # malformed JSON raises (the importer names the line); no rejects table
     cols = {f"c{i}": "VARCHAR" for i in range(plan.ncols)}
@@ -93,7 +91,7 @@ def _code_sql(plan: Plan) -> str:
     return "CASE " + " ".join(f"WHEN {c.cond} THEN {i + 1}" for i, c in enumerate(plan.checks)) + " ELSE 0 END"
 
 
-def _bound(sql: str, p: Params) -> dict[str, Any]:
+def bound_params(sql: str, p: Params) -> dict[str, Any]:
     """Return the parameters of p that the SQL text uses (DuckDB refuses named parameters it does not see)."""
     used = set(re.findall(r"\$(p[0-9]+)", sql))
     return {k: v for k, v in p.values.items() if k in used}
@@ -120,94 +118,16 @@ def _drop_rejects(cur: duckdb.DuckDBPyConnection, rj: str) -> None:
         cur.execute(f"DROP TABLE IF EXISTS {rj}_scan")
 
 
-def sample_rows(store: Store, plan: Plan, n: int) -> pd.DataFrame:
-    """Return the first n data rows as text (columns c0..), reading only what is needed."""
-    p = Params()
-    return _run_df(store, f"SELECT * FROM {_source(plan, p, first_rows=True)} LIMIT {int(n)}", p)
 
 
-def _run_df(store: Store, sql: str, p: Params) -> pd.DataFrame:
-    cur = store.cursor()
-    try:
-        return cur.execute(sql, p.values).df()
-    finally:
-        cur.close()
 
 
-def type_hits(store: Store, plan: Plan, candidates: dict[int, list[str]], limit: int = 5000) -> dict[int, dict[str, int]]:
-    """Return {column: {'_filled': n, type: rows that parse}} over the first `limit` rows, for type inference."""
-    if not candidates:
-        return {}
-    p = Params()
-    parts, keys = [], []
-    for i, types in candidates.items():
-        r = raw_expr(i)
-        parts.append(f"count({r})")
-        keys.append((i, "_filled"))
-        for t in types:
-            parts.append(f"count(*) FILTER (WHERE {r} IS NOT NULL AND ({parse_expr(t, r)}) IS NOT NULL)")
-            keys.append((i, t))
-    sql = f"SELECT {', '.join(parts)} FROM (SELECT * FROM {_source(plan, p, first_rows=True)} LIMIT {int(limit)})"
-    cur = store.cursor()
-    try:
-        row = cur.execute(sql, p.values).fetchone()
-    finally:
-        cur.close()
-    out: dict[int, dict[str, int]] = {}
-    for (i, t), v in zip(keys, row):
-        out.setdefault(i, {})[t] = int(v or 0)
-    return out
 
 
-def max_value(store: Store, plan: Plan, expr: str, limit: int = 5000) -> float | None:
-    """Return the largest value of a parsed expression over the first rows (used to tell NPS from CSAT)."""
-    p = Params()
-    cur = store.cursor()
-    try:
-        v = cur.execute(f"SELECT max({expr}) FROM (SELECT * FROM {_source(plan, p, first_rows=True)} LIMIT {int(limit)})", p.values).fetchone()[0]
-    finally:
-        cur.close()
-    return None if v is None else float(v)
 
 
-def count_rows(store: Store, plan: Plan, conds: list[str], limit: int | None = 50_000) -> tuple[int, list[int]]:
-    """Return (rows read, rows meeting each SQL condition) over the first `limit` rows (all rows when None)."""
-    p = Params()
-    lim = f" LIMIT {int(limit)}" if limit else ""
-    parts = ", ".join(f"count(*) FILTER (WHERE {c})" for c in conds) or "0"
-    sql = f"SELECT count(*), {parts} FROM (SELECT * FROM {_source(plan, p, first_rows=bool(limit))} AS c{lim})"
-    cur = store.cursor()
-    try:
-        row = cur.execute(sql, _bound(sql, p)).fetchone()
-    finally:
-        cur.close()
-    return int(row[0]), [int(v or 0) for v in row[1:1 + len(conds)]]
 
 
-def user_overlap(store: Store, plan: Plan, limit: int = 50_000, enough: float = 0.05) -> dict[str, Any] | None:
-    """Return how the file's people (first `limit` rows) meet the workspace's: file, shared, workspace counts and sources.
-
-    None when the workspace has no events, or when at least `enough` of the file's people are known
-    (the workspace's own counts, a full scan, are then not needed).
-    """
-    cur = store.cursor()
-    try:
-        if not cur.execute("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)").fetchone()[0]:
-            return None
-        p = Params()
-        src = f"(SELECT * FROM {_source(plan, p, first_rows=True)} AS c LIMIT {int(limit)})"
-        sql = (f"WITH f AS (SELECT DISTINCT {plan.exprs['user_id']} AS u FROM {src} WHERE u IS NOT NULL) "
-               "SELECT (SELECT count(*) FROM f), (SELECT count(*) FROM f SEMI JOIN events e ON f.u = e.user_id)")
-        file_people, shared = cur.execute(sql, _bound(sql, p)).fetchone()
-        if not file_people or shared >= enough * file_people:
-            return None
-        people, sources = cur.execute(
-            "SELECT (SELECT count(DISTINCT user_id) FROM events), (SELECT list(DISTINCT i.source ORDER BY i.source) "
-            "FROM imports i WHERE i.kind = 'events' AND EXISTS (SELECT 1 FROM events e WHERE e.import_id = i.id))").fetchone()
-    finally:
-        cur.close()
-    return {"file_people": int(file_people), "shared": int(shared), "workspace_people": int(people),
-            "sources": list(sources or [])}
 
 
 # -- inserting ---------------------------------------------------------------------------------
@@ -361,12 +281,12 @@ def stage(cur: duckdb.DuckDBPyConnection, plan: Plan, *, values: bool = True, li
         # one SELECT level lets DuckDB parse a value once for both its check and its column
         outs = "".join(f"{e} AS o{i}, " for i, e in enumerate(exprs) if not _CONST.fullmatch(e))
     lim = f" LIMIT {int(limit) + 1}" if limit else ""
-    inner = f"SELECT {outs}{_code_sql(plan)} AS code, c.* FROM {_source(plan, p, rj, first_rows=bool(limit))} AS c{lim}"
+    inner = f"SELECT {outs}{_code_sql(plan)} AS code, c.* FROM {source_sql(plan, p, rj, first_rows=bool(limit))} AS c{lim}"
     try:
         # a table keeps the reader's order, so rowid is the record's position among the rows that parsed
         keep = "".join(f"o{i}, " for i, e in enumerate(exprs) if not _CONST.fullmatch(e)) if values else ""
         sql = f"CREATE TEMP TABLE {stg} AS SELECT {keep}code, CASE WHEN code > 0 THEN {value} END AS bad_value FROM ({inner})"
-        cur.execute(sql, _bound(sql, p))
+        cur.execute(sql, bound_params(sql, p))
         if limit:
             limited = cur.execute(f"SELECT count(*) > {int(limit)} FROM {stg}").fetchone()[0]
             if limited:
@@ -478,7 +398,7 @@ def insert_rows(cur: duckdb.DuckDBPyConnection, plan: Plan, sc: Scan) -> int:
     else:
         sel = ", ".join(e if _CONST.fullmatch(e) else f"o{i}" for i, e in enumerate(exprs))
         sql = f"INSERT INTO {table} ({template}) SELECT {sel} FROM {sc.table} WHERE code = 0"
-        n = cur.execute(sql, _bound(sel, p_const)).fetchall()
+        n = cur.execute(sql, bound_params(sel, p_const)).fetchall()
     cur.execute("SET SESSION preserve_insertion_order = true")
     n = n[0] if n else None
     if plan.kind == "work_items":
@@ -522,12 +442,12 @@ def insert_direct(cur: duckdb.DuckDBPyConnection, plan: Plan) -> Scan:
         else:
             outer.append(f"o{i}")
     sql = (f"INSERT INTO {table} ({template}) SELECT {', '.join(outer)} FROM "
-           f"(SELECT {inner}, {_code_sql(plan)} AS code FROM {_source(plan, p, rj)} AS c)")
+           f"(SELECT {inner}, {_code_sql(plan)} AS code FROM {source_sql(plan, p, rj)} AS c)")
     try:
         # the canonical tables need no order; writing in any order saves time and memory (this cursor only)
         cur.execute("SET SESSION preserve_insertion_order = false")
         try:
-            parsed = int(cur.execute(sql, _bound(sql, p)).fetchone()[0])
+            parsed = int(cur.execute(sql, bound_params(sql, p)).fetchone()[0])
         finally:
             cur.execute("SET SESSION preserve_insertion_order = true")
         bad = rows_of_import(cur, table, marker)
