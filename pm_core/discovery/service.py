@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import audit, experiments
 from ..auth import Actor, require_editor
+from ..formatting import human_name
 from ..kpi_defs import KPI_BY_KEY
 from ..store import Store, new_id
 from ..store import discovery_store as ds
@@ -103,8 +104,8 @@ def _link_states(store: Store, nodes: list[dict]) -> dict[str, tuple[str, str]]:
 
                 out[n["id"]] = ("ok", f"Initiative: {r['title']} · {STATUS_LABELS.get(r['status'], r['status'])}")
         elif kind == "experiment":
-            out[n["id"]] = (("ok", f"Experiment: {target} · {_verdict(store, target)}") if target in exps
-                            else ("missing", f"Experiment: {label} (its import was deleted)"))
+            out[n["id"]] = (("ok", f"Experiment: {human_name(target)} · {_verdict(store, target)}") if target in exps
+                            else ("missing", f"Experiment: {human_name(label)} (its import was deleted)"))
     return out
 
 
