@@ -21,14 +21,15 @@ def _segment_sql(segment, alias: str = "") -> tuple[str, list]:
     return where(segment, f"{alias}.properties" if alias else "properties")
 
 
-def _unit(unit: str) -> str:
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+def _unit(unit: str, units: tuple[str, ...] = UNITS) -> str:
+    """Return unit when it is one of `units`; anything else is refused in words (never spliced into SQL)."""
+    if unit not in units:
+        raise ValueError(f"unit must be one of {', '.join(units)}, got {unit!r}")
     return unit
 
 
 def _k_expr(unit: str, a: str, b: str) -> str:
-    """SQL for the number of whole periods from period start a to period start b."""
+    """SQL for the number of whole periods from period start a to period start b (weeks as 7 days)."""
     if unit == "week":
         return f"(datediff('day', {a}, {b}) // 7)"
     return f"datediff('{unit}', {a}, {b})"

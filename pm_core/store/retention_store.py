@@ -13,22 +13,17 @@ from .calendar_sql import local_ts
 from .core import Store
 from .growth_store import period_of
 from .lazy import pd
+from . import growth_store
 from .segment_sql import where
 
 UNITS = ("hour", "day", "week", "month")
 
 
 def _unit(unit: str) -> str:
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
-    return unit
+    return growth_store._unit(unit, UNITS)  # the same check as active users', with hours allowed
 
 
-def _k(unit: str, a: str, b: str) -> str:
-    """SQL for whole periods from period start a to period start b."""
-    if unit == "week":
-        return f"(datediff('day', {a}, {b}) // 7)"
-    return f"datediff('{unit}', {a}, {b})"
+_k = growth_store._k_expr  # whole periods between two period starts, one definition for both
 
 
 def _trunc(unit: str, col: str = "ts", zone: str = "UTC", week_start: str = "monday") -> tuple[str, list]:
