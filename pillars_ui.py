@@ -26,7 +26,7 @@ from pm_core.tones import Tone
 from pm_core.text import md
 from pm_core.config import Config, ConfigError, is_loopback, load_config
 from pm_core.store import Store, StoreError, open_store
-from pm_core.store.areas import AREAS, reads
+from pm_core.store.areas import reads
 
 DATA_PAGE = "app_pages/data.py"
 
@@ -151,27 +151,21 @@ def data_version() -> int:
     return get_store().data_version()
 
 
-def _store_and_versions() -> tuple[Store, dict[str, int]]:
-    """Return the store and every data area's version, looked up once per script run (versions again
-    after a write through the store).
+def _run_store() -> Store:
+    """Return the store, looked up once per script run.
 
-    A page asks for ~10 cached results; each get_store() resolved the workspace path (file-system
-    calls) and each versions query cost 0.4 ms and a cursor. A write by another session in this
-    process moves store.commits, so the next call reads the versions again.
+    A page asks for ~10 cached results, and each get_store() resolved the workspace path (file-system
+    calls). The areas' versions need no lookup here: the store reads them from the file only after a
+    commit in this process (Store.data_versions).
     """
     ctx = get_script_run_ctx()
-    seen = getattr(ctx, "_pillars_versions", None) if ctx is not None else None
+    seen = getattr(ctx, "_pillars_store", None) if ctx is not None else None
     if seen is not None and seen[0] is ctx.cursors:  # ctx.cursors is a new dict on every run
-        store = seen[1]
-        if seen[2] == store.commits:
-            return store, seen[3]
-    else:
-        store = get_store()
-    commits = store.commits
-    versions = dict(zip(AREAS, store.data_versions()))
+        return seen[1]
+    store = get_store()
     if ctx is not None:
-        ctx._pillars_versions = (ctx.cursors, store, commits, versions)
-    return store, versions
+        ctx._pillars_store = (ctx.cursors, store)
+    return store
 
 
 def cached(fn: Callable, *args, **kwargs) -> Any:
@@ -184,7 +178,7 @@ def cached(fn: Callable, *args, **kwargs) -> Any:
     it got changes only its own copy. It replaced st.cache_data, which pickled every result in and
     out on every hit: a sixth of an Overview run (bench/bench_sessions.py, 25 viewers).
     """
-    store, _ = _store_and_versions()
+    store = _run_store()
     call = (fn.__module__, fn.__name__, tuple(args), tuple(sorted(kwargs.items())))
     try:
         key = hashlib.blake2b(pickle.dumps(call, protocol=5), digest_size=20).hexdigest()
@@ -208,14 +202,9 @@ def _own_copy(value: Any) -> Any:
 def _chart_spec(key: str, _module: str, _name: str, _inputs: tuple, _options: tuple) -> dict:
     # only `key` is hashed by Streamlit (arguments named with a leading underscore are not)
     builder = getattr(importlib.import_module(_module), _name)
-    spec = for_page(builder(*_inputs, **dict(_options)))
     # st.vega_lite_chart turns every inline dataset into Arrow IPC bytes on every call (through a
-    # DataFrame: 2-5 ms per chart and run) and passes bytes through as they are (Streamlit 1.67,
-    # elements/vega_charts.py _marshall_chart_data), so the same conversion is done once, here.
-    for name, rows in list(spec.get("datasets", {}).items()):
-        if isinstance(rows, list):
-            spec["datasets"][name] = dataframe_util.convert_anything_to_arrow_bytes(rows)
-    return spec
+    # DataFrame: 2-5 ms per chart and run), so the conversion is done once, with the spec
+    return _with_arrow_data(builder(*_inputs, **dict(_options)))
 
 
 def chart(builder: Callable, *inputs, **options) -> None:
