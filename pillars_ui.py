@@ -570,6 +570,26 @@ def segment_filter(prefix: str, options: dict[str, list[str]], url_text: str | N
     return seg, notices
 
 
+def source_picker(prefix: str, sources: list[str], all_label: str, help: str) -> str | None:
+    """Draw the Source picker (events imported from one tool) and return the picked source, None for all.
+
+    Nothing is drawn, and None returned, when the events came from fewer than two tools. The first
+    choice is the link's source (?segment=@source=NAME) when it names exactly one known source.
+    """
+    if len(sources) < 2:
+        return None
+    from pm_core import segments
+
+    try:
+        linked = segments.parse(st.query_params.get("segment")).sources
+    except segments.SegmentError:  # segment_filter says so; the picker starts at every source
+        linked = ()
+    choices = [all_label, *sources]
+    current = linked[0] if len(linked) == 1 and linked[0] in sources else all_label
+    picked = st.selectbox("Source", choices, index=choices.index(current), key=f"{prefix}_source", help=help)
+    return None if picked == all_label else picked
+
+
 def sparkline_svg(values: list, colour: str | None = None) -> str:
     """Return a trend line (and its last point) as a small SVG drawing: no script, no chart library.
 

@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 import pillars_ui as ui
-from pm_core import breakdowns, growth, metrics, segments
+from pm_core import breakdowns, growth, metrics
 from pm_core.charts import breakdowns as bcharts
 from pm_core.charts import growth as charts
 from pm_core.formatting import fmt_change, fmt_days, fmt_int, fmt_pct
@@ -61,11 +61,6 @@ URL_STATE = {
 }
 for n in ui.url_state("growth", URL_STATE):
     st.warning(n)
-try:
-    url_segment = segments.parse(st.query_params.get("segment"))
-except segments.SegmentError:
-    url_segment = segments.EVERYONE
-
 period, compare = ui.range_picker("growth", choices, metrics.range_words)
 g1, g2, g3, g4 = st.columns([1.6, 1.4, 0.8, 1.2])
 with g1:
@@ -76,14 +71,8 @@ with g2:
                       help="A line per value of an event property (the most common values, the rest as Other).")
 with g3:
     top = st.number_input("Top values", min_value=1, max_value=20, step=1, key="growth_top", disabled=not by)
-source = None
-if len(sources) > 1:
-    with g4:
-        src_choices = ["Every source", *sources]
-        current = url_segment.sources[0] if len(url_segment.sources) == 1 and url_segment.sources[0] in sources else src_choices[0]
-        picked_source = st.selectbox("Source", src_choices, index=src_choices.index(current), key="growth_source",
-                                     help="Keeps only events imported from this tool.")
-    source = None if picked_source == "Every source" else picked_source
+with g4:
+    source = ui.source_picker("growth", sources, "Every source", "Keeps only events imported from this tool.")
 for n in seg_notices:
     st.warning(n)
 # One segment grammar (pm_core.segments); its canonical text is hashable, so it is also the cache key.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import pillars_ui as ui
-from pm_core import breakdowns, metrics, okrs, segments
+from pm_core import breakdowns, metrics, okrs
 from pm_core.charts import breakdowns as bcharts
 from pm_core.formatting import change_arrow, fmt_change, fmt_value
 from pm_core.kpi_defs import KPI_BY_KEY, PILLAR_LABELS, PILLARS
@@ -27,25 +27,14 @@ URL_STATE = {**ui.range_state("overview", choices), "segment": (None, ""),
              "top": ui.UrlParam([str(i) for i in range(1, 21)], "5", read=int)}
 for n in ui.url_state("overview", URL_STATE):
     st.warning(n)
-try:
-    url_segment = segments.parse(st.query_params.get("segment"))
-except segments.SegmentError:
-    url_segment = segments.EVERYONE
-
 period, compare = ui.range_picker("overview", choices, metrics.range_words)
 f1, f2, _ = st.columns([2, 1.3, 2])
 with f1:
     picked_segment, seg_notices = ui.segment_filter("overview", options, st.query_params.get("segment"))
 for n in seg_notices:
     st.warning(n)
-source = None
-if len(sources) > 1:
-    with f2:
-        src_choices = ["All", *sources]
-        current = url_segment.sources[0] if len(url_segment.sources) == 1 and url_segment.sources[0] in sources else "All"
-        picked_source = st.selectbox("Source", src_choices, index=src_choices.index(current), key="overview_source",
-                                     help="Only events imported from this tool.")
-        source = None if picked_source == "All" else picked_source
+with f2:
+    source = ui.source_picker("overview", sources, "All", "Only events imported from this tool.")
 segment = picked_segment.with_sources([source] if source else None)
 seg_param = segment.text()  # canonical and hashable: the cache key and the URL
 st.session_state["overview_segment"] = seg_param
